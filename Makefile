@@ -1,0 +1,48 @@
+# Set-up and main jobs. `make pamphlets` and `make test` work on a fresh Debian/Ubuntu machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Argos Translate is installed without its dependencies: we drive its models with
+# ctranslate2 + sentencepiece ourselves and only use argostranslate.package, which needs
+# neither stanza nor torch (336 MB venv instead of 1.5 GB). `make bench` adds the rest.
+ARGOS := argostranslate==1.11.0
+DEBIAN_PACKAGES := fonts-noto-core fonts-noto-ui-core gettext poppler-utils icc-profiles-free
+
+.PHONY: pamphlets test lint bench system clean
+
+pamphlets: $(VENV)/.installed system
+	$(BIN)/pamphlet update
+	$(BIN)/pamphlet build
+
+test: $(VENV)/.installed system
+	$(BIN)/ruff check workflow tests benchmarks
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check workflow tests benchmarks
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q --no-deps $(ARGOS)
+	touch $@
+
+# Debian packages: fonts for all four languages, msgfmt for checks, pdftotext/pdffonts.
+system:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# The benchmark compares with argostranslate.translate(), which needs stanza and torch.
+# torch==2.13.0 first: the CPU wheel on disk, not a multi-GB CUDA build.
+bench: $(VENV)/.installed system
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q $(ARGOS)
+	$(BIN)/python benchmarks/bench_translate.py
+
+clean:
+	rm -rf build

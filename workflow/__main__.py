@@ -1,0 +1,5 @@
+"""Allow `python -m workflow`."""
+
+from workflow.cli import main
+
+raise SystemExit(main())

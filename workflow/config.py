@@ -1,0 +1,119 @@
+"""Project configuration from `[tool.pamphlet]` in pyproject.toml, and every path derived from it."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workflow.errors import PamphletError
+from workflow.languages import check_language
+
+DEFAULTS = {
+    "languages": ["en", "es", "ar", "fa"],
+    "source_language": "en",
+    "source_dir": "source",
+    "locale_dir": "locale",
+    "build_dir": "build",
+    "page_size": "A5",
+}
+PAGE_SIZES = ("A5", "A4", "letter")
+
+
+@dataclass(frozen=True)
+class Project:
+    """A pamphlet project: a root directory and its settings."""
+
+    root: Path
+    languages: tuple[str, ...] = tuple(DEFAULTS["languages"])
+    source_language: str = DEFAULTS["source_language"]
+    source_dir: Path = field(default=Path("source"))
+    locale_dir: Path = field(default=Path("locale"))
+    build_dir: Path = field(default=Path("build"))
+    page_size: str = DEFAULTS["page_size"]
+
+    @property
+    def sources(self) -> Path:
+        return self.root / self.source_dir
+
+    @property
+    def locale(self) -> Path:
+        return self.root / self.locale_dir
+
+    @property
+    def build(self) -> Path:
+        return self.root / self.build_dir
+
+    def source_path(self, slug: str) -> Path:
+        return self.sources / f"{slug}.md"
+
+    def pot_path(self, slug: str) -> Path:
+        return self.locale / f"{slug}.pot"
+
+    def po_path(self, slug: str, language: str) -> Path:
+        return self.locale / language / f"{slug}.po"
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.locale / "glossary.csv"
+
+    def relative(self, path: Path) -> Path:
+        """A path as shown to users and written into PO references: relative to the root."""
+        try:
+            return path.relative_to(self.root)
+        except ValueError:
+            return path
+
+    def slugs(self) -> list[str]:
+        """All statements in source/, sorted so every walk is deterministic."""
+        return sorted(p.stem for p in self.sources.glob("*.md"))
+
+    def target_languages(self, source_language: str) -> list[str]:
+        return [lang for lang in self.languages if lang != source_language]
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory upwards holding a pyproject.toml, else `start` itself."""
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / "pyproject.toml").is_file():
+            return candidate
+    return start
+
+
+def load_project(root: Path | None = None) -> Project:
+    """Read `[tool.pamphlet]`; every setting has a default, so no config is needed at all."""
+    root = find_root(root or Path.cwd())
+    settings: dict = {}
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise PamphletError(f"invalid TOML: {error}", pyproject) from None
+        settings = data.get("tool", {}).get("pamphlet", {})
+    unknown = sorted(set(settings) - set(DEFAULTS))
+    if unknown:
+        raise PamphletError(f"unknown [tool.pamphlet] setting(s): {', '.join(unknown)}", pyproject)
+    merged = {**DEFAULTS, **settings}
+    languages = tuple(merged["languages"])
+    for language in languages:
+        check_language(language, pyproject)
+    if merged["source_language"] not in languages:
+        raise PamphletError(
+            f"source_language {merged['source_language']!r} is not in languages", pyproject
+        )
+    if merged["page_size"] not in PAGE_SIZES:
+        raise PamphletError(
+            f"page_size must be one of {', '.join(PAGE_SIZES)}, not {merged['page_size']!r}",
+            pyproject,
+        )
+    return Project(
+        root=root,
+        languages=languages,
+        source_language=merged["source_language"],
+        source_dir=Path(merged["source_dir"]),
+        locale_dir=Path(merged["locale_dir"]),
+        build_dir=Path(merged["build_dir"]),
+        page_size=merged["page_size"],
+    )

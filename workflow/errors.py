@@ -1,0 +1,23 @@
+"""The one error type every stage raises for bad input: `path:line: message`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PamphletError(Exception):
+    """Bad input or a refused operation, reported to the user as one line."""
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.message
+        location = str(self.path)
+        if self.line is not None:
+            location += f":{self.line}"
+        return f"{location}: {self.message}"

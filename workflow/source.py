@@ -1,0 +1,153 @@
+"""Statements on disk: `source/<slug>.md`, YAML front matter plus a Markdown body."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from workflow.errors import PamphletError
+from workflow.fsutil import read_text
+from workflow.languages import check_language
+
+REQUIRED_FIELDS = ("title", "author", "date", "language")
+OPTIONAL_FIELDS = ("origin",)
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement: its metadata and its Markdown body, exactly as in the file."""
+
+    slug: str
+    title: str
+    author: str
+    date: str  # ISO 8601: YYYY-MM-DD, or YYYY-MM / YYYY where the day is not known
+    language: str
+    origin: str | None
+    body: str
+    body_line: int  # line number of the body's first line in the file
+    path: Path
+
+    @property
+    def meta(self) -> dict[str, str]:
+        meta = {"title": self.title, "author": self.author, "date": self.date,
+                "language": self.language}
+        if self.origin:
+            meta["origin"] = self.origin
+        return meta
+
+
+def check_slug(slug: str) -> str:
+    if not SLUG_PATTERN.match(slug):
+        raise PamphletError(f"invalid slug {slug!r}: use lowercase letters, digits and hyphens")
+    return slug
+
+
+def _field_lines(front_lines: list[str]) -> dict[str, int]:
+    """Line offset (within the front matter) of each top-level key, for error messages."""
+    lines = {}
+    for number, line in enumerate(front_lines):
+        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if match:
+            lines.setdefault(match.group(1), number)
+    return lines
+
+
+def parse_statement(text: str, path: Path) -> Statement:
+    """Parse a statement file's text; every problem names the file and line."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise PamphletError("missing front matter: the file must start with a '---' line", path, 1)
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    except StopIteration:
+        raise PamphletError("front matter is not closed by a '---' line", path, 1) from None
+    front_lines = lines[1:end]
+    key_lines = _field_lines(front_lines)
+    try:
+        # BaseLoader keeps every value a string: dates stay exactly as written.
+        meta = yaml.load("\n".join(front_lines), Loader=yaml.BaseLoader) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise PamphletError(f"malformed front matter: {problem}", path, line) from None
+    if not isinstance(meta, dict):
+        raise PamphletError("front matter must be a mapping of 'key: value' lines", path, 2)
+
+    def line_of(key: str) -> int:
+        return key_lines.get(key, -1) + 2 if key in key_lines else end + 1
+
+    for key in meta:
+        if key not in REQUIRED_FIELDS + OPTIONAL_FIELDS:
+            raise PamphletError(f"unknown front matter field {key!r}", path, line_of(key))
+    for key in REQUIRED_FIELDS:
+        value = meta.get(key)
+        if not isinstance(value, str) or not value.strip():
+            problem = "is empty" if key in meta else "is missing"
+            raise PamphletError(f"front matter field {key!r} {problem}", path, line_of(key))
+    for key in ("title", "author", "origin"):
+        if key in meta and not isinstance(meta[key], str):
+            raise PamphletError(f"front matter field {key!r} must be text", path, line_of(key))
+    if not DATE_PATTERN.match(meta["date"]) or not _valid_date(meta["date"]):
+        raise PamphletError(
+            f"date {meta['date']!r} is not an ISO date (YYYY-MM-DD, or YYYY-MM)",
+            path,
+            line_of("date"),
+        )
+    check_language(meta["language"], path, line_of("language"))
+    body = "\n".join(lines[end + 1 :])
+    if not body.strip():
+        raise PamphletError("the statement is empty: no text after the front matter", path,
+                            end + 2)
+    return Statement(
+        slug=path.stem,
+        title=meta["title"].strip(),
+        author=meta["author"].strip(),
+        date=meta["date"],
+        language=meta["language"],
+        origin=(meta.get("origin") or "").strip() or None,
+        body=body,
+        body_line=end + 2,
+        path=path,
+    )
+
+
+def _valid_date(value: str) -> bool:
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    try:
+        date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return True
+
+
+def read_statement(path: Path) -> Statement:
+    if not path.is_file():
+        raise PamphletError("no such statement", path)
+    return parse_statement(read_text(path), path)
+
+
+def format_statement(meta: dict[str, str], body: str) -> str:
+    """Serialise front matter (fixed key order, double-quoted strings) and body."""
+    lines = ["---"]
+    for key in REQUIRED_FIELDS + OPTIONAL_FIELDS:
+        value = meta.get(key)
+        if value is None:
+            continue
+        if key in ("date", "language"):
+            lines.append(f"{key}: {value}")
+        else:
+            lines.append(f"{key}: {_quote(value)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n" + body.strip("\n") + "\n"
+
+
+def _quote(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

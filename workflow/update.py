@@ -1,0 +1,85 @@
+"""Stage source/ -> locale/: write templates and merge them into every language's catalog."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from workflow.catalog import build_template, merge
+from workflow.config import Project
+from workflow.errors import PamphletError
+from workflow.fsutil import atomic_write_bytes
+from workflow.pofile import format_po, read_po
+from workflow.segment import Document, segment_statement
+from workflow.source import Statement, read_statement
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+
+@dataclass
+class UpdateReport:
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+
+
+def select_slugs(project: Project, slugs: list[str] | None) -> list[str]:
+    """The requested statements (all if none), each checked to exist."""
+    available = project.slugs()
+    if not slugs:
+        if not available:
+            raise PamphletError("no statements found", project.relative(project.sources))
+        return available
+    for slug in slugs:
+        if slug not in available:
+            raise PamphletError(
+                f"no statement {slug!r} in {project.relative(project.sources)}/"
+                f" (known: {', '.join(available) or 'none'})"
+            )
+    return list(dict.fromkeys(slugs))
+
+
+def load_statement(project: Project, slug: str) -> tuple[Statement, Document]:
+    statement = read_statement(project.source_path(slug))
+    return statement, segment_statement(statement)
+
+
+def planned_catalogs(project: Project, slug: str) -> dict[Path, polib.POFile]:
+    """Every catalog file of one statement as `update` would write it (nothing written)."""
+    statement, document = load_statement(project, slug)
+    reference = project.relative(statement.path).as_posix()
+    template = build_template(document, slug, statement.language, reference)
+    plan = {project.pot_path(slug): template}
+    for language in project.target_languages(statement.language):
+        po_path = project.po_path(slug, language)
+        existing = read_po(po_path) if po_path.exists() else None
+        plan[po_path] = merge(existing, template, language)
+    return plan
+
+
+def update(project: Project, slugs: list[str] | None = None, check: bool = False
+           ) -> UpdateReport:
+    """Bring templates and catalogs up to date with source/.
+
+    Everything is read and merged before anything is written, so bad input anywhere
+    leaves every file untouched. With `check`, nothing is written and the report lists
+    the files that are out of date.
+    """
+    texts: dict[Path, str] = {}
+    for slug in select_slugs(project, slugs):
+        for path, catalog in planned_catalogs(project, slug).items():
+            texts[path] = format_po(catalog)
+    report = UpdateReport()
+    for path, text in texts.items():
+        current = path.read_bytes() if path.exists() else None
+        if current == text.encode("utf-8"):
+            report.unchanged.append(path)
+            continue
+        report.written.append(path)
+        if not check:
+            atomic_write_bytes(path, text.encode("utf-8"))
+            log.info("wrote %s", project.relative(path))
+    return report

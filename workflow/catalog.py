@@ -67,7 +67,8 @@ def catalog_metadata(template: polib.POFile, language: str,
     for key in ("PO-Revision-Date", "Last-Translator"):
         if existing.get(key):
             metadata[key] = existing[key]
-    metadata["Language-Team"] = existing.get("Language-Team") or f"{english_name(language)} ({TEAM})"
+    metadata["Language-Team"] = (existing.get("Language-Team")
+                                 or f"{english_name(language)} ({TEAM})")
     metadata["Language"] = language
     metadata["Plural-Forms"] = plural_forms(language)
     for key, value in existing.items():  # headers added by editors (X-Generator, ...)

@@ -1,4 +1,4 @@
-"""Project configuration from `[tool.pamphlet]` in pyproject.toml, and every path derived from it."""
+"""Project configuration from `[tool.pamphlet]` in pyproject.toml, and the paths from it."""
 
 from __future__ import annotations
 

@@ -17,7 +17,15 @@ class PamphletError(Exception):
     def __str__(self) -> str:
         if self.path is None:
             return self.message
-        location = str(self.path)
+        location = str(_relative_to_cwd(self.path))
         if self.line is not None:
             location += f":{self.line}"
         return f"{location}: {self.message}"
+
+
+def _relative_to_cwd(path: Path) -> Path:
+    """Paths in messages as the user typed them: relative to where the command runs."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except (ValueError, OSError):
+        return path

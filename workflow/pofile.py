@@ -10,7 +10,6 @@ import polib
 from workflow.errors import PamphletError
 from workflow.fsutil import read_text, write_if_changed
 
-
 # polib silently skips some malformed lines (an unterminated string, for one), which would
 # drop a translation on the next write; every line is checked against the PO grammar's
 # line shapes first.

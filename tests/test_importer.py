@@ -1,0 +1,63 @@
+"""Raw pasted text -> draft statement, in all four languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from workflow.errors import PamphletError
+from workflow.importer import convert_raw, guess_date, import_file
+from workflow.source import read_statement
+
+WRAPPED_EN = """\
+Oppose War on Iran, Show Solidarity with Uprisings
+
+The most worrisome aspect of these developments is that they might lead to
+catastrophic consequences and full-scale war. That would in turn overshadow the
+wave of uprisings that have broken out in the region in 2019, from Sudan and
+Algeria to Iraq. These are the forces we support.
+The joy expressed by some at the death of the criminal reactionary general is
+understandable. However, his assassination represents nothing affirmative for
+the uprisings. Continue reading
+
+1. How can we challenge prejudices that
+promote hatred in the region?
+2. What will happen next?
+"""
+
+
+def test_unwraps_and_finds_paragraphs_and_list():
+    meta, body = convert_raw(WRAPPED_EN, "en")
+    assert meta["title"] == "Oppose War on Iran, Show Solidarity with Uprisings"
+    paragraphs = body.split("\n\n")
+    assert paragraphs[0].startswith("The most worrisome") and paragraphs[0].endswith("support.")
+    assert "\n" not in paragraphs[0]
+    assert paragraphs[1].endswith("for the uprisings.")  # teaser link removed
+    assert paragraphs[2] == ("1. How can we challenge prejudices that promote hatred in the "
+                             "region?\n2. What will happen next?")
+
+
+def test_arabic_and_persian_and_spanish_dates():
+    assert guess_date("صدر في ٣ نوفمبر ٢٠١٨ في بيروت", "ar") == "2018-11-03"
+    assert guess_date("۱۸ دسامبر ۲۰۱۶", "fa") == "2016-12-18"
+    assert guess_date("Madrid, 3 de noviembre de 2018", "es") == "2018-11-03"
+    assert guess_date("Nov 3, 2018", "en") == "2018-11-03"
+
+
+def test_import_arabic_text(project):
+    raw = project.root / "raw.txt"
+    raw.write_text("بيان تضامن مع قافلة المهاجرين\n\n٣ نوفمبر ٢٠١٨\n\nنحن نعبر عن تضامننا"
+                   " مع القافلة.\nهل يمكننا أن نصمت؟\n\nلا أحد غير شرعي.\n", encoding="utf-8")
+    path = import_file(project, raw, "ar", "caravan-ar")
+    statement = read_statement(path)
+    assert statement.language == "ar" and statement.date == "2018-11-03"
+    assert statement.title == "بيان تضامن مع قافلة المهاجرين"
+    with pytest.raises(PamphletError, match="already exists"):
+        import_file(project, raw, "ar", "caravan-ar")
+
+
+def test_import_empty_text_fails(project):
+    raw = project.root / "empty.txt"
+    raw.write_text("\n\n", encoding="utf-8")
+    with pytest.raises(PamphletError, match="empty"):
+        import_file(project, raw, "es", "x")
+    assert not (project.root / "source" / "x.md").exists()

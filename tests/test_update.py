@@ -1,0 +1,121 @@
+"""`pamphlet update`, `status` and `import` through the CLI: determinism, merge, bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+
+import polib
+import pytest
+
+from tests.conftest import snapshot
+from workflow.cli import main
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_update_writes_pot_and_catalogs_deterministically(project_dir):
+    code, out, _ = run("update")
+    assert code == 0 and "4 catalog(s) written" in out
+    locale = project_dir / "locale"
+    assert sorted(p.relative_to(locale).as_posix() for p in locale.rglob("*.po*")) == [
+        "ar/caravan.po", "caravan.pot", "es/caravan.po", "fa/caravan.po"]
+    before = snapshot(project_dir)
+    code, out, _ = run("update")
+    assert code == 0 and "0 catalog(s) written, 4 unchanged" in out
+    assert snapshot(project_dir) == before
+    assert run("update", "--check")[0] == 0
+    fa = polib.pofile(str(locale / "fa" / "caravan.po"))
+    assert fa.metadata["Language"] == "fa"
+    assert fa.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
+    assert [e.msgid for e in fa][:3] == ["Solidarity with the caravan", "No one is illegal",
+                                         "We express our solidarity with the caravan."]
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")
+def test_catalogs_pass_msgfmt_check_format(project_dir):
+    run("update")
+    for path in sorted((project_dir / "locale").rglob("*.po*")):
+        result = subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(path)],
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+
+
+def test_source_change_makes_fuzzy_and_obsolete(project_dir):
+    run("update")
+    po_path = project_dir / "locale" / "es" / "caravan.po"
+    catalog = polib.pofile(str(po_path))
+    for entry in catalog:
+        entry.msgstr = "ES " + entry.msgid
+    catalog.save()
+    source = project_dir / "source" / "caravan.md"
+    text = source.read_text(encoding="utf-8")
+    text = text.replace("More than 7000 people walk together.", "More than 7000 people march.")
+    text = text.replace("2. What will happen next?\n", "")
+    source.write_text(text, encoding="utf-8")
+    assert run("update", "--check")[0] == 1
+    run("update")
+    merged = polib.pofile(str(po_path))
+    fuzzy = merged.find("More than 7000 people march.")
+    assert "fuzzy" in fuzzy.flags and fuzzy.previous_msgid == "More than 7000 people walk together."
+    assert fuzzy.msgstr == "ES More than 7000 people walk together."
+    assert merged.find("What will happen next?", include_obsolete_entries=True).obsolete
+    assert merged.find("No one is illegal").msgstr == "ES No one is illegal"
+    code, out, _ = run("status", "--json", "--lang", "es")
+    (status,) = json.loads(out)
+    assert status["segments"] == {"reviewed": 7, "fuzzy": 1, "machine": 0, "untranslated": 0}
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda t: t.replace("---\ntitle", "title", 1), "source/caravan.md:1: missing front"),
+        (lambda t: t.replace("language: en", "language: de"), "source/caravan.md:5: unknown"),
+        (lambda t: t.split("---\n\n")[0] + "---\n\n", "source/caravan.md:8: the statement is"),
+        (lambda t: t.replace("Nov 3", "Nov\udcff 3"), "source/caravan.md:17: not valid UTF-8"),
+    ],
+)
+def test_bad_statement_exit_2_and_nothing_modified(project_dir, mutate, expected):
+    run("update")
+    source = project_dir / "source" / "caravan.md"
+    text = mutate(source.read_text(encoding="utf-8"))
+    source.write_bytes(text.encode("utf-8", "surrogateescape"))
+    before = snapshot(project_dir)
+    code, _, err = run("update")
+    assert code == 2
+    assert err.startswith("Error: ") and expected in err and err.count("\n") == 1
+    assert snapshot(project_dir) == before
+
+
+def test_broken_po_exit_2_and_nothing_modified(project_dir):
+    run("update")
+    po_path = project_dir / "locale" / "ar" / "caravan.po"
+    po_path.write_text(po_path.read_text(encoding="utf-8") + '\nmsgid "broken\n',
+                       encoding="utf-8")
+    (project_dir / "source" / "caravan.md").write_text(
+        (project_dir / "source" / "caravan.md").read_text().replace("thousands", "many"))
+    before = snapshot(project_dir)
+    code, _, err = run("update")
+    assert code == 2 and "locale/ar/caravan.po:" in err and "PO syntax error" in err
+    assert snapshot(project_dir) == before
+
+
+def test_unknown_slug(project_dir):
+    code, _, err = run("update", "nope")
+    assert code == 2 and "no statement 'nope'" in err
+
+
+def test_import_command(project_dir):
+    raw = project_dir / "raw.txt"
+    raw.write_text("Solidaridad con la caravana\n\n3 de noviembre de 2018\n\nNo estamos solos."
+                   " ¿Quién lo duda?\n", encoding="utf-8")
+    code, out, _ = run("import", str(raw), "--lang", "es", "--slug", "caravana")
+    assert code == 0 and "source/caravana.md" in out
+    text = (project_dir / "source" / "caravana.md").read_text(encoding="utf-8")
+    assert 'title: "Solidaridad con la caravana"' in text and "date: 2018-11-03" in text

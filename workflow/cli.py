@@ -1,0 +1,115 @@
+"""The `pamphlet` command line: argument parsing and one library call per command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from workflow import __version__
+from workflow.config import load_project
+from workflow.errors import PamphletError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def cmd_import(args, console: Console) -> int:
+    """Turn a raw pasted text into source/SLUG.md. Example: pamphlet import raw.txt --lang ar"""
+    from workflow.importer import import_file
+
+    path = import_file(load_project(), Path(args.raw), args.lang, args.slug, force=args.force)
+    console.print(f"wrote {path}: check title, author, date and paragraphs before `update`")
+    return EXIT_OK
+
+
+def cmd_update(args, console: Console) -> int:
+    """Write templates and merge catalogs. Example: pamphlet update ima-migrants-day-2016"""
+    from workflow.update import update
+
+    project = load_project()
+    report = update(project, args.slugs, check=args.check)
+    if args.check:
+        for path in report.written:
+            console.print(f"out of date: {project.relative(path)}")
+        return EXIT_FAILED if report.written else EXIT_OK
+    console.print(f"{len(report.written)} catalog(s) written, {len(report.unchanged)} unchanged")
+    return EXIT_OK
+
+
+def cmd_status(args, console: Console) -> int:
+    """Translation progress per statement and language. Example: pamphlet status --json"""
+    from workflow.catalog import STATES
+    from workflow.status import collect_status
+
+    statuses = collect_status(load_project(), args.slugs, args.lang)
+    if args.json:
+        console.file.write(json.dumps([s.as_dict() for s in statuses], indent=2,
+                                      ensure_ascii=False) + "\n")
+        return EXIT_OK
+    table = Table(title="Translation status (segments / words)")
+    table.add_column("statement")
+    table.add_column("lang")
+    for state in STATES:
+        table.add_column(state, justify="right")
+    table.add_column("reviewed %", justify="right")
+    for s in statuses:
+        table.add_row(s.slug, s.language,
+                      *(f"{s.segments[st]} / {s.words[st]}" for st in STATES),
+                      f"{s.reviewed_percent:.0f} %")
+    console.print(table)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pamphlet", description="Statements in, multilingual print-ready pamphlets out.")
+    parser.add_argument("--version", action="version", version=f"pamphlet {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name, handler, help_text):
+        sub = commands.add_parser(name, help=help_text, description=handler.__doc__)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command("import", cmd_import, "convert a raw text into a source statement")
+    sub.add_argument("raw", help="plain text file as pasted from a web page, e-mail or PDF")
+    sub.add_argument("--lang", required=True, help="language of the text (en, es, ar, fa)")
+    sub.add_argument("--slug", help="file name for source/SLUG.md (default: from the title)")
+    sub.add_argument("--force", action="store_true", help="overwrite an existing statement")
+
+    sub = command("update", cmd_update, "write templates and merge PO catalogs")
+    sub.add_argument("slugs", nargs="*", metavar="SLUG")
+    sub.add_argument("--check", action="store_true",
+                     help="write nothing; exit 1 if any catalog is out of date")
+
+    sub = command("status", cmd_status, "translation progress per statement and language")
+    sub.add_argument("slugs", nargs="*", metavar="SLUG")
+    sub.add_argument("--lang", action="append", help="only this language (repeatable)")
+    sub.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def main(argv: list[str] | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    console = Console(file=stdout, highlight=False, soft_wrap=True)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(message)s", stream=stderr)
+    try:
+        return args.handler(args, console)
+    except PamphletError as error:
+        stderr.write(f"Error: {error}\n")
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        stderr.write("Interrupted: files already written are complete; rerun to finish.\n")
+        return 130

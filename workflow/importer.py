@@ -1,0 +1,192 @@
+"""Raw pasted text (web page, e-mail, PDF) -> a draft `source/<slug>.md` for an editor."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+from babel.dates import get_month_names
+
+from workflow.config import Project
+from workflow.errors import PamphletError
+from workflow.fsutil import atomic_write_bytes, read_text
+from workflow.languages import check_language, to_ascii_digits
+from workflow.source import check_slug, format_statement
+
+# Teaser links left behind by web pages; per language, matched at the end of a line.
+CONTINUE_READING = {
+    "en": ("Continue reading", "Read more"),
+    "es": ("Seguir leyendo", "Leer más", "Sigue leyendo"),
+    "ar": ("اقرأ المزيد", "تابع القراءة", "متابعة القراءة"),
+    "fa": ("ادامه مطلب", "ادامه‌ی مطلب", "بیشتر بخوانید"),
+}
+SENTENCE_END = tuple(".!?؟…:\"”»’)")
+LIST_MARKER = re.compile(r"^(?:(\d{1,3})[.)]|[•·▪◦*-])\s*")
+URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
+BYLINE = {
+    "en": r"\bby\s+(?:\[)?([^\]\(\n,]+)",
+    "es": r"\bpor\s+(?:\[)?([^\]\(\n,]+)",
+    "ar": r"(?:بقلم|بيان)\s*:?\s*([^\n،]+)",
+    "fa": r"(?:نوشته|از طرف)\s*:?\s*([^\n،]+)",
+}
+
+
+def clean_lines(text: str, language: str) -> list[str]:
+    """Normalised lines: NFC, no-break spaces, doubled spaces and teaser links removed."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u00a0", " ").replace("\t", " ").replace("\u200b", "")
+    teasers = CONTINUE_READING.get(language, ()) + CONTINUE_READING["en"]
+    lines = []
+    for line in text.split("\n"):
+        line = re.sub(r" {2,}", " ", line).strip()
+        for teaser in teasers:
+            if line.endswith(teaser):
+                line = line[: -len(teaser)].rstrip()
+        lines.append(line)
+    return lines
+
+
+def _is_hard_wrapped(lines: list[str]) -> tuple[bool, float]:
+    """True if the text was wrapped at a fixed width (PDF, e-mail): most lines near it."""
+    lengths = [len(line) for line in lines if len(line) > 20]
+    if len(lengths) < 5:
+        return False, 0.0
+    width = statistics.quantiles(lengths, n=10)[-1]  # 90th percentile
+    near = sum(1 for n in lengths if n >= 0.7 * width)
+    return width <= 110 and near >= 0.5 * len(lengths), width
+
+
+def _starts_lowercase(line: str) -> bool:
+    return bool(line) and line[0].islower()
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.endswith(SENTENCE_END)
+
+
+def unwrap(lines: list[str]) -> list[list[str]]:
+    """Group lines into paragraphs (lists of lines), joining lines broken by wrapping."""
+    wrapped, width = _is_hard_wrapped(lines)
+    paragraphs: list[list[str]] = []
+    current: list[str] = []
+    previous = ""  # the previous raw line, before any joining
+    blank_before = False
+    for line in lines:
+        if not line:
+            blank_before = True
+            continue
+        is_item = bool(LIST_MARKER.match(line))
+        continued = bool(current) and not _ends_sentence(previous) and _starts_lowercase(line)
+        if continued:  # a sentence broken across lines (even across a page break)
+            current[-1] = f"{current[-1]} {line}"
+        elif not current:
+            current = [line]
+        elif blank_before or (wrapped and _ends_sentence(previous)
+                              and len(previous) < 0.7 * width and not is_item):
+            paragraphs.append(current)
+            current = [line]
+        elif is_item or not wrapped:
+            current.append(line)  # a list item, or a deliberate line break
+        else:
+            current[-1] = f"{current[-1]} {line}"
+        previous = line
+        blank_before = False
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _month_numbers(language: str) -> dict[str, int]:
+    names: dict[str, int] = {}
+    for code in dict.fromkeys((language, "en")):
+        for width in ("wide", "abbreviated"):
+            for number, name in get_month_names(width, locale=code).items():
+                names[name.lower().rstrip(".")] = number
+    return names
+
+
+def guess_date(text: str, language: str) -> str | None:
+    """The first date written in the text, as ISO; month names from babel's locale data."""
+    text = to_ascii_digits(text)
+    months = _month_numbers(language)
+    month = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
+    patterns = [
+        (r"\b(\d{4})-(\d{2})-(\d{2})\b", ("y", "m", "d")),
+        (rf"(?<!\w)(\d{{1,2}})\.?\s+(?:de\s+)?({month})\.?,?\s+(?:de\s+)?(\d{{4}})\b",
+         ("d", "M", "y")),
+        (rf"(?<!\w)({month})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", ("M", "d", "y")),
+    ]
+    found = []
+    for pattern, order in patterns:
+        for match in re.finditer(pattern, text, re.IGNORECASE):
+            parts = dict(zip(order, match.groups(), strict=True))
+            try:
+                month_number = int(parts["m"]) if "m" in parts else months[parts["M"].lower()]
+                value = date(int(parts["y"]), month_number, int(parts["d"]))
+            except (KeyError, ValueError):
+                continue
+            found.append((match.start(), value.isoformat()))
+    return min(found)[1] if found else None
+
+
+def slugify(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return "-".join(slug.split("-")[:8])
+
+
+def convert_raw(text: str, language: str) -> tuple[dict[str, str], str]:
+    """(front matter, Markdown body) guessed from a raw text; an editor checks the result."""
+    check_language(language)
+    lines = clean_lines(text, language)
+    paragraphs = unwrap(lines)
+    if not paragraphs:
+        raise PamphletError("the text is empty")
+    flat = "\n".join(lines)
+    title = ""
+    first = " ".join(paragraphs[0])
+    if len(first) <= 200 and not re.search(r"[.!?؟]\s", first):
+        title = first
+        paragraphs = paragraphs[1:]
+    meta = {"title": title, "author": "", "date": guess_date(flat, language) or "",
+            "language": language}
+    for line in lines:
+        byline = re.search(r"(?:^|,\s*)" + BYLINE[language], line, re.IGNORECASE)
+        if byline and len(line) < 200 and not byline.group(1)[:1].islower():
+            meta["author"] = byline.group(1).strip(" .")
+            break
+    url = URL.search(flat)
+    if url:
+        meta["origin"] = url.group(0)
+    blocks = []
+    for paragraph in paragraphs:
+        out = []
+        for line in paragraph:
+            marker = LIST_MARKER.match(line)
+            if marker and len(line) > len(marker.group(0)):
+                number = marker.group(1)
+                out.append((f"{number}. " if number else "- ") + line[marker.end():])
+            else:
+                out.append(line)
+        blocks.append("\n".join(out))
+    if not blocks:
+        raise PamphletError("the text has a title but no body")
+    return meta, "\n\n".join(blocks)
+
+
+def import_file(project: Project, raw: Path, language: str, slug: str | None = None,
+                force: bool = False) -> Path:
+    """Convert `raw` and write source/SLUG.md (never over an existing one unless forced)."""
+    if not raw.is_file():
+        raise PamphletError("no such file", raw)
+    check_language(language)
+    meta, body = convert_raw(read_text(raw), language)
+    slug = check_slug(slug or slugify(meta["title"]) or raw.stem.lower())
+    target = project.source_path(slug)
+    if target.exists() and not force:
+        raise PamphletError("already exists: choose another --slug or pass --force", target)
+    atomic_write_bytes(target, format_statement(meta, body).encode("utf-8"))
+    return target

@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 # ctranslate2 + sentencepiece ourselves and only use argostranslate.package, which needs
 # neither stanza nor torch (336 MB venv instead of 1.5 GB). `make bench` adds the rest.
 ARGOS := argostranslate==1.11.0
-DEBIAN_PACKAGES := fonts-noto-core fonts-noto-ui-core gettext poppler-utils icc-profiles-free
+DEBIAN_PACKAGES := fonts-noto-core fonts-noto-ui-core libharfbuzz-subset0 gettext poppler-utils \
+	icc-profiles-free
 
 .PHONY: pamphlets test lint bench system clean
 

@@ -34,8 +34,10 @@ def test_update_writes_pot_and_catalogs_deterministically(project_dir):
     fa = polib.pofile(str(locale / "fa" / "caravan.po"))
     assert fa.metadata["Language"] == "fa"
     assert fa.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
-    assert [e.msgid for e in fa][:3] == ["Solidarity with the caravan", "No one is illegal",
-                                         "We express our solidarity with the caravan."]
+    assert [e.msgid for e in fa][:3] == ["Solidarity with the caravan",
+                                         "Alliance of Middle Eastern Socialists",
+                                         "No one is illegal"]
+    assert fa[1].comment == "author (organisation)"
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")

@@ -22,7 +22,8 @@ TEAM = "pamphlet translation team"
 MACHINE_MARK = "machine translation:"
 
 STATES = ("reviewed", "fuzzy", "machine", "untranslated")
-KIND_COMMENTS = {"title": "title", "heading": "heading", "item": "list item", "quote": "quote"}
+KIND_COMMENTS = {"title": "title", "author": "author (organisation)", "heading": "heading",
+                 "item": "list item", "quote": "quote"}
 
 
 def template_metadata(slug: str, source_language: str) -> dict[str, str]:

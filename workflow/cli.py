@@ -53,7 +53,7 @@ def cmd_status(args, console: Console) -> int:
                                       ensure_ascii=False) + "\n")
         return EXIT_OK
     table = Table(title="Translation status (segments / words)")
-    table.add_column("statement")
+    table.add_column("statement", no_wrap=True)
     table.add_column("lang")
     for state in STATES:
         table.add_column(state, justify="right")
@@ -63,6 +63,26 @@ def cmd_status(args, console: Console) -> int:
                       *(f"{s.segments[st]} / {s.words[st]}" for st in STATES),
                       f"{s.reviewed_percent:.0f} %")
     console.print(table)
+    return EXIT_OK
+
+
+def cmd_build(args, console: Console) -> int:
+    """Typeset PDF pamphlets into build/. Example: pamphlet build --lang ar --layout single"""
+    from rich.progress import Progress
+
+    from workflow.build import build
+
+    project = load_project()
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("typesetting", total=None)
+
+        def progress(output):
+            bar.update(task, description=f"typesetting {project.relative(output.path)}")
+
+        report = build(project, args.slugs, args.lang, args.layout, final=args.final,
+                       page_size=args.page_size, progress=progress)
+    console.print(f"{len(report.written)} PDF(s) written, {len(report.skipped)} up to date"
+                  f" in {project.relative(project.build)}/")
     return EXIT_OK
 
 
@@ -93,6 +113,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
     sub.add_argument("--lang", action="append", help="only this language (repeatable)")
     sub.add_argument("--json", action="store_true", help="machine-readable output")
+    sub = command("build", cmd_build, "typeset PDF pamphlets")
+    sub.add_argument("slugs", nargs="*", metavar="SLUG")
+    sub.add_argument("--lang", action="append", help="only this language (repeatable)")
+    sub.add_argument("--layout", action="append", choices=["single", "parallel", "multilingual"],
+                     help="only this layout (repeatable; default: all)")
+    sub.add_argument("--page-size", choices=["A5", "A4", "letter"],
+                     help="override [tool.pamphlet] page_size")
+    sub.add_argument("--final", action="store_true",
+                     help="print edition: refuse unless every segment is reviewed")
     return parser
 
 
@@ -100,11 +129,14 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    console = Console(file=stdout, highlight=False, soft_wrap=True)
+    console = Console(file=stdout, highlight=False, soft_wrap=True,
+                      width=None if stdout.isatty() else 160)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(message)s", stream=stderr)
+    if not args.verbose:  # WeasyPrint's font-subsetting notices are not the user's concern
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
     try:
         return args.handler(args, console)
     except PamphletError as error:

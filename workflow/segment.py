@@ -95,15 +95,18 @@ class Block:
 
 @dataclass(frozen=True)
 class Document:
-    """A segmented statement: the title as one segment, then the body's blocks."""
+    """A segmented statement: title and author as one segment each, then the body's blocks."""
 
     title: Segment
     lead: str  # whitespace before the first block
     blocks: tuple[Block, ...]
+    author: Segment | None = None  # organisations' names are translated too
 
     def segments(self) -> Iterator[tuple[Segment, str, int]]:
-        """Every segment with its kind and line, title first, in reading order."""
+        """Every segment with its kind and line, title and author first, in reading order."""
         yield self.title, "title", 0
+        if self.author is not None:
+            yield self.author, "author", 0
         for block in self.blocks:
             for segment in block.segments:
                 yield segment, block.kind, block.line
@@ -235,4 +238,5 @@ def segment_body(body: str, language: str, first_line: int = 1) -> tuple[str, tu
 
 def segment_statement(statement: Statement) -> Document:
     lead, blocks = segment_body(statement.body, statement.language, statement.body_line)
-    return Document(title=Segment(statement.title), lead=lead, blocks=blocks)
+    return Document(title=Segment(statement.title), lead=lead, blocks=blocks,
+                    author=Segment(statement.author))

@@ -1,0 +1,96 @@
+"""Real renders with WeasyPrint: every layout, RTL text in logical order, glyphs, the gate."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import polib
+import pytest
+from pypdf import PdfReader
+
+from tests.test_html import translate_catalog
+from workflow.build import build
+from workflow.errors import PamphletError
+from workflow.update import update
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler")
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def pdf_text(path) -> str:
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return re.sub(r"\s+", " ", BIDI_CONTROLS.sub("", text))
+
+
+@pytest.fixture
+def reviewed(project):
+    update(project)
+    translate_catalog(project, "es", lambda m: "Texto revisado número 7000.")
+    translate_catalog(project, "ar", lambda m: "نحن نعبر عن تضامننا مع القافلة.")
+    translate_catalog(project, "fa", lambda m: "ما همبستگی خود را اعلام می‌کنیم.")
+    return project
+
+
+def test_every_layout_renders(reviewed):
+    report = build(reviewed, final=True)
+    names = sorted(p.name for p in report.written)
+    assert names == ["caravan.ar.pdf", "caravan.en+ar.pdf", "caravan.en+es.pdf",
+                     "caravan.en+fa.pdf", "caravan.en.pdf", "caravan.es.pdf", "caravan.fa.pdf",
+                     "caravan.multilingual.pdf"]
+    reader = PdfReader(reviewed.build / "caravan" / "caravan.multilingual.pdf")
+    assert len(reader.pages) >= 6
+    assert reader.metadata.title == "Solidarity with the caravan"
+    assert reader.metadata.author == "Alliance of Middle Eastern Socialists"
+    outline = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert outline[0] == "Solidarity with the caravan"
+    assert "نحن نعبر عن تضامننا مع القافلة." in outline  # each section's title
+    size = reader.pages[0].mediabox
+    assert (round(float(size.width) / 72 * 25.4), round(float(size.height) / 72 * 25.4)) == (
+        148, 210)
+
+
+@needs_poppler
+def test_arabic_text_in_logical_order(reviewed):
+    build(reviewed, languages=["ar"], layouts=["single"])
+    text = pdf_text(reviewed.build / "caravan" / "caravan.ar.pdf")
+    assert "نحن نعبر عن تضامننا مع القافلة." in text
+
+
+@needs_poppler
+def test_fonts_embedded(reviewed):
+    build(reviewed, languages=["fa"], layouts=["single"])
+    listing = subprocess.run(["pdffonts", str(reviewed.build / "caravan" / "caravan.fa.pdf")],
+                             capture_output=True, text=True, check=True).stdout
+    rows = listing.splitlines()[2:]
+    assert any("Naskh" in row for row in rows)
+    assert all(row.split()[-5] == "yes" for row in rows), listing  # the "emb" column
+
+
+def test_missing_glyph_is_an_error(reviewed):
+    translate_catalog(reviewed, "es", lambda m: "Solidaridad ✊ 团结")
+    with pytest.raises(PamphletError, match=r"U\+270A.*U\+56E2|U\+56E2.*U\+270A") as error:
+        build(reviewed, languages=["es"], layouts=["single"])
+    assert "locale/es/caravan.po" in str(error.value)
+    assert not (reviewed.build / "caravan" / "caravan.es.pdf").exists()
+
+
+@needs_poppler
+def test_draft_mark_and_final_gate(reviewed):
+    path = reviewed.po_path("caravan", "es")
+    catalog = polib.pofile(str(path))
+    entry = catalog[3]
+    entry.flags.append("fuzzy")
+    entry.tcomment = "machine translation: argos en->es translate-en_es 1.0"
+    catalog.save()
+    build(reviewed, languages=["es"], layouts=["single"])
+    pdf = reviewed.build / "caravan" / "caravan.es.pdf"
+    assert "DRAFT - contains unreviewed machine translation" in pdf_text(pdf)
+    with pytest.raises(PamphletError, match=r"caravan \[es\]: 1 machine .*locale/es/caravan.po:"):
+        build(reviewed, languages=["es"], layouts=["single"], final=True)
+    entry.flags.remove("fuzzy")
+    catalog.save()
+    build(reviewed, languages=["es"], layouts=["single"], final=True)
+    assert "DRAFT" not in pdf_text(pdf)

@@ -1,0 +1,83 @@
+"""The HTML stage: structure, lang/dir on every block, escaping, left-to-right runs."""
+
+from __future__ import annotations
+
+import re
+
+import polib
+import pytest
+
+from workflow.edition import load_editions
+from workflow.html import render_html, wrap_ltr_runs
+from workflow.update import update
+
+
+def translate_catalog(project, language, translate, flags=()):
+    path = project.po_path("caravan", language)
+    catalog = polib.pofile(str(path))
+    for entry in catalog:
+        entry.msgstr = translate(entry.msgid)
+        entry.flags = list(flags)
+    catalog.save()
+
+
+@pytest.fixture
+def translated(project):
+    update(project)
+    translate_catalog(project, "ar", lambda msgid: "نص عربي مع ISIS و 12 000 لاجئ.")
+    return project
+
+
+def html_of(project, layout, languages, draft=True):
+    editions = load_editions(project, "caravan", languages, draft=draft)
+    return render_html(layout, editions, "2026-11-23", "A5")
+
+
+def test_every_block_has_lang_and_dir(translated):
+    html = html_of(translated, "single", ["ar"])
+    blocks = re.findall(r"<(p|h\d|ol|ul|blockquote|section|article)\b([^>]*)>", html)
+    assert blocks
+    for tag, attributes in blocks:
+        if "colophon" in attributes:
+            continue
+        assert 'dir="' in attributes and 'lang="' in attributes, (tag, attributes)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert '<ol lang="ar" dir="rtl">' in html
+
+
+def test_ltr_runs_wrapped_once():
+    assert wrap_ltr_runs("مع ISIS و 12 000 لاجئ") == (
+        'مع <span dir="ltr">ISIS</span> و <span dir="ltr">12 000</span> لاجئ')
+    assert wrap_ltr_runs('<a href="https://x.org">سلام</a>') == '<a href="https://x.org">سلام</a>'
+    assert wrap_ltr_runs("(PYD) حزب") == '(<span dir="ltr">PYD</span>) حزب'
+
+
+def test_translation_cannot_inject_html(project):
+    update(project)
+    hostile = ('<script>alert(1)</script><img src="file:///etc/passwd"> '
+               '[x](file:///etc/passwd) [y](javascript:alert(1)) <b style="x">b</b>')
+    translate_catalog(project, "es", lambda msgid: hostile)
+    html = html_of(project, "single", ["es"])
+    assert "<script>" not in html and "<img" not in html and "<b " not in html
+    assert "&lt;script&gt;" in html
+    assert 'href="file:' not in html and 'href="javascript:' not in html
+
+
+def test_untranslated_falls_back_to_source_with_its_own_direction(project):
+    update(project)
+    html = html_of(project, "single", ["fa"])
+    assert '<span class="untranslated" lang="en" dir="ltr"><span dir="ltr">' in html
+    assert "DRAFT - contains unreviewed machine translation" in html
+
+
+def test_parallel_puts_rtl_on_the_right(translated):
+    html = html_of(translated, "parallel", ["en", "ar"])
+    first_row = html.split("<tr>")[1]
+    assert first_row.index('lang="en"') < first_row.index('lang="ar"')
+
+
+def test_multilingual_cover_and_contents(translated):
+    html = html_of(translated, "multilingual", ["en", "es", "ar", "fa"])
+    assert html.count('class="cover-title') == 4
+    for language in ("en", "es", "ar", "fa"):
+        assert f'href="#section-{language}"' in html and f'id="section-{language}"' in html

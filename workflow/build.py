@@ -1,0 +1,166 @@
+"""Stage editions -> build/: which PDFs exist, the print gate, and rendering with WeasyPrint."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from workflow.config import Project
+from workflow.edition import Edition, load_editions
+from workflow.errors import PamphletError
+from workflow.fonts import check_coverage
+from workflow.fsutil import atomic_write_bytes
+from workflow.html import render_html
+from workflow.source import read_statement
+from workflow.update import select_slugs
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+LAYOUTS = ("single", "parallel", "multilingual")
+PAGE_SIZES = {"A5": "A5", "A4": "A4", "letter": "letter"}
+
+
+@dataclass(frozen=True)
+class Output:
+    """One PDF to make: its file, its layout and the languages on its pages."""
+
+    slug: str
+    layout: str
+    languages: tuple[str, ...]
+    path: Path
+
+
+@dataclass
+class BuildReport:
+    written: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+
+def build_date() -> str:
+    """The date printed in colophons: SOURCE_DATE_EPOCH if set, so builds reproduce."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return moment.date().isoformat()
+
+
+def plan_outputs(project: Project, slug: str, languages: list[str] | None = None,
+                 layouts: list[str] | None = None) -> list[Output]:
+    """Every PDF of one statement, in a stable order."""
+    source_language = read_statement(project.source_path(slug)).language
+    wanted = [lang for lang in [source_language, *project.target_languages(source_language)]
+              if not languages or lang in languages]
+    layouts = layouts or list(LAYOUTS)
+    folder = project.build / slug
+    outputs = []
+    if "single" in layouts:
+        outputs += [Output(slug, "single", (lang,), folder / f"{slug}.{lang}.pdf")
+                    for lang in wanted]
+    if "parallel" in layouts:
+        outputs += [Output(slug, "parallel", (source_language, lang),
+                           folder / f"{slug}.{source_language}+{lang}.pdf")
+                    for lang in wanted if lang != source_language]
+    if "multilingual" in layouts and not languages:
+        all_languages = (source_language, *project.target_languages(source_language))
+        outputs.append(Output(slug, "multilingual", all_languages,
+                              folder / f"{slug}.multilingual.pdf"))
+    return outputs
+
+
+def gate_problems(editions: list[Edition], limit: int = 3) -> list[str]:
+    """Why these editions may not go to print: unreviewed segments, where they are."""
+    problems = []
+    for edition in editions:
+        if not edition.unreviewed:
+            continue
+        states = ", ".join(f"{n} {state}" for state, n in edition.counts.items()
+                           if n and state != "reviewed")
+        lines = [f"{edition.catalog_path}:{unit.line}" for unit in edition.units
+                 if any(p.state not in ("reviewed", "source", "verbatim")
+                        for row in unit.rows for p in row)][:limit]
+        problems.append(f"{edition.statement.slug} [{edition.language}]: {states}"
+                        f" (first at {', '.join(lines) or edition.catalog_path})")
+    return problems
+
+
+def edition_texts(edition: Edition) -> dict[str, str]:
+    where = edition.catalog_path or edition.statement.slug
+    texts = {f"{where} (title)": edition.title.text}
+    for unit in edition.units:
+        texts[f"{where}:{unit.line}"] = " ".join(p.text for row in unit.rows for p in row)
+    return texts
+
+
+@cache
+def _weasyprint():
+    """WeasyPrint's font configuration and our parsed stylesheet, made once per process."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    stylesheet = files("workflow").joinpath("styles", "pamphlet.css").read_text("utf-8")
+    css = CSS(string=stylesheet, font_config=font_config, url_fetcher=restricted_fetcher)
+    return font_config, css
+
+
+def restricted_fetcher(url: str, *args, **kwargs):
+    """Refuse every URL: pamphlets embed nothing from outside (fonts come from fontconfig),
+    so a hostile translation can never make the build read a file or the network."""
+    raise PamphletError(f"refused to fetch {url!r}: pamphlets load no external resources")
+
+
+def render_pdf(html: str, base: Path) -> bytes:
+    from weasyprint import HTML
+
+    font_config, css = _weasyprint()
+    document = HTML(string=html, base_url=str(base), url_fetcher=restricted_fetcher)
+    buffer = io.BytesIO()
+    document.write_pdf(buffer, stylesheets=[css], font_config=font_config)
+    return buffer.getvalue()
+
+
+def build_output(project: Project, output: Output, final: bool, page_size: str) -> bytes:
+    editions = load_editions(project, output.slug, list(output.languages), draft=not final)
+    if final:
+        problems = gate_problems(editions)
+        if problems:
+            raise PamphletError("not ready for print: " + "; ".join(problems))
+    for edition in editions:
+        check_coverage(edition_texts(edition), edition.language,
+                       edition.catalog_path or project.relative(edition.statement.path))
+    html = render_html(output.layout, editions, build_date(), PAGE_SIZES[page_size])
+    return render_pdf(html, project.root)
+
+
+def build(project: Project, slugs: list[str] | None = None, languages: list[str] | None = None,
+          layouts: list[str] | None = None, final: bool = False, page_size: str | None = None,
+          progress=None) -> BuildReport:
+    """Render the PDFs of the selected statements into build/<slug>/."""
+    page_size = page_size or project.page_size
+    if page_size not in PAGE_SIZES:
+        raise PamphletError(f"unknown page size {page_size!r} (use {', '.join(PAGE_SIZES)})")
+    outputs = [o for slug in select_slugs(project, slugs)
+               for o in plan_outputs(project, slug, languages, layouts)]
+    if final:  # refuse before writing anything, with every blocker in one report
+        blockers = []
+        for slug in dict.fromkeys(o.slug for o in outputs):
+            langs = sorted({lang for o in outputs if o.slug == slug for lang in o.languages})
+            blockers += gate_problems(load_editions(project, slug, langs, draft=False))
+        if blockers:
+            raise PamphletError("--final refused, unreviewed text would be printed: "
+                                + "; ".join(blockers))
+    report = BuildReport()
+    for output in outputs:
+        if progress:
+            progress(output)
+        pdf = build_output(project, output, final, page_size)
+        atomic_write_bytes(output.path, pdf)
+        log.info("wrote %s", project.relative(output.path))
+        report.written.append(output.path)
+    return report

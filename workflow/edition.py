@@ -1,0 +1,127 @@
+"""Stage source + catalogs -> editions: each paragraph rebuilt from its segments in one language.
+
+An edition is what a reader sees in one language: the statement's blocks, grouped into
+paragraphs, lists and headings, each segment in its reviewed translation, or (in drafts)
+its unreviewed translation or the source text, with the state of every piece recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workflow.catalog import STATES, active_entries, entry_state
+from workflow.config import Project
+from workflow.pofile import read_po
+from workflow.segment import Block, Document, Segment
+from workflow.source import Statement
+from workflow.update import load_statement
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One segment as printed: its text, the language it is in, and its review state."""
+
+    text: str
+    tail: str
+    language: str
+    state: str  # "source", "verbatim", or a catalog state (reviewed, machine, ...)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A printed block: a heading, a paragraph (of lines), a list (of items) or a quote."""
+
+    kind: str  # "heading", "paragraph", "list", "quote"
+    level: int  # heading level; for an ordered list its first number; 0 otherwise
+    ordered: bool
+    rows: tuple[tuple[Piece, ...], ...]  # lines of a paragraph, items of a list
+    line: int
+
+
+@dataclass
+class Edition:
+    """A statement in one language, ready for the HTML stage."""
+
+    statement: Statement
+    language: str
+    title: Piece
+    author: Piece
+    units: list[Unit]
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+    catalog_path: str | None = None
+
+    @property
+    def is_source(self) -> bool:
+        return self.language == self.statement.language
+
+    @property
+    def unreviewed(self) -> int:
+        return sum(n for state, n in self.counts.items() if state != "reviewed")
+
+    @property
+    def is_draft(self) -> bool:
+        return not self.is_source and self.unreviewed > 0
+
+    @property
+    def reviewed_percent(self) -> int:
+        total = sum(self.counts.values())
+        return 100 if self.is_source or not total else round(100 * self.counts["reviewed"] / total)
+
+
+def group_blocks(blocks: tuple[Block, ...]) -> list[list[Block]]:
+    """Consecutive lines of one paragraph, or consecutive items of one list, go together."""
+    groups: list[list[Block]] = []
+    for block in blocks:
+        previous = groups[-1][-1] if groups else None
+        # A single newline keeps lines in one paragraph and items in one list.
+        together = (previous is not None and not previous.breaks_paragraph
+                    and previous.kind == block.kind
+                    and block.kind in ("paragraph", "quote", "item"))
+        if together:
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    return groups
+
+
+def build_edition(project: Project, statement: Statement, document: Document, language: str,
+                  draft: bool = True) -> Edition:
+    """The edition of `statement` in `language`; without `draft` only reviewed text is used."""
+    entries = {}
+    catalog_path = None
+    if language != statement.language:
+        path = project.po_path(statement.slug, language)
+        catalog_path = project.relative(path).as_posix()
+        if path.exists():
+            entries = {e.msgid: e for e in active_entries(read_po(path))}
+    empty = Piece("", "", language, "source")
+    edition = Edition(statement, language, empty, empty, [], catalog_path=catalog_path)
+
+    def piece(segment: Segment) -> Piece:
+        if language == statement.language:
+            return Piece(segment.text, segment.tail, language, "source")
+        if not segment.translatable:
+            return Piece(segment.text, segment.tail, language, "verbatim")
+        entry = entries.get(segment.text)
+        state = entry_state(entry) if entry is not None else "untranslated"
+        edition.counts[state] += 1
+        if state == "untranslated" or (state != "reviewed" and not draft):
+            return Piece(segment.text, segment.tail, statement.language, state)
+        return Piece(entry.msgstr, segment.tail, language, state)
+
+    edition.title = piece(document.title)
+    edition.author = piece(document.author or Segment(statement.author))
+    for group in group_blocks(document.blocks):
+        first = group[0]
+        kind = {"item": "list"}.get(first.kind, first.kind)
+        ordered = first.kind == "item" and first.markup.strip()[:-1].isdigit()
+        rows = tuple(tuple(piece(s) for s in block.segments if s.text or s.tail.strip())
+                     for block in group)
+        edition.units.append(Unit(kind, first.level, ordered, rows, first.line))
+    return edition
+
+
+def load_editions(project: Project, slug: str, languages: list[str], draft: bool = True
+                  ) -> list[Edition]:
+    statement, document = load_statement(project, slug)
+    return [build_edition(project, statement, document, lang, draft) for lang in languages]

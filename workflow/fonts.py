@@ -1,0 +1,99 @@
+"""Font families per language and the glyph coverage check that keeps tofu out of PDFs."""
+
+from __future__ import annotations
+
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from workflow.errors import PamphletError
+
+DEBIAN_PACKAGE = "fonts-noto-core"
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The named families for one script; fontconfig's own fallback is never relied on."""
+
+    body: tuple[str, ...]
+    heading: tuple[str, ...]
+
+    def css(self, role: str) -> str:
+        families = self.body if role == "body" else self.heading
+        return ", ".join(f'"{family}"' for family in families)
+
+
+LATIN = FontSet(body=("Noto Serif",), heading=("Noto Sans",))
+# Naskh for reading, Kufi for display; Latin runs inside Arabic/Persian text (names,
+# URLs, acronyms) fall back to the Latin families named after them.
+ARABIC_SCRIPT = FontSet(body=("Noto Naskh Arabic", "Noto Serif"),
+                        heading=("Noto Kufi Arabic", "Noto Sans Arabic", "Noto Sans"))
+FONTS = {"en": LATIN, "es": LATIN, "ar": ARABIC_SCRIPT, "fa": ARABIC_SCRIPT}
+
+
+@cache
+def family_files(family: str) -> tuple[Path, ...]:
+    """The regular and bold files of an installed family, found through fontconfig."""
+    result = subprocess.run(
+        ["fc-list", "--format", "%{file}\n", f"{family}:style=Regular", "file"],
+        capture_output=True, text=True, check=False,
+    )
+    bold = subprocess.run(
+        ["fc-list", "--format", "%{file}\n", f"{family}:style=Bold", "file"],
+        capture_output=True, text=True, check=False,
+    )
+    files = sorted({Path(f) for f in (result.stdout + bold.stdout).split() if f})
+    if not files:
+        raise PamphletError(
+            f"font family {family!r} is not installed: apt-get install {DEBIAN_PACKAGE}"
+        )
+    return tuple(files)
+
+
+@cache
+def _font_cmap(path: Path) -> frozenset[int]:
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+@cache
+def coverage(families: tuple[str, ...]) -> frozenset[int]:
+    """Code points every weight of the stack can show (the stack is what CSS names)."""
+    covered: set[int] = set()
+    for family in families:
+        files = family_files(family)
+        covered |= frozenset.intersection(*(_font_cmap(f) for f in files))
+    return frozenset(covered)
+
+
+def needs_glyph(char: str) -> bool:
+    """Format and control characters (ZWNJ, bidi marks) are shaped, not drawn."""
+    return unicodedata.category(char) not in ("Cf", "Cc", "Zl", "Zp") and char not in " \n\t"
+
+
+def missing_glyphs(texts: dict[str, str], families: tuple[str, ...]) -> dict[str, list[str]]:
+    """{character: [labels of texts using it]} for characters no font of the stack has."""
+    covered = coverage(families)
+    missing: dict[str, list[str]] = {}
+    for label, text in texts.items():
+        for char in sorted(set(text)):
+            if needs_glyph(char) and ord(char) not in covered:
+                missing.setdefault(char, []).append(label)
+    return missing
+
+
+def check_coverage(texts: dict[str, str], language: str, where: str) -> None:
+    """Fail before rendering if any character would come out as tofu."""
+    stack = tuple(dict.fromkeys(FONTS[language].body + FONTS[language].heading))
+    missing = missing_glyphs(texts, stack)
+    if missing:
+        chars = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in missing)
+        first = sorted({label for labels in missing.values() for label in labels})[:3]
+        raise PamphletError(
+            f"no font ({', '.join(stack)}) has a glyph for {chars}; used in {', '.join(first)}",
+            where,
+        )

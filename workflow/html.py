@@ -1,0 +1,117 @@
+"""Stage editions -> HTML: jinja2 templates, safe inline Markdown, bidi-correct runs."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from babel.dates import format_date
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from workflow import __version__
+from workflow.edition import Edition, Piece
+from workflow.fonts import FONTS
+from workflow.languages import direction, native_name, to_native_digits
+
+# Raw HTML in a translation is shown as text (html=False escapes it); markdown-it refuses
+# javascript:, vbscript:, file: and data: links itself; we allow only web and mail links.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(
+    ["image", "html_inline"]
+)
+SAFE_LINK = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
+_markdown.validateLink = lambda url: bool(SAFE_LINK.match(url.strip()))
+
+# A left-to-right run inside right-to-left text: Latin words, Western digits, URLs and
+# e-mails, with the spaces and punctuation between them. WeasyPrint ignores unicode-bidi,
+# so each run is wrapped in ONE element with dir="ltr"; brackets at its edges stay outside
+# so they mirror with the surrounding sentence.
+LTR_RUN = re.compile(
+    r"[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F.,:;/@_\-+%&='’ ]*"
+    r"[A-Za-z0-9\u00C0-\u024F/])?"
+)
+TAG = re.compile(r"(<[^>]+>)")
+
+NATIVE_DIGITS_IN = ("fa", "ar")  # languages whose dates and page numbers use their digits
+
+
+def render_inline(text: str) -> str:
+    """Inline Markdown (emphasis, links, code) to escaped HTML."""
+    return _markdown.renderInline(text).strip()
+
+
+def wrap_ltr_runs(html: str) -> str:
+    """Wrap each left-to-right run of text nodes in <span dir="ltr">, tags untouched."""
+    parts = TAG.split(html)
+    for index in range(0, len(parts), 2):  # even indexes are text between tags
+        parts[index] = LTR_RUN.sub(
+            lambda m: f'<span dir="ltr">{m.group(0)}</span>', parts[index]
+        )
+    return "".join(parts)
+
+
+def piece_html(piece: Piece, context_language: str) -> Markup:
+    """One segment as HTML in the flow of a `context_language` paragraph."""
+    html = render_inline(piece.text)
+    if direction(piece.language) == "rtl":
+        html = wrap_ltr_runs(html)
+    classes = {"machine": "mt", "fuzzy": "mt", "untranslated": "untranslated"}.get(piece.state)
+    attributes = f' class="{classes}"' if classes else ""
+    if piece.language != context_language:
+        attributes += f' lang="{piece.language}" dir="{direction(piece.language)}"'
+        if direction(context_language) == "rtl" and direction(piece.language) == "ltr":
+            html = f'<span dir="ltr">{html}</span>'
+    if attributes:
+        html = f"<span{attributes}>{html}</span>"
+    return Markup(html)
+
+
+def row_html(pieces: tuple[Piece, ...], language: str) -> Markup:
+    return Markup("").join(piece_html(p, language) + Markup(" " if p.tail else "")
+                           for p in pieces)
+
+
+def localised_date(value: str, language: str) -> str:
+    """The statement date in the language's own words and digits (babel)."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        text = format_date(date(*parts), "long", locale=language)
+    elif len(parts) == 2:
+        text = format_date(date(parts[0], parts[1], 1), "LLLL y", locale=language)
+    else:
+        text = str(parts[0])
+    if language in NATIVE_DIGITS_IN:
+        text = to_native_digits(text, language)
+    return text
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("workflow", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(direction=direction, native_name=native_name, row_html=row_html,
+                       localised_date=localised_date, fonts=FONTS, version=__version__,
+                       render_inline=render_inline)
+    return env
+
+
+ENVIRONMENT = _environment()
+
+
+def render_html(layout: str, editions: list[Edition], build_date: str, page_size: str) -> str:
+    """The HTML of one pamphlet: layout is 'single', 'parallel' or 'multilingual'."""
+    template = ENVIRONMENT.get_template(f"{layout}.html.j2")
+    first = editions[0]
+    return template.render(
+        editions=editions,
+        edition=first,
+        statement=first.statement,
+        draft=any(e.is_draft for e in editions),
+        build_date=build_date,
+        page_size=page_size,
+        languages=[e.language for e in editions],
+    )

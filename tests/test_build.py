@@ -94,3 +94,17 @@ def test_draft_mark_and_final_gate(reviewed):
     catalog.save()
     build(reviewed, languages=["es"], layouts=["single"], final=True)
     assert "DRAFT" not in pdf_text(pdf)
+
+
+def test_unchanged_inputs_skip_and_a_changed_po_rebuilds_its_dependents(reviewed):
+    first = build(reviewed)
+    assert len(first.written) == 8 and not first.skipped
+    again = build(reviewed)
+    assert not again.written and len(again.skipped) == 8
+    translate_catalog(reviewed, "ar", lambda m: "نص جديد.")
+    third = build(reviewed)
+    assert sorted(p.name for p in third.written) == [
+        "caravan.ar.pdf", "caravan.en+ar.pdf", "caravan.multilingual.pdf"]
+    assert len(build(reviewed, force=True).written) == 8
+    (reviewed.build / "caravan" / "caravan.fa.pdf").unlink()
+    assert [p.name for p in build(reviewed).written] == ["caravan.fa.pdf"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -11,11 +13,12 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+from workflow import __version__
 from workflow.config import Project
 from workflow.edition import Edition, load_editions
 from workflow.errors import PamphletError
-from workflow.fonts import check_coverage
-from workflow.fsutil import atomic_write_bytes
+from workflow.fonts import FONTS, check_coverage, family_files
+from workflow.fsutil import atomic_write_bytes, write_if_changed
 from workflow.html import render_html
 from workflow.source import read_statement
 from workflow.update import select_slugs
@@ -125,6 +128,52 @@ def render_pdf(html: str, base: Path) -> bytes:
     return buffer.getvalue()
 
 
+STATE_FILE = ".pamphlet-build.json"
+
+
+@cache
+def _package_fingerprint() -> str:
+    """Templates, stylesheet and version: a change to any rebuilds everything."""
+    digest = hashlib.sha256(__version__.encode())
+    for folder in ("templates", "styles"):
+        for item in sorted(files("workflow").joinpath(folder).iterdir(), key=lambda i: i.name):
+            digest.update(item.name.encode() + b"\0" + item.read_bytes())
+    return digest.hexdigest()
+
+
+def _fonts_fingerprint(languages: tuple[str, ...]) -> str:
+    """Font files by path, size and mtime: a font upgrade rebuilds its languages."""
+    families = sorted({f for lang in languages for f in FONTS[lang].body + FONTS[lang].heading})
+    parts = []
+    for family in families:
+        for path in family_files(family):
+            stat = path.stat()
+            parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def output_fingerprint(project: Project, output: Output, final: bool, page_size: str) -> str:
+    """A hash of everything the PDF depends on: if it is unchanged, so is the PDF."""
+    digest = hashlib.sha256()
+    inputs = [project.source_path(output.slug)]
+    inputs += [project.po_path(output.slug, lang) for lang in output.languages]
+    for path in inputs:
+        digest.update(str(project.relative(path)).encode() + b"\0")
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    settings = [output.layout, page_size, str(final), build_date(), _package_fingerprint(),
+                _fonts_fingerprint(output.languages)]
+    digest.update("\0".join(settings).encode())
+    return digest.hexdigest()
+
+
+def _load_state(project: Project) -> dict[str, str]:
+    path = project.build / STATE_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no state, or a damaged one: everything is simply rebuilt
+
+
 def build_output(project: Project, output: Output, final: bool, page_size: str) -> bytes:
     editions = load_editions(project, output.slug, list(output.languages), draft=not final)
     if final:
@@ -140,8 +189,12 @@ def build_output(project: Project, output: Output, final: bool, page_size: str) 
 
 def build(project: Project, slugs: list[str] | None = None, languages: list[str] | None = None,
           layouts: list[str] | None = None, final: bool = False, page_size: str | None = None,
-          progress=None) -> BuildReport:
-    """Render the PDFs of the selected statements into build/<slug>/."""
+          progress=None, force: bool = False) -> BuildReport:
+    """Render the PDFs of the selected statements into build/<slug>/.
+
+    A PDF whose inputs (statement, catalogs, templates, fonts, settings) are unchanged
+    since it was written is skipped, unless `force`.
+    """
     page_size = page_size or project.page_size
     if page_size not in PAGE_SIZES:
         raise PamphletError(f"unknown page size {page_size!r} (use {', '.join(PAGE_SIZES)})")
@@ -156,11 +209,20 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
             raise PamphletError("--final refused, unreviewed text would be printed: "
                                 + "; ".join(blockers))
     report = BuildReport()
+    state = _load_state(project)
     for output in outputs:
+        key = project.relative(output.path).as_posix()
+        fingerprint = output_fingerprint(project, output, final, page_size)
+        if not force and state.get(key) == fingerprint and output.path.exists():
+            report.skipped.append(output.path)
+            continue
         if progress:
             progress(output)
         pdf = build_output(project, output, final, page_size)
         atomic_write_bytes(output.path, pdf)
-        log.info("wrote %s", project.relative(output.path))
+        log.info("wrote %s", key)
         report.written.append(output.path)
+        state[key] = fingerprint
+        # Saved after every PDF: an interrupted build redoes only what it had not finished.
+        write_if_changed(project.build / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
     return report

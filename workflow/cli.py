@@ -80,9 +80,58 @@ def cmd_build(args, console: Console) -> int:
             bar.update(task, description=f"typesetting {project.relative(output.path)}")
 
         report = build(project, args.slugs, args.lang, args.layout, final=args.final,
-                       page_size=args.page_size, progress=progress)
+                       page_size=args.page_size, progress=progress, force=args.force)
     console.print(f"{len(report.written)} PDF(s) written, {len(report.skipped)} up to date"
                   f" in {project.relative(project.build)}/")
+    return EXIT_OK
+
+
+def cmd_translate(args, console: Console) -> int:
+    """Pretranslate untranslated entries offline: translation memory, then Argos models.
+    Example: pamphlet translate ima-migrants-day-2016 --lang es"""
+    from rich.progress import Progress
+
+    from workflow.translate import translate
+
+    project = load_project()
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("translating", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = translate(project, args.slugs, args.lang, progress=progress)
+    for route in report.routes:
+        console.print(f"model: {route}")
+    console.print(
+        f"{report.machine} machine-translated ({report.flagged} flagged for review), "
+        f"{report.memory_exact} exact and {report.memory_fuzzy} fuzzy from translation memory; "
+        f"{len(report.written)} catalog(s) written, {len(report.unchanged)} unchanged")
+    return EXIT_OK
+
+
+def cmd_models(args, console: Console) -> int:
+    """List or install Argos Translate models, offline.
+    Example: pamphlet models install translate-en_es-1_9.argosmodel"""
+    from workflow.models import install, installed_models, packages_dir
+
+    if args.models_command == "install":
+        model = install(Path(args.file))
+        console.print(f"installed {model.label} ({model.from_code}->{model.to_code})"
+                      f" in {model.path}")
+        return EXIT_OK
+    models = installed_models()
+    if not models:
+        console.print(f"no models installed in {packages_dir()}: "
+                      "get one with `pamphlet models install FILE.argosmodel`")
+        return EXIT_OK
+    table = Table(title=f"Argos Translate models in {packages_dir()}")
+    for column in ("pair", "package", "version", "directory"):
+        table.add_column(column)
+    for model in models:
+        table.add_row(f"{model.from_code}->{model.to_code}", model.name, model.version,
+                      model.path.name)
+    console.print(table)
     return EXIT_OK
 
 
@@ -122,6 +171,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override [tool.pamphlet] page_size")
     sub.add_argument("--final", action="store_true",
                      help="print edition: refuse unless every segment is reviewed")
+    sub.add_argument("--force", action="store_true", help="rebuild even up-to-date PDFs")
+
+    sub = command("translate", cmd_translate, "machine-pretranslate untranslated entries")
+    sub.add_argument("slugs", nargs="*", metavar="SLUG")
+    sub.add_argument("--lang", action="append", help="only this language (repeatable)")
+
+    sub = command("models", cmd_models, "list or install Argos Translate models")
+    models = sub.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    models.add_parser("list", help="installed models", description=cmd_models.__doc__)
+    install = models.add_parser("install", help="install a .argosmodel file",
+                                description=cmd_models.__doc__)
+    install.add_argument("file", metavar="FILE.argosmodel")
     return parser
 
 

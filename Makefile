@@ -13,7 +13,7 @@ DEBIAN_PACKAGES := fonts-noto-core fonts-noto-ui-core libharfbuzz-subset0 gettex
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
-.PHONY: pamphlets test lint bench system clean
+.PHONY: pamphlets test lint bench bench-build bench-translate system clean
 
 pamphlets: $(VENV)/.installed system
 	$(BIN)/pamphlet update
@@ -42,9 +42,14 @@ system:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+bench: bench-build bench-translate
+
+bench-build: $(VENV)/.installed system
+	$(BIN)/python benchmarks/bench_build.py
+
 # The benchmark compares with argostranslate.translate(), which needs stanza and torch.
 # torch==2.13.0 first: the CPU wheel on disk, not a multi-GB CUDA build.
-bench: $(VENV)/.installed system
+bench-translate: $(VENV)/.installed system
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q $(ARGOS)
 	$(BIN)/python benchmarks/bench_translate.py

@@ -25,12 +25,17 @@ def pdf_text(path) -> str:
     return re.sub(r"\s+", " ", BIDI_CONTROLS.sub("", text))
 
 
+def keeping_numbers(text: str):
+    """A fake translation that keeps the source's numbers, so checks pass."""
+    return lambda msgid: " ".join([text[:-1], *re.findall(r"\d+", msgid)]) + text[-1]
+
+
 @pytest.fixture
 def reviewed(project):
     update(project)
-    translate_catalog(project, "es", lambda m: "Texto revisado número 7000.")
-    translate_catalog(project, "ar", lambda m: "نحن نعبر عن تضامننا مع القافلة.")
-    translate_catalog(project, "fa", lambda m: "ما همبستگی خود را اعلام می‌کنیم.")
+    translate_catalog(project, "es", keeping_numbers("Texto revisado."))
+    translate_catalog(project, "ar", keeping_numbers("نحن نعبر عن تضامننا مع القافلة."))
+    translate_catalog(project, "fa", keeping_numbers("ما همبستگی خود را اعلام می‌کنیم."))
     return project
 
 
@@ -101,10 +106,20 @@ def test_unchanged_inputs_skip_and_a_changed_po_rebuilds_its_dependents(reviewed
     assert len(first.written) == 8 and not first.skipped
     again = build(reviewed)
     assert not again.written and len(again.skipped) == 8
-    translate_catalog(reviewed, "ar", lambda m: "نص جديد.")
+    translate_catalog(reviewed, "ar", keeping_numbers("نص جديد."))
     third = build(reviewed)
     assert sorted(p.name for p in third.written) == [
         "caravan.ar.pdf", "caravan.en+ar.pdf", "caravan.multilingual.pdf"]
     assert len(build(reviewed, force=True).written) == 8
     (reviewed.build / "caravan" / "caravan.fa.pdf").unlink()
     assert [p.name for p in build(reviewed).written] == ["caravan.fa.pdf"]
+
+
+def test_final_refuses_a_check_error(reviewed):
+    path = reviewed.po_path("caravan", "es")
+    catalog = polib.pofile(str(path))
+    entry = catalog.find("More than 7000 people walk together.")
+    entry.msgstr = "Más de 700 personas caminan juntas."  # a number changed: an error
+    catalog.save()
+    with pytest.raises(PamphletError, match=r"caravan \[es\]: 1 check error.*\[numbers\]"):
+        build(reviewed, languages=["es"], layouts=["single"], final=True)

@@ -202,11 +202,19 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
                for o in plan_outputs(project, slug, languages, layouts)]
     if final:  # refuse before writing anything, with every blocker in one report
         blockers = []
+        from workflow.checks import check_catalog
+
         for slug in dict.fromkeys(o.slug for o in outputs):
             langs = sorted({lang for o in outputs if o.slug == slug for lang in o.languages})
             blockers += gate_problems(load_editions(project, slug, langs, draft=False))
+            for lang in langs:
+                errors = [f for f in check_catalog(project, slug, lang) if f.severity == "error"]
+                if errors:
+                    where = ", ".join(f"{f.path}:{f.line} [{f.check}]" for f in errors[:3])
+                    blockers.append(f"{slug} [{lang}]: {len(errors)} check error(s)"
+                                    f" (first at {where})")
         if blockers:
-            raise PamphletError("--final refused, unreviewed text would be printed: "
+            raise PamphletError("--final refused: "
                                 + "; ".join(blockers))
     report = BuildReport()
     state = _load_state(project)

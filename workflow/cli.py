@@ -66,6 +66,29 @@ def cmd_status(args, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_check(args, console: Console) -> int:
+    """Quality checks on translated entries; exit 1 if any error. Example: pamphlet check
+    ima-migrants-day-2016 --lang fa"""
+    from rich.text import Text
+
+    from workflow.checks import ERROR, run_checks, summary
+
+    findings = run_checks(load_project(), args.slugs, args.lang)
+    counts = summary(findings)
+    if args.json:
+        console.file.write(json.dumps([f.as_dict() for f in findings], indent=2,
+                                      ensure_ascii=False) + "\n")
+    else:
+        for f in findings:
+            console.print(Text.assemble(
+                f"{f.path}:{f.line}: ", (f"[{f.check}]", "bold"), " ",
+                (f.severity, "red" if f.severity == ERROR else "yellow"), f": {f.message}"))
+        console.print(f"{counts['errors']} error(s), {counts['warnings']} warning(s)"
+                      f" in {counts['catalogs']} catalog(s)" if findings
+                      else "no problems found in the translated entries")
+    return EXIT_FAILED if counts["errors"] else EXIT_OK
+
+
 def cmd_build(args, console: Console) -> int:
     """Typeset PDF pamphlets into build/. Example: pamphlet build --lang ar --layout single"""
     from rich.progress import Progress
@@ -162,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
     sub.add_argument("--lang", action="append", help="only this language (repeatable)")
     sub.add_argument("--json", action="store_true", help="machine-readable output")
+
+    sub = command("check", cmd_check, "quality checks on translations (exit 1 on errors)")
+    sub.add_argument("slugs", nargs="*", metavar="SLUG")
+    sub.add_argument("--lang", action="append", help="only this language (repeatable)")
+    sub.add_argument("--json", action="store_true", help="machine-readable output")
+
     sub = command("build", cmd_build, "typeset PDF pamphlets")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
     sub.add_argument("--lang", action="append", help="only this language (repeatable)")

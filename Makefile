@@ -17,7 +17,8 @@ export SOURCE_DATE_EPOCH
 
 pamphlets: $(VENV)/.installed system
 	$(BIN)/pamphlet update
-	$(BIN)/pamphlet build
+	$(BIN)/pamphlet check
+	$(BIN)/pamphlet build --final
 
 test: $(VENV)/.installed system
 	$(BIN)/ruff check .

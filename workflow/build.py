@@ -15,6 +15,7 @@ from pathlib import Path
 
 from workflow import __version__
 from workflow.config import Project
+from workflow.dashboard import write_dashboard
 from workflow.edition import Edition, load_editions
 from workflow.errors import PamphletError
 from workflow.fonts import FONTS, check_coverage, family_files
@@ -233,4 +234,5 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
         state[key] = fingerprint
         # Saved after every PDF: an interrupted build redoes only what it had not finished.
         write_if_changed(project.build / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+    write_dashboard(project, build_date())
     return report

@@ -247,8 +247,10 @@ def test_translation_memory_exact_and_fuzzy(project, monkeypatch):
             "Expresamos nuestra solidaridad con la caravana."),
         "More than 7000 people walk together.": set_reviewed(
             "Más de 7000 personas caminan juntas.")})
-    report = translate(project, ["shared"], ["es"])
+    calls = []
+    report = translate(project, ["shared"], ["es"], progress=lambda *a: calls.append(a))
     assert (report.memory_exact, report.memory_fuzzy) == (1, 1)
+    assert calls[-1] == (report.machine + 2, report.machine + 2)
     by_id = {e.msgid: e for e in entries(project, "shared", "es")}
     exact = by_id["We express our solidarity with the caravan."]
     assert exact.msgstr == "Expresamos nuestra solidaridad con la caravana."

@@ -14,6 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from workflow import __version__
+from workflow import printing as prints
 from workflow.config import Project
 from workflow.dashboard import write_dashboard
 from workflow.edition import Edition, load_editions
@@ -21,6 +22,7 @@ from workflow.errors import PamphletError
 from workflow.fonts import FONTS, check_coverage, family_files
 from workflow.fsutil import atomic_write_bytes, write_if_changed
 from workflow.html import render_html
+from workflow.printing import PrintSettings
 from workflow.source import read_statement
 from workflow.update import select_slugs
 
@@ -45,6 +47,8 @@ class Output:
 class BuildReport:
     written: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    booklets: list[Path] = field(default_factory=list)  # --print: imposed for saddle stitch
+    bundles: list[Path] = field(default_factory=list)  # --print: build/print/<slug>/
 
 
 def build_date() -> str:
@@ -119,13 +123,17 @@ def restricted_fetcher(url: str, *args, **kwargs):
     raise PamphletError(f"refused to fetch {url!r}: pamphlets load no external resources")
 
 
-def render_pdf(html: str, base: Path) -> bytes:
+def render_pdf(html: str, base: Path, printing: PrintSettings | None = None) -> bytes:
     from weasyprint import HTML
 
     font_config, css = _weasyprint()
+    stylesheets, options = [css], {}
+    if printing:  # bleed, the PDF variant, a CMYK output intent for PDF/X
+        extra, options = prints.render_options(printing)
+        stylesheets += extra
     document = HTML(string=html, base_url=str(base), url_fetcher=restricted_fetcher)
     buffer = io.BytesIO()
-    document.write_pdf(buffer, stylesheets=[css], font_config=font_config)
+    document.write_pdf(buffer, stylesheets=stylesheets, font_config=font_config, **options)
     return buffer.getvalue()
 
 
@@ -153,7 +161,8 @@ def _fonts_fingerprint(languages: tuple[str, ...]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def output_fingerprint(project: Project, output: Output, final: bool, page_size: str) -> str:
+def output_fingerprint(project: Project, output: Output, final: bool, page_size: str,
+                       printing: PrintSettings | None = None) -> str:
     """A hash of everything the PDF depends on: if it is unchanged, so is the PDF."""
     digest = hashlib.sha256()
     inputs = [project.source_path(output.slug)]
@@ -163,6 +172,8 @@ def output_fingerprint(project: Project, output: Output, final: bool, page_size:
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
     settings = [output.layout, page_size, str(final), build_date(), _package_fingerprint(),
                 _fonts_fingerprint(output.languages)]
+    if printing:
+        settings.append(printing.fingerprint())
     digest.update("\0".join(settings).encode())
     return digest.hexdigest()
 
@@ -175,7 +186,9 @@ def _load_state(project: Project) -> dict[str, str]:
         return {}  # no state, or a damaged one: everything is simply rebuilt
 
 
-def build_output(project: Project, output: Output, final: bool, page_size: str) -> bytes:
+def build_output(project: Project, output: Output, final: bool, page_size: str,
+                 printing: PrintSettings | None = None) -> bytes:
+    """One PDF's bytes; with `printing`, finished for print and preflighted."""
     editions = load_editions(project, output.slug, list(output.languages), draft=not final)
     if final:
         problems = gate_problems(editions)
@@ -185,20 +198,27 @@ def build_output(project: Project, output: Output, final: bool, page_size: str) 
         check_coverage(edition_texts(edition), edition.language,
                        edition.catalog_path or project.relative(edition.statement.path))
     html = render_html(output.layout, editions, build_date(), PAGE_SIZES[page_size])
-    return render_pdf(html, project.root)
+    pdf = render_pdf(html, project.root, printing)
+    if printing:
+        pdf = prints.finish(pdf, printing, prints.binding(output))
+        prints.check(pdf, prints.expected_pages(printing), project.relative(output.path))
+    return pdf
 
 
 def build(project: Project, slugs: list[str] | None = None, languages: list[str] | None = None,
           layouts: list[str] | None = None, final: bool = False, page_size: str | None = None,
-          progress=None, force: bool = False) -> BuildReport:
+          progress=None, force: bool = False, for_print: bool = False) -> BuildReport:
     """Render the PDFs of the selected statements into build/<slug>/.
 
     A PDF whose inputs (statement, catalogs, templates, fonts, settings) are unchanged
-    since it was written is skipped, unless `force`.
+    since it was written is skipped, unless `force`. `for_print` makes print files instead
+    (see workflow/printing.py): bleed, a PDF variant, pages padded to a multiple of 4, a
+    booklet beside each PDF, each preflighted, and a bundle per statement in build/print/.
     """
     page_size = page_size or project.page_size
     if page_size not in PAGE_SIZES:
         raise PamphletError(f"unknown page size {page_size!r} (use {', '.join(PAGE_SIZES)})")
+    printing = prints.print_settings(project, page_size) if for_print else None
     outputs = [o for slug in select_slugs(project, slugs)
                for o in plan_outputs(project, slug, languages, layouts)]
     if final:  # refuse before writing anything, with every blocker in one report
@@ -221,18 +241,27 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
     state = _load_state(project)
     for output in outputs:
         key = project.relative(output.path).as_posix()
-        fingerprint = output_fingerprint(project, output, final, page_size)
-        if not force and state.get(key) == fingerprint and output.path.exists():
+        fingerprint = output_fingerprint(project, output, final, page_size, printing)
+        booklet = prints.booklet_path(output.path) if printing else None
+        if (not force and state.get(key) == fingerprint and output.path.exists()
+                and (not booklet or booklet.exists())):
             report.skipped.append(output.path)
             continue
         if progress:
             progress(output)
-        pdf = build_output(project, output, final, page_size)
+        pdf = build_output(project, output, final, page_size, printing)
+        if printing:  # imposed and preflighted before anything of this output is written
+            sheets = prints.check(prints.impose(pdf, printing, prints.binding(output)),
+                                  prints.expected_booklet(printing), project.relative(booklet))
+            atomic_write_bytes(booklet, sheets)
+            report.booklets.append(booklet)
         atomic_write_bytes(output.path, pdf)
         log.info("wrote %s", key)
         report.written.append(output.path)
         state[key] = fingerprint
         # Saved after every PDF: an interrupted build redoes only what it had not finished.
         write_if_changed(project.build / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+    if printing:
+        report.bundles = prints.write_bundle(project, outputs, printing, final, build_date())
     write_dashboard(project, build_date())
     return report

@@ -13,10 +13,13 @@ from rich.console import Console
 from rich.table import Table
 
 from workflow import __version__
-from workflow.config import load_project
+from workflow.config import find_root, load_project
 from workflow.errors import PamphletError
+from workflow.lock import project_lock
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+# Commands that write into the project hold its lock while they run (workflow/lock.py).
+WRITING_COMMANDS = frozenset({"import", "update", "translate", "build", "models install"})
 
 
 def cmd_import(args, console: Console) -> int:
@@ -90,7 +93,8 @@ def cmd_check(args, console: Console) -> int:
 
 
 def cmd_build(args, console: Console) -> int:
-    """Typeset PDF pamphlets into build/. Example: pamphlet build --lang ar --layout single"""
+    """Typeset PDF pamphlets into build/. Example: pamphlet build --lang ar --layout single;
+    for the print shop: pamphlet build --final --print"""
     from rich.progress import Progress
 
     from workflow.build import build
@@ -103,9 +107,13 @@ def cmd_build(args, console: Console) -> int:
             bar.update(task, description=f"typesetting {project.relative(output.path)}")
 
         report = build(project, args.slugs, args.lang, args.layout, final=args.final,
-                       page_size=args.page_size, progress=progress, force=args.force)
+                       page_size=args.page_size, progress=progress, force=args.force,
+                       for_print=args.print)
     console.print(f"{len(report.written)} PDF(s) written, {len(report.skipped)} up to date"
                   f" in {project.relative(project.build)}/")
+    if args.print:
+        console.print(f"{len(report.booklets)} booklet(s) written; print bundle(s): "
+                      + ", ".join(f"{project.relative(b)}/" for b in report.bundles))
     return EXIT_OK
 
 
@@ -201,6 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--final", action="store_true",
                      help="print edition: refuse unless every segment is reviewed")
     sub.add_argument("--force", action="store_true", help="rebuild even up-to-date PDFs")
+    sub.add_argument("--print", action="store_true",
+                     help="print files: bleed, PDF variant, booklets, preflight, and a bundle"
+                          " in build/print/SLUG/ ([tool.pamphlet] print_variant, bleed_mm,"
+                          " icc_profile, crop_marks)")
 
     sub = command("translate", cmd_translate, "machine-pretranslate untranslated entries")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
@@ -227,8 +239,17 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
                         format="%(message)s", stream=stderr)
     if not args.verbose:  # WeasyPrint's font-subsetting notices are not the user's concern
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    command = " ".join(filter(None, (args.command, getattr(args, "models_command", None))))
     try:
-        return args.handler(args, console)
+        if command not in WRITING_COMMANDS:
+            return args.handler(args, console)
+        invocation = " ".join(["pamphlet", *(sys.argv[1:] if argv is None else argv)])
+
+        def waiting(holder: str) -> None:
+            stderr.write(f"Waiting for the project lock, held by {holder}\n")
+
+        with project_lock(find_root(Path.cwd()), invocation, on_wait=waiting):
+            return args.handler(args, console)
     except PamphletError as error:
         stderr.write(f"Error: {error}\n")
         return EXIT_BAD_INPUT

@@ -16,8 +16,15 @@ DEFAULTS = {
     "locale_dir": "locale",
     "build_dir": "build",
     "page_size": "A5",
+    # `pamphlet build --print`: see workflow/printing.py
+    "print_variant": "pdf/x-4",
+    "bleed_mm": 3,
+    "icc_profile": "",  # CMYK output profile for PDF/X; empty: the bundled FOGRA39L profile
+    "crop_marks": False,
 }
 PAGE_SIZES = ("A5", "A4", "letter")
+PRINT_VARIANTS = ("pdf/x-4", "pdf/a-2b", "pdf/ua-1")
+MAX_BLEED_MM = 10
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,10 @@ class Project:
     locale_dir: Path = field(default=Path("locale"))
     build_dir: Path = field(default=Path("build"))
     page_size: str = DEFAULTS["page_size"]
+    print_variant: str = DEFAULTS["print_variant"]
+    bleed_mm: float = float(DEFAULTS["bleed_mm"])
+    icc_profile: Path | None = None  # None: the bundled profile
+    crop_marks: bool = DEFAULTS["crop_marks"]
 
     @property
     def sources(self) -> Path:
@@ -108,6 +119,18 @@ def load_project(root: Path | None = None) -> Project:
             f"page_size must be one of {', '.join(PAGE_SIZES)}, not {merged['page_size']!r}",
             pyproject,
         )
+    if merged["print_variant"] not in PRINT_VARIANTS:
+        raise PamphletError(f"print_variant must be one of {', '.join(PRINT_VARIANTS)},"
+                            f" not {merged['print_variant']!r}", pyproject)
+    bleed = merged["bleed_mm"]
+    if isinstance(bleed, bool) or not isinstance(bleed, int | float) or not (
+            0 <= bleed <= MAX_BLEED_MM):
+        raise PamphletError(f"bleed_mm must be a number of millimetres from 0 to {MAX_BLEED_MM},"
+                            f" not {bleed!r}", pyproject)
+    if not isinstance(merged["icc_profile"], str):
+        raise PamphletError("icc_profile must be a path (a string)", pyproject)
+    if not isinstance(merged["crop_marks"], bool):
+        raise PamphletError("crop_marks must be true or false", pyproject)
     return Project(
         root=root,
         languages=languages,
@@ -116,4 +139,8 @@ def load_project(root: Path | None = None) -> Project:
         locale_dir=Path(merged["locale_dir"]),
         build_dir=Path(merged["build_dir"]),
         page_size=merged["page_size"],
+        print_variant=merged["print_variant"],
+        bleed_mm=float(bleed),
+        icc_profile=root / merged["icc_profile"] if merged["icc_profile"] else None,
+        crop_marks=merged["crop_marks"],
     )

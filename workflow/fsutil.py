@@ -8,6 +8,8 @@ from pathlib import Path
 
 from workflow.errors import PamphletError
 
+TEMP_SUFFIX = ".tmp"
+
 
 def read_text(path: Path) -> str:
     """Read a UTF-8 text file (BOM tolerated, CRLF normalised), or fail naming the line."""
@@ -26,10 +28,21 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same directory and rename over the target."""
+    """Write via a temporary file in the same directory and rename over the target.
+
+    The file is synced before the rename and the directory after it, so the target is at
+    every moment, even across a crash, either the old file or the new one. A temporary
+    file left by a killed process (`.NAME.PID.XXXX.tmp`) is removed by the next write.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temporaries(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}.",
+                                    suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(data)
@@ -39,12 +52,55 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+    _fsync_directory(path.parent)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make a rename durable; some file systems cannot sync a directory, which is fine."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # not supported here: the rename is still atomic, only not yet on disk
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove temporary files of `path` whose writing process no longer runs."""
+    prefix = _temp_prefix(path)
+    removed = []
+    try:
+        names = [entry.name for entry in os.scandir(path.parent)
+                 if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX)]
+    except FileNotFoundError:
+        return removed
+    for name in names:
+        pid = name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and not _process_exists(int(pid)):
+            (path.parent / name).unlink(missing_ok=True)
+            removed.append(path.parent / name)
+    return removed
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def write_if_changed(path: Path, text: str) -> bool:
     """Atomically write `text` unless the file already holds exactly it; True if written."""
     data = text.encode("utf-8")
     if path.exists() and path.read_bytes() == data:
+        remove_stale_temporaries(path)
         return False
     atomic_write_bytes(path, data)
     return True

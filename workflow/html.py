@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from html import unescape
 
 from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from workflow import __version__
 from workflow.edition import Edition, Piece
@@ -45,10 +46,21 @@ def wrap_ltr_runs(html: str) -> str:
     """Wrap each left-to-right run of text nodes in <span dir="ltr">, tags untouched."""
     parts = TAG.split(html)
     for index in range(0, len(parts), 2):  # even indexes are text between tags
-        parts[index] = LTR_RUN.sub(
-            lambda m: f'<span dir="ltr">{m.group(0)}</span>', parts[index]
-        )
+        parts[index] = _wrap_text_node(parts[index])
     return "".join(parts)
+
+
+def _wrap_text_node(escaped: str) -> str:
+    """Runs are found in the text itself, not in its HTML: a run must never cut an
+    entity (`&quot;` would print as `&quot;`, `&lt;` as `&lt;`)."""
+    text = unescape(escaped)
+    pieces, cursor = [], 0
+    for match in LTR_RUN.finditer(text):
+        pieces.append(escape(text[cursor:match.start()]))
+        pieces.append(f'<span dir="ltr">{escape(match.group(0))}</span>')
+        cursor = match.end()
+    pieces.append(escape(text[cursor:]))
+    return "".join(pieces)
 
 
 def piece_html(piece: Piece, context_language: str) -> Markup:

@@ -12,12 +12,55 @@ from workflow.fsutil import read_text, write_if_changed
 
 # polib silently skips some malformed lines (an unterminated string, for one), which would
 # drop a translation on the next write; every line is checked against the PO grammar's
-# line shapes first.
+# line shapes first. Obsolete (`#~`) and previous-source (`#|`) lines hold strings too.
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _VALID_LINE = re.compile(
-    rf"^\s*$|^#.*$|^(?:#~\s*)?(?:#\|\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"
+    r"^\s*$|^\s*#(?![~|]).*$|^\s*#~\s*$|^\s*#~\|.*$"
+    rf"|^\s*(?:#~\s*)?(?:#\|\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"
     rf"{_STRING}\s*$"
 )
+_KEYWORD = re.compile(r'^\s*(#~\s*)?(#\|\s*)?(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+"')
+_CONTINUED = re.compile(r'^\s*((?:#~\s*)?(?:#\|\s*)?)"')
+# Which keyword may follow which in an entry: [msgctxt] msgid (msgstr | msgid_plural msgstr[N]...)
+_NEXT = {
+    None: ("msgctxt", "msgid"),
+    "msgctxt": ("msgid",),
+    "msgid": ("msgstr", "msgid_plural"),
+    "msgid_plural": ("msgstr[N]",),
+    "msgstr": ("msgctxt", "msgid"),
+    "msgstr[N]": ("msgstr[N]", "msgctxt", "msgid"),
+}
+_CHARSET = re.compile(r'^"Content-Type:[^"\n]*?charset=([^"\\\s;]+)', re.MULTILINE | re.IGNORECASE)
+# "CHARSET" is the placeholder of a fresh template (xgettext): nothing else is declared.
+UTF8_NAMES = ("utf-8", "utf8", "charset")
+
+
+class _PoText(str):
+    """PO text that polib splits into lines at "\\n" only, as gettext does.
+
+    polib splits text with str.splitlines(), which also breaks at U+2028, U+0085, \\x1c and
+    other characters that are plain content inside a PO string: a msgstr holding one was
+    silently cut short (only the part after it was kept).
+    """
+
+    __slots__ = ()
+
+    def splitlines(self, keepends: bool = False) -> list[str]:
+        return self.split("\n")
+
+
+def _polib_parse(text: str) -> polib.POFile:
+    # With a newline in it, the text is never taken by polib for the name of a file to open.
+    content = _PoText(text if "\n" in text else text + "\n")
+    return polib.pofile(content, wrapwidth=79, encoding="utf-8", check_for_duplicates=False)
+
+
+def declared_charset(text: str) -> tuple[str, int] | None:
+    """The charset named in the Content-Type header, and the number of its line."""
+    match = _CHARSET.search(text)
+    if match is None:
+        return None
+    return match.group(1), text.count("\n", 0, match.start()) + 1
 
 
 def parse_po(text: str, path: Path) -> polib.POFile:
@@ -25,8 +68,9 @@ def parse_po(text: str, path: Path) -> polib.POFile:
     for number, line in enumerate(text.split("\n"), start=1):
         if not _VALID_LINE.match(line):
             raise PamphletError(f"PO syntax error: cannot read {line.strip()[:40]!r}", path, number)
+    _check_structure(text, path)
     try:
-        catalog = polib.pofile(text, wrapwidth=79, check_for_duplicates=True)
+        catalog = _polib_parse(text)
     except OSError as error:  # polib reports syntax errors as OSError with the line number
         message = str(error)
         match = re.search(r"line (\d+)", message)
@@ -35,26 +79,78 @@ def parse_po(text: str, path: Path) -> polib.POFile:
         detail = re.sub(r"\s*\(line \d+\)", "", detail).strip()
         raise PamphletError(f"PO syntax error{': ' + detail if detail else ''}", path, line
                             ) from None
-    except ValueError as error:  # duplicate entries
-        message = str(error)
-        line = _line_of_msgid(text, message)
-        raise PamphletError(f"invalid catalog: {message}", path, line) from None
+    charset = re.search(r"charset=([^\s;]+)", catalog.metadata.get("Content-Type", ""))
+    if charset is not None and charset.group(1).lower() not in UTF8_NAMES:
+        declared = declared_charset(text)
+        raise PamphletError(f"the header declares charset={charset.group(1)}, but catalogs are "
+                            "UTF-8: convert the file with `msgconv --to-code=UTF-8`", path,
+                            declared[1] if declared else None)
+    _check_duplicates(catalog, text, path)
     return catalog
 
 
-def _line_of_msgid(text: str, message: str) -> int | None:
-    match = re.search(r'Entry "(.*)" already exists', message, re.S)
-    if not match:
-        return None
-    needle = f'msgid "{match.group(1)}"'
-    positions = [m.start() for m in re.finditer(re.escape(needle), text)]
-    if len(positions) < 2:
-        return None
-    return text.count("\n", 0, positions[1]) + 1
+def _check_structure(text: str, path: Path) -> None:
+    """Every entry complete, keywords in order: polib silently accepts an entry with no
+    msgstr, so a file cut short would lose its last translation without a word."""
+    state, obsolete, start, channel = None, False, 0, None
+    for number, line in enumerate(text.split("\n"), start=1):
+        continued = _CONTINUED.match(line)
+        if continued:  # a string continues the last keyword's, on the same kind of line
+            if re.sub(r"\s", "", continued.group(1)) != channel:
+                raise PamphletError("PO syntax error: a string with no msgid or msgstr before it",
+                                    path, number)
+            continue
+        match = _KEYWORD.match(line)
+        if match is None:
+            channel = channel if not line.strip() else None
+            continue
+        channel = re.sub(r"\s", "", (match.group(1) or "") + (match.group(2) or ""))
+        if match.group(2):  # `#| msgid`: the previous source text, a comment
+            continue
+        keyword = re.sub(r"\[\d+\]$", "[N]", match.group(3))
+        is_obsolete = bool(match.group(1))
+        new_entry = keyword in ("msgctxt", "msgid") and state in (None, "msgstr", "msgstr[N]")
+        if keyword not in _NEXT[state] or (not new_entry and is_obsolete != obsolete):
+            expected = " or ".join(_NEXT[state])
+            raise PamphletError(f"PO syntax error: {match.group(3)} where {expected} was expected",
+                                path, number)
+        if new_entry:
+            start = number
+        state, obsolete = keyword, is_obsolete
+    if state in ("msgctxt", "msgid", "msgid_plural"):
+        raise PamphletError(f"the entry at line {start} has no msgstr: the file is cut short "
+                            "(restore it from version control)", path, start)
+
+
+def _check_duplicates(catalog: polib.POFile, text: str, path: Path) -> None:
+    """polib's rule (an entry may not repeat the msgctxt and msgid of an earlier active
+    entry) in one pass: polib's own check takes quadratic time on a large catalog."""
+    # polib numbers each entry from the line it starts on, except the file's first (0).
+    first = len(text) - len(text.lstrip())
+    first_line = text.count("\n", 0, first) + 1
+    active: dict[tuple[str | None, str], int] = {}
+    for entry in catalog:
+        key = (entry.msgctxt, entry.msgid)
+        line = entry.linenum or first_line
+        if key in active:
+            raise PamphletError(f"invalid catalog: entry {entry.msgid[:60]!r} already exists "
+                                f"(line {active[key]}): merge the two", path, line)
+        if not entry.obsolete:
+            active[key] = line
 
 
 def read_po(path: Path) -> polib.POFile:
-    return parse_po(read_text(path), path)
+    """Read a UTF-8 catalog: every problem is reported with its line, nothing is dropped."""
+    try:
+        return parse_po(read_text(path), path)
+    except PamphletError as error:
+        if "not valid UTF-8" not in error.message:
+            raise
+        charset = declared_charset(path.read_bytes().decode("latin-1"))
+        if charset is None or charset[0].lower() in UTF8_NAMES:
+            raise
+        raise PamphletError(f"the file is in {charset[0]}, but catalogs are UTF-8: convert it "
+                            "with `msgconv --to-code=UTF-8`", path, error.line) from None
 
 
 def format_po(catalog: polib.POFile) -> str:
@@ -71,5 +167,4 @@ def write_po(path: Path, catalog: polib.POFile) -> bool:
 
 def entry_lines(text: str) -> dict[str, int]:
     """msgid -> line number of its `msgid` line, for messages that point at an entry."""
-    catalog = polib.pofile(text, wrapwidth=79)
-    return {e.msgid: e.linenum for e in catalog if not e.obsolete}
+    return {e.msgid: e.linenum for e in _polib_parse(text) if not e.obsolete}

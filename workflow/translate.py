@@ -30,8 +30,9 @@ log.addHandler(logging.NullHandler())
 # output is what `argostranslate.translate()` would give for the same sentence.
 BEAM_SIZE = 4
 LENGTH_PENALTY = 0.2
-# Sentences per CTranslate2 batch; it sorts the inputs by length before batching.
-BATCH_SIZE = 32
+# Sentences per CTranslate2 batch; it sorts the inputs by length before batching, and
+# spreads the batches over its workers.
+BATCH_SIZE = 16
 # Segments translated between two saves: large enough to keep batches full, small enough
 # that an interrupted run has saved every catalog it had finished.
 CHUNK_SIZE = 96
@@ -305,7 +306,7 @@ class Engine:
     turns every `_` of the output into a space)."""
 
     def __init__(self, model: Model, max_decoding_length: int | None = None,
-                 threads: int | None = None):
+                 workers: int | None = None):
         import ctranslate2
         import sentencepiece
 
@@ -316,9 +317,11 @@ class Engine:
         self.model = model
         self.max_decoding_length = max_decoding_length
         try:
+            # One single-threaded worker per core, each decoding its own batch: on the
+            # 2-core machines measured, twice the throughput of one worker with 2 threads.
             self.translator = ctranslate2.Translator(
-                str(model.model_dir), device="cpu", compute_type="auto", inter_threads=1,
-                intra_threads=threads if threads is not None else (os.cpu_count() or 0))
+                str(model.model_dir), device="cpu", compute_type="auto",
+                inter_threads=workers or os.cpu_count() or 1, intra_threads=1)
             self.tokenizer = sentencepiece.SentencePieceProcessor(
                 model_file=str(model.tokenizer_path))
         except (RuntimeError, OSError, ValueError) as error:
@@ -356,14 +359,14 @@ class MachineTranslator:
 
     def __init__(self, route: Route, glossary: Glossary | None = None,
                  engines: dict[Path, Engine] | None = None,
-                 max_decoding_length: int | None = None, threads: int | None = None):
+                 max_decoding_length: int | None = None, workers: int | None = None):
         self.route = route
         self.masker = Masker(glossary, route.from_code, route.to_code)
         engines = {} if engines is None else engines
         self.engines = []
         for model in route.steps:
             if model.path not in engines:
-                engines[model.path] = Engine(model, max_decoding_length, threads)
+                engines[model.path] = Engine(model, max_decoding_length, workers)
             self.engines.append(engines[model.path])
 
     @property
@@ -498,11 +501,10 @@ def translate(project: Project, slugs: list[str] | None = None,
     total = sum(len(w.fills) for w in works) + sum(
         len({m.text for w in works if (w.source, w.target) == pair for m in w.pending.values()})
         for pair in pairs)
-    done = 0
+    done = sum(len(w.fills) for w in works)  # translation memory: found while planning
     for work in works:
         if not work.pending:
             _finish(project, work, report)
-            done += len(work.fills)
     if progress:
         progress(done, total)
     engines: dict[Path, Engine] = {}

@@ -123,3 +123,23 @@ def test_final_refuses_a_check_error(reviewed):
     catalog.save()
     with pytest.raises(PamphletError, match=r"caravan \[es\]: 1 check error.*\[numbers\]"):
         build(reviewed, languages=["es"], layouts=["single"], final=True)
+
+
+@needs_poppler
+def test_arabic_digits_configurable(tmp_path, monkeypatch):
+    from tests.conftest import write_project
+    from workflow.config import load_project
+
+    texts = {}
+    for setting in ("arabic-indic", "western"):
+        config = f'[tool.pamphlet]\narabic_digits = "{setting}"\n'
+        root = write_project(tmp_path / setting, config=config)
+        monkeypatch.chdir(root)
+        project = load_project(root)
+        update(project)
+        translate_catalog(project, "ar", keeping_numbers("نحن نعبر عن تضامننا مع القافلة."))
+        build(project, languages=["ar"], layouts=["single"])
+        texts[setting] = pdf_text(project.build / "caravan" / "caravan.ar.pdf")
+    assert "٢٠١٨" in texts["arabic-indic"] and "٢٠١٨" not in texts["western"]
+    assert "نوفمبر 2018" in texts["western"]
+    assert " ٢ " in texts["arabic-indic"] and " ٢ " not in texts["western"]  # page numbers

@@ -170,7 +170,8 @@ def output_fingerprint(project: Project, output: Output, final: bool, page_size:
     for path in inputs:
         digest.update(str(project.relative(path)).encode() + b"\0")
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
-    settings = [output.layout, page_size, str(final), build_date(), _package_fingerprint(),
+    settings = [output.layout, page_size, str(final), build_date(), project.arabic_digits,
+                _package_fingerprint(),
                 _fonts_fingerprint(output.languages)]
     if printing:
         settings.append(printing.fingerprint())
@@ -197,7 +198,8 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
     for edition in editions:
         check_coverage(edition_texts(edition), edition.language,
                        edition.catalog_path or project.relative(edition.statement.path))
-    html = render_html(output.layout, editions, build_date(), PAGE_SIZES[page_size])
+    html = render_html(output.layout, editions, build_date(), PAGE_SIZES[page_size],
+                       project.arabic_digits)
     pdf = render_pdf(html, project.root, printing)
     if printing:
         pdf = prints.finish(pdf, printing, prints.binding(output))

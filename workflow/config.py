@@ -16,6 +16,9 @@ DEFAULTS = {
     "locale_dir": "locale",
     "build_dir": "build",
     "page_size": "A5",
+    # Digits of Arabic pages (page numbers, list numbers, dates): "arabic-indic" (٣) as in
+    # the Mashriq, or "western" (3) as in the Maghreb. Persian always uses Persian digits.
+    "arabic_digits": "arabic-indic",
     # `pamphlet build --print`: see workflow/printing.py
     "print_variant": "pdf/x-4",
     "bleed_mm": 3,
@@ -23,6 +26,7 @@ DEFAULTS = {
     "crop_marks": False,
 }
 PAGE_SIZES = ("A5", "A4", "letter")
+ARABIC_DIGITS = ("arabic-indic", "western")
 PRINT_VARIANTS = ("pdf/x-4", "pdf/a-2b", "pdf/ua-1")
 MAX_BLEED_MM = 10
 
@@ -38,6 +42,7 @@ class Project:
     locale_dir: Path = field(default=Path("locale"))
     build_dir: Path = field(default=Path("build"))
     page_size: str = DEFAULTS["page_size"]
+    arabic_digits: str = DEFAULTS["arabic_digits"]
     print_variant: str = DEFAULTS["print_variant"]
     bleed_mm: float = float(DEFAULTS["bleed_mm"])
     icc_profile: Path | None = None  # None: the bundled profile
@@ -77,7 +82,7 @@ class Project:
 
     def slugs(self) -> list[str]:
         """All statements in source/, sorted so every walk is deterministic."""
-        return sorted(p.stem for p in self.sources.glob("*.md"))
+        return sorted(p.stem for p in self.sources.glob("*.md") if not p.name.startswith("."))
 
     def target_languages(self, source_language: str) -> list[str]:
         return [lang for lang in self.languages if lang != source_language]
@@ -119,6 +124,9 @@ def load_project(root: Path | None = None) -> Project:
             f"page_size must be one of {', '.join(PAGE_SIZES)}, not {merged['page_size']!r}",
             pyproject,
         )
+    if merged["arabic_digits"] not in ARABIC_DIGITS:
+        raise PamphletError(f"arabic_digits must be one of {', '.join(ARABIC_DIGITS)},"
+                            f" not {merged['arabic_digits']!r}", pyproject)
     if merged["print_variant"] not in PRINT_VARIANTS:
         raise PamphletError(f"print_variant must be one of {', '.join(PRINT_VARIANTS)},"
                             f" not {merged['print_variant']!r}", pyproject)
@@ -139,6 +147,7 @@ def load_project(root: Path | None = None) -> Project:
         locale_dir=Path(merged["locale_dir"]),
         build_dir=Path(merged["build_dir"]),
         page_size=merged["page_size"],
+        arabic_digits=merged["arabic_digits"],
         print_variant=merged["print_variant"],
         bleed_mm=float(bleed),
         icc_profile=root / merged["icc_profile"] if merged["icc_profile"] else None,

@@ -34,7 +34,11 @@ LTR_RUN = re.compile(
 )
 TAG = re.compile(r"(<[^>]+>)")
 
-NATIVE_DIGITS_IN = ("fa", "ar")  # languages whose dates and page numbers use their digits
+# Explicit bidi formatting: LRE, RLE, LRO, RLO end with PDF; LRI, RLI, FSI with PDI.
+PDF, PDI = "\u202c", "\u2069"
+BIDI_OPENERS = {"\u202a": PDF, "\u202b": PDF, "\u202d": PDF, "\u202e": PDF,
+                "\u2066": PDI, "\u2067": PDI, "\u2068": PDI}
+
 
 
 def render_inline(text: str) -> str:
@@ -63,9 +67,28 @@ def _wrap_text_node(escaped: str) -> str:
     return "".join(pieces)
 
 
+def close_bidi_controls(text: str) -> str:
+    """The text with every embedding, override or isolate it opens closed at its end.
+
+    An unclosed U+202E (right-to-left override) in one segment would reverse every segment
+    after it in the paragraph, reviewed ones included: what a segment does to direction
+    stays inside it (UAX #9: PDF closes an embedding, PDI an isolate and what it holds).
+    """
+    open_controls: list[str] = []
+    for char in text:
+        if char in BIDI_OPENERS:
+            open_controls.append(BIDI_OPENERS[char])
+        elif char == PDF and open_controls and open_controls[-1] == PDF:
+            open_controls.pop()
+        elif char == PDI and PDI in open_controls:
+            while open_controls.pop() != PDI:
+                pass
+    return text + "".join(reversed(open_controls))
+
+
 def piece_html(piece: Piece, context_language: str) -> Markup:
     """One segment as HTML in the flow of a `context_language` paragraph."""
-    html = render_inline(piece.text)
+    html = render_inline(close_bidi_controls(piece.text))
     if direction(piece.language) == "rtl":
         html = wrap_ltr_runs(html)
     classes = {"machine": "mt", "fuzzy": "mt", "untranslated": "untranslated"}.get(piece.state)
@@ -84,8 +107,8 @@ def row_html(pieces: tuple[Piece, ...], language: str) -> Markup:
                            for p in pieces)
 
 
-def localised_date(value: str, language: str) -> str:
-    """The statement date in the language's own words and digits (babel)."""
+def localised_date(value: str, language: str, native_digits: bool = True) -> str:
+    """The statement date in the language's own words and (unless told not to) digits."""
     parts = [int(p) for p in value.split("-")]
     if len(parts) == 3:
         text = format_date(date(*parts), "long", locale=language)
@@ -93,7 +116,7 @@ def localised_date(value: str, language: str) -> str:
         text = format_date(date(parts[0], parts[1], 1), "LLLL y", locale=language)
     else:
         text = str(parts[0])
-    if language in NATIVE_DIGITS_IN:
+    if native_digits:
         text = to_native_digits(text, language)
     return text
 
@@ -114,7 +137,8 @@ def _environment() -> Environment:
 ENVIRONMENT = _environment()
 
 
-def render_html(layout: str, editions: list[Edition], build_date: str, page_size: str) -> str:
+def render_html(layout: str, editions: list[Edition], build_date: str, page_size: str,
+                arabic_digits: str = "arabic-indic") -> str:
     """The HTML of one pamphlet: layout is 'single', 'parallel' or 'multilingual'."""
     template = ENVIRONMENT.get_template(f"{layout}.html.j2")
     first = editions[0]
@@ -126,4 +150,5 @@ def render_html(layout: str, editions: list[Edition], build_date: str, page_size
         build_date=build_date,
         page_size=page_size,
         languages=[e.language for e in editions],
+        western_arabic_digits=arabic_digits == "western",
     )

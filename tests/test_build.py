@@ -143,3 +143,10 @@ def test_arabic_digits_configurable(tmp_path, monkeypatch):
     assert "٢٠١٨" in texts["arabic-indic"] and "٢٠١٨" not in texts["western"]
     assert "نوفمبر 2018" in texts["western"]
     assert " ٢ " in texts["arabic-indic"] and " ٢ " not in texts["western"]  # page numbers
+
+
+def test_a_fetch_attempt_stops_the_build_with_a_clear_error(tmp_path):
+    from workflow.build import render_pdf
+
+    with pytest.raises(PamphletError, match=r"refused to fetch 'file:///etc/passwd'"):
+        render_pdf('<p>x</p><img src="file:///etc/passwd">', tmp_path)

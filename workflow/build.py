@@ -117,10 +117,22 @@ def _weasyprint():
     return font_config, css
 
 
-def restricted_fetcher(url: str, *args, **kwargs):
-    """Refuse every URL: pamphlets embed nothing from outside (fonts come from fontconfig),
-    so a hostile translation can never make the build read a file or the network."""
-    raise PamphletError(f"refused to fetch {url!r}: pamphlets load no external resources")
+def _refusing_fetcher():
+    """A WeasyPrint URL fetcher that refuses every URL and stops the rendering: pamphlets
+    embed nothing from outside (fonts come from fontconfig), so a hostile translation can
+    never make the build read a file or the network."""
+    from weasyprint.urls import URLFetcher
+
+    class RefusingFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise PamphletError(f"refused to fetch {url!r}: pamphlets load no external files")
+
+        __call__ = fetch
+
+    return RefusingFetcher(fail_on_errors=True)
+
+
+restricted_fetcher = _refusing_fetcher()
 
 
 def render_pdf(html: str, base: Path, printing: PrintSettings | None = None) -> bytes:
@@ -131,9 +143,14 @@ def render_pdf(html: str, base: Path, printing: PrintSettings | None = None) -> 
     if printing:  # bleed, the PDF variant, a CMYK output intent for PDF/X
         extra, options = prints.render_options(printing)
         stylesheets += extra
-    document = HTML(string=html, base_url=str(base), url_fetcher=restricted_fetcher)
+    from weasyprint.urls import FatalURLFetchingError
+
     buffer = io.BytesIO()
-    document.write_pdf(buffer, stylesheets=stylesheets, font_config=font_config, **options)
+    try:
+        document = HTML(string=html, base_url=str(base), url_fetcher=restricted_fetcher)
+        document.write_pdf(buffer, stylesheets=stylesheets, font_config=font_config, **options)
+    except FatalURLFetchingError as error:
+        raise PamphletError(f"{error.__cause__ or error}") from None
     return buffer.getvalue()
 
 

@@ -118,8 +118,9 @@ def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -
     for old in old_entries:
         if old.msgid not in used and old.msgstr:
             merged.append(_as_obsolete(old))
+    template_msgids = {e.msgid for e in template}
     for old in old_obsolete:
-        if old.msgid not in used and old.msgid not in {e.msgid for e in template}:
+        if old.msgid not in used and old.msgid not in template_msgids:
             merged.append(old)
     return merged
 

@@ -23,6 +23,12 @@ CONTINUE_READING = {
     "ar": ("اقرأ المزيد", "تابع القراءة", "متابعة القراءة"),
     "fa": ("ادامه مطلب", "ادامه‌ی مطلب", "بیشتر بخوانید"),
 }
+# Page breaks (form feeds from pdftotext) end a paragraph; Unicode line separators (pasted
+# from web pages and word processors) break a line.
+LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n\n", "\x85": "\n",
+                             "\u2028": "\n", "\u2029": "\n\n"})
+# C0 and C1 controls other than tab and newline, and stray byte-order marks: never text.
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff]")
 SENTENCE_END = tuple(".!?؟…:\"”»’)")
 LIST_MARKER = re.compile(r"^(?:(\d{1,3})[.)]|[•·▪◦*-])\s*")
 URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
@@ -35,8 +41,10 @@ BYLINE = {
 
 
 def clean_lines(text: str, language: str) -> list[str]:
-    """Normalised lines: NFC, no-break spaces, doubled spaces and teaser links removed."""
-    text = unicodedata.normalize("NFC", text)
+    """Normalised lines: NFC, no-break spaces, doubled spaces and teaser links removed;
+    line and page separators become line breaks, other control characters go."""
+    text = unicodedata.normalize("NFC", text).translate(LINE_BREAKS)
+    text = CONTROL.sub("", text)
     text = text.replace("\u00a0", " ").replace("\t", " ").replace("\u200b", "")
     teasers = CONTINUE_READING.get(language, ()) + CONTINUE_READING["en"]
     lines = []

@@ -31,6 +31,7 @@ _NEXT = {
     "msgstr[N]": ("msgstr[N]", "msgctxt", "msgid"),
 }
 _CHARSET = re.compile(r'^"Content-Type:[^"\n]*?charset=([^"\\\s;]+)', re.MULTILINE | re.IGNORECASE)
+_COMMENT_BACKSLASH = re.compile(r"^(#.*\\)$", re.MULTILINE)
 # "CHARSET" is the placeholder of a fresh template (xgettext): nothing else is declared.
 UTF8_NAMES = ("utf-8", "utf8", "charset")
 
@@ -50,8 +51,11 @@ class _PoText(str):
 
 
 def _polib_parse(text: str) -> polib.POFile:
-    # With a newline in it, the text is never taken by polib for the name of a file to open.
-    content = _PoText(text if "\n" in text else text + "\n")
+    # polib adds the last entry at the end of the file only if the last line is not a
+    # comment, and skips some comment lines (`#,` alone, `#~|`) without ending the entry:
+    # a file ending in one lost its last entry. A final comment line ends every entry.
+    # (With a newline in it, the text is also never taken for the name of a file to open.)
+    content = _PoText(text + "\n#\n")
     return polib.pofile(content, wrapwidth=79, encoding="utf-8", check_for_duplicates=False)
 
 
@@ -156,7 +160,19 @@ def read_po(path: Path) -> polib.POFile:
 def format_po(catalog: polib.POFile) -> str:
     """The file text, ending in one newline; deterministic for equal catalogs."""
     catalog.wrapwidth = 79
-    text = str(catalog)  # polib's serialisation: its header order, its line wrapping
+    header = catalog.header
+    # polib writes a header comment line beginning with ',' or ':' as `#,` or `#:`, which
+    # reads back as flags or references and is lost: such a line keeps a space after '#'.
+    catalog.header = "\n".join(f" {line}" if line[:1] in (",", ":") else line
+                                for line in header.split("\n"))
+    try:
+        text = str(catalog)  # polib's serialisation: its header order, its line wrapping
+    finally:
+        catalog.header = header
+    # gettext reads a backslash at the end of a line as "continued on the next line": a
+    # comment ending in one swallows the entry's msgid and msgfmt fails. A space after it
+    # is dropped again when the file is read.
+    text = _COMMENT_BACKSLASH.sub(r"\1 ", text)
     return text.rstrip("\n") + "\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +18,9 @@ REQUIRED_FIELDS = ("title", "author", "date", "language")
 OPTIONAL_FIELDS = ("origin",)
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# C0 and C1 control characters other than tab and newline: invisible in print, often
+# garbage from a PDF or a wrong encoding, and a NUL cannot go into a compiled catalog.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,12 @@ def _field_lines(front_lines: list[str]) -> dict[str, int]:
 
 def parse_statement(text: str, path: Path) -> Statement:
     """Parse a statement file's text; every problem names the file and line."""
+    control = CONTROL.search(text)
+    if control:
+        char = control.group(0)
+        raise PamphletError(f"control character U+{ord(char):04X} in the text: remove it "
+                            "(`pamphlet import` drops them)", path,
+                            text.count("\n", 0, control.start()) + 1)
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise PamphletError("missing front matter: the file must start with a '---' line", path, 1)
@@ -149,5 +159,7 @@ def format_statement(meta: dict[str, str], body: str) -> str:
 
 
 def _quote(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+    """A YAML double-quoted string: control characters and line separators escaped, so the
+    value reads back exactly (a raw U+0085 or U+2028 would fold into a space, a NUL would
+    make the front matter unreadable)."""
+    return yaml.safe_dump(value, default_style='"', allow_unicode=True, width=math.inf).rstrip()

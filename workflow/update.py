@@ -14,7 +14,7 @@ from workflow.errors import PamphletError
 from workflow.fsutil import atomic_write_bytes
 from workflow.pofile import format_po, read_po
 from workflow.segment import Document, segment_statement
-from workflow.source import Statement, read_statement
+from workflow.source import SLUG_PATTERN, Statement, read_statement
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -29,6 +29,10 @@ class UpdateReport:
 def select_slugs(project: Project, slugs: list[str] | None) -> list[str]:
     """The requested statements (all if none), each checked to exist."""
     available = project.slugs()
+    for slug in available:  # a file name is a slug: it names catalogs and build folders
+        if not SLUG_PATTERN.match(slug):
+            raise PamphletError(f"invalid statement file name {slug!r}: use lowercase letters,"
+                                " digits and hyphens", project.relative(project.source_path(slug)))
     if not slugs:
         if not available:
             raise PamphletError("no statements found", project.relative(project.sources))

@@ -27,11 +27,12 @@ test: $(VENV)/.installed system
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
-$(VENV)/.installed: pyproject.toml
+# constraints.txt pins every version: same catalogs and PDFs on every machine.
+$(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
-	$(BIN)/pip install -q --no-deps $(ARGOS)
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	$(BIN)/pip install -q -c constraints.txt --no-deps $(ARGOS)
 	touch $@
 
 # Debian packages: fonts for all four languages, msgfmt for checks, pdftotext/pdffonts.
@@ -51,8 +52,8 @@ bench-build: $(VENV)/.installed system
 # The benchmark compares with argostranslate.translate(), which needs stanza and torch.
 # torch==2.13.0 first: the CPU wheel on disk, not a multi-GB CUDA build.
 bench-translate: $(VENV)/.installed system
-	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q $(ARGOS)
+	$(BIN)/pip install -q -c constraints.txt torch==2.13.0
+	$(BIN)/pip install -q -c constraints.txt $(ARGOS)
 	$(BIN)/python benchmarks/bench_translate.py
 
 clean:

@@ -183,6 +183,25 @@ def test_pivot_through_english_and_target_prefix(project):
         translate(project, ["solidaridad"], ["fa"])
 
 
+def test_engine_sends_argos_target_prefix_and_strips_it(project, installed):
+    from workflow.models import find_route
+
+    engine = stage.Engine(find_route("en", "ar").steps[0])
+    calls = []
+    real = engine.translator
+
+    class Recorder:
+        def translate_batch(self, tokens, **options):
+            calls.append(options)
+            return real.translate_batch(tokens, **options)
+
+    engine.translator = Recorder()
+    outputs = engine.translate(["We express our solidarity.", "No one is illegal."])
+    assert calls[0]["target_prefix"] == [["__ar__"], ["__ar__"]]
+    assert calls[0]["beam_size"] == 4 and calls[0]["replace_unknowns"] is True
+    assert len(outputs) == 2 and not any(o.startswith("__ar__") for o in outputs)
+
+
 def test_missing_model_names_the_package_and_writes_nothing(project):
     before = snapshot(project.root)
     with pytest.raises(PamphletError) as error:

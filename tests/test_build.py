@@ -82,6 +82,22 @@ def test_missing_glyph_is_an_error(reviewed):
     assert not (reviewed.build / "caravan" / "caravan.es.pdf").exists()
 
 
+def test_cli_keep_reports_what_is_held_back(reviewed):
+    import io
+
+    from workflow.cli import main
+
+    mark_machine(reviewed, "es", "More than 7000 people walk together.", "Texto automático.")
+    out = io.StringIO()
+    argv = ["build", "--final", "--keep", "100", "--lang", "es", "--layout", "single"]
+    assert main(argv, stdout=out, stderr=io.StringIO()) == 0
+    assert "0 PDF(s) written" in out.getvalue()
+    assert "held back build/caravan/caravan.es.pdf: caravan [es]: " in out.getvalue()
+    err = io.StringIO()
+    assert main(["build", "--keep", "80"], stdout=io.StringIO(), stderr=err) != 0
+    assert "--keep needs --final" in err.getvalue()
+
+
 @needs_poppler
 def test_draft_mark_and_final_gate(reviewed):
     path = reviewed.po_path("caravan", "es")
@@ -123,6 +139,58 @@ def test_final_refuses_a_check_error(reviewed):
     catalog.save()
     with pytest.raises(PamphletError, match=r"caravan \[es\]: 1 check error.*\[numbers\]"):
         build(reviewed, languages=["es"], layouts=["single"], final=True)
+
+
+def mark_machine(project, language, msgid, msgstr):
+    path = project.po_path("caravan", language)
+    catalog = polib.pofile(str(path))
+    entry = catalog.find(msgid)
+    entry.msgstr = msgstr
+    entry.flags.append("fuzzy")
+    entry.tcomment = "machine translation: argos en->es translate-en_es 1.0"
+    catalog.save()
+
+
+@needs_poppler
+def test_keep_prints_partial_editions_without_machine_text(reviewed):
+    # The machine output also drops the number: a check error, but in text never printed.
+    mark_machine(reviewed, "es", "More than 7000 people walk together.", "Texto automático.")
+    with pytest.raises(PamphletError, match=r"caravan \[es\]: 1 machine"):
+        build(reviewed, final=True, keep=None)
+    report = build(reviewed, languages=["es"], layouts=["single"], final=True, keep=50)
+    assert [p.name for p in report.written] == ["caravan.es.pdf"] and not report.held_back
+    text = pdf_text(reviewed.build / "caravan" / "caravan.es.pdf")
+    assert "More than 7000 people walk together." in text
+    assert "Texto automático" not in text and "DRAFT" not in text
+    assert "1 segment(s) left in the source language" in text
+
+
+def test_keep_holds_back_every_pdf_of_an_edition_under_the_threshold(reviewed):
+    mark_machine(reviewed, "es", "More than 7000 people walk together.", "Texto automático.")
+    report = build(reviewed, final=True, keep=100)
+    assert sorted(p.name for p in report.held_back) == [
+        "caravan.en+es.pdf", "caravan.es.pdf", "caravan.multilingual.pdf"]
+    assert all("caravan [es]: " in why and "under --keep 100" in why
+               for why in report.held_back.values())
+    assert sorted(p.name for p in report.written) == [
+        "caravan.ar.pdf", "caravan.en+ar.pdf", "caravan.en+fa.pdf", "caravan.en.pdf",
+        "caravan.fa.pdf"]
+    assert not (reviewed.build / "caravan" / "caravan.es.pdf").exists()
+
+
+def test_keep_still_refuses_a_check_error_in_reviewed_text(reviewed):
+    mark_machine(reviewed, "es", "Solidarity with the caravan", "Solidaridad.")
+    catalog = polib.pofile(str(reviewed.po_path("caravan", "es")))
+    catalog.find("More than 7000 people walk together.").msgstr = "Más de 700 personas."
+    catalog.save()
+    with pytest.raises(PamphletError, match=r"caravan \[es\]: 1 check error.*\[numbers\]"):
+        build(reviewed, languages=["es"], layouts=["single"], final=True, keep=10)
+
+
+def test_keep_needs_final_and_a_percentage(reviewed):
+    for final, keep in ((False, 80), (True, 101), (True, -1)):
+        with pytest.raises(PamphletError, match="--keep needs --final"):
+            build(reviewed, final=final, keep=keep)
 
 
 @needs_poppler

@@ -48,6 +48,7 @@ class BuildReport:
     written: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     booklets: list[Path] = field(default_factory=list)  # --print: imposed for saddle stitch
+    held_back: dict[Path, str] = field(default_factory=dict)  # --keep: PDF -> why not built
     bundles: list[Path] = field(default_factory=list)  # --print: build/print/<slug>/
 
 
@@ -81,20 +82,54 @@ def plan_outputs(project: Project, slug: str, languages: list[str] | None = None
     return outputs
 
 
-def gate_problems(editions: list[Edition], limit: int = 3) -> list[str]:
-    """Why these editions may not go to print: unreviewed segments, where they are."""
+def gate_problems(editions: list[Edition], keep: int | None = None, limit: int = 3
+                  ) -> list[str]:
+    """Why these editions may not go to print: unreviewed segments (beyond `keep` percent
+    reviewed, for a partial edition), where they are."""
     problems = []
     for edition in editions:
-        if not edition.unreviewed:
+        if edition.reaches(keep):
             continue
         states = ", ".join(f"{n} {state}" for state, n in edition.counts.items()
                            if n and state != "reviewed")
         lines = [f"{edition.catalog_path}:{unit.line}" for unit in edition.units
                  if any(p.state not in ("reviewed", "source", "verbatim")
                         for row in unit.rows for p in row)][:limit]
-        problems.append(f"{edition.statement.slug} [{edition.language}]: {states}"
+        short = f"{edition.reviewed_percent} % reviewed, under --keep {keep}: " if keep else ""
+        problems.append(f"{edition.statement.slug} [{edition.language}]: {short}{states}"
                         f" (first at {', '.join(lines) or edition.catalog_path})")
     return problems
+
+
+def final_gate(project: Project, outputs: list[Output], keep: int | None
+               ) -> tuple[list[str], dict[tuple[str, str], str]]:
+    """(what refuses the whole --final build, editions held back below `keep`).
+
+    Check errors in printed text always refuse. Without `keep` every unreviewed segment
+    refuses; with it, an edition under the threshold is held back (po4a's --keep) and one
+    above it prints its unreviewed segments in the source language, so the check errors of
+    those entries do not matter.
+    """
+    from workflow.checks import check_catalog
+
+    blockers: list[str] = []
+    held: dict[tuple[str, str], str] = {}
+    for slug in dict.fromkeys(o.slug for o in outputs):
+        langs = sorted({lang for o in outputs if o.slug == slug for lang in o.languages})
+        for edition in load_editions(project, slug, langs, draft=False):
+            for problem in gate_problems([edition], keep):
+                if keep is None:
+                    blockers.append(problem)
+                else:
+                    held[(slug, edition.language)] = problem
+        for lang in langs:
+            errors = [f for f in check_catalog(project, slug, lang) if f.severity == "error"
+                      and (keep is None or f.state == "reviewed")]
+            if errors:
+                where = ", ".join(f"{f.path}:{f.line} [{f.check}]" for f in errors[:3])
+                blockers.append(f"{slug} [{lang}]: {len(errors)} check error(s)"
+                                f" (first at {where})")
+    return blockers, held
 
 
 def edition_texts(edition: Edition) -> dict[str, str]:
@@ -178,7 +213,7 @@ def _fonts_fingerprint(languages: tuple[str, ...]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def output_fingerprint(project: Project, output: Output, final: bool, page_size: str,
+def output_fingerprint(project: Project, output: Output, final: bool | int, page_size: str,
                        printing: PrintSettings | None = None) -> str:
     """A hash of everything the PDF depends on: if it is unchanged, so is the PDF."""
     digest = hashlib.sha256()
@@ -205,11 +240,11 @@ def _load_state(project: Project) -> dict[str, str]:
 
 
 def build_output(project: Project, output: Output, final: bool, page_size: str,
-                 printing: PrintSettings | None = None) -> bytes:
+                 printing: PrintSettings | None = None, keep: int | None = None) -> bytes:
     """One PDF's bytes; with `printing`, finished for print and preflighted."""
     editions = load_editions(project, output.slug, list(output.languages), draft=not final)
-    if final:
-        problems = gate_problems(editions)
+    if final:  # final editions print only reviewed text: this refuses what is under `keep`
+        problems = gate_problems(editions, keep)
         if problems:
             raise PamphletError("not ready for print: " + "; ".join(problems))
     for edition in editions:
@@ -226,13 +261,15 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
 
 def build(project: Project, slugs: list[str] | None = None, languages: list[str] | None = None,
           layouts: list[str] | None = None, final: bool = False, page_size: str | None = None,
-          progress=None, force: bool = False, for_print: bool = False) -> BuildReport:
+          progress=None, force: bool = False, for_print: bool = False,
+          keep: int | None = None) -> BuildReport:
     """Render the PDFs of the selected statements into build/<slug>/.
 
     A PDF whose inputs (statement, catalogs, templates, fonts, settings) are unchanged
     since it was written is skipped, unless `force`. `for_print` makes print files instead
     (see workflow/printing.py): bleed, a PDF variant, pages padded to a multiple of 4, a
     booklet beside each PDF, each preflighted, and a bundle per statement in build/print/.
+    `keep` (with `final`, a percentage) makes partial editions: see final_gate().
     """
     page_size = page_size or project.page_size
     if page_size not in PAGE_SIZES:
@@ -240,27 +277,24 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
     printing = prints.print_settings(project, page_size) if for_print else None
     outputs = [o for slug in select_slugs(project, slugs)
                for o in plan_outputs(project, slug, languages, layouts)]
-    if final:  # refuse before writing anything, with every blocker in one report
-        blockers = []
-        from workflow.checks import check_catalog
-
-        for slug in dict.fromkeys(o.slug for o in outputs):
-            langs = sorted({lang for o in outputs if o.slug == slug for lang in o.languages})
-            blockers += gate_problems(load_editions(project, slug, langs, draft=False))
-            for lang in langs:
-                errors = [f for f in check_catalog(project, slug, lang) if f.severity == "error"]
-                if errors:
-                    where = ", ".join(f"{f.path}:{f.line} [{f.check}]" for f in errors[:3])
-                    blockers.append(f"{slug} [{lang}]: {len(errors)} check error(s)"
-                                    f" (first at {where})")
-        if blockers:
-            raise PamphletError("--final refused: "
-                                + "; ".join(blockers))
+    if keep is not None and not (final and 0 <= keep <= 100):
+        raise PamphletError("--keep needs --final and a percentage from 0 to 100")
     report = BuildReport()
+    if final:  # refuse before writing anything, with every blocker in one report
+        blockers, held = final_gate(project, outputs, keep)
+        if blockers:
+            raise PamphletError("--final refused: " + "; ".join(blockers))
+        for output in outputs:
+            reasons = [held[(output.slug, lang)] for lang in output.languages
+                       if (output.slug, lang) in held]
+            if reasons:
+                report.held_back[output.path] = "; ".join(reasons)
+        outputs = [o for o in outputs if o.path not in report.held_back]
     state = _load_state(project)
     for output in outputs:
         key = project.relative(output.path).as_posix()
-        fingerprint = output_fingerprint(project, output, final, page_size, printing)
+        fingerprint = output_fingerprint(project, output, final if keep is None else keep,
+                                         page_size, printing)
         booklet = prints.booklet_path(output.path) if printing else None
         if (not force and state.get(key) == fingerprint and output.path.exists()
                 and (not booklet or booklet.exists())):
@@ -268,7 +302,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
             continue
         if progress:
             progress(output)
-        pdf = build_output(project, output, final, page_size, printing)
+        pdf = build_output(project, output, final, page_size, printing, keep)
         if printing:  # imposed and preflighted before anything of this output is written
             sheets = prints.check(prints.impose(pdf, printing, prints.binding(output)),
                                   prints.expected_booklet(printing), project.relative(booklet))

@@ -108,9 +108,12 @@ def cmd_build(args, console: Console) -> int:
 
         report = build(project, args.slugs, args.lang, args.layout, final=args.final,
                        page_size=args.page_size, progress=progress, force=args.force,
-                       for_print=args.print)
+                       for_print=args.print, keep=args.keep)
     console.print(f"{len(report.written)} PDF(s) written, {len(report.skipped)} up to date"
                   f" in {project.relative(project.build)}/")
+    for path, why in report.held_back.items():
+        console.print(f"held back {project.relative(path)}: {why}", markup=False,
+                      highlight=False)
     if args.print:
         console.print(f"{len(report.booklets)} booklet(s) written; print bundle(s): "
                       + ", ".join(f"{project.relative(b)}/" for b in report.bundles))
@@ -208,6 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override [tool.pamphlet] page_size")
     sub.add_argument("--final", action="store_true",
                      help="print edition: refuse unless every segment is reviewed")
+    sub.add_argument("--keep", type=int, metavar="PERCENT",
+                     help="with --final: partial editions; a language at least PERCENT %% "
+                          "reviewed prints its other segments in the source language, one "
+                          "under it is held back (like po4a's --keep)")
     sub.add_argument("--force", action="store_true", help="rebuild even up-to-date PDFs")
     sub.add_argument("--print", action="store_true",
                      help="print files: bleed, PDF variant, booklets, preflight, and a bundle"

@@ -49,6 +49,14 @@ class Edition:
     units: list[Unit]
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     catalog_path: str | None = None
+    draft: bool = True  # False: unreviewed segments are printed in the source language
+
+    def reaches(self, keep: int | None) -> bool:
+        """Whether the reviewed share is at least `keep` percent (None: everything)."""
+        total = sum(self.counts.values())
+        if self.is_source or not self.unreviewed:
+            return True
+        return keep is not None and 100 * self.counts["reviewed"] >= keep * total
 
     @property
     def is_source(self) -> bool:
@@ -60,7 +68,7 @@ class Edition:
 
     @property
     def is_draft(self) -> bool:
-        return not self.is_source and self.unreviewed > 0
+        return self.draft and not self.is_source and self.unreviewed > 0
 
     @property
     def reviewed_percent(self) -> int:
@@ -95,7 +103,8 @@ def build_edition(project: Project, statement: Statement, document: Document, la
         if path.exists():
             entries = {e.msgid: e for e in active_entries(read_po(path))}
     empty = Piece("", "", language, "source")
-    edition = Edition(statement, language, empty, empty, [], catalog_path=catalog_path)
+    edition = Edition(statement, language, empty, empty, [], catalog_path=catalog_path,
+                      draft=draft)
 
     def piece(segment: Segment) -> Piece:
         if language == statement.language:

@@ -295,6 +295,14 @@ def quote_list(items: Iterable[str]) -> str:
     return ", ".join(f"'{item}'" for item in items)
 
 
+def _lost_and_added(missing: Iterable[str], added: Iterable[str], lost: str = "missing",
+                    prefix: str = "") -> list[str]:
+    """The two halves of a mismatch report: what the translation lost, what it added."""
+    missing, added = list(missing), list(added)
+    return ([f"{prefix}{lost} {quote_list(missing)}"] if missing else []) + (
+        [f"{prefix}not in the source: {quote_list(added)}"] if added else [])
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
@@ -312,11 +320,7 @@ def _differences(source: Iterable[str], target: Iterable[str]) -> tuple[Counter,
 def placeholders(source: str, target: str, context: Context) -> None:
     """Placeholders such as {name}, {0} or %s must be copied exactly, none added."""
     missing, added = _differences(PLACEHOLDER.findall(source), PLACEHOLDER.findall(target))
-    problems = []
-    if missing:
-        problems.append(f"missing {quote_list(sorted(missing.elements()))}")
-    if added:
-        problems.append(f"not in the source: {quote_list(sorted(added.elements()))}")
+    problems = _lost_and_added(sorted(missing.elements()), sorted(added.elements()))
     if problems:
         raise CheckFailure("placeholder " + "; ".join(problems)
                            + " (copy placeholders exactly as in the source)")
@@ -344,11 +348,8 @@ def markup(source: str, target: str, context: Context) -> None:
         if want[kind] != have[kind]:
             problems.append(f"{kind}: {want[kind]} in the source, {have[kind]} in the "
                             "translation")
-    missing, added = _differences(CODE.findall(source), CODE.findall(target))
-    if missing:
-        problems.append(f"inline code missing or altered: {quote_list(missing)}")
-    if added:
-        problems.append(f"inline code not in the source: {quote_list(added)}")
+    problems += _lost_and_added(*_differences(CODE.findall(source), CODE.findall(target)),
+                                lost="missing or altered:", prefix="inline code ")
     if problems:
         raise CheckFailure("Markdown markup differs, " + "; ".join(problems)
                            + " (keep the markers around the translated words; never "
@@ -445,11 +446,8 @@ def numbers(source: str, target: str, context: Context) -> None:
     # A number the other side writes as a word ("six" = ۶, "21st" = "XXI") is no error.
     missing = [n for n in missing if n.scaled not in named_numbers(target, context.target)]
     added = [n for n in added if n.scaled not in named_numbers(source, context.source)]
-    problems = []
-    if missing:
-        problems.append(f"missing from the translation: {quote_list(n.written for n in missing)}")
-    if added:
-        problems.append(f"not in the source: {quote_list(n.written for n in added)}")
+    problems = _lost_and_added((n.written for n in missing), (n.written for n in added),
+                               lost="missing from the translation:")
     if problems:
         raise CheckFailure("numbers differ, " + "; ".join(problems)
                            + " (Western, Arabic-Indic and Persian digits all count)")
@@ -465,11 +463,7 @@ def addresses(text: str) -> list[str]:
 def urls(source: str, target: str, context: Context) -> None:
     """URLs and e-mail addresses must be copied unchanged."""
     missing, added = _differences(addresses(source), addresses(target))
-    problems = []
-    if missing:
-        problems.append(f"missing or altered: {quote_list(sorted(missing))}")
-    if added:
-        problems.append(f"not in the source: {quote_list(sorted(added))}")
+    problems = _lost_and_added(sorted(missing), sorted(added), lost="missing or altered:")
     if problems:
         raise CheckFailure("web or e-mail address " + "; ".join(problems)
                            + " (copy addresses exactly, character for character)")

@@ -55,6 +55,8 @@ bench-translate: $(VENV)/.installed system
 	$(BIN)/pip install -q -c constraints.txt torch==2.13.0
 	$(BIN)/pip install -q -c constraints.txt $(ARGOS)
 	$(BIN)/python benchmarks/bench_translate.py
+	$(BIN)/python benchmarks/bench_translate.py --argos-threads 1
+	$(BIN)/python benchmarks/bench_translate.py --sweep
 
 clean:
 	rm -rf build

@@ -108,6 +108,9 @@ def main() -> int:
                              "a 1/ROUNDS share (default: 4)")
     parser.add_argument("--argos-threads", type=int,
                         help="ARGOS_INTRA_THREADS for the Argos path (default: Argos' own)")
+    parser.add_argument("--sweep", action="store_true",
+                        help="instead: CTranslate2 alone on the same model, by batch size and "
+                             "workers (why batching gains what it gains on this CPU)")
     parser.add_argument("--no-hugepages", action="store_true",
                         help="keep glibc's default malloc (see below)")
     args = parser.parse_args()
@@ -136,6 +139,32 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
+def sweep(model, texts: list[str], cap: int) -> int:
+    """Segments/second of bare CTranslate2 (Argos' decoding settings) by batching."""
+    import ctranslate2
+    import sentencepiece
+
+    tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(model.tokenizer_path))
+    tokens = [tokenizer.encode(text, out_type=str) for text in texts]
+    options = {"beam_size": 4, "length_penalty": 0.2, "max_decoding_length": cap}
+    print(f"CTranslate2 {ctranslate2.__version__} alone, {len(texts)} sentences, beam 4, "
+          f"{cap} output tokens each; {cpu_name()}, {os.cpu_count()} cores")
+    for workers, batch in ((1, 1), (1, 16), (2, 1), (2, 4), (2, 16), (2, 24), (2, 64)):
+        translator = ctranslate2.Translator(str(model.model_dir), device="cpu",
+                                            inter_threads=workers, intra_threads=1)
+        translator.translate_batch(tokens[:8], **options)  # warm-up
+        started = time.perf_counter()
+        if batch == 1:  # one call per sentence, as argostranslate.translate() makes
+            for sentence in tokens:
+                translator.translate_batch([sentence], **options)
+        else:
+            translator.translate_batch(tokens, max_batch_size=batch, **options)
+        seconds = time.perf_counter() - started
+        print(f"  {workers} worker(s) x 1 thread, batches of {batch:2d}: "
+              f"{len(tokens) / seconds:6.2f} segments/s")
+    return 0
+
+
 def run(args: argparse.Namespace, work: Path) -> int:
     # Argos reads its settings when first imported: a private directory, nothing in $HOME.
     for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
@@ -160,6 +189,9 @@ def run(args: argparse.Namespace, work: Path) -> int:
     install(archive)
     print(f"  built and installed in {time.perf_counter() - started:.1f} s "
           f"({archive.stat().st_size / 1e6:.0f} MB)")
+
+    if args.sweep:
+        return sweep(find_route("en", "es").steps[0], texts, args.cap)
 
     import ctranslate2
     from argostranslate import settings

@@ -92,9 +92,8 @@ def gate_problems(editions: list[Edition], keep: int | None = None, limit: int =
             continue
         states = ", ".join(f"{n} {state}" for state, n in edition.counts.items()
                            if n and state != "reviewed")
-        lines = [f"{edition.catalog_path}:{unit.line}" for unit in edition.units
-                 if any(p.state not in ("reviewed", "source", "verbatim")
-                        for row in unit.rows for p in row)][:limit]
+        lines = [f"{edition.catalog_path}:{line}"
+                 for line in dict.fromkeys(edition.unreviewed_lines)][:limit]
         short = f"{edition.reviewed_percent} % reviewed, under --keep {keep}: " if keep else ""
         problems.append(f"{edition.statement.slug} [{edition.language}]: {short}{states}"
                         f" (first at {', '.join(lines) or edition.catalog_path})")

@@ -21,14 +21,12 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
-import polib
-
 from workflow.catalog import active_entries, entry_state
 from workflow.config import Project
 from workflow.errors import PamphletError
 from workflow.fsutil import read_text
 from workflow.languages import DIGITS, to_ascii_digits
-from workflow.pofile import parse_po
+from workflow.pofile import msgid_lines, parse_po
 from workflow.segment import ABBREVIATIONS
 from workflow.source import read_statement
 from workflow.translate import Glossary, load_glossary
@@ -836,18 +834,6 @@ def check_entry(source: str, target: str, context: Context) -> list[tuple[Check,
         except CheckFailure as failure:
             failures.append((item, str(failure)))
     return failures
-
-
-def msgid_lines(text: str, catalog: polib.POFile) -> dict[int, int]:
-    """polib's entry line (where its comments start) -> the line of its `msgid`."""
-    lines = text.split("\n")
-    result = {}
-    for entry in catalog:
-        number = entry.linenum
-        while number <= len(lines) and not lines[number - 1].startswith("msgid "):
-            number += 1
-        result[entry.linenum] = number if number <= len(lines) else entry.linenum
-    return result
 
 
 def check_po(path: Path, display_path: str, context: Context) -> list[Finding]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from workflow.catalog import STATES, active_entries, entry_state
 from workflow.config import Project
-from workflow.pofile import read_po
+from workflow.pofile import read_po_located
 from workflow.segment import Block, Document, Segment
 from workflow.source import Statement
 from workflow.update import load_statement
@@ -49,6 +49,7 @@ class Edition:
     units: list[Unit]
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     catalog_path: str | None = None
+    unreviewed_lines: list[int] = field(default_factory=list)  # msgid lines in the catalog
     draft: bool = True  # False: unreviewed segments are printed in the source language
 
     def reaches(self, keep: int | None) -> bool:
@@ -95,13 +96,14 @@ def group_blocks(blocks: tuple[Block, ...]) -> list[list[Block]]:
 def build_edition(project: Project, statement: Statement, document: Document, language: str,
                   draft: bool = True) -> Edition:
     """The edition of `statement` in `language`; without `draft` only reviewed text is used."""
-    entries = {}
+    entries, lines = {}, {}
     catalog_path = None
     if language != statement.language:
         path = project.po_path(statement.slug, language)
         catalog_path = project.relative(path).as_posix()
         if path.exists():
-            entries = {e.msgid: e for e in active_entries(read_po(path))}
+            catalog, lines = read_po_located(path)
+            entries = {e.msgid: e for e in active_entries(catalog)}
     empty = Piece("", "", language, "source")
     edition = Edition(statement, language, empty, empty, [], catalog_path=catalog_path,
                       draft=draft)
@@ -114,6 +116,8 @@ def build_edition(project: Project, statement: Statement, document: Document, la
         entry = entries.get(segment.text)
         state = entry_state(entry) if entry is not None else "untranslated"
         edition.counts[state] += 1
+        if entry is not None and state != "reviewed":
+            edition.unreviewed_lines.append(lines[entry.linenum])
         if state == "untranslated" or (state != "reviewed" and not draft):
             return Piece(segment.text, segment.tail, statement.language, state)
         return Piece(entry.msgstr, segment.tail, language, state)

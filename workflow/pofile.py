@@ -145,8 +145,31 @@ def _check_duplicates(catalog: polib.POFile, text: str, path: Path) -> None:
 
 def read_po(path: Path) -> polib.POFile:
     """Read a UTF-8 catalog: every problem is reported with its line, nothing is dropped."""
+    return _read_po(path)[1]
+
+
+def read_po_located(path: Path) -> tuple[polib.POFile, dict[int, int]]:
+    """read_po(), and the line of each entry's msgid (see msgid_lines) for messages."""
+    text, catalog = _read_po(path)
+    return catalog, msgid_lines(text, catalog)
+
+
+def msgid_lines(text: str, catalog: polib.POFile) -> dict[int, int]:
+    """polib's entry line (where its comments start) -> the line of its `msgid`."""
+    lines = text.split("\n")
+    result = {}
+    for entry in catalog:
+        number = entry.linenum
+        while number <= len(lines) and not lines[number - 1].startswith("msgid "):
+            number += 1
+        result[entry.linenum] = number if number <= len(lines) else entry.linenum
+    return result
+
+
+def _read_po(path: Path) -> tuple[str, polib.POFile]:
     try:
-        return parse_po(read_text(path), path)
+        text = read_text(path)
+        return text, parse_po(text, path)
     except PamphletError as error:
         if "not valid UTF-8" not in error.message:
             raise
@@ -180,7 +203,3 @@ def write_po(path: Path, catalog: polib.POFile) -> bool:
     """Atomically write the catalog if its text changed; True if the file was written."""
     return write_if_changed(path, format_po(catalog))
 
-
-def entry_lines(text: str) -> dict[str, int]:
-    """msgid -> line number of its `msgid` line, for messages that point at an entry."""
-    return {e.msgid: e.linenum for e in _polib_parse(text) if not e.obsolete}

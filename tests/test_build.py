@@ -12,7 +12,9 @@ from pypdf import PdfReader
 
 from tests.test_html import translate_catalog
 from workflow.build import build
+from workflow.edition import load_editions
 from workflow.errors import PamphletError
+from workflow.html import render_html
 from workflow.update import update
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler")
@@ -166,6 +168,10 @@ def test_keep_prints_partial_editions_without_machine_text(reviewed):
     assert "More than 7000 people walk together." in text
     assert "Texto automático" not in text and "DRAFT" not in text
     assert "1 segment(s) left in the source language" in text
+    html = render_html("single", load_editions(reviewed, "caravan", ["es"], draft=False),
+                       "2026-01-01", "A5")
+    assert 'lang="en" dir="ltr">More than 7000 people walk together.' in html
+    assert 'class="mt"' not in html and 'class="untranslated"' not in html  # not marked
 
 
 def test_keep_holds_back_every_pdf_of_an_edition_under_the_threshold(reviewed):

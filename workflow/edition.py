@@ -118,7 +118,9 @@ def build_edition(project: Project, statement: Statement, document: Document, la
         edition.counts[state] += 1
         if entry is not None and state != "reviewed":
             edition.unreviewed_lines.append(lines[entry.linenum])
-        if state == "untranslated" or (state != "reviewed" and not draft):
+        if state != "reviewed" and not draft:  # a final edition: source text, unmarked
+            return Piece(segment.text, segment.tail, statement.language, "source")
+        if state == "untranslated":
             return Piece(segment.text, segment.tail, statement.language, state)
         return Piece(entry.msgstr, segment.tail, language, state)
 

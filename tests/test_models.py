@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import stat
 import zipfile
 
@@ -12,6 +13,8 @@ from tests.argos_fixture import built_packages
 from workflow.cli import main
 from workflow.errors import PamphletError
 from workflow.models import find_route, install, installed_models, packages_dir
+
+shutil_usage = type(shutil.disk_usage("/"))
 
 
 def run(*argv):
@@ -117,6 +120,28 @@ def test_zip_slip_is_refused_and_nothing_is_written(tmp_path, packages, name):
     assert "unsafe path" in str(error.value) and str(archive) in str(error.value)
     assert not (tmp_path / "evil.txt").exists()
     assert not packages.exists() or contents(packages) == []
+
+
+def test_zip_bomb_is_refused_before_anything_is_unpacked(tmp_path, packages):
+    archive = write_zip(tmp_path / "bomb.argosmodel", {
+        "pkg/metadata.json": b'{"from_code": "en", "to_code": "es"}',
+        "pkg/model/model.bin": bytes(1000)})
+    data = bytearray(archive.read_bytes())
+    central = data.rindex(b"PK\x01\x02")  # model.bin's central directory record
+    data[central + 24:central + 28] = (2**32 - 2).to_bytes(4, "little")  # its declared size
+    archive.write_bytes(bytes(data))
+    with pytest.raises(PamphletError, match=r"unpacks to 4\.3 GB.*not a genuine package"):
+        install(archive)
+    assert contents(packages) == []
+
+
+def test_install_refuses_when_the_disk_cannot_hold_the_package(argos_files, packages,
+                                                               monkeypatch):
+    monkeypatch.setattr("workflow.models.shutil.disk_usage",
+                        lambda path: shutil_usage(total=10**9, used=10**9 - 1000, free=1000))
+    with pytest.raises(PamphletError, match=r"needs \d+ MB and .* has 0 MB free: make room"):
+        install(argos_files["en", "es"])
+    assert contents(packages) == []
 
 
 def test_symlink_member_is_refused(tmp_path, packages):

@@ -364,6 +364,40 @@ def test_build_signalled_from_outside_at_random_times(draft_project, tmp_path):
     assert files(draft_project) == new
 
 
+def test_a_full_disk_is_one_line_and_leaves_every_file_as_it_was(project_dir, monkeypatch):
+    assert run("update")[0] == 0
+    (project_dir / "source" / "caravan.md").write_text(
+        STATEMENT_EN.replace("walk together", "walk on together"), encoding="utf-8")
+    before = files(project_dir)
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as disk:
+        disk.setattr("workflow.fsutil.os.fsync", full)
+        code, _, err = run("update")
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith("Error: locale/caravan.pot: cannot write this file (No space left "
+                          "on device); its previous version is untouched")
+    assert files(project_dir) == before  # no temporary file left behind either
+    assert run("update")[0] == 0 and files(project_dir) != before
+
+
+def test_an_unreadable_file_is_one_line_naming_it(project_dir, monkeypatch):
+    assert run("update")[0] == 0
+    real_read_bytes = Path.read_bytes
+
+    def unreadable(path):
+        if path.name == "caravan.md":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    code, _, err = run("update")
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith("Error: ") and "caravan.md: Permission denied" in err
+
+
 def test_stale_temporary_files_are_removed_by_the_next_write(tmp_path):
     target = tmp_path / "locale" / "es" / "x.po"
     atomic_write_bytes(target, b"old")

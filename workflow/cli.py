@@ -260,6 +260,10 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
     except PamphletError as error:
         stderr.write(f"Error: {error}\n")
         return EXIT_BAD_INPUT
+    except OSError as error:  # the system refused a read or write: say which file, no trace
+        where = f"{error.filename}: " if error.filename else ""
+        stderr.write(f"Error: {where}{error.strerror or error}\n")
+        return EXIT_FAILED
     except KeyboardInterrupt:
         stderr.write("Interrupted: files already written are complete; rerun to finish.\n")
         return 130

@@ -49,8 +49,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             tmp.flush()
             os.fsync(tmp.fileno())
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as error:
         Path(tmp_name).unlink(missing_ok=True)
+        if isinstance(error, OSError):  # a full disk, a read-only mount: one clear line
+            raise PamphletError(f"cannot write this file ({error.strerror or error}); "
+                                "its previous version is untouched", path) from None
         raise
     _fsync_directory(path.parent)
 

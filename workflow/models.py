@@ -22,6 +22,8 @@ log.addHandler(logging.NullHandler())
 
 # Argos publishes most pairs to and from English only; other pairs go through it.
 PIVOT = "en"
+# Argos' largest translation packages unpack to well under 1 GB.
+MAX_PACKAGE_BYTES = 4 * 10**9
 HOW_TO_GET = (
     "download the .argosmodel file from the Argos Translate package index on a connected "
     "machine, then run `pamphlet models install FILE.argosmodel`"
@@ -164,6 +166,7 @@ def install(archive: Path, directory: Path | None = None) -> Model:
             top, members = _check_members(zipped, archive)
             metadata = _read_metadata(zipped, top, archive)
             directory.mkdir(parents=True, exist_ok=True)
+            _check_space(members, directory, archive)
             staging = Path(tempfile.mkdtemp(prefix=".install-", dir=directory))
             try:
                 _extract(zipped, members, staging)
@@ -202,6 +205,23 @@ def _check_members(zipped: zipfile.ZipFile, archive: Path) -> tuple[str, list[zi
         raise PamphletError("an .argosmodel file holds exactly one package directory, found "
                             f"{', '.join(sorted(tops)) or 'nothing'}", archive)
     return tops.pop(), members
+
+
+def _check_space(members: list[zipfile.ZipInfo], directory: Path, archive: Path) -> None:
+    """Refuse a package larger than any real one (a zip bomb) or than the free disk space.
+
+    zipfile never inflates a member beyond its declared size, so the declared total bounds
+    what extraction can write.
+    """
+    unpacked = sum(info.file_size for info in members)
+    if unpacked > MAX_PACKAGE_BYTES:
+        raise PamphletError(f"the archive unpacks to {unpacked / 1e9:.1f} GB, more than any "
+                            f"Argos package ({MAX_PACKAGE_BYTES / 1e9:.0f} GB at most): "
+                            "not a genuine package", archive)
+    free = shutil.disk_usage(directory).free
+    if unpacked > free:
+        raise PamphletError(f"the package needs {unpacked / 1e6:.0f} MB and {directory} has "
+                            f"{free / 1e6:.0f} MB free: make room, then install again", archive)
 
 
 def _read_metadata(zipped: zipfile.ZipFile, top: str, archive: Path) -> dict:

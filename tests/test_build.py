@@ -174,6 +174,26 @@ def test_keep_prints_partial_editions_without_machine_text(reviewed):
     assert 'class="mt"' not in html and 'class="untranslated"' not in html  # not marked
 
 
+@needs_poppler
+def test_source_sentences_left_in_persian_text_print_in_order(reviewed):
+    first = "We express our solidarity with the caravan."
+    second = "The U.S. army has killed thousands."
+    catalog = polib.pofile(str(reviewed.po_path("caravan", "fa")))
+    for msgid in (first, second):
+        catalog.find(msgid).msgstr = ""
+    catalog.save()
+    build(reviewed, languages=["fa"], layouts=["single"])
+    assert f"{first} {second}" in pdf_text(reviewed.build / "caravan" / "caravan.fa.pdf")
+    html = render_html("single", load_editions(reviewed, "caravan", ["fa"]), "2026-01-01", "A5")
+    assert '<p lang="fa" dir="rtl" class="lines"><span class="untranslated" lang="en" dir="ltr">' \
+           f'<span dir="ltr">{first} {second}</span></span><br>' in html  # one run, in order
+    # A block left wholly in English is an English block, left to right.
+    catalog.find("More than 7000 people walk together.").msgstr = ""
+    catalog.save()
+    html = render_html("single", load_editions(reviewed, "caravan", ["fa"]), "2026-01-01", "A5")
+    assert f'<p lang="en" dir="ltr" class="lines"><span class="untranslated">{first} ' in html
+
+
 def test_keep_holds_back_every_pdf_of_an_edition_under_the_threshold(reviewed):
     mark_machine(reviewed, "es", "More than 7000 people walk together.", "Texto automático.")
     report = build(reviewed, final=True, keep=100)

@@ -37,6 +37,12 @@ class Unit:
     rows: tuple[tuple[Piece, ...], ...]  # lines of a paragraph, items of a list
     line: int
 
+    @property
+    def language(self) -> str | None:
+        """The one language every segment of the block is printed in, if there is one."""
+        languages = {piece.language for row in self.rows for piece in row}
+        return languages.pop() if len(languages) == 1 else None
+
 
 @dataclass
 class Edition:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from html import unescape
+from itertools import groupby
 
 from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -86,25 +87,37 @@ def close_bidi_controls(text: str) -> str:
     return text + "".join(reversed(open_controls))
 
 
-def piece_html(piece: Piece, context_language: str) -> Markup:
-    """One segment as HTML in the flow of a `context_language` paragraph."""
+STATE_CLASSES = {"machine": "mt", "fuzzy": "mt", "untranslated": "untranslated"}
+
+
+def piece_html(piece: Piece) -> str:
+    """One segment's inline HTML, its left-to-right runs wrapped if it is right-to-left."""
     html = render_inline(close_bidi_controls(piece.text))
-    if direction(piece.language) == "rtl":
-        html = wrap_ltr_runs(html)
-    classes = {"machine": "mt", "fuzzy": "mt", "untranslated": "untranslated"}.get(piece.state)
-    attributes = f' class="{classes}"' if classes else ""
-    if piece.language != context_language:
-        attributes += f' lang="{piece.language}" dir="{direction(piece.language)}"'
-        if direction(context_language) == "rtl" and direction(piece.language) == "ltr":
-            html = f'<span dir="ltr">{html}</span>'
-    if attributes:
-        html = f"<span{attributes}>{html}</span>"
-    return Markup(html)
+    return wrap_ltr_runs(html) if direction(piece.language) == "rtl" else html
 
 
 def row_html(pieces: tuple[Piece, ...], language: str) -> Markup:
-    return Markup("").join(piece_html(p, language) + Markup(" " if p.tail else "")
-                           for p in pieces)
+    """A line of segments in the flow of a `language` paragraph.
+
+    Consecutive segments in one language and state share one element: WeasyPrint resolves
+    bidi per element, so English sentences left in a Persian paragraph, each in its own
+    element, would be laid out right to left as a sequence and print out of order.
+    """
+    parts = []
+    for (piece_language, css), run in groupby(
+            pieces, key=lambda p: (p.language, STATE_CLASSES.get(p.state))):
+        run = list(run)
+        html = "".join(piece_html(p) + (" " if p.tail else "") for p in run[:-1])
+        html += piece_html(run[-1])
+        attributes = f' class="{css}"' if css else ""
+        if piece_language != language:
+            attributes += f' lang="{piece_language}" dir="{direction(piece_language)}"'
+            if direction(language) == "rtl" and direction(piece_language) == "ltr":
+                html = f'<span dir="ltr">{html}</span>'
+        if attributes:
+            html = f"<span{attributes}>{html}</span>"
+        parts.append(html + (" " if run[-1].tail else ""))
+    return Markup("".join(parts))
 
 
 def localised_date(value: str, language: str, native_digits: bool = True) -> str:

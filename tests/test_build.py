@@ -207,6 +207,58 @@ def test_keep_holds_back_every_pdf_of_an_edition_under_the_threshold(reviewed):
     assert not (reviewed.build / "caravan" / "caravan.es.pdf").exists()
 
 
+def test_keep_removes_what_an_earlier_build_made_of_a_held_back_pdf(reviewed):
+    mark_machine(reviewed, "es", "More than 7000 people walk together.", "Texto automático.")
+    draft = reviewed.build / "caravan" / "caravan.es.pdf"
+    build(reviewed, languages=["es"], layouts=["single"])  # a draft, with the machine text
+    assert draft.exists()
+    report = build(reviewed, languages=["es"], layouts=["single"], final=True, keep=100)
+    assert list(report.held_back) == [draft] and report.removed == [draft]
+    assert not draft.exists()
+    state = (reviewed.build / ".pamphlet-build.json").read_text()
+    assert "caravan.es.pdf" not in state
+
+
+def test_keep_ignores_held_back_languages_and_rounds_down(reviewed):
+    catalog = polib.pofile(str(reviewed.po_path("caravan", "fa")))
+    for entry in catalog:
+        entry.msgstr = ""
+    # Its one reviewed entry has a check error (a number dropped), but fa is held back.
+    catalog.find("More than 7000 people walk together.").msgstr = "بیش از هفت هزار نفر."
+    catalog.save()
+    report = build(reviewed, languages=["fa"], layouts=["single"], final=True, keep=50)
+    [why] = report.held_back.values()
+    assert why.startswith("caravan [fa]: 10 % reviewed, under --keep 50: 9 untranslated")
+    (edition,) = load_editions(reviewed, "caravan", ["fa"], draft=False)
+    edition.counts = {"reviewed": 199, "machine": 1, "fuzzy": 0, "untranslated": 0}
+    assert edition.reviewed_percent == 99 and edition.reaches(99) and not edition.reaches(100)
+
+
+def test_keep_never_prints_a_language_with_nothing_reviewed(reviewed):
+    reviewed.po_path("caravan", "fa").unlink()
+    report = build(reviewed, languages=["fa"], layouts=["single"], final=True, keep=0)
+    assert [why for why in report.held_back.values()] == [
+        "caravan [fa]: nothing reviewed: 10 untranslated (first at locale/fa/caravan.po)"]
+
+
+def test_keep_checks_source_text_against_the_source_language_fonts(tmp_path):
+    from tests.conftest import write_project
+    from workflow.config import load_project
+
+    statement = ('---\ntitle: "التضامن مع القافلة"\nauthor: "تحالف الاشتراكيين"\n'
+                 "date: 2018-11-03\nlanguage: ar\n---\n\nنعلن تضامننا مع القافلة. "
+                 "لا أحد غير شرعي.\n")
+    project = load_project(write_project(tmp_path / "p", {"bayan": statement}))
+    update(project)
+    catalog = polib.pofile(str(project.po_path("bayan", "es")))
+    for entry in catalog:
+        entry.msgstr = "" if entry.msgid == "لا أحد غير شرعي." else "Texto revisado."
+    catalog.save()
+    # The Arabic sentence left in the Spanish edition is checked against the Arabic fonts.
+    report = build(project, languages=["es"], layouts=["single"], final=True, keep=50)
+    assert [p.name for p in report.written] == ["bayan.es.pdf"]
+
+
 def test_keep_still_refuses_a_check_error_in_reviewed_text(reviewed):
     mark_machine(reviewed, "es", "Solidarity with the caravan", "Solidaridad.")
     catalog = polib.pofile(str(reviewed.po_path("caravan", "es")))

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -17,7 +18,7 @@ from workflow import __version__
 from workflow import printing as prints
 from workflow.config import Project
 from workflow.dashboard import write_dashboard
-from workflow.edition import Edition, load_editions
+from workflow.edition import Edition, Piece, load_editions
 from workflow.errors import PamphletError
 from workflow.fonts import FONTS, check_coverage, family_files
 from workflow.fsutil import atomic_write_bytes, write_if_changed
@@ -49,6 +50,7 @@ class BuildReport:
     skipped: list[Path] = field(default_factory=list)
     booklets: list[Path] = field(default_factory=list)  # --print: imposed for saddle stitch
     held_back: dict[Path, str] = field(default_factory=dict)  # --keep: PDF -> why not built
+    removed: list[Path] = field(default_factory=list)  # earlier files of held-back PDFs
     bundles: list[Path] = field(default_factory=list)  # --print: build/print/<slug>/
 
 
@@ -94,7 +96,10 @@ def gate_problems(editions: list[Edition], keep: int | None = None, limit: int =
                            if n and state != "reviewed")
         lines = [f"{edition.catalog_path}:{line}"
                  for line in dict.fromkeys(edition.unreviewed_lines)][:limit]
-        short = f"{edition.reviewed_percent} % reviewed, under --keep {keep}: " if keep else ""
+        short = ""
+        if keep is not None:
+            short = (f"{edition.reviewed_percent} % reviewed, under --keep {keep}: "
+                     if edition.counts["reviewed"] else "nothing reviewed: ")
         problems.append(f"{edition.statement.slug} [{edition.language}]: {short}{states}"
                         f" (first at {', '.join(lines) or edition.catalog_path})")
     return problems
@@ -122,6 +127,8 @@ def final_gate(project: Project, outputs: list[Output], keep: int | None
                 else:
                     held[(slug, edition.language)] = problem
         for lang in langs:
+            if (slug, lang) in held:  # none of its text is printed
+                continue
             errors = [f for f in check_catalog(project, slug, lang) if f.severity == "error"
                       and (keep is None or f.state == "reviewed")]
             if errors:
@@ -131,11 +138,21 @@ def final_gate(project: Project, outputs: list[Output], keep: int | None
     return blockers, held
 
 
-def edition_texts(edition: Edition) -> dict[str, str]:
+def edition_texts(edition: Edition) -> dict[str, dict[str, str]]:
+    """What an edition prints, by the language it is printed in (segments left in the
+    source language count as that language), each text labelled with where it comes from."""
     where = edition.catalog_path or edition.statement.slug
-    texts = {f"{where} (title)": edition.title.text}
+    texts: dict[str, dict[str, str]] = {}
+
+    def add(label: str, pieces: list[Piece]) -> None:
+        for piece in pieces:
+            labelled = texts.setdefault(piece.language, {})
+            labelled[label] = f"{labelled.get(label, '')} {piece.text}".strip()
+
+    add(f"{where} (title)", [edition.title])
+    add(f"{where} (author)", [edition.author])
     for unit in edition.units:
-        texts[f"{where}:{unit.line}"] = " ".join(p.text for row in unit.rows for p in row)
+        add(f"{where} (source line {unit.line})", [p for row in unit.rows for p in row])
     return texts
 
 
@@ -212,7 +229,7 @@ def _fonts_fingerprint(languages: tuple[str, ...]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def output_fingerprint(project: Project, output: Output, final: bool | int, page_size: str,
+def output_fingerprint(project: Project, output: Output, final: bool, page_size: str,
                        printing: PrintSettings | None = None) -> str:
     """A hash of everything the PDF depends on: if it is unchanged, so is the PDF."""
     digest = hashlib.sha256()
@@ -238,6 +255,25 @@ def _load_state(project: Project) -> dict[str, str]:
         return {}  # no state, or a damaged one: everything is simply rebuilt
 
 
+def _remove_held_back(project: Project, report: BuildReport, state: dict,
+                      bundled: list[Output]) -> None:
+    """Delete what an earlier build made of the held-back PDFs: left in build/, a draft or
+    an outdated edition would pass for this one. A print bundle of a statement with a
+    held-back PDF goes too, unless this build writes it anew."""
+    for path in report.held_back:
+        for stale in (path, prints.booklet_path(path)):
+            if stale.exists():
+                stale.unlink()
+                report.removed.append(stale)
+        state.pop(project.relative(path).as_posix(), None)
+    for slug in dict.fromkeys(path.parent.name for path in report.held_back):
+        bundle = project.build / "print" / slug
+        if bundle.is_dir() and not any(o.slug == slug for o in bundled):
+            shutil.rmtree(bundle)
+            report.removed.append(bundle)
+    write_if_changed(project.build / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+
+
 def build_output(project: Project, output: Output, final: bool, page_size: str,
                  printing: PrintSettings | None = None, keep: int | None = None) -> bytes:
     """One PDF's bytes; with `printing`, finished for print and preflighted."""
@@ -247,8 +283,9 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
         if problems:
             raise PamphletError("not ready for print: " + "; ".join(problems))
     for edition in editions:
-        check_coverage(edition_texts(edition), edition.language,
-                       edition.catalog_path or project.relative(edition.statement.path))
+        for language, texts in edition_texts(edition).items():
+            check_coverage(texts, language,
+                           edition.catalog_path or project.relative(edition.statement.path))
     html = render_html(output.layout, editions, build_date(), PAGE_SIZES[page_size],
                        project.arabic_digits)
     pdf = render_pdf(html, project.root, printing)
@@ -290,10 +327,11 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
                 report.held_back[output.path] = "; ".join(reasons)
         outputs = [o for o in outputs if o.path not in report.held_back]
     state = _load_state(project)
+    if report.held_back:
+        _remove_held_back(project, report, state, outputs if printing else [])
     for output in outputs:
         key = project.relative(output.path).as_posix()
-        fingerprint = output_fingerprint(project, output, final if keep is None else keep,
-                                         page_size, printing)
+        fingerprint = output_fingerprint(project, output, final, page_size, printing)
         booklet = prints.booklet_path(output.path) if printing else None
         if (not force and state.get(key) == fingerprint and output.path.exists()
                 and (not booklet or booklet.exists())):

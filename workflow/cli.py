@@ -114,6 +114,9 @@ def cmd_build(args, console: Console) -> int:
     for path, why in report.held_back.items():
         console.print(f"held back {project.relative(path)}: {why}", markup=False,
                       highlight=False)
+    for path in report.removed:
+        console.print(f"removed {project.relative(path)}: an earlier build of a held-back PDF",
+                      markup=False, highlight=False)
     if args.print:
         console.print(f"{len(report.booklets)} booklet(s) written; print bundle(s): "
                       + ", ".join(f"{project.relative(b)}/" for b in report.bundles))

@@ -60,10 +60,11 @@ class Edition:
 
     def reaches(self, keep: int | None) -> bool:
         """Whether the reviewed share is at least `keep` percent (None: everything)."""
-        total = sum(self.counts.values())
+        total, reviewed = sum(self.counts.values()), self.counts["reviewed"]
         if self.is_source or not self.unreviewed:
             return True
-        return keep is not None and 100 * self.counts["reviewed"] >= keep * total
+        # Nothing reviewed is no edition at all, whatever the threshold.
+        return keep is not None and reviewed > 0 and 100 * reviewed >= keep * total
 
     @property
     def is_source(self) -> bool:
@@ -79,8 +80,9 @@ class Edition:
 
     @property
     def reviewed_percent(self) -> int:
+        """Rounded down: 100 only when everything is reviewed, like reaches()."""
         total = sum(self.counts.values())
-        return 100 if self.is_source or not total else round(100 * self.counts["reviewed"] / total)
+        return 100 if self.is_source or not total else 100 * self.counts["reviewed"] // total
 
 
 def group_blocks(blocks: tuple[Block, ...]) -> list[list[Block]]:

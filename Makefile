@@ -27,7 +27,8 @@ test: $(VENV)/.installed system
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
-# constraints.txt pins every version: same catalogs and PDFs on every machine.
+# constraints.txt pins every package of .venv (not pip itself): same catalogs and PDFs on
+# every machine. bench-translate's extra Argos stack is pinned only at torch and argostranslate.
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip

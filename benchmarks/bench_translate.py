@@ -149,7 +149,7 @@ def sweep(model, texts: list[str], cap: int) -> int:
     options = {"beam_size": 4, "length_penalty": 0.2, "max_decoding_length": cap}
     print(f"CTranslate2 {ctranslate2.__version__} alone, {len(texts)} sentences, beam 4, "
           f"{cap} output tokens each; {cpu_name()}, {os.cpu_count()} cores")
-    for workers, batch in ((1, 1), (1, 16), (2, 1), (2, 4), (2, 16), (2, 24), (2, 64)):
+    for workers, batch in ((1, 1), (1, 16), (2, 4), (2, 16), (2, 24), (2, 64)):
         translator = ctranslate2.Translator(str(model.model_dir), device="cpu",
                                             inter_threads=workers, intra_threads=1)
         translator.translate_batch(tokens[:8], **options)  # warm-up

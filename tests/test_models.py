@@ -135,6 +135,15 @@ def test_zip_bomb_is_refused_before_anything_is_unpacked(tmp_path, packages):
     assert contents(packages) == []
 
 
+def test_an_oversized_metadata_file_is_not_read(tmp_path, packages):
+    archive = write_zip(tmp_path / "big.argosmodel", {
+        "pkg/metadata.json": b'{"from_code": "en", "to_code": "es", "x": "' + bytes(2 * 10**6)
+        + b'"}', "pkg/model/model.bin": b"x"})
+    with pytest.raises(PamphletError, match=r"metadata.json is 2000\d+ bytes: not an Argos"):
+        install(archive)
+    assert contents(packages) == []
+
+
 def test_install_refuses_when_the_disk_cannot_hold_the_package(argos_files, packages,
                                                                monkeypatch):
     monkeypatch.setattr("workflow.models.shutil.disk_usage",

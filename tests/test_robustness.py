@@ -376,11 +376,21 @@ def test_a_full_disk_is_one_line_and_leaves_every_file_as_it_was(project_dir, mo
     with monkeypatch.context() as disk:
         disk.setattr("workflow.fsutil.os.fsync", full)
         code, _, err = run("update")
-    assert code == 2 and err.count("\n") == 1
+    assert code == 1 and err.count("\n") == 1
     assert err.startswith("Error: locale/caravan.pot: cannot write this file (No space left "
                           "on device); its previous version is untouched")
     assert files(project_dir) == before  # no temporary file left behind either
     assert run("update")[0] == 0 and files(project_dir) != before
+
+
+def test_a_read_only_folder_names_the_file_not_a_temporary(project_dir, monkeypatch):
+    def read_only(*args, **kwargs):
+        raise OSError(30, "Read-only file system", str(project_dir / "locale" / ".x.tmp"))
+
+    monkeypatch.setattr("workflow.fsutil.tempfile.mkstemp", read_only)
+    code, _, err = run("update")
+    assert (code, err) == (1, "Error: locale/caravan.pot: cannot write this file (Read-only "
+                              "file system); nothing was written\n")
 
 
 def test_an_unreadable_file_is_one_line_naming_it(project_dir, monkeypatch):
@@ -395,7 +405,7 @@ def test_an_unreadable_file_is_one_line_naming_it(project_dir, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", unreadable)
     code, _, err = run("update")
     assert code == 1 and err.count("\n") == 1
-    assert err.startswith("Error: ") and "caravan.md: Permission denied" in err
+    assert err == "Error: source/caravan.md: Permission denied\n"
 
 
 def test_stale_temporary_files_are_removed_by_the_next_write(tmp_path):

@@ -14,10 +14,10 @@ from rich.table import Table
 
 from workflow import __version__
 from workflow.config import find_root, load_project
-from workflow.errors import PamphletError
+from workflow.errors import PamphletError, SystemRefusal
 from workflow.lock import project_lock
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED = 0, 1  # bad input: 2 (PamphletError.exit_code)
 # Commands that write into the project hold its lock while they run (workflow/lock.py).
 WRITING_COMMANDS = frozenset({"import", "update", "translate", "build", "models install"})
 
@@ -260,13 +260,13 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
 
         with project_lock(find_root(Path.cwd()), invocation, on_wait=waiting):
             return args.handler(args, console)
+    except OSError as error:  # the system refused a read or write: say which file, no trace
+        error = SystemRefusal(error.strerror or str(error), error.filename)
+        stderr.write(f"Error: {error}\n")
+        return error.exit_code
     except PamphletError as error:
         stderr.write(f"Error: {error}\n")
-        return EXIT_BAD_INPUT
-    except OSError as error:  # the system refused a read or write: say which file, no trace
-        where = f"{error.filename}: " if error.filename else ""
-        stderr.write(f"Error: {where}{error.strerror or error}\n")
-        return EXIT_FAILED
+        return error.exit_code
     except KeyboardInterrupt:
         stderr.write("Interrupted: files already written are complete; rerun to finish.\n")
         return 130

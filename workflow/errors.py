@@ -8,6 +8,8 @@ from pathlib import Path
 class PamphletError(Exception):
     """Bad input or a refused operation, reported to the user as one line."""
 
+    exit_code = 2  # the command line's exit code: bad input
+
     def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
         super().__init__(message)
         self.message = message
@@ -29,3 +31,9 @@ def _relative_to_cwd(path: Path) -> Path:
         return path.resolve().relative_to(Path.cwd().resolve())
     except (ValueError, OSError):
         return path
+
+
+class SystemRefusal(PamphletError):
+    """The system refused a read or write (a full disk, a read-only folder): not bad input."""
+
+    exit_code = 1

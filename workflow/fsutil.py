@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from workflow.errors import PamphletError
+from workflow.errors import PamphletError, SystemRefusal
 
 TEMP_SUFFIX = ".tmp"
 
@@ -39,10 +39,13 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     every moment, even across a crash, either the old file or the new one. A temporary
     file left by a killed process (`.NAME.PID.XXXX.tmp`) is removed by the next write.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}.",
-                                    suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(path)
+        fd, tmp_name = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}.",
+                                        suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as error:
+        raise _refusal(path, error) from None
     try:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(data)
@@ -52,10 +55,14 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException as error:
         Path(tmp_name).unlink(missing_ok=True)
         if isinstance(error, OSError):  # a full disk, a read-only mount: one clear line
-            raise PamphletError(f"cannot write this file ({error.strerror or error}); "
-                                "its previous version is untouched", path) from None
+            raise _refusal(path, error) from None
         raise
     _fsync_directory(path.parent)
+
+
+def _refusal(path: Path, error: OSError) -> SystemRefusal:
+    kept = "its previous version is untouched" if path.exists() else "nothing was written"
+    return SystemRefusal(f"cannot write this file ({error.strerror or error}); {kept}", path)
 
 
 def _fsync_directory(directory: Path) -> None:

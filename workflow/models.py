@@ -24,6 +24,7 @@ log.addHandler(logging.NullHandler())
 PIVOT = "en"
 # Argos' largest translation packages unpack to well under 1 GB.
 MAX_PACKAGE_BYTES = 4 * 10**9
+MAX_METADATA_BYTES = 10**6
 HOW_TO_GET = (
     "download the .argosmodel file from the Argos Translate package index on a connected "
     "machine, then run `pamphlet models install FILE.argosmodel`"
@@ -164,9 +165,9 @@ def install(archive: Path, directory: Path | None = None) -> Model:
     try:
         with zipfile.ZipFile(archive) as zipped:
             top, members = _check_members(zipped, archive)
-            metadata = _read_metadata(zipped, top, archive)
             directory.mkdir(parents=True, exist_ok=True)
             _check_space(members, directory, archive)
+            metadata = _read_metadata(zipped, top, archive)
             staging = Path(tempfile.mkdtemp(prefix=".install-", dir=directory))
             try:
                 _extract(zipped, members, staging)
@@ -226,9 +227,13 @@ def _check_space(members: list[zipfile.ZipInfo], directory: Path, archive: Path)
 
 def _read_metadata(zipped: zipfile.ZipFile, top: str, archive: Path) -> dict:
     try:
-        data = zipped.read(f"{top}/metadata.json")
+        info = zipped.getinfo(f"{top}/metadata.json")
     except KeyError:
         raise PamphletError(f"no {top}/metadata.json: not an Argos package", archive) from None
+    if info.file_size > MAX_METADATA_BYTES:  # read into memory: a few hundred bytes in reality
+        raise PamphletError(f"{top}/metadata.json is {info.file_size} bytes: not an Argos "
+                            "package", archive)
+    data = zipped.read(info)
     try:
         metadata = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:

@@ -197,9 +197,32 @@ def test_engine_sends_argos_target_prefix_and_strips_it(project, installed):
 
     engine.translator = Recorder()
     outputs = engine.translate(["We express our solidarity.", "No one is illegal."])
-    assert calls[0]["target_prefix"] == [["__ar__"], ["__ar__"]]
-    assert calls[0]["beam_size"] == 4 and calls[0]["replace_unknowns"] is True
+    assert [p for call in calls for p in call["target_prefix"]] == [["__ar__"], ["__ar__"]]
+    assert all(c["beam_size"] == 4 and c["replace_unknowns"] is True for c in calls)
     assert len(outputs) == 2 and not any(o.startswith("__ar__") for o in outputs)
+
+
+def test_a_sentence_translates_the_same_whatever_else_is_pending(project, installed):
+    from workflow.models import find_route
+
+    engine = stage.Engine(find_route("en", "es").steps[0])
+    short = "No one is illegal."
+    long = " ".join(["We express our solidarity with the caravan of migrants."] * 6)
+    assert engine.cap(engine.tokenizer.encode(short, out_type=str)) < engine.cap(
+        engine.tokenizer.encode(long, out_type=str))
+    alone = engine.translate([short])
+    calls = []
+    real = engine.translator
+
+    class Recorder:
+        def translate_batch(self, tokens, **options):
+            calls.append((len(tokens), options["max_decoding_length"]))
+            return real.translate_batch(tokens, **options)
+
+    engine.translator = Recorder()
+    assert engine.translate([long, short])[1] == alone[0]
+    short_cap = engine.cap(engine.tokenizer.encode(short, out_type=str))
+    assert (1, short_cap) in calls and len(calls) == 2  # its own cap, its own batch
 
 
 def test_missing_model_names_the_package_and_writes_nothing(project):

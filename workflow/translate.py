@@ -37,7 +37,9 @@ BATCH_SIZE = 16
 # that an interrupted run has saved every catalog it had finished.
 CHUNK_SIZE = 96
 # A runaway hypothesis (a real model looping on a phrase) stops at this many tokens
-# beyond twice the source length, instead of CTranslate2's fixed 256.
+# beyond twice the source length, instead of CTranslate2's fixed 256. The cap is a
+# sentence's own (rounded up to a multiple of the margin, so that sentences of similar
+# length share a batch): what else is pending never changes its translation.
 DECODING_MARGIN = 16
 MAX_DECODING_LENGTH = 512
 # Translation memory: similarity (rapidfuzz ratio, 0-100) from which a reviewed
@@ -328,30 +330,40 @@ class Engine:
             raise PamphletError(f"cannot load {model.label}: {error}", model.path) from None
         self.prefix = [model.target_prefix] if model.target_prefix else []
 
+    def cap(self, tokens: list[str]) -> int:
+        """Output tokens a sentence may take: its own length decides, nothing else."""
+        if self.max_decoding_length:
+            return self.max_decoding_length
+        wanted = 2 * len(tokens) + DECODING_MARGIN
+        return min(MAX_DECODING_LENGTH, -(-wanted // DECODING_MARGIN) * DECODING_MARGIN)
+
     def translate(self, texts: list[str]) -> list[str]:
         """Translate sentences in batches; the output is in the order of the input."""
-        if not texts:
-            return []
         tokens = [self.tokenizer.encode(text, out_type=str) for text in texts]
-        cap = self.max_decoding_length or min(
-            MAX_DECODING_LENGTH, 2 * max(map(len, tokens)) + DECODING_MARGIN)
-        results = self.translator.translate_batch(
-            tokens,
-            target_prefix=[self.prefix] * len(tokens) if self.prefix else None,
-            beam_size=BEAM_SIZE,
-            length_penalty=LENGTH_PENALTY,
-            replace_unknowns=True,
-            max_batch_size=BATCH_SIZE,
-            max_decoding_length=cap + len(self.prefix),
-        )
-        outputs = []
-        for result in results:
-            pieces = result.hypotheses[0]
-            if self.prefix and pieces[:len(self.prefix)] == self.prefix:
-                pieces = pieces[len(self.prefix):]
-            # Pieces missing from the tokenizer's vocabulary come back with their ▁.
-            outputs.append(self.tokenizer.decode_pieces(pieces).replace("▁", " ").strip())
+        by_cap: dict[int, list[int]] = {}
+        for index, sentence in enumerate(tokens):
+            by_cap.setdefault(self.cap(sentence), []).append(index)
+        outputs = [""] * len(texts)
+        for cap, indices in sorted(by_cap.items()):
+            group = [tokens[i] for i in indices]
+            results = self.translator.translate_batch(
+                group,
+                target_prefix=[self.prefix] * len(group) if self.prefix else None,
+                beam_size=BEAM_SIZE,
+                length_penalty=LENGTH_PENALTY,
+                replace_unknowns=True,
+                max_batch_size=BATCH_SIZE,
+                max_decoding_length=cap + len(self.prefix),
+            )
+            for index, result in zip(indices, results, strict=True):
+                outputs[index] = self._detokenize(result.hypotheses[0])
         return outputs
+
+    def _detokenize(self, pieces: list[str]) -> str:
+        if self.prefix and pieces[:len(self.prefix)] == self.prefix:
+            pieces = pieces[len(self.prefix):]
+        # Pieces missing from the tokenizer's vocabulary come back with their ▁.
+        return self.tokenizer.decode_pieces(pieces).replace("▁", " ").strip()
 
 
 class MachineTranslator:

@@ -50,6 +50,9 @@ def test_ltr_runs_wrapped_once():
         'مع <span dir="ltr">ISIS</span> و <span dir="ltr">12 000</span> لاجئ')
     assert wrap_ltr_runs('<a href="https://x.org">سلام</a>') == '<a href="https://x.org">سلام</a>'
     assert wrap_ltr_runs("(PYD) حزب") == '(<span dir="ltr">PYD</span>) حزب'
+    # A URL with a query and a fragment is one run, not three that bidi would reorder.
+    assert wrap_ltr_runs("راجع https://example.org/a?b=1#top الآن") == (
+        'راجع <span dir="ltr">https://example.org/a?b=1#top</span> الآن')
 
 
 def test_translation_cannot_inject_html(project):

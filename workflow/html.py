@@ -30,7 +30,7 @@ _markdown.validateLink = lambda url: bool(SAFE_LINK.match(url.strip()))
 # so each run is wrapped in ONE element with dir="ltr"; brackets at its edges stay outside
 # so they mirror with the surrounding sentence.
 LTR_RUN = re.compile(
-    r"[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F.,:;/@_\-+%&='’ ]*"
+    r"[A-Za-z0-9\u00C0-\u024F](?:[A-Za-z0-9\u00C0-\u024F.,:;/@_\-+%&='’ ?#!~*$]*"
     r"[A-Za-z0-9\u00C0-\u024F/])?"
 )
 TAG = re.compile(r"(<[^>]+>)")

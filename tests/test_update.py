@@ -95,6 +95,28 @@ def test_bad_statement_exit_2_and_nothing_modified(project_dir, mutate, expected
     assert snapshot(project_dir) == before
 
 
+@pytest.mark.parametrize(("setting", "expected"), [
+    ('languages = ["en", "es", "zz"]', "pyproject.toml:6: unknown language code 'zz'"),
+    ('page_size = "A3"', "pyproject.toml:6: page_size must be one of"),
+    ("bleed_mm = 30", "pyproject.toml:6: bleed_mm must be a number"),
+    ('colour = "red"', "pyproject.toml:6: unknown [tool.pamphlet] setting(s): colour"),
+])
+def test_bad_setting_names_its_line(project_dir, setting, expected):
+    config = project_dir / "pyproject.toml"
+    config.write_text(config.read_text() + f"[tool.pamphlet]\n# comment\n{setting}\n")
+    assert config.read_text().splitlines()[5] == setting
+    code, _, err = run("update")
+    assert code == 2 and err == f"Error: {expected}" + err.split(expected, 1)[1]
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["build", "status", "check", "translate"])
+def test_unknown_language_is_refused_by_every_command(project_dir, command):
+    run("update")
+    code, _, err = run(command, "--lang", "de")
+    assert code == 2 and "unknown language 'de' (this project has: en, es, ar, fa)" in err
+
+
 def test_broken_po_exit_2_and_nothing_modified(project_dir):
     run("update")
     po_path = project_dir / "locale" / "ar" / "caravan.po"

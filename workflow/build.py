@@ -310,6 +310,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
     page_size = page_size or project.page_size
     if page_size not in PAGE_SIZES:
         raise PamphletError(f"unknown page size {page_size!r} (use {', '.join(PAGE_SIZES)})")
+    project.check_languages(languages)
     printing = prints.print_settings(project, page_size) if for_print else None
     outputs = [o for slug in select_slugs(project, slugs)
                for o in plan_outputs(project, slug, languages, layouts)]

@@ -23,7 +23,6 @@ from pathlib import Path
 
 from workflow.catalog import active_entries, entry_state
 from workflow.config import Project
-from workflow.errors import PamphletError
 from workflow.fsutil import read_text
 from workflow.languages import DIGITS, to_ascii_digits
 from workflow.pofile import msgid_lines, parse_po
@@ -873,10 +872,7 @@ def check_catalog(project: Project, slug: str, language: str,
 def run_checks(project: Project, slugs: list[str] | None = None,
                languages: list[str] | None = None) -> list[Finding]:
     """Findings in every catalog of the selected statements and languages, in file order."""
-    for language in languages or ():
-        if language not in project.languages:
-            raise PamphletError(f"unknown language {language!r} (this project has: "
-                                f"{', '.join(project.languages)})")
+    project.check_languages(languages)
     glossary = read_glossary(project)
     findings = []
     for slug in select_slugs(project, slugs):

@@ -87,6 +87,13 @@ class Project:
     def target_languages(self, source_language: str) -> list[str]:
         return [lang for lang in self.languages if lang != source_language]
 
+    def check_languages(self, languages: list[str] | None) -> None:
+        """Refuse a requested language (--lang) the project does not have."""
+        for language in languages or ():
+            if language not in self.languages:
+                raise PamphletError(f"unknown language {language!r} (this project has: "
+                                    f"{', '.join(self.languages)})")
+
 
 def find_root(start: Path) -> Path:
     """The nearest directory upwards holding a pyproject.toml, else `start` itself."""
@@ -97,48 +104,65 @@ def find_root(start: Path) -> Path:
     return start
 
 
+def _setting_lines(text: str) -> dict[str, int]:
+    """The line of each `key =` of the [tool.pamphlet] table, for error messages."""
+    lines: dict[str, int] = {}
+    inside = False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = stripped.replace(" ", "") == "[tool.pamphlet]"
+        elif inside and "=" in stripped and not stripped.startswith("#"):
+            lines.setdefault(stripped.split("=", 1)[0].strip().strip('"'), number)
+    return lines
+
+
 def load_project(root: Path | None = None) -> Project:
     """Read `[tool.pamphlet]`; every setting has a default, so no config is needed at all."""
     root = find_root(root or Path.cwd())
     settings: dict = {}
     pyproject = root / "pyproject.toml"
+    lines: dict[str, int] = {}
     if pyproject.is_file():
+        text = pyproject.read_text(encoding="utf-8")
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise PamphletError(f"invalid TOML: {error}", pyproject) from None
         settings = data.get("tool", {}).get("pamphlet", {})
+        lines = _setting_lines(text)
+
+    def refuse(message: str, key: str) -> PamphletError:
+        return PamphletError(message, pyproject, lines.get(key))
+
     unknown = sorted(set(settings) - set(DEFAULTS))
     if unknown:
-        raise PamphletError(f"unknown [tool.pamphlet] setting(s): {', '.join(unknown)}", pyproject)
+        raise refuse(f"unknown [tool.pamphlet] setting(s): {', '.join(unknown)}", unknown[0])
     merged = {**DEFAULTS, **settings}
     languages = tuple(merged["languages"])
     for language in languages:
-        check_language(language, pyproject)
+        check_language(language, pyproject, lines.get("languages"))
     if merged["source_language"] not in languages:
-        raise PamphletError(
-            f"source_language {merged['source_language']!r} is not in languages", pyproject
-        )
+        raise refuse(f"source_language {merged['source_language']!r} is not in languages",
+                     "source_language")
     if merged["page_size"] not in PAGE_SIZES:
-        raise PamphletError(
-            f"page_size must be one of {', '.join(PAGE_SIZES)}, not {merged['page_size']!r}",
-            pyproject,
-        )
+        raise refuse(f"page_size must be one of {', '.join(PAGE_SIZES)}, not "
+                     f"{merged['page_size']!r}", "page_size")
     if merged["arabic_digits"] not in ARABIC_DIGITS:
-        raise PamphletError(f"arabic_digits must be one of {', '.join(ARABIC_DIGITS)},"
-                            f" not {merged['arabic_digits']!r}", pyproject)
+        raise refuse(f"arabic_digits must be one of {', '.join(ARABIC_DIGITS)},"
+                     f" not {merged['arabic_digits']!r}", "arabic_digits")
     if merged["print_variant"] not in PRINT_VARIANTS:
-        raise PamphletError(f"print_variant must be one of {', '.join(PRINT_VARIANTS)},"
-                            f" not {merged['print_variant']!r}", pyproject)
+        raise refuse(f"print_variant must be one of {', '.join(PRINT_VARIANTS)},"
+                     f" not {merged['print_variant']!r}", "print_variant")
     bleed = merged["bleed_mm"]
     if isinstance(bleed, bool) or not isinstance(bleed, int | float) or not (
             0 <= bleed <= MAX_BLEED_MM):
-        raise PamphletError(f"bleed_mm must be a number of millimetres from 0 to {MAX_BLEED_MM},"
-                            f" not {bleed!r}", pyproject)
+        raise refuse(f"bleed_mm must be a number of millimetres from 0 to {MAX_BLEED_MM},"
+                     f" not {bleed!r}", "bleed_mm")
     if not isinstance(merged["icc_profile"], str):
-        raise PamphletError("icc_profile must be a path (a string)", pyproject)
+        raise refuse("icc_profile must be a path (a string)", "icc_profile")
     if not isinstance(merged["crop_marks"], bool):
-        raise PamphletError("crop_marks must be true or false", pyproject)
+        raise refuse("crop_marks must be true or false", "crop_marks")
     return Project(
         root=root,
         languages=languages,

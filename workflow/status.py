@@ -50,6 +50,7 @@ def catalog_status(project: Project, slug: str, language: str) -> CatalogStatus:
 def collect_status(project: Project, slugs: list[str] | None = None,
                    languages: list[str] | None = None) -> list[CatalogStatus]:
     """Status of every catalog of the selected statements, in a stable order."""
+    project.check_languages(languages)
     result = []
     for slug in select_slugs(project, slugs):
         source_language = read_statement(project.source_path(slug)).language

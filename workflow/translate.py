@@ -487,10 +487,7 @@ def translate(project: Project, slugs: list[str] | None = None,
     entries with a translation are never touched. Each catalog is saved as soon as it is
     complete, so an interrupted run keeps everything finished so far.
     """
-    for language in languages or []:
-        if language not in project.languages:
-            raise PamphletError(f"unknown language {language!r} (this project has: "
-                                f"{', '.join(project.languages)})")
+    project.check_languages(languages)
     glossary = load_glossary(project.glossary_path, project.languages)
     jobs = _catalog_jobs(project, select_slugs(project, slugs), languages)
     catalogs = {path: read_po(path) for path, _, _ in jobs}

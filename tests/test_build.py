@@ -51,6 +51,9 @@ def test_every_layout_renders(reviewed):
     assert len(reader.pages) >= 6
     assert reader.metadata.title == "Solidarity with the caravan"
     assert reader.metadata.author == "Alliance of Middle Eastern Socialists"
+    # Each edition's metadata names the author as its cover prints it.
+    spanish = PdfReader(reviewed.build / "caravan" / "caravan.es.pdf").metadata
+    assert spanish.author == "Texto revisado." and spanish.title == "Texto revisado."
     outline = [o.title for o in reader.outline if not isinstance(o, list)]
     assert outline[0] == "Solidarity with the caravan"
     assert "نحن نعبر عن تضامننا مع القافلة." in outline  # each section's title

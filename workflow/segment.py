@@ -41,9 +41,12 @@ PROTECTED = re.compile(
 # the Arabic comma and colon), nor does one ending in a listed abbreviation.
 NO_BREAK_AFTER = (",", ";", ":", "،", "؛")
 ABBREVIATIONS = {
-    "en": ("Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "St.", "No.", "Nos.", "Vol.", "vs."),
+    "en": ("Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "St.", "No.", "Nos.", "Vol.", "vs.",
+           "Pres.", "Gen.", "Sen.", "Rep.", "Gov.", "Lt.", "Col.", "Capt.", "Rev.", "Hon.",
+           "Jr.", "Mt.", "Ave.", "Dept.", "Fig."),
     "es": ("Sr.", "Sra.", "Srta.", "Dr.", "Dra.", "Ud.", "Uds.", "EE.", "p.", "a.", "núm.",
-           "No.", "Nº.", "pág.", "Lic.", "Ing."),
+           "No.", "Nº.", "pág.", "Lic.", "Ing.", "Gral.", "Av.", "Avda.", "Sres.", "Dña.",
+           "Excmo.", "Cía.", "Dpto.", "Col."),
     "ar": ("د.", "أ.", "م.", "ص.", "ج."),
     "fa": ("د.", "ص.", "ج."),
 }

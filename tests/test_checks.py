@@ -315,6 +315,24 @@ def fill(project, language: str, translations: dict[str, str], states: dict[str,
     return {msgid: lines.index(f'msgid "{msgid}"') + 1 for msgid in translations}
 
 
+def test_only_changed_catalogs_are_checked_again(catalogs, monkeypatch):
+    fill(catalogs, "es", CLEAN["es"])
+    fill(catalogs, "fa", CLEAN["fa"])
+    first = run_checks(catalogs)
+    checked = []
+    real = checks.check_po
+    monkeypatch.setattr(checks, "check_po", lambda path, *rest: checked.append(path.parent.name)
+                        or real(path, *rest))
+    assert run_checks(catalogs) == first and checked == []  # all from build/
+    fill(catalogs, "fa", {**CLEAN["fa"], "Solidarity with the caravan": "کاروان ۷"})
+    findings = run_checks(catalogs)
+    assert checked == ["fa"] and [f.check for f in findings] == ["numbers"]
+    # The glossary is an input of every catalog's findings.
+    catalogs.glossary_path.write_text("en,es,ar,fa,dnt,note\n", encoding="utf-8")
+    run_checks(catalogs)
+    assert sorted(checked) == ["ar", "es", "fa", "fa"]
+
+
 def test_catalog_messages_stay_on_one_line(catalogs):
     """The planted-error test finds msgid lines by text: every msgid fits on one line."""
     catalog = polib.pofile(str(catalogs.po_path("caravan", "fa")))

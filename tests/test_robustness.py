@@ -33,6 +33,7 @@ from tests.conftest import STATEMENT_EN, write_project
 from workflow import build as build_module
 from workflow import segment
 from workflow.build import STATE_FILE, build, render_pdf
+from workflow.checks import FINDINGS_CACHE
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.edition import load_editions
@@ -196,11 +197,11 @@ def check_old_or_new(root: Path, old: dict[str, bytes], new: dict[str, bytes], n
     for name, data in now.items():
         if name in leftovers:
             continue
-        if name.endswith(STATE_FILE):  # the build's own record, saved after every PDF
+        if name.endswith((STATE_FILE, FINDINGS_CACHE)):  # records saved after each output
             state, old_state, new_state = (json.loads(d) if d else {} for d in (
                 data, old.get(name), new.get(name)))
             assert all(v in (old_state.get(k), new_state.get(k)) for k, v in state.items()), (
-                f"{name} records a PDF that is neither old nor new {note}")
+                f"{name} records an output that is neither old nor new {note}")
             continue
         assert data in (old.get(name), new.get(name)) or (same and same(name, data)), (
             f"{name} is neither old nor new {note}")

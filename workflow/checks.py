@@ -12,6 +12,8 @@ machine, fuzzy) of PO catalogs and return `Finding`s pointing at the entry's msg
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections import Counter
@@ -23,7 +25,8 @@ from pathlib import Path
 
 from workflow.catalog import active_entries, entry_state
 from workflow.config import Project
-from workflow.fsutil import read_text
+from workflow.errors import PamphletError
+from workflow.fsutil import read_text, write_if_changed
 from workflow.languages import DIGITS, to_ascii_digits
 from workflow.pofile import msgid_lines, parse_po
 from workflow.segment import ABBREVIATIONS
@@ -856,6 +859,33 @@ def read_glossary(project: Project) -> Glossary:
     return load_glossary(project.glossary_path, project.languages)
 
 
+# build/ keeps the findings of each catalog with the hash of everything they depend on
+# (the catalog, the glossary, the language pair, this module): `check`, the dashboard and
+# the print gate re-check only catalogs that changed.
+FINDINGS_CACHE = ".pamphlet-checks.json"
+
+
+@cache
+def _checks_fingerprint() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def _findings_key(project: Project, path: Path, source_language: str, language: str) -> str:
+    digest = hashlib.sha256(f"{_checks_fingerprint()} {source_language} {language}".encode())
+    digest.update(path.read_bytes())
+    if project.glossary_path.is_file():
+        digest.update(project.glossary_path.read_bytes())
+    return digest.hexdigest()
+
+
+def _load_findings_cache(project: Project) -> dict:
+    try:
+        cached = json.loads((project.build / FINDINGS_CACHE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # none yet, or damaged: everything is simply checked again
+    return cached if isinstance(cached, dict) else {}
+
+
 def check_catalog(project: Project, slug: str, language: str,
                   glossary: Glossary | None = None) -> list[Finding]:
     """Findings in one statement's catalog for one language (none if it does not exist)."""
@@ -863,10 +893,26 @@ def check_catalog(project: Project, slug: str, language: str,
     if not path.exists():
         return []
     source_language = read_statement(project.source_path(slug)).language
+    display = project.relative(path).as_posix()
+    key = _findings_key(project, path, source_language, language)
+    cached = _load_findings_cache(project)
+    entry = cached.get(display)
+    if isinstance(entry, dict) and entry.get("key") == key:
+        try:
+            return [Finding(**finding) for finding in entry["findings"]]
+        except (KeyError, TypeError):
+            pass  # written by another version: check again
     if glossary is None:
         glossary = read_glossary(project)
     context = make_context(language, source_language, glossary)
-    return check_po(path, project.relative(path).as_posix(), context)
+    findings = check_po(path, display, context)
+    cached[display] = {"key": key, "findings": [asdict(f) for f in findings]}
+    try:
+        write_if_changed(project.build / FINDINGS_CACHE,
+                         json.dumps(cached, ensure_ascii=False, indent=1, sort_keys=True))
+    except PamphletError:
+        pass  # a read-only build/ only costs the next run the same work again
+    return findings
 
 
 def run_checks(project: Project, slugs: list[str] | None = None,

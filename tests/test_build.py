@@ -83,7 +83,10 @@ def test_missing_glyph_is_an_error(reviewed):
     translate_catalog(reviewed, "es", lambda m: "Solidaridad ✊ 团结")
     with pytest.raises(PamphletError, match=r"U\+270A.*U\+56E2|U\+56E2.*U\+270A") as error:
         build(reviewed, languages=["es"], layouts=["single"])
-    assert "locale/es/caravan.po" in str(error.value)
+    # Named by the catalog lines to fix, not just the file.
+    path = reviewed.po_path("caravan", "es")
+    first = path.read_text().split("\n").index('msgid "Solidarity with the caravan"') + 1
+    assert f"used in locale/es/caravan.po:{first}" in str(error.value)
     assert not (reviewed.build / "caravan" / "caravan.es.pdf").exists()
 
 

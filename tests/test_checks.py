@@ -158,6 +158,16 @@ def test_false_positives_seen_in_real_translations():
         is False
     assert fails(repeated_phrase, "No war, no war! No war no war", "No a la guerra no a la "
                  "guerra", "es") is False
+    # A whole sentence or clause again after punctuation: machine translation looping.
+    assert fails(repeated_phrase, "The caravan (from Honduras) arrived.",
+                 "کاروان (از هندوراس) رسید. کاروان (از هندوراس) رسید.", "fa")
+    assert fails(repeated_phrase, "The caravan arrived.",
+                 "la caravana llegó, la caravana llegó, la caravana llegó", "es")
+    assert fails(repeated_phrase, "Stop the war. Stop the war.",
+                 "Paren la guerra. Paren la guerra.", "es") is False  # the source repeats
+    assert fails(repeated_phrase, "Yes. Yes.", "Sí. Sí.", "es") is False
+    assert fails(repeated_phrase, "No more war, no more walls.",
+                 "No más guerra, no más muros.", "es") is False
     # Short sources grow when acronyms are spelled out.
     assert fails(length, "IMA on GCM", "بیانیه اتحاد بین‌المللی مهاجران (IMA) درباره "
                  "پیمان جهانی مهاجرت (GCM)", "fa") is False

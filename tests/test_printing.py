@@ -225,6 +225,9 @@ def test_other_variants_are_declared(en_reviewed, variant):
         assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
         # Imposed sheets have no reading order: the booklet does not claim PDF/UA.
         assert "/Metadata" not in booklet.trailer["/Root"]
+        # ... and the shop's README.txt says so.
+        readme = (project.build / "print" / "caravan" / "README.txt").read_text()
+        assert "PDF/UA-1 (the page files; booklets are untagged print sheets)" in readme
     assert all(embedded(font) for font in fonts_of(pages).values())
 
 

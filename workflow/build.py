@@ -138,21 +138,23 @@ def final_gate(project: Project, outputs: list[Output], keep: int | None
     return blockers, held
 
 
-def edition_texts(edition: Edition) -> dict[str, dict[str, str]]:
+def edition_texts(project: Project, edition: Edition) -> dict[str, dict[str, str]]:
     """What an edition prints, by the language it is printed in (segments left in the
-    source language count as that language), each text labelled with where it comes from."""
-    where = edition.catalog_path or edition.statement.slug
+    source language count as that language), each text labelled with where to fix it: its
+    catalog line, or for source text the statement's line."""
+    statement = project.relative(edition.statement.path).as_posix()
     texts: dict[str, dict[str, str]] = {}
 
-    def add(label: str, pieces: list[Piece]) -> None:
+    def add(pieces: list[Piece], source_label: str) -> None:
         for piece in pieces:
+            label = f"{edition.catalog_path}:{piece.line}" if piece.line else source_label
             labelled = texts.setdefault(piece.language, {})
             labelled[label] = f"{labelled.get(label, '')} {piece.text}".strip()
 
-    add(f"{where} (title)", [edition.title])
-    add(f"{where} (author)", [edition.author])
+    add([edition.title], f"{statement} (title)")
+    add([edition.author], f"{statement} (author)")
     for unit in edition.units:
-        add(f"{where} (source line {unit.line})", [p for row in unit.rows for p in row])
+        add([p for row in unit.rows for p in row], f"{statement}:{unit.line}")
     return texts
 
 
@@ -283,7 +285,7 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
         if problems:
             raise PamphletError("not ready for print: " + "; ".join(problems))
     for edition in editions:
-        for language, texts in edition_texts(edition).items():
+        for language, texts in edition_texts(project, edition).items():
             check_coverage(texts, language,
                            edition.catalog_path or project.relative(edition.statement.path))
     html = render_html(output.layout, editions, build_date(), PAGE_SIZES[page_size],

@@ -680,6 +680,26 @@ def _repeats(text: str) -> list[tuple[str, int, int]]:
     return found
 
 
+CLAUSE_END = re.compile(r"[.!?;:,\u060C\u061B\u061F\u2026]+")  # with ، ؛ ؟ …
+
+
+def _repeated_clauses(text: str) -> list[tuple[str, int]]:
+    """(clause, times in a row) for every clause of two or more words that comes again
+    straight after itself across punctuation: 'the caravan arrived. The caravan arrived.'"""
+    clauses = [" ".join(normalise(w) for w in WORD.findall(part))
+               for part in CLAUSE_END.split(prose(text))]
+    clauses = [clause for clause in clauses if clause]
+    found, index = [], 0
+    while index < len(clauses):
+        times = 1
+        while index + times < len(clauses) and clauses[index + times] == clauses[index]:
+            times += 1
+        if times > 1 and " " in clauses[index]:
+            found.append((clauses[index], times))
+        index += times
+    return found
+
+
 @check("repeated-words", WARNING)
 def repeated_words(source: str, target: str, context: Context) -> None:
     """A word twice in a row ('the the'), unless the source repeats words too."""
@@ -694,10 +714,11 @@ def repeated_words(source: str, target: str, context: Context) -> None:
 @check("repeated-phrase", ERROR)
 def repeated_phrase(source: str, target: str, context: Context) -> None:
     """A phrase repeated in a row, or a word three times: machine translation looping."""
-    if _repeats(source):
+    if _repeats(source) or _repeated_clauses(source):
         return
     looping = [f"'{phrase}' {times} times" for phrase, size, times in _repeats(target)
                if size > 1 or times > 2]
+    looping += [f"'{clause}' {times} times" for clause, times in _repeated_clauses(target)]
     if looping:
         raise CheckFailure(f"repeated in a row: {', '.join(looping)} (machine translation "
                            "loops like this; keep one)")
@@ -878,12 +899,23 @@ def _findings_key(project: Project, path: Path, source_language: str, language: 
     return digest.hexdigest()
 
 
+_findings_cache_read: dict[Path, tuple[tuple[int, int], dict]] = {}
+
+
 def _load_findings_cache(project: Project) -> dict:
+    """The cache file's content, parsed once per process while the file is unchanged."""
+    path = project.build / FINDINGS_CACHE
     try:
-        cached = json.loads((project.build / FINDINGS_CACHE).read_text(encoding="utf-8"))
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if path in _findings_cache_read and _findings_cache_read[path][0] == stamp:
+            return _findings_cache_read[path][1]
+        cached = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}  # none yet, or damaged: everything is simply checked again
-    return cached if isinstance(cached, dict) else {}
+    cached = cached if isinstance(cached, dict) else {}
+    _findings_cache_read[path] = (stamp, cached)
+    return cached
 
 
 def check_catalog(project: Project, slug: str, language: str,

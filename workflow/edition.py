@@ -25,6 +25,7 @@ class Piece:
     tail: str
     language: str
     state: str  # "source", "verbatim", or a catalog state (reviewed, machine, ...)
+    line: int = 0  # for text from a catalog, the line of its msgid there
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def build_edition(project: Project, statement: Statement, document: Document, la
             return Piece(segment.text, segment.tail, statement.language, "source")
         if state == "untranslated":
             return Piece(segment.text, segment.tail, statement.language, state)
-        return Piece(entry.msgstr, segment.tail, language, state)
+        return Piece(entry.msgstr, segment.tail, language, state, lines[entry.linenum])
 
     edition.title = piece(document.title)
     edition.author = piece(document.author or Segment(statement.author))

@@ -92,7 +92,9 @@ def check_coverage(texts: dict[str, str], language: str, where: str) -> None:
     missing = missing_glyphs(texts, stack)
     if missing:
         chars = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in missing)
-        first = sorted({label for labels in missing.values() for label in labels})[:3]
+        # In the order the texts come (reading order), not sorted as strings (":10" < ":9").
+        first = list(dict.fromkeys(label for label in texts
+                                   if any(label in labels for labels in missing.values())))[:3]
         raise PamphletError(
             f"no font ({', '.join(stack)}) has a glyph for {chars}; used in {', '.join(first)}",
             where,

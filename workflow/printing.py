@@ -624,7 +624,10 @@ def readme(data: dict) -> str:
         " (TrimBox on every page)",
         f"Bleed:       {data['bleed_mm']:g} mm on every side (BleedBox on every page)",
         f"Standard:    {data['variant']}"
-        + (f", CMYK, output intent {data['output_intent']}" if data["output_intent"] else ""),
+        + (f", CMYK, output intent {data['output_intent']}" if data["output_intent"] else "")
+        # Tagged reading order is for the page files: an imposed sheet has none to give.
+        + (" (the page files; booklets are untagged print sheets)"
+           if data["variant"] == VARIANT_NAMES["pdf/ua-1"] else ""),
         "Crop marks:  " + ("drawn outside the bleed" if data["crop_marks"]
                            else "none: please use the TrimBox"),
         "Binding:     saddle stitch; every page count is a multiple of 4 (blank pages at the end)",

@@ -22,6 +22,8 @@ DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 # garbage from a PDF or a wrong encoding, and a NUL cannot go into a compiled catalog.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
+BASE_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -80,8 +82,9 @@ def parse_statement(text: str, path: Path) -> Statement:
     front_lines = lines[1:end]
     key_lines = _field_lines(front_lines)
     try:
-        # BaseLoader keeps every value a string: dates stay exactly as written.
-        meta = yaml.load("\n".join(front_lines), Loader=yaml.BaseLoader) or {}
+        # BaseLoader keeps every value a string: dates stay exactly as written. libyaml's
+        # (PyYAML's C loader, where built) reads it ten times faster.
+        meta = yaml.load("\n".join(front_lines), Loader=BASE_LOADER) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2

@@ -166,7 +166,7 @@ def _weasyprint():
 
     font_config = FontConfiguration()
     stylesheet = files("workflow").joinpath("styles", "pamphlet.css").read_text("utf-8")
-    css = CSS(string=stylesheet, font_config=font_config, url_fetcher=restricted_fetcher)
+    css = CSS(string=stylesheet, font_config=font_config, url_fetcher=_fetcher())
     return font_config, css
 
 
@@ -185,7 +185,18 @@ def _refusing_fetcher():
     return RefusingFetcher(fail_on_errors=True)
 
 
-restricted_fetcher = _refusing_fetcher()
+def __getattr__(name: str):
+    # Made on first use, not at import: importing WeasyPrint takes 0.7 s, which a build
+    # with nothing to render (and every other command) must not pay.
+    if name == "restricted_fetcher":
+        globals()[name] = _refusing_fetcher()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _fetcher():
+    """restricted_fetcher, through the module so that tests can replace it."""
+    return globals().get("restricted_fetcher") or __getattr__("restricted_fetcher")
 
 
 def render_pdf(html: str, base: Path, printing: PrintSettings | None = None) -> bytes:
@@ -200,7 +211,7 @@ def render_pdf(html: str, base: Path, printing: PrintSettings | None = None) -> 
 
     buffer = io.BytesIO()
     try:
-        document = HTML(string=html, base_url=str(base), url_fetcher=restricted_fetcher)
+        document = HTML(string=html, base_url=str(base), url_fetcher=_fetcher())
         document.write_pdf(buffer, stylesheets=stylesheets, font_config=font_config, **options)
     except FatalURLFetchingError as error:
         raise PamphletError(f"{error.__cause__ or error}") from None

@@ -22,6 +22,10 @@ the uprisings. Continue reading
 1. How can we challenge prejudices that
 promote hatred in the region?
 2. What will happen next?
+
+In solidarity,
+Alliance of Middle Eastern Socialists
+Los Angeles
 """
 
 
@@ -34,6 +38,9 @@ def test_unwraps_and_finds_paragraphs_and_list():
     assert paragraphs[1].endswith("for the uprisings.")  # teaser link removed
     assert paragraphs[2] == ("1. How can we challenge prejudices that promote hatred in the "
                              "region?\n2. What will happen next?")
+    # A signature keeps its lines, even in text wrapped at a fixed width.
+    assert paragraphs[3] == ("In solidarity,\nAlliance of Middle Eastern Socialists\n"
+                             "Los Angeles")
 
 
 def test_arabic_and_persian_and_spanish_dates():
@@ -41,6 +48,11 @@ def test_arabic_and_persian_and_spanish_dates():
     assert guess_date("۱۸ دسامبر ۲۰۱۶", "fa") == "2016-12-18"
     assert guess_date("Madrid, 3 de noviembre de 2018", "es") == "2018-11-03"
     assert guess_date("Nov 3, 2018", "en") == "2018-11-03"
+    # Levantine month names (babel's ar_SY data) and the Solar Hijri calendar of Iran.
+    assert guess_date("دمشق، ١٥ كانون الثاني ٢٠٢٠", "ar") == "2020-01-15"
+    assert guess_date("تهران، ۲۵ دی ۱۳۹۸", "fa") == "2020-01-15"
+    assert guess_date("۲۹ اسفند ۱۴۰۲", "fa") == "2024-03-19"
+    assert guess_date("۳۰ اسفند ۱۴۰۲", "fa") is None  # 1402 is no leap year
 
 
 def test_import_arabic_text(project):

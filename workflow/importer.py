@@ -8,6 +8,7 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
+import jdatetime
 from babel.dates import get_month_names
 
 from workflow.config import Project
@@ -58,8 +59,11 @@ def clean_lines(text: str, language: str) -> list[str]:
 
 
 def _is_hard_wrapped(lines: list[str]) -> tuple[bool, float]:
-    """True if the text was wrapped at a fixed width (PDF, e-mail): most lines near it."""
-    lengths = [len(line) for line in lines if len(line) > 20]
+    """True if the text was wrapped at a fixed width (PDF, e-mail): most lines near it.
+    Only lines with another line after them count: a paragraph's last line is short
+    whatever the wrapping."""
+    lengths = [len(line) for line, after in zip(lines, [*lines[1:], ""], strict=True)
+               if len(line) > 20 and after]
     if len(lengths) < 5:
         return False, 0.0
     width = statistics.quantiles(lengths, n=10)[-1]  # 90th percentile
@@ -96,8 +100,11 @@ def unwrap(lines: list[str]) -> list[list[str]]:
                               and len(previous) < 0.7 * width and not is_item):
             paragraphs.append(current)
             current = [line]
-        elif is_item or not wrapped:
-            current.append(line)  # a list item, or a deliberate line break
+        elif is_item or not wrapped or (len(previous) < 0.7 * width
+                                        and not _ends_sentence(previous)):
+            # A list item, or a deliberate line break: in wrapped text a short line that
+            # ends no sentence ("In solidarity," above a signature) was ended by hand.
+            current.append(line)
         else:
             current[-1] = f"{current[-1]} {line}"
         previous = line
@@ -107,9 +114,13 @@ def unwrap(lines: list[str]) -> list[list[str]]:
     return paragraphs
 
 
+# Arabic also writes the Syriac month names of the Levant and Iraq (كانون الثاني = January).
+MONTH_LOCALES = {"ar": ("ar", "ar_SY")}
+
+
 def _month_numbers(language: str) -> dict[str, int]:
     names: dict[str, int] = {}
-    for code in dict.fromkeys((language, "en")):
+    for code in dict.fromkeys((*MONTH_LOCALES.get(language, (language,)), "en")):
         for width in ("wide", "abbreviated"):
             for number, name in get_month_names(width, locale=code).items():
                 names[name.lower().rstrip(".")] = number
@@ -121,8 +132,11 @@ def guess_date(text: str, language: str) -> str | None:
     text = to_ascii_digits(text)
     months = _month_numbers(language)
     month = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
+    # Persian statements from Iran are dated in the Solar Hijri calendar: ۲۵ دی ۱۳۹۸.
+    solar = "|".join(sorted(jdatetime.date.j_months_fa, key=len, reverse=True))
     patterns = [
         (r"\b(\d{4})-(\d{2})-(\d{2})\b", ("y", "m", "d")),
+        (rf"(?<!\w)(\d{{1,2}})\s+({solar})\s+(1[34]\d\d)\b", ("d", "S", "y")),
         (rf"(?<!\w)(\d{{1,2}})\.?\s+(?:de\s+)?({month})\.?,?\s+(?:de\s+)?(\d{{4}})\b",
          ("d", "M", "y")),
         (rf"(?<!\w)({month})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", ("M", "d", "y")),
@@ -132,8 +146,12 @@ def guess_date(text: str, language: str) -> str | None:
         for match in re.finditer(pattern, text, re.IGNORECASE):
             parts = dict(zip(order, match.groups(), strict=True))
             try:
-                month_number = int(parts["m"]) if "m" in parts else months[parts["M"].lower()]
-                value = date(int(parts["y"]), month_number, int(parts["d"]))
+                if "S" in parts:
+                    value = jdatetime.date(int(parts["y"]), jdatetime.date.j_months_fa.index(
+                        parts["S"]) + 1, int(parts["d"])).togregorian()
+                else:
+                    month = int(parts["m"]) if "m" in parts else months[parts["M"].lower()]
+                    value = date(int(parts["y"]), month, int(parts["d"]))
             except (KeyError, ValueError):
                 continue
             found.append((match.start(), value.isoformat()))

@@ -38,7 +38,7 @@ from workflow.checks import (
 )
 from workflow.cli import main
 from workflow.config import load_project
-from workflow.pofile import write_po
+from workflow.pofile import msgid_lines, write_po
 from workflow.translate import Glossary
 from workflow.update import update
 
@@ -381,7 +381,7 @@ def test_findings_point_at_the_msgid_line():
             '#| msgid "Old"\nmsgid ""\n"A long one "\n"wrapped"\nmsgstr "x"\n\n'
             'msgctxt "c"\nmsgid "B"\nmsgstr "y"\n')
     catalog = polib.pofile(text)
-    lines = checks.msgid_lines(text, catalog)
+    lines = msgid_lines(text, catalog)
     assert [lines[entry.linenum] for entry in catalog] == [9, 15]
 
 

@@ -26,9 +26,9 @@ from pathlib import Path
 from workflow.catalog import active_entries, entry_state
 from workflow.config import Project
 from workflow.errors import PamphletError
-from workflow.fsutil import read_text, write_if_changed
+from workflow.fsutil import write_if_changed
 from workflow.languages import DIGITS, to_ascii_digits
-from workflow.pofile import msgid_lines, parse_po
+from workflow.pofile import read_po_located
 from workflow.segment import ABBREVIATIONS
 from workflow.source import read_statement
 from workflow.translate import Glossary, load_glossary
@@ -861,9 +861,7 @@ def check_entry(source: str, target: str, context: Context) -> list[tuple[Check,
 
 def check_po(path: Path, display_path: str, context: Context) -> list[Finding]:
     """Every finding in one PO file; untranslated and obsolete entries are skipped."""
-    text = read_text(path)
-    catalog = parse_po(text, path)
-    lines = msgid_lines(text, catalog)
+    catalog, lines = read_po_located(path)
     findings = []
     for entry in active_entries(catalog):
         state = entry_state(entry)

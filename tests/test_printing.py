@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import shutil
 import subprocess
 
@@ -236,10 +237,12 @@ def test_a_failing_preflight_fails_the_build_with_the_reason(en_reviewed, monkey
 
     # The CMYK stylesheet forgotten: WeasyPrint's default black text is RGB.
     monkeypatch.setattr(printing, "_print_css", lambda settings: [CSS(string="@page {}")])
-    with pytest.raises(PamphletError, match=r"caravan\.en\.pdf: preflight failed: .*page 1:"
-                       r" RGB colour \(rg\) where CMYK is required") as error:
-        build(en_reviewed, languages=["en"], layouts=["single"], for_print=True)
-    assert "page 1: the BleedBox is larger than the MediaBox" in str(error.value)  # no bleed
+    report = build(en_reviewed, languages=["en"], layouts=["single"], for_print=True)
+    [failure] = report.failures
+    assert re.match(r"build/caravan/caravan\.en\.pdf: preflight failed: .*page 1:"
+                    r" RGB colour \(rg\) where CMYK is required", failure.reason)
+    assert "page 1: the BleedBox is larger than the MediaBox" in failure.reason  # no bleed
+    assert not report.written and not report.bundles
     assert not (en_reviewed.build / "caravan").exists()
     assert not (en_reviewed.build / "print").exists()
 

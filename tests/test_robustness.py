@@ -37,6 +37,7 @@ from workflow.checks import FINDINGS_CACHE
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.edition import load_editions
+from workflow.fileindex import INDEX_FILE
 from workflow.fsutil import atomic_write_bytes, remove_stale_temporaries, write_if_changed
 from workflow.html import render_html
 from workflow.lock import LOCK_NAME, project_lock
@@ -58,9 +59,20 @@ def run(*argv):
 
 
 def files(root: Path) -> dict[str, bytes]:
-    """Every file of the project but the lock, by relative path."""
+    """Every file of the project but the lock and the index of input stats (inodes and
+    mtimes of this copy: a cache whose every content is right), by relative path."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != LOCK_NAME}
+            if p.is_file() and p.name not in (LOCK_NAME, INDEX_FILE)}
+
+
+def records(name: str, data: bytes | None) -> dict:
+    """The records of the build state (per PDF, per failure) or of the check cache."""
+    loaded = json.loads(data) if data else {}
+    if not name.endswith(STATE_FILE):
+        return loaded
+    flat = {f"{part}/{key}": value for part in ("outputs", "failed")
+            for key, value in loaded.get(part, {}).items()}
+    return {**flat, "dashboard": loaded.get("dashboard") or None}  # "": none yet
 
 
 def environment() -> dict[str, str]:
@@ -198,10 +210,11 @@ def check_old_or_new(root: Path, old: dict[str, bytes], new: dict[str, bytes], n
         if name in leftovers:
             continue
         if name.endswith((STATE_FILE, FINDINGS_CACHE)):  # records saved after each output
-            state, old_state, new_state = (json.loads(d) if d else {} for d in (
+            state, old_state, new_state = (records(name, d) for d in (
                 data, old.get(name), new.get(name)))
             assert all(v in (old_state.get(k), new_state.get(k)) for k, v in state.items()), (
-                f"{name} records an output that is neither old nor new {note}")
+                f"{name} records an output that is neither old nor new {note}"
+                f" {[(k, v, old_state.get(k), new_state.get(k)) for k, v in state.items() if v not in (old_state.get(k), new_state.get(k))]}")
             continue
         assert data in (old.get(name), new.get(name)) or (same and same(name, data)), (
             f"{name} is neither old nor new {note}")
@@ -619,8 +632,15 @@ def assert_refused(root: Path, argv: list[str], expected: str) -> str:
 def test_truncated_catalog_is_refused_by_every_stage(translated, cut):
     root = translated.parent.parent.parent
     translated.write_text(cut(translated.read_text(encoding="utf-8")), encoding="utf-8")
-    for argv in (["update"], ["build", "--lang", "es"], ["status"]):
+    for argv in (["update"], ["status"]):
         assert_refused(root, argv, "locale/es/caravan.po:")
+    # build makes what it can (nothing here: both PDFs need the catalog) and lists why not.
+    before = files(root)
+    code, out, _ = run("build", "--lang", "es")
+    assert code == 1
+    assert re.search(r"caravan.es.pdf, caravan.en\+es.pdf: locale/es/caravan.po:\d+: ", out)
+    assert not list(root.rglob("*.pdf"))
+    assert {n: d for n, d in files(root).items() if not n.startswith("build/")} == before
 
 
 def test_duplicate_entries_are_refused(translated):

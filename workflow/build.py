@@ -1,4 +1,5 @@
-"""Stage editions -> build/: which PDFs exist, the print gate, and rendering with WeasyPrint."""
+"""Stage editions -> build/: which PDFs to make, the print gate, rendering them (in worker
+processes), and every failure reported without stopping the other PDFs."""
 
 from __future__ import annotations
 
@@ -13,25 +14,33 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workflow import __version__
-from workflow import printing as prints
 from workflow.config import Project
-from workflow.dashboard import write_dashboard
-from workflow.edition import Edition, Piece, load_editions
-from workflow.errors import PamphletError
-from workflow.fonts import FONTS, check_coverage, family_files
+from workflow.errors import PamphletError, SystemRefusal
+from workflow.fileindex import INDEX_FILE, FileIndex
 from workflow.fsutil import atomic_write_bytes, write_if_changed
-from workflow.html import render_html
-from workflow.printing import PrintSettings
-from workflow.source import read_statement
-from workflow.update import select_slugs
+from workflow.source import read_statement, select_slugs
+from workflow.workers import WorkerPool, run_jobs
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from workflow.edition import Edition, Piece
+    from workflow.printing import PrintSettings
+
+# Rendering needs WeasyPrint, pikepdf, fontTools, jinja2 and the edition stage: they are
+# imported where they are used, so a build with nothing to render starts in a fraction
+# of the time (`pamphlet build` on an unchanged project).
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 LAYOUTS = ("single", "parallel", "multilingual")
 PAGE_SIZES = {"A5": "A5", "A4": "A4", "letter": "letter"}
+# Rows of the --final refusal shown by the command line: the rest is for `pamphlet status`.
+REFUSAL_ROWS = 12
 
 
 @dataclass(frozen=True)
@@ -44,10 +53,21 @@ class Output:
     path: Path
 
 
+@dataclass(frozen=True)
+class Failure:
+    """A PDF that could not be made (or, with `path` None, a statement that could not be
+    read), with the error as the user reads it: `where:line: what`."""
+
+    slug: str
+    path: Path | None
+    reason: str
+
+
 @dataclass
 class BuildReport:
     written: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)  # in plan order
     booklets: list[Path] = field(default_factory=list)  # --print: imposed for saddle stitch
     held_back: dict[Path, str] = field(default_factory=dict)  # --keep: PDF -> why not built
     removed: list[Path] = field(default_factory=list)  # earlier files of held-back PDFs
@@ -84,11 +104,66 @@ def plan_outputs(project: Project, slug: str, languages: list[str] | None = None
     return outputs
 
 
-def gate_problems(editions: list[Edition], keep: int | None = None, limit: int = 3
-                  ) -> list[str]:
+def describe_error(project: Project, error: PamphletError) -> str:
+    """An error as one line located relative to the project root (not to wherever the
+    command runs: the dashboard and the build state keep it)."""
+    if error.path is None:
+        return error.message
+    location = project.relative(error.path).as_posix()
+    if error.line is not None:
+        location += f":{error.line}"
+    return f"{location}: {error.message}"
+
+
+def plan(project: Project, slugs: list[str] | None, languages: list[str] | None,
+         layouts: list[str] | None) -> tuple[list[Output], list[Failure]]:
+    """The PDFs of the selected statements, and the statements that could not be read (the
+    others are planned all the same)."""
+    outputs: list[Output] = []
+    failures: list[Failure] = []
+    for slug in select_slugs(project, slugs):
+        try:
+            outputs += plan_outputs(project, slug, languages, layouts)
+        except PamphletError as error:
+            failures.append(Failure(slug, None, describe_error(project, error)))
+    return outputs, failures
+
+
+# The print gate ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why one edition (a statement in one language) may not go to print."""
+
+    slug: str
+    language: str
+    reviewed: int
+    total: int
+    problem: str  # "2 machine, 1 fuzzy", "3 check error(s)", ...
+    lines: tuple[str, ...]  # the first catalog lines to look at
+    catalog: str
+
+    def __str__(self) -> str:
+        return (f"{self.slug} [{self.language}]: {self.problem}"
+                f" (first at {', '.join(self.lines) or self.catalog})")
+
+
+class FinalRefused(PamphletError):
+    """`build --final` refused: every edition that is not ready, as Blockers."""
+
+    def __init__(self, blockers: list[Blocker]):
+        self.blockers = blockers
+        shown = "; ".join(str(b) for b in blockers[:3])
+        more = f"; and {len(blockers) - 3} more" if len(blockers) > 3 else ""
+        super().__init__(f"--final refused: {shown}{more}")
+
+
+def gate_blockers(editions: list[Edition], keep: int | None = None, limit: int = 3
+                  ) -> list[Blocker]:
     """Why these editions may not go to print: unreviewed segments (beyond `keep` percent
     reviewed, for a partial edition), where they are."""
-    problems = []
+    blockers = []
     for edition in editions:
         if edition.reaches(keep):
             continue
@@ -100,13 +175,20 @@ def gate_problems(editions: list[Edition], keep: int | None = None, limit: int =
         if keep is not None:
             short = (f"{edition.reviewed_percent} % reviewed, under --keep {keep}: "
                      if edition.counts["reviewed"] else "nothing reviewed: ")
-        problems.append(f"{edition.statement.slug} [{edition.language}]: {short}{states}"
-                        f" (first at {', '.join(lines) or edition.catalog_path})")
-    return problems
+        blockers.append(Blocker(edition.statement.slug, edition.language,
+                                edition.counts["reviewed"], sum(edition.counts.values()),
+                                short + states, tuple(lines), edition.catalog_path or ""))
+    return blockers
+
+
+def gate_problems(editions: list[Edition], keep: int | None = None, limit: int = 3
+                  ) -> list[str]:
+    """gate_blockers(), each as one line."""
+    return [str(blocker) for blocker in gate_blockers(editions, keep, limit)]
 
 
 def final_gate(project: Project, outputs: list[Output], keep: int | None
-               ) -> tuple[list[str], dict[tuple[str, str], str]]:
+               ) -> tuple[list[Blocker], dict[tuple[str, str], str]]:
     """(what refuses the whole --final build, editions held back below `keep`).
 
     Check errors in printed text always refuse. Without `keep` every unreviewed segment
@@ -115,27 +197,35 @@ def final_gate(project: Project, outputs: list[Output], keep: int | None
     those entries do not matter.
     """
     from workflow.checks import check_catalog
+    from workflow.edition import load_editions
 
-    blockers: list[str] = []
+    blockers: list[Blocker] = []
     held: dict[tuple[str, str], str] = {}
     for slug in dict.fromkeys(o.slug for o in outputs):
         langs = sorted({lang for o in outputs if o.slug == slug for lang in o.languages})
-        for edition in load_editions(project, slug, langs, draft=False):
-            for problem in gate_problems([edition], keep):
+        editions = {e.language: e for e in load_editions(project, slug, langs, draft=False)}
+        for edition in editions.values():
+            for blocker in gate_blockers([edition], keep):
                 if keep is None:
-                    blockers.append(problem)
+                    blockers.append(blocker)
                 else:
-                    held[(slug, edition.language)] = problem
+                    held[(slug, edition.language)] = str(blocker)
         for lang in langs:
             if (slug, lang) in held:  # none of its text is printed
                 continue
             errors = [f for f in check_catalog(project, slug, lang) if f.severity == "error"
                       and (keep is None or f.state == "reviewed")]
             if errors:
-                where = ", ".join(f"{f.path}:{f.line} [{f.check}]" for f in errors[:3])
-                blockers.append(f"{slug} [{lang}]: {len(errors)} check error(s)"
-                                f" (first at {where})")
+                edition = editions[lang]
+                blockers.append(Blocker(
+                    slug, lang, edition.counts["reviewed"], sum(edition.counts.values()),
+                    f"{len(errors)} check error(s)",
+                    tuple(f"{f.path}:{f.line} [{f.check}]" for f in errors[:3]),
+                    edition.catalog_path or ""))
     return blockers, held
+
+
+# Rendering ----------------------------------------------------------------------------
 
 
 def edition_texts(project: Project, edition: Edition) -> dict[str, dict[str, str]]:
@@ -202,6 +292,8 @@ def _fetcher():
 def render_pdf(html: str, base: Path, printing: PrintSettings | None = None) -> bytes:
     from weasyprint import HTML
 
+    from workflow import printing as prints
+
     font_config, css = _weasyprint()
     stylesheets, options = [css], {}
     if printing:  # bleed, the PDF variant, a CMYK output intent for PDF/X
@@ -233,6 +325,8 @@ def _package_fingerprint() -> str:
 
 def _fonts_fingerprint(languages: tuple[str, ...]) -> str:
     """Font files by path, size and mtime: a font upgrade rebuilds its languages."""
+    from workflow.fonts import FONTS, family_files
+
     families = sorted({f for lang in languages for f in FONTS[lang].body + FONTS[lang].heading})
     parts = []
     for family in families:
@@ -242,17 +336,35 @@ def _fonts_fingerprint(languages: tuple[str, ...]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+_code: list[str] = []
+
+
+def code_fingerprint(index: FileIndex) -> str:
+    """The package's own code: a change to the edition stage or the HTML rebuilds
+    everything, as an upgrade of pamphlet does. Taken once per process (the code that
+    runs is the code that was imported), through `index`: only changed files are read."""
+    if not _code:
+        root = Path(__file__).parent
+        digest = hashlib.sha256()
+        for path in sorted(root.rglob("*.py")):
+            digest.update(f"{path.relative_to(root)}\0{index.digest(path)}\0".encode())
+        _code.append(digest.hexdigest())
+    return _code[0]
+
+
 def output_fingerprint(project: Project, output: Output, final: bool, page_size: str,
-                       printing: PrintSettings | None = None) -> str:
+                       printing: PrintSettings | None = None,
+                       index: FileIndex | None = None) -> str:
     """A hash of everything the PDF depends on: if it is unchanged, so is the PDF."""
+    index = index or FileIndex(project.build / INDEX_FILE)
     digest = hashlib.sha256()
     inputs = [project.source_path(output.slug)]
     inputs += [project.po_path(output.slug, lang) for lang in output.languages]
     for path in inputs:
         digest.update(str(project.relative(path)).encode() + b"\0")
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        digest.update(index.digest(path).encode())
     settings = [output.layout, page_size, str(final), build_date(), project.arabic_digits,
-                _package_fingerprint(),
+                _package_fingerprint(), code_fingerprint(index),
                 _fonts_fingerprint(output.languages)]
     if printing:
         settings.append(printing.fingerprint())
@@ -260,36 +372,60 @@ def output_fingerprint(project: Project, output: Output, final: bool, page_size:
     return digest.hexdigest()
 
 
-def _load_state(project: Project) -> dict[str, str]:
-    path = project.build / STATE_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}  # no state, or a damaged one: everything is simply rebuilt
+class BuildState:
+    """build/.pamphlet-build.json: the input fingerprint of every PDF as last written, the
+    failures of the last builds (by PDF, or statement), and the dashboard's fingerprint."""
+
+    def __init__(self, project: Project):
+        self.path = project.build / STATE_FILE
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}  # no state, or a damaged one: everything is simply rebuilt
+        if not isinstance(data, dict):
+            data = {}
+        if "outputs" not in data:  # written by an earlier version: PDF -> fingerprint
+            data = {"outputs": {k: v for k, v in data.items() if isinstance(v, str)}}
+        self.outputs: dict[str, str] = dict(data.get("outputs") or {})
+        self.failed: dict[str, str] = dict(data.get("failed") or {})
+        self.dashboard: str = str(data.get("dashboard") or "")
+
+    def save(self) -> None:
+        data = {"outputs": self.outputs, "failed": self.failed, "dashboard": self.dashboard}
+        write_if_changed(self.path, json.dumps(data, indent=1, sort_keys=True))
 
 
-def _remove_held_back(project: Project, report: BuildReport, state: dict,
+def _remove_held_back(project: Project, report: BuildReport, state: BuildState,
                       bundled: list[Output]) -> None:
     """Delete what an earlier build made of the held-back PDFs: left in build/, a draft or
     an outdated edition would pass for this one. A print bundle of a statement with a
     held-back PDF goes too, unless this build writes it anew."""
+    from workflow.printing import booklet_path
+
     for path in report.held_back:
-        for stale in (path, prints.booklet_path(path)):
+        for stale in (path, booklet_path(path)):
             if stale.exists():
                 stale.unlink()
                 report.removed.append(stale)
-        state.pop(project.relative(path).as_posix(), None)
+        state.outputs.pop(project.relative(path).as_posix(), None)
+        state.failed.pop(project.relative(path).as_posix(), None)
     for slug in dict.fromkeys(path.parent.name for path in report.held_back):
         bundle = project.build / "print" / slug
         if bundle.is_dir() and not any(o.slug == slug for o in bundled):
             shutil.rmtree(bundle)
             report.removed.append(bundle)
-    write_if_changed(project.build / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+    state.save()
 
 
 def build_output(project: Project, output: Output, final: bool, page_size: str,
-                 printing: PrintSettings | None = None, keep: int | None = None) -> bytes:
+                 printing: PrintSettings | None = None, keep: int | None = None,
+                 date: str | None = None) -> bytes:
     """One PDF's bytes; with `printing`, finished for print and preflighted."""
+    from workflow import printing as prints
+    from workflow.edition import load_editions
+    from workflow.fonts import check_coverage
+    from workflow.html import render_html
+
     editions = load_editions(project, output.slug, list(output.languages), draft=not final)
     if final:  # final editions print only reviewed text: this refuses what is under `keep`
         problems = gate_problems(editions, keep)
@@ -299,7 +435,7 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
         for language, texts in edition_texts(project, edition).items():
             check_coverage(texts, language,
                            edition.catalog_path or project.relative(edition.statement.path))
-    html = render_html(output.layout, editions, build_date(), PAGE_SIZES[page_size],
+    html = render_html(output.layout, editions, date or build_date(), PAGE_SIZES[page_size],
                        project.arabic_digits)
     pdf = render_pdf(html, project.root, printing)
     if printing:
@@ -308,10 +444,79 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
     return pdf
 
 
+# Executing: one job per PDF, in this process or in worker processes -------------------
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Everything a worker process needs to make one PDF (it reads no environment: the
+    date comes with the job)."""
+
+    project: Project
+    output: Output
+    final: bool
+    page_size: str
+    printing: PrintSettings | None
+    keep: int | None
+    date: str
+    cost: int  # an estimate of its rendering time, for the longest-first order
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A job's result: the PDF (and with --print its booklet), or the error that stopped
+    it, as (message, path, line) since an exception does not pickle with its location."""
+
+    pdf: bytes = b""
+    booklet: bytes | None = None
+    error: tuple[str, str | None, int | None] | None = None
+
+
+def render_job(job: RenderJob) -> Rendered:
+    """Make one PDF (in a worker process, or in this one)."""
+    try:
+        pdf = build_output(job.project, job.output, job.final, job.page_size, job.printing,
+                           job.keep, job.date)
+        booklet = None
+        if job.printing:  # imposed and preflighted before anything of this output is written
+            from workflow import printing as prints
+
+            path = job.project.relative(prints.booklet_path(job.output.path))
+            sheets = prints.impose(pdf, job.printing, prints.binding(job.output))
+            booklet = prints.check(sheets, prints.expected_booklet(job.printing), path)
+        return Rendered(pdf, booklet)
+    except PamphletError as error:
+        return Rendered(error=(error.message, None if error.path is None else str(error.path),
+                               error.line))
+    except OSError as error:  # an input the system will not let us read
+        refusal = SystemRefusal(error.strerror or str(error), error.filename)
+        return Rendered(error=(refusal.message, refusal.path and str(refusal.path), None))
+
+
+def setup_worker() -> None:
+    """What every rendering process makes once: the stylesheet and WeasyPrint's fonts."""
+    _weasyprint()
+
+
+def _cost(job: RenderJob) -> int:
+    return job.cost
+
+
+def _estimated_cost(project: Project, output: Output) -> int:
+    """Pages grow with the text of each language printed: the statement's size times the
+    languages, a multilingual edition with a cover and contents the longest."""
+    try:
+        size = project.source_path(output.slug).stat().st_size
+    except OSError:
+        size = 0
+    return size * len(output.languages) + (size if output.layout == "multilingual" else 0)
+
+
 def build(project: Project, slugs: list[str] | None = None, languages: list[str] | None = None,
           layouts: list[str] | None = None, final: bool = False, page_size: str | None = None,
-          progress=None, force: bool = False, for_print: bool = False,
-          keep: int | None = None) -> BuildReport:
+          progress: Callable[[Output, Failure | None, int, int], None] | None = None,
+          force: bool = False, for_print: bool = False, keep: int | None = None,
+          jobs: int = 1, pool: WorkerPool | None = None) -> BuildReport:
     """Render the PDFs of the selected statements into build/<slug>/.
 
     A PDF whose inputs (statement, catalogs, templates, fonts, settings) are unchanged
@@ -319,53 +524,132 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
     (see workflow/printing.py): bleed, a PDF variant, pages padded to a multiple of 4, a
     booklet beside each PDF, each preflighted, and a bundle per statement in build/print/.
     `keep` (with `final`, a percentage) makes partial editions: see final_gate().
+
+    A PDF that cannot be made (a character no font has, a broken catalog) does not stop
+    the others: it is in the report's `failures`, the dashboard shows it, and whatever
+    an earlier build made of it is left as it was. `jobs` worker processes render (or
+    those of `pool`); the PDFs are the same bytes whatever their number. `progress` is
+    called as each PDF is done: (output, its failure or None, done, to do).
     """
     page_size = page_size or project.page_size
     if page_size not in PAGE_SIZES:
         raise PamphletError(f"unknown page size {page_size!r} (use {', '.join(PAGE_SIZES)})")
     project.check_languages(languages)
-    printing = prints.print_settings(project, page_size) if for_print else None
-    outputs = [o for slug in select_slugs(project, slugs)
-               for o in plan_outputs(project, slug, languages, layouts)]
+    printing = None
+    if for_print:
+        from workflow.printing import print_settings
+
+        printing = print_settings(project, page_size)
+    outputs, failures = plan(project, slugs, languages, layouts)
     if keep is not None and not (final and 0 <= keep <= 100):
         raise PamphletError("--keep needs --final and a percentage from 0 to 100")
     report = BuildReport()
     if final:  # refuse before writing anything, with every blocker in one report
         blockers, held = final_gate(project, outputs, keep)
         if blockers:
-            raise PamphletError("--final refused: " + "; ".join(blockers))
+            raise FinalRefused(blockers)
         for output in outputs:
             reasons = [held[(output.slug, lang)] for lang in output.languages
                        if (output.slug, lang) in held]
             if reasons:
                 report.held_back[output.path] = "; ".join(reasons)
         outputs = [o for o in outputs if o.path not in report.held_back]
-    state = _load_state(project)
+    state = BuildState(project)
+    index = FileIndex(project.build / INDEX_FILE)
+    for failure in failures:
+        state.failed[project.relative(project.source_path(failure.slug)).as_posix()] = (
+            failure.reason)
+    for slug in dict.fromkeys(o.slug for o in outputs):  # readable again
+        state.failed.pop(project.relative(project.source_path(slug)).as_posix(), None)
     if report.held_back:
         _remove_held_back(project, report, state, outputs if printing else [])
+    date = build_date()
+    todo: list[RenderJob] = []
+    fingerprints: dict[Path, str] = {}
     for output in outputs:
         key = project.relative(output.path).as_posix()
-        fingerprint = output_fingerprint(project, output, final, page_size, printing)
-        booklet = prints.booklet_path(output.path) if printing else None
-        if (not force and state.get(key) == fingerprint and output.path.exists()
-                and (not booklet or booklet.exists())):
+        fingerprint = fingerprints[output.path] = output_fingerprint(
+            project, output, final, page_size, printing, index)
+        if (not force and state.outputs.get(key) == fingerprint and output.path.exists()
+                and (not printing or _booklet(output).exists())):
             report.skipped.append(output.path)
+            state.failed.pop(key, None)
             continue
-        if progress:
-            progress(output)
-        pdf = build_output(project, output, final, page_size, printing, keep)
-        if printing:  # imposed and preflighted before anything of this output is written
-            sheets = prints.check(prints.impose(pdf, printing, prints.binding(output)),
-                                  prints.expected_booklet(printing), project.relative(booklet))
-            atomic_write_bytes(booklet, sheets)
-            report.booklets.append(booklet)
-        atomic_write_bytes(output.path, pdf)
-        log.info("wrote %s", key)
-        report.written.append(output.path)
-        state[key] = fingerprint
-        # Saved after every PDF: an interrupted build redoes only what it had not finished.
-        write_if_changed(project.build / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
-    if printing:
-        report.bundles = prints.write_bundle(project, outputs, printing, final, build_date())
-    write_dashboard(project, build_date())
+        todo.append(RenderJob(project, output, final, page_size, printing, keep, date,
+                              _estimated_cost(project, output)))
+    try:
+        results = run_jobs(render_job, todo, jobs, _cost, setup_worker, pool,
+                           preload=("workflow.build",))
+        for done, (job, rendered) in enumerate(results, 1):
+            output = job.output
+            key = project.relative(output.path).as_posix()
+            failure = None
+            if rendered.error is not None:
+                error = PamphletError(*rendered.error)
+                failure = Failure(output.slug, output.path, describe_error(project, error))
+                failures.append(failure)
+                state.failed[key] = failure.reason
+                log.info("failed %s: %s", key, failure.reason)
+            else:
+                if rendered.booklet is not None:
+                    atomic_write_bytes(_booklet(output), rendered.booklet)
+                    report.booklets.append(_booklet(output))
+                atomic_write_bytes(output.path, rendered.pdf)
+                log.info("wrote %s", key)
+                report.written.append(output.path)
+                state.outputs[key] = fingerprints[output.path]
+                state.failed.pop(key, None)
+            # Saved after every PDF: an interrupted build redoes only what it had not finished.
+            state.save()
+            if progress:
+                progress(output, failure, done, len(todo))
+    finally:
+        index.save()
+    order = {output.path: number for number, output in enumerate(outputs)}
+    report.written.sort(key=order.__getitem__)
+    report.booklets.sort(key=lambda path: order[path.with_name(
+        path.name.replace(".booklet.pdf", ".pdf"))])
+    report.failures = sorted(failures, key=lambda f: (f.path is not None,
+                                                      order.get(f.path, -1), f.slug))
+    if printing:  # a statement with a failed PDF keeps its earlier bundle, whole
+        from workflow.printing import write_bundle
+
+        failed = {f.slug for f in report.failures}
+        report.bundles = write_bundle(project, [o for o in outputs if o.slug not in failed],
+                                      printing, final, date)
+    _write_dashboard(project, state, index, date)
+    index.save()
     return report
+
+
+def _booklet(output: Output) -> Path:
+    from workflow.printing import booklet_path
+
+    return booklet_path(output.path)
+
+
+def _write_dashboard(project: Project, state: BuildState, index: FileIndex, date: str) -> None:
+    """build/index.html, unless nothing it shows has changed since it was written."""
+    from workflow.dashboard import dashboard_fingerprint
+
+    fingerprint = dashboard_fingerprint(project, state.failed, date, index,
+                                        code_fingerprint(index) + _package_fingerprint())
+    page = project.build / "index.html"
+    if state.dashboard == fingerprint and page.exists():
+        return
+    from workflow.dashboard import write_dashboard
+
+    write_dashboard(project, date, state.failed)
+    state.dashboard = fingerprint
+    state.save()
+
+
+def group_failures(failures: list[Failure]) -> list[tuple[str, str, list[Path]]]:
+    """(statement, reason, the PDFs it stopped) for each distinct reason, statements in
+    order: one glyph missing from a catalog stops three PDFs, and is one line to fix."""
+    groups: dict[tuple[str, str], list[Path]] = {}
+    for failure in failures:
+        paths = groups.setdefault((failure.slug, failure.reason), [])
+        if failure.path is not None:
+            paths.append(failure.path)
+    return [(slug, reason, paths) for (slug, reason), paths in groups.items()]

@@ -93,22 +93,29 @@ def cmd_check(args, console: Console) -> int:
 
 
 def cmd_build(args, console: Console) -> int:
-    """Typeset PDF pamphlets into build/. Example: pamphlet build --lang ar --layout single;
-    for the print shop: pamphlet build --final --print"""
+    """Typeset PDF pamphlets into build/; exit 1 if any could not be made (the others are).
+    Example: pamphlet build --lang ar --layout single; for the print shop: pamphlet build
+    --final --print"""
     from rich.progress import Progress
 
-    from workflow.build import build
+    from workflow.build import FinalRefused, build
 
     project = load_project()
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("typesetting", total=None)
 
-        def progress(output):
-            bar.update(task, description=f"typesetting {project.relative(output.path)}")
+        def progress(output, failure, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total,
+                       description=f"typesetting ({project.relative(output.path)})")
 
-        report = build(project, args.slugs, args.lang, args.layout, final=args.final,
-                       page_size=args.page_size, progress=progress, force=args.force,
-                       for_print=args.print, keep=args.keep)
+        try:
+            report = build(project, args.slugs, args.lang, args.layout, final=args.final,
+                           page_size=args.page_size, progress=progress, force=args.force,
+                           for_print=args.print, keep=args.keep, jobs=args.jobs)
+        except FinalRefused as refused:
+            bar.stop()
+            print_refusal(refused, args.errors)
+            return refused.exit_code
     console.print(f"{len(report.written)} PDF(s) written, {len(report.skipped)} up to date"
                   f" in {project.relative(project.build)}/")
     for path, why in report.held_back.items():
@@ -120,7 +127,61 @@ def cmd_build(args, console: Console) -> int:
     if args.print:
         console.print(f"{len(report.booklets)} booklet(s) written; print bundle(s): "
                       + ", ".join(f"{project.relative(b)}/" for b in report.bundles))
+    if report.failures:
+        print_failures(report.failures, console)
+        console.print(f"dashboard: {project.relative(project.build)}/index.html", markup=False)
+        return EXIT_FAILED
     return EXIT_OK
+
+
+def print_failures(failures, console: Console) -> None:
+    """What could not be built, by statement and reason: one line per thing to fix."""
+    from workflow.build import group_failures
+
+    pdfs = sum(1 for f in failures if f.path is not None)
+    statements = sum(1 for f in failures if f.path is None)
+    counted = ", ".join(filter(None, [pdfs and f"{pdfs} PDF(s)",
+                                      statements and f"{statements} statement(s)"]))
+    console.print(f"not built: {counted}", style="bold red", markup=False, highlight=False)
+    previous = None
+    for slug, reason, paths in group_failures(failures):
+        if slug != previous:
+            console.print(f"  {slug}", markup=False, highlight=False)
+            previous = slug
+        names = ", ".join(path.name for path in paths) or "every PDF (the statement)"
+        console.print(f"    {names}: {reason}", markup=False, highlight=False)
+
+
+def print_refusal(refused, console: Console) -> None:
+    """--final refused: a table of the editions not ready, at most a screen of it."""
+    from workflow.build import REFUSAL_ROWS
+
+    blockers = refused.blockers
+    table = Table(title="--final refused: not ready for print", title_justify="left",
+                  box=None, pad_edge=False)
+    for column in ("statement", "lang", "reviewed", "problem", "first lines"):
+        table.add_column(column, no_wrap=column != "first lines",
+                         justify="right" if column == "reviewed" else "left")
+    for blocker in blockers[:REFUSAL_ROWS]:
+        table.add_row(blocker.slug, blocker.language, f"{blocker.reviewed}/{blocker.total}",
+                      blocker.problem, _short_lines(blocker.lines) or blocker.catalog)
+    console.print(table, markup=False, highlight=False)
+    if len(blockers) > REFUSAL_ROWS:
+        console.print(f"... and {len(blockers) - REFUSAL_ROWS} more edition(s) not ready.",
+                      markup=False, highlight=False)
+    console.print("`pamphlet status` shows what is left to review, `pamphlet check` the check"
+                  " errors; `--keep PERCENT` prints partial editions.", markup=False,
+                  highlight=False)
+
+
+def _short_lines(lines) -> str:
+    """locale/fa/x.po:12, locale/fa/x.po:40 -> locale/fa/x.po:12, :40"""
+    shown, previous = [], None
+    for line in lines:
+        path, _, rest = line.partition(":")
+        shown.append(f":{rest}" if path == previous else line)
+        previous = path
+    return ", ".join(shown)
 
 
 def cmd_translate(args, console: Console) -> int:
@@ -172,6 +233,21 @@ def cmd_models(args, console: Console) -> int:
     return EXIT_OK
 
 
+def jobs_count(value: str) -> int:
+    """--jobs N or auto (the cores this process may use)."""
+    if value == "auto":
+        from workflow.workers import usable_cores
+
+        return usable_cores()
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes or 'auto', not {value!r}")
+    return count
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pamphlet", description="Statements in, multilingual print-ready pamphlets out.")
@@ -219,6 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "reviewed prints its other segments in the source language, one "
                           "under it is held back (like po4a's --keep)")
     sub.add_argument("--force", action="store_true", help="rebuild even up-to-date PDFs")
+    sub.add_argument("--jobs", "-j", type=jobs_count, default="auto", metavar="N",
+                     help="worker processes rendering PDFs (default: auto, one per usable"
+                          " core); the PDFs are the same bytes whatever N")
     sub.add_argument("--print", action="store_true",
                      help="print files: bleed, PDF variant, booklets, preflight, and a bundle"
                           " in build/print/SLUG/ ([tool.pamphlet] print_variant, bleed_mm,"
@@ -245,6 +324,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
                       width=None if stdout.isatty() else 160)
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.errors = Console(file=stderr, highlight=False, soft_wrap=True,
+                          width=None if stderr.isatty() else 160)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(message)s", stream=stderr)
     if not args.verbose:  # WeasyPrint's font-subsetting notices are not the user's concern

@@ -7,12 +7,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from workflow.errors import PamphletError
 from workflow.fsutil import read_text
 from workflow.languages import check_language
+
+if TYPE_CHECKING:
+    from workflow.config import Project
 
 REQUIRED_FIELDS = ("title", "author", "date", "language")
 OPTIONAL_FIELDS = ("origin",)
@@ -166,3 +170,23 @@ def _quote(value: str) -> str:
     value reads back exactly (a raw U+0085 or U+2028 would fold into a space, a NUL would
     make the front matter unreadable)."""
     return yaml.safe_dump(value, default_style='"', allow_unicode=True, width=math.inf).rstrip()
+
+
+def select_slugs(project: Project, slugs: list[str] | None) -> list[str]:
+    """The requested statements (all if none), each checked to exist."""
+    available = project.slugs()
+    for slug in available:  # a file name is a slug: it names catalogs and build folders
+        if not SLUG_PATTERN.match(slug):
+            raise PamphletError(f"invalid statement file name {slug!r}: use lowercase letters,"
+                                " digits and hyphens", project.relative(project.source_path(slug)))
+    if not slugs:
+        if not available:
+            raise PamphletError("no statements found", project.relative(project.sources))
+        return available
+    for slug in slugs:
+        if slug not in available:
+            raise PamphletError(
+                f"no statement {slug!r} in {project.relative(project.sources)}/"
+                f" (known: {', '.join(available) or 'none'})"
+            )
+    return list(dict.fromkeys(slugs))

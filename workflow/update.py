@@ -10,11 +10,10 @@ import polib
 
 from workflow.catalog import build_template, merge
 from workflow.config import Project
-from workflow.errors import PamphletError
 from workflow.fsutil import atomic_write_bytes
 from workflow.pofile import format_po, read_po
 from workflow.segment import Document, segment_statement
-from workflow.source import SLUG_PATTERN, Statement, read_statement
+from workflow.source import Statement, read_statement, select_slugs  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -24,26 +23,6 @@ log.addHandler(logging.NullHandler())
 class UpdateReport:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
-
-
-def select_slugs(project: Project, slugs: list[str] | None) -> list[str]:
-    """The requested statements (all if none), each checked to exist."""
-    available = project.slugs()
-    for slug in available:  # a file name is a slug: it names catalogs and build folders
-        if not SLUG_PATTERN.match(slug):
-            raise PamphletError(f"invalid statement file name {slug!r}: use lowercase letters,"
-                                " digits and hyphens", project.relative(project.source_path(slug)))
-    if not slugs:
-        if not available:
-            raise PamphletError("no statements found", project.relative(project.sources))
-        return available
-    for slug in slugs:
-        if slug not in available:
-            raise PamphletError(
-                f"no statement {slug!r} in {project.relative(project.sources)}/"
-                f" (known: {', '.join(available) or 'none'})"
-            )
-    return list(dict.fromkeys(slugs))
 
 
 def load_statement(project: Project, slug: str) -> tuple[Statement, Document]:

@@ -1,0 +1,75 @@
+"""Content digests of input files, remembered by their stat as git's index does: unchanged
+files are not read again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+from workflow.fsutil import write_if_changed
+
+INDEX_FILE = ".pamphlet-files.json"
+MISSING = "<missing>"
+# A digest is remembered only for a file last changed this long before it was read: a
+# write in the same clock tick as the read would leave size and mtime as they were
+# (git's "racily clean" entries). Any later write gives a newer mtime and a new ctime.
+RACY_NS = 2_000_000_000
+
+
+def _stamp(stat: os.stat_result) -> list[int]:
+    # ctime and inode too: an editor's save-by-rename, `touch -d` or `cp -p` can restore
+    # size and mtime, never the inode and ctime.
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+class FileIndex:
+    """sha256 digests of files, read only when their stat differs from the one remembered.
+
+    Kept in `<build>/.pamphlet-files.json`; a missing or damaged index only means that
+    every file is read once more.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            entries = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entries = {}
+        self.entries: dict[str, list] = entries if isinstance(entries, dict) else {}
+        self.changed = False
+
+    def digest(self, path: Path) -> str:
+        """The hex sha256 of the file's bytes, or MISSING if there is no such file."""
+        key = str(path)
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            if self.entries.pop(key, None) is not None:
+                self.changed = True
+            return MISSING
+        stamp = _stamp(stat)
+        known = self.entries.get(key)
+        if isinstance(known, list) and len(known) == 5 and known[:4] == stamp:
+            return known[4]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if time.time_ns() - stat.st_mtime_ns > RACY_NS:
+            self.entries[key] = [*stamp, digest]
+            self.changed = True
+        elif self.entries.pop(key, None) is not None:
+            self.changed = True
+        return digest
+
+    def save(self) -> None:
+        """Write the index if a digest was added or dropped (a read-only build/ is fine)."""
+        if not self.changed or not self.path.parent.is_dir():
+            return
+        from workflow.errors import PamphletError
+
+        try:
+            write_if_changed(self.path, json.dumps(self.entries, indent=0, sort_keys=True))
+        except PamphletError:
+            return  # the next run reads the files once more, nothing worse
+        self.changed = False

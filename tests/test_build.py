@@ -312,3 +312,149 @@ def test_a_fetch_attempt_stops_the_build_with_a_clear_error(tmp_path):
 
     with pytest.raises(PamphletError, match=r"refused to fetch 'file:///etc/passwd'"):
         render_pdf('<p>x</p><img src="file:///etc/passwd">', tmp_path)
+
+
+# --- Every failure in one run, every core ----------------------------------------------
+
+STATEMENT_ES = """\
+---
+title: "Solidaridad con la caravana"
+author: "Alianza de Socialistas"
+date: 2018-11-04
+language: es
+---
+
+Nadie es ilegal. Más de 7000 personas caminan juntas.
+"""
+
+
+def run_cli(*argv):
+    import io
+
+    from workflow.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def two_statements(tmp_path, monkeypatch):
+    """caravan (English, translated into es/ar/fa) and caravana (Spanish, translated)."""
+    from tests.conftest import STATEMENT_EN, write_project
+    from workflow.config import load_project
+
+    root = write_project(tmp_path / "two", {"caravan": STATEMENT_EN, "caravana": STATEMENT_ES})
+    monkeypatch.chdir(root)
+    project = load_project(root)
+    update(project)
+    translate_catalog(project, "es", keeping_numbers("Texto revisado."))
+    translate_catalog(project, "ar", keeping_numbers("نحن نعبر عن تضامننا مع القافلة."))
+    for language, text in (("en", "Reviewed text."), ("ar", "نص مراجع.")):
+        catalog = polib.pofile(str(project.po_path("caravana", language)))
+        for entry in catalog:
+            entry.msgstr = keeping_numbers(text)(entry.msgid)
+        catalog.save()
+    return project
+
+
+def plant(project, slug, language, msgid_start, text):
+    """Put `text` into the msgstr of the entry whose msgid starts so; its msgid line."""
+    path = project.po_path(slug, language)
+    catalog = polib.pofile(str(path))
+    entry = next(e for e in catalog if e.msgid.startswith(msgid_start))
+    entry.msgstr = text
+    catalog.save()
+    return path.read_text(encoding="utf-8").split("\n").index(f'msgid "{entry.msgid}"') + 1
+
+
+def test_an_unprintable_character_stops_only_its_pdfs(two_statements):
+    project = two_statements
+    line = plant(project, "caravan", "ar", "More than 7000", "أكثر من 7000 شخص ✊ معًا.")
+    code, out, err = run_cli("build", "--lang", "ar", "--lang", "es")
+    assert code == 1, err
+    # Every other PDF is made: Spanish of the same statement, all of the other statement.
+    built = sorted(p.name for p in project.build.rglob("*.pdf"))
+    assert built == ["caravan.en+es.pdf", "caravan.es.pdf", "caravana.ar.pdf",
+                     "caravana.es+ar.pdf", "caravana.es.pdf"]
+    assert "5 PDF(s) written" in out
+    # One group: the two PDFs the character stops, with the catalog line to fix.
+    report = out[out.index("not built: 2 PDF(s)"):]
+    assert report.count("\n") == 4, report  # heading, statement, reason, dashboard
+    assert "  caravan\n    caravan.ar.pdf, caravan.en+ar.pdf: locale/ar/caravan.po: " in report
+    assert f"U+270A RAISED FIST; used in locale/ar/caravan.po:{line}" in report
+    assert "dashboard: build/index.html" in report
+    # The dashboard is written and shows the failure beside the PDFs that exist.
+    html = (project.build / "index.html").read_text(encoding="utf-8")
+    ar_cell = re.search(r'<td data-language="ar">(.*?)</td>', html, re.S).group(1)
+    assert "en+ar not built:" in ar_cell and f"locale/ar/caravan.po:{line}" in ar_cell
+    es_cell = re.search(r'<td data-language="es">(.*?)</td>', html, re.S).group(1)
+    assert 'href="caravan/caravan.es.pdf"' in es_cell and "not built" not in es_cell
+    assert "could not make 2 PDF(s)" in html
+    # Fixed: the failures go, from the output and from the dashboard.
+    plant(project, "caravan", "ar", "More than 7000", "أكثر من 7000 شخص معًا.")
+    code, out, _ = run_cli("build", "--lang", "ar", "--lang", "es")
+    assert code == 0 and "2 PDF(s) written, 5 up to date" in out and "not built" not in out
+    assert "not built" not in (project.build / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_failed_rebuild_keeps_the_earlier_pdf_and_says_so(two_statements):
+    project = two_statements
+    build(project, languages=["es"], layouts=["single"])
+    pdf = project.build / "caravan" / "caravan.es.pdf"
+    before = pdf.read_bytes()
+    plant(project, "caravan", "es", "More than 7000", "Más de 7000 personas 团结.")
+    report = build(project, languages=["es"], layouts=["single"])
+    assert [f.path for f in report.failures] == [pdf] and pdf.read_bytes() == before
+    html = (project.build / "index.html").read_text(encoding="utf-8")
+    assert "es not rebuilt (earlier build):" in html and 'href="caravan/caravan.es.pdf"' in html
+
+
+def test_an_unreadable_statement_is_a_failure_and_the_others_build(two_statements):
+    project = two_statements
+    project.source_path("caravana").write_text("---\ntitle: x\n---\nno language\n")
+    report = build(project, languages=["es"], layouts=["single"])
+    assert [p.name for p in report.written] == ["caravan.es.pdf"]
+    [failure] = report.failures
+    assert failure.slug == "caravana" and failure.path is None
+    assert failure.reason.startswith("source/caravana.md:")
+    html = (project.build / "index.html").read_text(encoding="utf-8")
+    assert "not built:</strong> source/caravana.md:" in html
+
+
+def test_final_refusal_is_a_short_table(tmp_path, monkeypatch):
+    from tests.conftest import STATEMENT_EN, write_project
+    from workflow.build import REFUSAL_ROWS
+
+    names = [f"statement-{n}" for n in range(5)]  # 5 x 3 languages: 15 editions not ready
+    root = write_project(tmp_path / "many", dict.fromkeys(names, STATEMENT_EN))
+    monkeypatch.chdir(root)
+    code, out, err = run_cli("build", "--final")
+    assert code == 2 and out.strip() == ""
+    lines = err.splitlines()
+    assert len(lines) <= 24 and max(map(len, lines)) <= 160, err  # a screen
+    assert lines[0].startswith("--final refused")
+    assert re.search(r"statement\s+lang\s+reviewed\s+problem\s+first lines", lines[1])
+    rows = [line for line in lines if line.startswith("statement-")]
+    assert len(rows) == REFUSAL_ROWS
+    assert re.match(r"statement-0\s+ar\s+0/10\s+10 untranslated\s+locale/ar/statement-0.po$",
+                    rows[0])
+    assert f"... and {15 - REFUSAL_ROWS} more edition(s) not ready." in err
+    assert "`pamphlet status`" in err
+    assert not (root / "build").exists()  # refused before writing anything
+
+
+def test_pdfs_are_the_same_bytes_whatever_the_number_of_jobs(two_statements, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    project = two_statements
+    first = build(project, jobs=1)
+    assert len(first.written) == 16 and not first.failures
+    state = (project.build / ".pamphlet-build.json").read_bytes()
+    one = {p: p.read_bytes() for p in first.written}
+    done = []
+    second = build(project, jobs=2, force=True,
+                   progress=lambda output, failure, n, total: done.append((n, total)))
+    assert second.written == first.written  # in plan order, whatever order they finished in
+    assert {p: p.read_bytes() for p in second.written} == one
+    assert (project.build / ".pamphlet-build.json").read_bytes() == state
+    assert done == [(n, 16) for n in range(1, 17)]

@@ -104,7 +104,7 @@ def cmd_build(args, console: Console) -> int:
     from workflow.build import FinalRefused, build
 
     project = load_project()
-    with Progress(console=console, transient=True) as bar:
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("typesetting", total=None)
 
         def progress(output, failure, done: int, total: int) -> None:
@@ -185,6 +185,27 @@ def _short_lines(lines) -> str:
         shown.append(f":{rest}" if path == previous else line)
         previous = path
     return ", ".join(shown)
+
+
+def cmd_watch(args, console: Console) -> int:
+    """Rebuild the draft PDFs a saved statement, catalog, glossary or setting affects, one
+    line per PDF, until Ctrl-C. Example: pamphlet watch ima-migrants-day-2016 --lang fa"""
+    from datetime import datetime
+
+    from workflow.watch import watch
+
+    styles = {"rebuilt": "green", "failed": "red", "error": "red"}
+
+    def tell(event) -> None:
+        console.print(f"[{datetime.now():%H:%M:%S}] {event.text}", style=styles.get(event.kind),
+                      markup=False, highlight=False)
+        console.file.flush()  # a line as it happens, also into a pipe
+
+    try:
+        watch(find_root(Path.cwd()), args.slugs, args.lang, args.jobs, tell)
+    except KeyboardInterrupt:
+        console.print("stopped watching", markup=False)
+    return EXIT_OK
 
 
 def cmd_translate(args, console: Console) -> int:
@@ -306,6 +327,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print files: bleed, PDF variant, booklets, preflight, and a bundle"
                           " in build/print/SLUG/ ([tool.pamphlet] print_variant, bleed_mm,"
                           " icc_profile, crop_marks)")
+
+    sub = command("watch", cmd_watch, "rebuild draft PDFs as files are saved (Ctrl-C stops)")
+    sub.add_argument("slugs", nargs="*", metavar="SLUG")
+    sub.add_argument("--lang", action="append", help="only this language (repeatable)")
+    sub.add_argument("--jobs", "-j", type=jobs_count, default="auto", metavar="N",
+                     help="worker processes rendering PDFs (default: auto, one per usable core)")
 
     sub = command("translate", cmd_translate, "machine-pretranslate untranslated entries")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")

@@ -114,7 +114,7 @@ def dashboard_rows(project: Project, failed: dict[str, str] | None = None) -> li
         shared, shared_failed = _links(
             project, slug, [("multilingual", f"{slug}.multilingual.pdf")], failed)
         rows.append(Row(slug, statement.title, statement.language, cells,
-                        [(f"{label} PDF", href) for label, href in shared], shared_failed))
+                        shared, shared_failed))
     return rows
 
 

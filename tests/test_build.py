@@ -458,3 +458,27 @@ def test_pdfs_are_the_same_bytes_whatever_the_number_of_jobs(two_statements, mon
     assert {p: p.read_bytes() for p in second.written} == one
     assert (project.build / ".pamphlet-build.json").read_bytes() == state
     assert done == [(n, 16) for n in range(1, 17)]
+
+
+def test_a_build_with_nothing_to_do_reads_no_input(reviewed, monkeypatch):
+    """Inputs are hashed only when their size or mtime changed (git's index); the
+    dashboard is made again only when something it shows changed."""
+    import os
+    from pathlib import Path
+
+    build(reviewed, languages=["es"], layouts=["single"])
+    for path in [*reviewed.sources.glob("*.md"), *reviewed.locale.rglob("*.po")]:
+        os.utime(path, (1_600_000_000, 1_600_000_000))  # long unchanged: not racily clean
+    assert not build(reviewed, languages=["es"], layouts=["single"]).written
+    page = reviewed.build / "index.html"
+    page.write_text("left alone", encoding="utf-8")
+    read, real = [], Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path.name) or real(path))
+    report = build(reviewed, languages=["es"], layouts=["single"])
+    assert report.skipped and not report.written
+    assert not [name for name in read if name.endswith((".po", ".md"))], read
+    assert page.read_text(encoding="utf-8") == "left alone"
+    translate_catalog(reviewed, "es", keeping_numbers("Texto nuevo."))  # the dashboard shows it
+    assert [p.name for p in build(reviewed, languages=["es"], layouts=["single"]).written] == [
+        "caravan.es.pdf"]
+    assert "caravan" in page.read_text(encoding="utf-8")

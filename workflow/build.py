@@ -82,9 +82,15 @@ def build_date() -> str:
 
 
 def plan_outputs(project: Project, slug: str, languages: list[str] | None = None,
-                 layouts: list[str] | None = None) -> list[Output]:
-    """Every PDF of one statement, in a stable order."""
-    source_language = read_statement(project.source_path(slug)).language
+                 layouts: list[str] | None = None, index: FileIndex | None = None
+                 ) -> list[Output]:
+    """Every PDF of one statement, in a stable order. With `index`, a statement is read
+    for its language only when it has changed."""
+    path = project.source_path(slug)
+    if index is None:
+        source_language = read_statement(path).language
+    else:
+        source_language = index.fact(path, "language", lambda: read_statement(path).language)
     wanted = [lang for lang in [source_language, *project.target_languages(source_language)]
               if not languages or lang in languages]
     layouts = layouts or list(LAYOUTS)
@@ -116,14 +122,15 @@ def describe_error(project: Project, error: PamphletError) -> str:
 
 
 def plan(project: Project, slugs: list[str] | None, languages: list[str] | None,
-         layouts: list[str] | None) -> tuple[list[Output], list[Failure]]:
+         layouts: list[str] | None, index: FileIndex | None = None
+         ) -> tuple[list[Output], list[Failure]]:
     """The PDFs of the selected statements, and the statements that could not be read (the
     others are planned all the same)."""
     outputs: list[Output] = []
     failures: list[Failure] = []
     for slug in select_slugs(project, slugs):
         try:
-            outputs += plan_outputs(project, slug, languages, layouts)
+            outputs += plan_outputs(project, slug, languages, layouts, index)
         except PamphletError as error:
             failures.append(Failure(slug, None, describe_error(project, error)))
     return outputs, failures
@@ -544,7 +551,8 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
         from workflow.printing import print_settings
 
         printing = print_settings(project, page_size)
-    outputs, failures = plan(project, slugs, languages, layouts)
+    index = FileIndex(project.build / INDEX_FILE)
+    outputs, failures = plan(project, slugs, languages, layouts, index)
     if keep is not None and not (final and 0 <= keep <= 100):
         raise PamphletError("--keep needs --final and a percentage from 0 to 100")
     report = BuildReport()
@@ -559,7 +567,6 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
                 report.held_back[output.path] = "; ".join(reasons)
         outputs = [o for o in outputs if o.path not in report.held_back]
     state = BuildState(project)
-    index = FileIndex(project.build / INDEX_FILE)
     for failure in failures:
         state.failed[project.relative(project.source_path(failure.slug)).as_posix()] = (
             failure.reason)

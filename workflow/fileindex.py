@@ -7,7 +7,9 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from workflow.fsutil import write_if_changed
 
@@ -17,6 +19,7 @@ MISSING = "<missing>"
 # write in the same clock tick as the read would leave size and mtime as they were
 # (git's "racily clean" entries). Any later write gives a newer mtime and a new ctime.
 RACY_NS = 2_000_000_000
+T = TypeVar("T")
 
 
 def _stamp(stat: os.stat_result) -> list[int]:
@@ -52,7 +55,7 @@ class FileIndex:
             return MISSING
         stamp = _stamp(stat)
         known = self.entries.get(key)
-        if isinstance(known, list) and len(known) == 5 and known[:4] == stamp:
+        if isinstance(known, list) and len(known) in (5, 6) and known[:4] == stamp:
             return known[4]
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if time.time_ns() - stat.st_mtime_ns > RACY_NS:
@@ -61,6 +64,23 @@ class FileIndex:
         elif self.entries.pop(key, None) is not None:
             self.changed = True
         return digest
+
+    def fact(self, path: Path, name: str, compute: Callable[[], T]) -> T:
+        """A fact about the file's content (a statement's language, say), computed once
+        per content: remembered beside its digest, forgotten when the file changes."""
+        self.digest(path)
+        entry = self.entries.get(str(path))
+        facts = entry[5] if entry is not None and len(entry) == 6 else None
+        if facts is not None and name in facts:
+            return facts[name]
+        value = compute()
+        if entry is not None:
+            if facts is None:
+                facts = {}
+                entry.append(facts)
+            facts[name] = value
+            self.changed = True
+        return value
 
     def save(self) -> None:
         """Write the index if a digest was added or dropped (a read-only build/ is fine)."""

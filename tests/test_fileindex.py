@@ -1,0 +1,76 @@
+"""Digests remembered by stat, as git's index: unchanged files are not read, changed ones are."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from workflow.fileindex import MISSING, FileIndex
+
+OLD = 1_600_000_000  # a file last changed long before it is read
+
+
+def aged(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, (OLD, OLD))
+    return path
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The files whose bytes are read."""
+    done: list[str] = []
+    real = Path.read_bytes
+
+    def read_bytes(path):
+        done.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    return done
+
+
+def test_an_unchanged_file_is_not_read_again(tmp_path, reads):
+    path = aged(tmp_path / "a.po", "one")
+    index = FileIndex(tmp_path / "index.json")
+    assert index.digest(path) == hashlib.sha256(b"one").hexdigest()
+    index.save()
+    again = FileIndex(tmp_path / "index.json")
+    assert again.digest(path) == hashlib.sha256(b"one").hexdigest()
+    assert reads == ["a.po"]  # once, by the first index
+
+
+def test_a_change_that_keeps_size_and_mtime_is_still_seen(tmp_path):
+    """An editor's save-as-rename, `touch -d`, `cp -p`: size and mtime as before, but not
+    the inode or the ctime."""
+    path = aged(tmp_path / "a.po", "one")
+    index = FileIndex(tmp_path / "index.json")
+    index.digest(path)
+    aged(tmp_path / "new.po", "two").replace(path)  # same size, same mtime, another file
+    assert index.digest(path) == hashlib.sha256(b"two").hexdigest()
+    path.write_text("six", encoding="utf-8")  # same file, same size
+    os.utime(path, (OLD, OLD))
+    assert index.digest(path) == hashlib.sha256(b"six").hexdigest()
+
+
+def test_a_file_changed_just_now_is_not_remembered(tmp_path, reads):
+    """Racily clean: a second write in the same clock tick would leave its stat as it was."""
+    path = tmp_path / "a.po"
+    path.write_text("one", encoding="utf-8")
+    index = FileIndex(tmp_path / "index.json")
+    index.digest(path)
+    index.digest(path)
+    assert reads == ["a.po", "a.po"] and str(path) not in index.entries
+
+
+def test_a_missing_file_and_a_damaged_index(tmp_path):
+    (tmp_path / "index.json").write_text("{not json", encoding="utf-8")
+    index = FileIndex(tmp_path / "index.json")
+    assert index.digest(tmp_path / "gone.po") == MISSING
+    path = aged(tmp_path / "a.po", "one")
+    index.digest(path)
+    path.unlink()
+    assert index.digest(path) == MISSING and str(path) not in index.entries

@@ -1,7 +1,11 @@
-"""Build benchmark: cold build, no-op rebuild, one changed msgstr, and corpus growth.
+"""Build benchmark: cold build with one worker and with every core, no-op rebuild, one
+changed msgstr, corpus growth, and how soon `pamphlet watch` rebuilds a saved catalog.
 
-Run from the repository root: `python benchmarks/bench_build.py [--sizes 50 200]`.
-Figures are printed as ratios; absolute seconds are for the machine named in the output.
+Run from the repository root: `python benchmarks/bench_build.py [--rounds 3] [--sizes 50 200]`.
+Cold builds run as a user runs them, `python -m workflow build --jobs N` from the shell,
+interpreter start included, in alternating rounds (1, auto, auto, 1, ...) so that a shared
+machine's changing load falls on both alike. Figures are printed as ratios; absolute
+seconds are for the machine named in the output.
 """
 
 from __future__ import annotations
@@ -9,8 +13,15 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import queue
+import re
 import shutil
+import signal
+import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -19,6 +30,7 @@ import polib
 from workflow.build import build
 from workflow.config import load_project
 from workflow.update import update
+from workflow.workers import usable_cores
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -29,6 +41,15 @@ def timed(function, *args, **kwargs):
     return time.perf_counter() - start, result
 
 
+def shell(root: Path, *args: str) -> float:
+    """Seconds of `python -m workflow ARGS` in `root`, from start to exit."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "workflow", *args], cwd=root, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
 def copy_repo(target: Path) -> Path:
     target.mkdir()
     shutil.copy(REPO / "pyproject.toml", target)
@@ -37,12 +58,13 @@ def copy_repo(target: Path) -> Path:
     return target
 
 
-def change_one_msgstr(project, slug: str, language: str) -> None:
+def change_one_msgstr(project, slug: str, language: str) -> polib.POEntry:
     path = project.po_path(slug, language)
     catalog = polib.pofile(str(path))
     entry = next(e for e in catalog if e.msgstr)
     entry.msgstr += " "
     catalog.save()
+    return entry
 
 
 def synthetic_corpus(target: Path, size: int) -> Path:
@@ -57,30 +79,101 @@ def synthetic_corpus(target: Path, size: int) -> Path:
     return target
 
 
+def cold_builds(root: Path, rounds: int) -> None:
+    """Cold builds with --jobs 1 and --jobs auto, alternating, each from an empty build/."""
+    times: dict[str, list[float]] = {"1": [], "auto": []}
+    ratios = []
+    for number in range(rounds):
+        order = ("1", "auto") if number % 2 == 0 else ("auto", "1")
+        this = {}
+        for jobs in order:
+            shutil.rmtree(root / "build", ignore_errors=True)
+            this[jobs] = shell(root, "build", "--jobs", jobs)
+            times[jobs].append(this[jobs])
+        ratios.append(this["1"] / this["auto"])
+        print(f"  round {number + 1} ({' then '.join(order)}): --jobs 1 {this['1']:6.2f} s,"
+              f" --jobs auto {this['auto']:6.2f} s: {ratios[-1]:.2f}x")
+    print(f"  cold build, median of {rounds}: --jobs 1 {statistics.median(times['1']):.2f} s,"
+          f" --jobs auto ({usable_cores()} workers) {statistics.median(times['auto']):.2f} s:"
+          f" **{statistics.median(ratios):.2f}x** (median of the rounds' ratios)")
+
+
+def watch_latency(root: Path, rounds: int = 3) -> None:
+    """Seconds from saving a catalog to `pamphlet watch` saying its PDF is rebuilt."""
+    slug, language = "ima-migrants-day-2016", "fa"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    watcher = subprocess.Popen([sys.executable, "-m", "workflow", "watch", slug, "--lang",
+                                language], cwd=root, env=env, stdout=subprocess.PIPE, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in watcher.stdout],
+                     daemon=True).start()
+
+    def seen(patterns: list[str]) -> dict[str, float]:
+        """When each pattern was first printed, whatever their order."""
+        found: dict[str, float] = {}
+        while len(found) < len(patterns):
+            line = lines.get(timeout=120)
+            for pattern in patterns:
+                if pattern not in found and re.search(pattern, line):
+                    found[pattern] = time.perf_counter()
+        return found
+
+    try:
+        seen(["watching "])
+        project = load_project(root)
+        single, pair = [], []
+        patterns = [rf"rebuilt .*{slug}\.{language}\.pdf", rf"rebuilt .*\+{language}\.pdf"]
+        for _ in range(rounds):
+            saved = time.perf_counter()
+            change_one_msgstr(project, slug, language)
+            found = seen(patterns)
+            single.append(found[patterns[0]] - saved)
+            pair.append(max(found.values()) - saved)
+            time.sleep(0.5)
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        watcher.wait()
+    print(f"watch: a saved {language} catalog -> its {language} PDF rebuilt in"
+          f" {statistics.median(single):.2f} s, the parallel edition too in"
+          f" {statistics.median(pair):.2f} s (median of {rounds}, debounce included)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of cold builds")
     parser.add_argument("--sizes", type=int, nargs="*", default=[50, 200])
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores,"
-          f" Python {platform.python_version()}")
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+          f" ({usable_cores()} usable), Python {platform.python_version()},"
+          f" load average {os.getloadavg()[0]:.2f} at the start")
     with tempfile.TemporaryDirectory() as tmp:
-        project = load_project(copy_repo(Path(tmp) / "repo"))
-        cold, report = timed(build, project)
+        root = copy_repo(Path(tmp) / "repo")
+        print("embedded corpus, cold build from the shell (interpreter start included):")
+        cold_builds(root, args.rounds)
+        project = load_project(root)
+        cold, report = timed(build, project, force=True)  # in this process, one worker
         noop, noop_report = timed(build, project)
+        from_shell = statistics.median(shell(root, "build") for _ in range(5))
         change_one_msgstr(project, "ima-migrants-day-2016", "ar")
         one, one_report = timed(build, project)
         print(f"embedded corpus: {len(report.written)} PDFs")
-        print(f"  cold build        {cold:8.2f} s")
-        print(f"  no-op rebuild     {noop:8.3f} s   cold/no-op = {cold / noop:,.0f}x"
+        print(f"  forced rebuild, in this process, --jobs 1 {cold:8.2f} s")
+        print(f"  no-op rebuild     {noop:8.3f} s   forced/no-op = {cold / noop:,.0f}x"
               f"   ({len(noop_report.skipped)} skipped)")
+        print(f"  no-op `pamphlet build` from the shell, interpreter start included:"
+              f" {from_shell:.3f} s (median of 5)")
         print(f"  one msgstr edited {one:8.2f} s   rebuilt {len(one_report.written)}:"
               f" {', '.join(p.name for p in one_report.written)}")
-        print(f"  cold/one-change = {cold / one:.1f}x")
+        print(f"  forced/one-change = {cold / one:.1f}x")
+        change_one_msgstr(project, "ima-migrants-day-2016", "ar")
+        print(f"  one msgstr edited, from the shell with --jobs auto:"
+              f" {shell(root, 'build'):.2f} s")
+        watch_latency(root)
         previous = None
         for size in args.sizes:
-            root = synthetic_corpus(Path(tmp) / f"corpus-{size}", size)
-            corpus = load_project(root)
+            corpus_root = synthetic_corpus(Path(tmp) / f"corpus-{size}", size)
+            corpus = load_project(corpus_root)
             update(corpus)
             first, _ = timed(build, corpus, layouts=["single"], languages=["en"])
             noop, _ = timed(build, corpus, layouts=["single"], languages=["en"])
@@ -91,9 +184,10 @@ def main() -> None:
                     f" one changed statement {one:.2f} s ({len(rebuilt.written)} rebuilt)")
             if previous:
                 line += (f"; vs {previous[0]}: cold x{first / previous[1]:.1f},"
-                         f" one-change x{one / previous[2]:.1f}")
+                         f" one-change x{one / previous[2]:.1f}, no-op x{noop / previous[3]:.1f}")
             print(line)
-            previous = (size, first, one)
+            previous = (size, first, one, noop)
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -201,6 +202,10 @@ def cmd_watch(args, console: Console) -> int:
                       markup=False, highlight=False)
         console.file.flush()  # a line as it happens, also into a pipe
 
+    def stopped(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stopped)  # `kill`, a service manager: as Ctrl-C
     try:
         watch(find_root(Path.cwd()), args.slugs, args.lang, args.jobs, tell)
     except KeyboardInterrupt:

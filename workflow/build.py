@@ -504,6 +504,11 @@ def render_job(job: RenderJob) -> Rendered:
         return Rendered(error=(refusal.message, refusal.path and str(refusal.path), None))
 
 
+# Imported once by the fork server, before it forks the workers: WeasyPrint's import is
+# most of a worker's start, and then it is shared (copy-on-write) instead of repeated.
+WORKER_PRELOAD = ("workflow.build", "weasyprint")
+
+
 def setup_worker() -> None:
     """What every rendering process makes once: the stylesheet and WeasyPrint's fonts."""
     _weasyprint()
@@ -590,7 +595,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
                               _estimated_cost(project, output)))
     try:
         results = run_jobs(render_job, todo, jobs, _cost, setup_worker, pool,
-                           preload=("workflow.build",))
+                           preload=WORKER_PRELOAD)
         for done, (job, rendered) in enumerate(results, 1):
             output = job.output
             key = project.relative(output.path).as_posix()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from workflow.build import BuildReport, Failure, Output, build, setup_worker
+from workflow.build import WORKER_PRELOAD, BuildReport, Failure, Output, build, setup_worker
 from workflow.config import Project, load_project
 from workflow.errors import PamphletError
 from workflow.lock import project_lock
@@ -92,7 +92,7 @@ def watch(root: Path, slugs: list[str] | None = None, languages: list[str] | Non
     def reread() -> None:
         current[0] = load_project(root)
 
-    pool = WorkerPool(jobs, setup_worker, ("workflow.build",)) if jobs > 1 else None
+    pool = WorkerPool(jobs, setup_worker, WORKER_PRELOAD) if jobs > 1 else None
     try:
         _attempt(again, tell)
         tell(Event("watching", f"watching {project.relative(project.sources)}/,"

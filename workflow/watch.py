@@ -19,6 +19,7 @@ from workflow.workers import WorkerPool
 # none has come for STEP_MS, and after DEBOUNCE_MS at the latest.
 STEP_MS = 100
 DEBOUNCE_MS = 1000
+WAKE_MS = 500  # how often the watcher looks up from waiting (for a stop, say)
 CONFIG = "pyproject.toml"
 
 
@@ -93,18 +94,25 @@ def watch(root: Path, slugs: list[str] | None = None, languages: list[str] | Non
         current[0] = load_project(root)
 
     pool = WorkerPool(jobs, setup_worker, WORKER_PRELOAD) if jobs > 1 else None
+    # The watcher starts before the first build, so that a save while it runs is not
+    # missed; its first (empty) answer, after WAKE_MS, says it is in place.
+    changes = changes_of(project.root, watch_filter=lambda change, path:
+                         is_input(current[0], Path(path)), debounce=DEBOUNCE_MS, step=STEP_MS,
+                         stop_event=stop, rust_timeout=WAKE_MS, yield_on_timeout=True)
     try:
+        saved = next(changes, None)
         _attempt(again, tell)
         tell(Event("watching", f"watching {project.relative(project.sources)}/,"
                                f" {project.relative(project.locale)}/ and {CONFIG}"
                                " (Ctrl-C to stop)"))
-        for changes in changes_of(project.root, watch_filter=lambda change, path:
-                                  is_input(current[0], Path(path)),
-                                  debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop):
-            if any(Path(path) == project.root / CONFIG for _, path in changes):
-                _attempt(reread, tell)
-            _attempt(again, tell)
+        while saved is not None:
+            if saved:
+                if any(Path(path) == project.root / CONFIG for _, path in saved):
+                    _attempt(reread, tell)
+                _attempt(again, tell)
+            saved = next(changes, None)
     finally:
+        changes.close()
         if pool is not None:
             pool.stop()
 

@@ -10,7 +10,7 @@ import polib
 
 from workflow.catalog import build_template, merge
 from workflow.config import Project
-from workflow.errors import PamphletError
+from workflow.errors import PamphletError, PamphletErrors
 from workflow.fsutil import atomic_write_bytes
 from workflow.pofile import format_po, read_po
 from workflow.segment import Document, segment_statement
@@ -73,9 +73,20 @@ def update(project: Project, slugs: list[str] | None = None, check: bool = False
     the files that are out of date.
     """
     texts: dict[Path, str] = {}
+    problems: list[PamphletError] = []
     for slug in select_slugs(project, slugs):
-        for path, catalog in planned_catalogs(project, slug).items():
+        try:
+            plan = planned_catalogs(project, slug)
+        except PamphletErrors as errors:
+            problems += errors.errors
+            continue
+        except PamphletError as error:  # reported with every other one, after the loop
+            problems.append(error)
+            continue
+        for path, catalog in plan.items():
             texts[path] = format_po(catalog)
+    if problems:
+        raise problems[0] if len(problems) == 1 else PamphletErrors(problems)
     report = UpdateReport()
     for path, text in texts.items():
         current = path.read_bytes() if path.exists() else None

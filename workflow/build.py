@@ -26,6 +26,7 @@ from workflow.fsutil import atomic_write_bytes, write_if_changed
 from workflow.html import render_html
 from workflow.printing import PrintSettings
 from workflow.source import read_statement
+from workflow.stylesheet import language_css
 from workflow.update import select_slugs
 
 log = logging.getLogger(__name__)
@@ -200,11 +201,26 @@ def _fetcher():
     return globals().get("restricted_fetcher") or __getattr__("restricted_fetcher")
 
 
-def render_pdf(html: str, base: Path, printing: PrintSettings | None = None) -> bytes:
+@cache
+def _language_stylesheet(text: str):
+    """The generated per-language rules, parsed once per distinct text (a handful: one
+    per digits setting, draft or final)."""
+    from weasyprint import CSS
+
+    font_config, _ = _weasyprint()
+    return CSS(string=text, font_config=font_config, url_fetcher=_fetcher())
+
+
+def render_pdf(html: str, base: Path, printing: PrintSettings | None = None,
+               language_css: str = "") -> bytes:
+    """A PDF of the HTML with our stylesheets: pamphlet.css, then the rules generated from
+    the language profiles (same origin, so the cascade is specificity and order)."""
     from weasyprint import HTML
 
     font_config, css = _weasyprint()
     stylesheets, options = [css], {}
+    if language_css:
+        stylesheets.append(_language_stylesheet(language_css))
     if printing:  # bleed, the PDF variant, a CMYK output intent for PDF/X
         extra, options = prints.render_options(printing)
         stylesheets += extra
@@ -304,7 +320,8 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
                            edition.catalog_path or project.relative(edition.statement.path))
     digits = {lang: project.digits(lang) for lang in output.languages}
     html = render_html(output.layout, editions, build_date(), PAGE_SIZES[page_size], digits)
-    pdf = render_pdf(html, project.root, printing)
+    rules = language_css(digits, any(e.is_draft for e in editions))
+    pdf = render_pdf(html, project.root, printing, rules)
     if printing:
         pdf = prints.finish(pdf, printing, prints.binding(output))
         prints.check(pdf, prints.expected_pages(printing), project.relative(output.path))

@@ -102,8 +102,9 @@ class Profile:
     digits: str = WESTERN_DIGITS
     counter_style: str = "decimal"  # CSS counter style of page and list numbers
     font_size_pt: float = 10.0
+    parallel_font_size_pt: float = 8.5  # in the narrower columns of the side-by-side layout
     line_height: float = 1.45
-    heading_line_height: float = 1.3
+    heading_line_height: float | None = None  # None: the stylesheet's own
     hyphenation: str | None = None  # a pyphen dictionary (our English is US English)
     # Quotation marks (primary, secondary), and what goes inside a pair (French: NNBSP).
     quotes: tuple[str, str, str, str] = ("“", "”", "‘", "’")
@@ -159,6 +160,14 @@ class Profile:
     def native_name(self) -> str:
         name = self.native_name_override or self.locale.get_display_name(self.locale)
         return name[:1].upper() + name[1:] if self.script.cased else name
+
+    def name_in(self, other: Profile) -> str:
+        """This language's name as `other` writes it ("árabe" in Spanish)."""
+        if other.code == self.code:
+            return self.native_name
+        if other.code == "en" and self.english_name_override:
+            return self.english_name_override
+        return self.locale.get_language_name(other.locale)
 
     @property
     def direction(self) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 
 from babel import Locale
-from babel.dates import format_date, get_month_names
+from babel.dates import format_date, format_skeleton, get_month_names
 
 WESTERN_DIGITS = "0123456789"
 ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
@@ -212,7 +212,7 @@ class Profile:
             standard = get_month_names("wide", locale=locale)[parts[1]]
             month = self.month_name(parts[1])
         elif len(parts) == 2:
-            text = format_date(date(parts[0], parts[1], 1), "LLLL y", locale=locale)
+            text = format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=locale)
             standard = get_month_names("wide", "stand-alone", locale=locale)[parts[1]]
             month = self.month_name(parts[1], context="stand-alone")
         else:

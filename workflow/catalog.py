@@ -5,6 +5,7 @@ Works on `polib.POFile` objects in memory and does no file I/O (see `pofile.py`)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import polib
@@ -20,6 +21,11 @@ TEAM = "pamphlet translation team"
 # Translator comment that marks machine output; a translator comment survives Poedit,
 # Lokalize, Weblate and msgcat, unlike custom flags, which some editors drop.
 MACHINE_MARK = "machine translation:"
+
+# What a catalog's header must say; the other fields are the translators' to keep or drop.
+REQUIRED_HEADERS = ("Project-Id-Version", "Language", "MIME-Version", "Content-Type",
+                    "Content-Transfer-Encoding", "Plural-Forms", "X-Source-Language")
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 
 STATES = ("reviewed", "fuzzy", "machine", "untranslated")
 KIND_COMMENTS = {"title": "title", "author": "author (organisation)", "heading": "heading",
@@ -60,20 +66,46 @@ def build_template(document: Document, slug: str, source_language: str, referenc
     return template
 
 
+def _nplurals(value: str) -> int | None:
+    match = _NPLURALS.search(value or "")
+    return int(match.group(1)) if match else None
+
+
+def plural_forms_problem(metadata: dict[str, str], language: str) -> str | None:
+    """Why a catalog's own Plural-Forms cannot be kept, or None. Any formula with the
+    language's number of forms is kept (Weblate writes its own, equivalent to babel's)."""
+    value = metadata.get("Plural-Forms", "")
+    right = _nplurals(plural_forms(language))
+    if not value.strip() or _nplurals(value) == right:
+        return None
+    found = _nplurals(value)
+    return (f"Plural-Forms has {f'nplurals={found}' if found is not None else 'no nplurals'}, "
+            f"but {english_name(language)} has nplurals={right}: use "
+            f"\"Plural-Forms: {plural_forms(language)}\"")
+
+
 def catalog_metadata(template: polib.POFile, language: str,
                      existing: dict[str, str] | None = None) -> dict[str, str]:
-    """Template header made right for one language; translators' own fields are kept."""
-    existing = existing or {}
-    metadata = dict(template.metadata)
-    for key in ("PO-Revision-Date", "Last-Translator"):
-        if existing.get(key):
-            metadata[key] = existing[key]
-    metadata["Language-Team"] = (existing.get("Language-Team")
-                                 or f"{english_name(language)} ({TEAM})")
-    metadata["Language"] = language
-    metadata["Plural-Forms"] = plural_forms(language)
-    for key, value in existing.items():  # headers added by editors (X-Generator, ...)
-        metadata.setdefault(key, value)
+    """The catalog's header. It belongs to the translators: their fields, values and order
+    stay as their editor wrote them (Last-Translator, Language-Team, PO-Revision-Date,
+    X-Generator, a Plural-Forms of the right nplurals, see plural_forms_problem); `update`
+    fills in what is missing or empty and keeps the source language true."""
+    fresh = {}
+    for key, value in template.metadata.items():
+        if key == "X-Source-Language":  # polib's order, which the catalogs already have
+            fresh["Plural-Forms"] = plural_forms(language)
+        fresh[key] = value
+    fresh["Language-Team"] = f"{english_name(language)} ({TEAM})"
+    fresh["Language"] = language
+    fresh.setdefault("Plural-Forms", plural_forms(language))
+    if existing is None:
+        return fresh
+    metadata = dict(existing)
+    for key in REQUIRED_HEADERS:
+        if not metadata.get(key, "").strip() and fresh.get(key):
+            metadata[key] = fresh[key]
+    if "X-Source-Language" in template.metadata:
+        metadata["X-Source-Language"] = template.metadata["X-Source-Language"]
     return metadata
 
 
@@ -133,7 +165,8 @@ def _copy_template_entry(new: polib.POEntry) -> polib.POEntry:
 def _carry_translation(old: polib.POEntry, entry: polib.POEntry) -> None:
     entry.msgstr = old.msgstr
     entry.tcomment = old.tcomment
-    entry.flags = [f for f in old.flags]
+    # gettext drops `fuzzy` from an entry with no translation when it writes one; so do we
+    entry.flags = [f for f in old.flags if f != "fuzzy" or old.msgstr]
     if "fuzzy" in old.flags and old.previous_msgid:
         entry.previous_msgid = old.previous_msgid
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import polib
 
-from workflow.catalog import build_template, merge
+from workflow.catalog import build_template, merge, plural_forms_problem
 from workflow.config import Project
 from workflow.errors import PamphletError
-from workflow.fsutil import atomic_write_bytes
-from workflow.pofile import format_po, read_po
+from workflow.fsutil import atomic_write_bytes, read_text
+from workflow.pofile import format_po, header_field_line, read_po, same_content
 from workflow.segment import Document, segment_statement
 from workflow.source import SLUG_PATTERN, Statement, read_statement
 
@@ -60,6 +60,10 @@ def planned_catalogs(project: Project, slug: str) -> dict[Path, polib.POFile]:
     for language in project.target_languages(statement.language):
         po_path = project.po_path(slug, language)
         existing = read_po(po_path) if po_path.exists() else None
+        problem = plural_forms_problem(existing.metadata, language) if existing else None
+        if problem:
+            raise PamphletError(problem, project.relative(po_path),
+                                header_field_line(po_path, "Plural-Forms"))
         plan[po_path] = merge(existing, template, language)
     return plan
 
@@ -78,8 +82,8 @@ def update(project: Project, slugs: list[str] | None = None, check: bool = False
             texts[path] = format_po(catalog)
     report = UpdateReport()
     for path, text in texts.items():
-        current = path.read_bytes() if path.exists() else None
-        if current == text.encode("utf-8"):
+        # content, not layout: a file an editor or msgcat laid out otherwise is left alone
+        if path.exists() and same_content(read_text(path), text, path):
             report.unchanged.append(path)
             continue
         report.written.append(path)

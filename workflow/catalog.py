@@ -9,14 +9,15 @@ import re
 from collections.abc import Iterable
 
 import polib
-from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from workflow.languages import english_name, plural_forms
 from workflow.segment import Document
 
-# Similarity (0-100, rapidfuzz ratio) above which a changed source sentence keeps its old
-# translation as a fuzzy suggestion; msgmerge's own cut-off is comparable.
-FUZZY_CUTOFF = 70.0
+# msgmerge's similarity threshold (gettext's FUZZY_THRESHOLD): a new sentence at least this
+# similar to a translated one gets its translation as a fuzzy suggestion.
+FUZZY_THRESHOLD = 0.6
+CONTEXT_BONUS = 0.00001  # gettext's advantage for an entry of the same (or no) context
 TEAM = "pamphlet translation team"
 # Translator comment that marks machine output; a translator comment survives Poedit,
 # Lokalize, Weblate and msgcat, unlike custom flags, which some editors drop.
@@ -118,6 +119,8 @@ def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -
     obsolete_by_msgid = {e.msgid: e for e in old_obsolete}
     merged = polib.POFile(wrapwidth=79, check_for_duplicates=False)
     merged.header = catalog.header if catalog is not None and catalog.header else template.header
+    if catalog is not None:  # a header msginit or an editor marked fuzzy stays so
+        merged.metadata_is_fuzzy = catalog.metadata_is_fuzzy
     merged.metadata = catalog_metadata(
         template, language, catalog.metadata if catalog is not None else None
     )
@@ -132,19 +135,18 @@ def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -
         else:
             pending.append((new, entry))
         merged.append(entry)
-    # Fuzzy matching only among translated entries not matched exactly.
-    candidates = {e.msgid: e for e in old_entries if e.msgid not in used and e.msgstr}
+    # As msgmerge: every translated entry of the old catalog, obsolete ones and those
+    # matched exactly included, may lend its translation to a new sentence like it.
+    candidates = [e for e in old_entries + old_obsolete if _translated(e)]
     for new, entry in pending:
-        if not candidates:
-            break
-        match = process.extractOne(new.msgid, list(candidates), scorer=fuzz.ratio,
-                                   score_cutoff=FUZZY_CUTOFF)
-        if match is None:
+        old = best_fuzzy_match(new, candidates)
+        if old is None:
             continue
-        old = candidates[match[0]]
         _carry_translation(old, entry)
         if "fuzzy" not in entry.flags:
             entry.flags.append("fuzzy")
+        # msgmerge leaves out `#|` when the old entry was fuzzy without one (machine output):
+        # we keep it, so that the entry's state says its source changed (see README)
         entry.previous_msgid = old.previous_msgid or old.msgid
         used.add(old.msgid)
     for old in old_entries:
@@ -155,6 +157,35 @@ def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -
         if old.msgid not in used and old.msgid not in template_msgids:
             merged.append(old)
     return merged
+
+
+def similarity(a: str, b: str) -> float:
+    """msgmerge's measure (gnulib fstrcmp): 2 x longest common subsequence / total length,
+    of the UTF-8 bytes; rapidfuzz's normalized Indel similarity is the same number."""
+    return Indel.normalized_similarity(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def best_fuzzy_match(new: polib.POEntry, candidates: list[polib.POEntry]
+                     ) -> polib.POEntry | None:
+    """The candidate msgmerge would choose for `new`, or None (gettext's
+    message_list_search_fuzzy: the first of the best, above FUZZY_THRESHOLD, with a tiny
+    bonus for an entry of the same or no context)."""
+    best, best_weight = None, FUZZY_THRESHOLD
+    query = new.msgid.encode("utf-8")
+    for old in candidates:
+        bonus = CONTEXT_BONUS if old.msgctxt is None or old.msgctxt == new.msgctxt else 0.0
+        cutoff = best_weight - bonus * 1.01
+        weight = Indel.normalized_similarity(query, old.msgid.encode("utf-8"),
+                                             score_cutoff=max(cutoff, 0.0)) + bonus
+        if weight > best_weight:
+            best, best_weight = old, weight
+    return best
+
+
+def _translated(entry: polib.POEntry) -> bool:
+    if entry.msgid_plural:
+        return bool(entry.msgstr_plural.get(0))
+    return bool(entry.msgstr)
 
 
 def _copy_template_entry(new: polib.POEntry) -> polib.POEntry:
@@ -172,8 +203,10 @@ def _carry_translation(old: polib.POEntry, entry: polib.POEntry) -> None:
 
 
 def _as_obsolete(old: polib.POEntry) -> polib.POEntry:
+    # msgmerge keeps the previous msgid of an obsolete entry (`#~|`)
     return polib.POEntry(msgid=old.msgid, msgstr=old.msgstr, tcomment=old.tcomment,
-                         flags=list(old.flags), obsolete=True)
+                         flags=list(old.flags), obsolete=True,
+                         previous_msgid=old.previous_msgid)
 
 
 def is_machine(entry: polib.POEntry) -> bool:

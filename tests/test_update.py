@@ -209,3 +209,36 @@ def test_a_wrong_nplurals_is_an_error_naming_the_line_and_the_right_value(projec
     assert err == ("Error: locale/es/caravan.po:16: Plural-Forms has nplurals=2, but Spanish "
                    "has nplurals=3: use \"Plural-Forms: nplurals=3; plural=(n == 1 ? 0 : n != 0"
                    " && n % 1000000 == 0 ? 1 : 2);\"\n")
+
+
+def test_lang_is_repeatable_and_comma_separated_on_every_command(project_dir):
+    code, out, _ = run("update", "-l", "es")
+    assert code == 0 and "2 catalog(s) written" in out
+    assert sorted(p.name for p in (project_dir / "locale").rglob("*.po*")) == [
+        "caravan.po", "caravan.pot"]
+    assert (project_dir / "locale" / "es" / "caravan.po").exists()
+    assert run("update", "--lang", "ar,fa", "--check")[0] == 1  # ar and fa are missing
+    assert run("update", "-l", "ar,fa")[0] == 0
+    code, out, _ = run("status", "-l", "es,fa", "--json")
+    assert code == 0 and [s["language"] for s in json.loads(out)] == ["es", "fa"]
+    code, out, _ = run("status", "-l", "ar", "--lang", "fa", "--json")
+    assert [s["language"] for s in json.loads(out)] == ["ar", "fa"]
+    for command in ("update", "status", "check", "translate", "build"):
+        code, _, err = run(command, "-l", "es,xx")
+        assert code == 2 and "unknown language 'xx'" in err, command
+
+
+def test_status_threshold_exits_1_when_a_language_is_below(project_dir):
+    run("update")
+    po_path = project_dir / "locale" / "es" / "caravan.po"
+    catalog = polib.pofile(str(po_path))
+    for entry in catalog:
+        entry.msgstr = "ES " + entry.msgid
+    catalog.save()
+    code, out, _ = run("status", "--threshold", "90")
+    assert code == 1
+    assert "ar: 0.0 % reviewed, under the threshold of 90 %" in out
+    assert "es:" not in out.split("┘")[-1]
+    assert run("status", "-l", "es", "--threshold", "90")[0] == 0
+    assert run("status", "-l", "es", "--threshold", "100", "--json")[0] == 0
+    assert run("status", "-l", "ar", "--threshold", "10", "--json")[0] == 1

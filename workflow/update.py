@@ -51,13 +51,17 @@ def load_statement(project: Project, slug: str) -> tuple[Statement, Document]:
     return statement, segment_statement(statement)
 
 
-def planned_catalogs(project: Project, slug: str) -> dict[Path, polib.POFile]:
-    """Every catalog file of one statement as `update` would write it (nothing written)."""
+def planned_catalogs(project: Project, slug: str, languages: list[str] | None = None
+                     ) -> dict[Path, polib.POFile]:
+    """Every catalog file of one statement as `update` would write it (nothing written):
+    its template and the catalogs of `languages` (all if None)."""
     statement, document = load_statement(project, slug)
     reference = project.relative(statement.path).as_posix()
     template = build_template(document, slug, statement.language, reference)
     plan = {project.pot_path(slug): template}
     for language in project.target_languages(statement.language):
+        if languages and language not in languages:
+            continue
         po_path = project.po_path(slug, language)
         existing = read_po(po_path) if po_path.exists() else None
         problem = plural_forms_problem(existing.metadata, language) if existing else None
@@ -68,17 +72,19 @@ def planned_catalogs(project: Project, slug: str) -> dict[Path, polib.POFile]:
     return plan
 
 
-def update(project: Project, slugs: list[str] | None = None, check: bool = False
-           ) -> UpdateReport:
+def update(project: Project, slugs: list[str] | None = None, check: bool = False,
+           languages: list[str] | None = None) -> UpdateReport:
     """Bring templates and catalogs up to date with source/.
 
     Everything is read and merged before anything is written, so bad input anywhere
     leaves every file untouched. With `check`, nothing is written and the report lists
-    the files that are out of date.
+    the files that are out of date. With `languages`, only their catalogs (and the
+    templates) are brought up to date.
     """
+    project.check_languages(languages)
     texts: dict[Path, str] = {}
     for slug in select_slugs(project, slugs):
-        for path, catalog in planned_catalogs(project, slug).items():
+        for path, catalog in planned_catalogs(project, slug, languages).items():
             texts[path] = format_po(catalog)
     report = UpdateReport()
     for path, text in texts.items():

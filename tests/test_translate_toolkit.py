@@ -65,3 +65,24 @@ def test_a_catalog_saved_by_translate_toolkit_is_read_with_no_churn(project_dir)
     code, out, err = run("build", "-l", "es", "--layout", "single")
     assert code == 0 and "1 PDF(s) written" in out, err
     assert po_path.read_bytes() == saved
+
+
+def test_weblate_discovery_settings_of_the_readme_fit_our_layout():
+    """The README's component discovery mask finds every catalog, its language and its
+    statement, and the new-base template it names exists for each statement."""
+    import re
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    mask = r"locale/(?P<language>[^/.]*)/(?P<component>[^/]*)\.po"
+    assert f"`{mask}`" in readme and "`locale/{{ component }}.pot`" in readme
+    found = {}
+    for path in sorted(repo.glob("locale/**/*")):
+        match = re.fullmatch(mask, path.relative_to(repo).as_posix())
+        if match:
+            found.setdefault(match["component"], set()).add(match["language"])
+    statements = {p.stem for p in (repo / "source").glob("*.md")}
+    assert set(found) == statements
+    assert all(languages == {"es", "ar", "fa"} for languages in found.values())
+    assert all((repo / "locale" / f"{component}.pot").is_file() for component in found)

@@ -1,0 +1,1 @@
+"""Quality checks on translated entries: registry, runner, cache, one module per family."""

@@ -41,7 +41,7 @@ from workflow.fsutil import atomic_write_bytes, remove_stale_temporaries, write_
 from workflow.html import render_html
 from workflow.lock import LOCK_NAME, project_lock
 from workflow.models import install
-from workflow.pofile import read_po
+from workflow.pofile import read_po, write_po
 from workflow.update import update
 
 REPO = Path(__file__).resolve().parent.parent
@@ -596,7 +596,7 @@ def translated(project_dir):
     catalog = polib.pofile(str(path))
     for entry in catalog:
         entry.msgstr = "ES " + entry.msgid
-    catalog.save()
+    write_po(path, catalog)
     run("update")
     return path
 

@@ -32,7 +32,8 @@ _NEXT = {
     "msgstr[N]": ("msgstr[N]", "msgctxt", "msgid"),
 }
 _CHARSET = re.compile(r'^"Content-Type:[^"\n]*?charset=([^"\\\s;]+)', re.MULTILINE | re.IGNORECASE)
-_OBSOLETE_PREVIOUS = re.compile(r"^#~\|", re.MULTILINE)
+_OBSOLETE_PREVIOUS = re.compile(r'^#~\|(?=[ \t]*(?:(?:msgctxt|msgid|msgid_plural)[ \t]+)?")',
+                                re.MULTILINE)
 _COMMENT_BACKSLASH = re.compile(r"^(#.*\\)$", re.MULTILINE)
 # "CHARSET" is the placeholder of a fresh template (xgettext): nothing else is declared.
 UTF8_NAMES = ("utf-8", "utf8", "charset")
@@ -202,13 +203,17 @@ def format_po(catalog: polib.POFile) -> str:
     return _COMMENT_BACKSLASH.sub(r"\1 ", text)
 
 
-def same_content(text: str, new_text: str, path: Path) -> bool:
-    """True if the file text holds what new_text holds, whatever its line layout (an
-    editor's wrapping, Weblate's, msgcat's): such a file is never rewritten."""
-    if text == new_text:
+def same_content(path: Path, new_text: str) -> bool:
+    """True if the file holds what new_text holds, whatever its line layout (an editor's
+    wrapping, Weblate's, msgcat's): such a file is never rewritten. A BOM or CRLF line
+    ends are not kept: the next write makes the file plain UTF-8 with LF."""
+    data = path.read_bytes()
+    if data == new_text.encode("utf-8"):
         return True
+    if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
+        return False
     try:
-        return format_po(parse_po(text, path)) == new_text
+        return format_po(parse_po(read_text(path), path)) == new_text
     except PamphletError:
         return False
 
@@ -216,6 +221,6 @@ def same_content(text: str, new_text: str, path: Path) -> bool:
 def write_po(path: Path, catalog: polib.POFile) -> bool:
     """Atomically write the catalog if its content changed; True if the file was written."""
     text = format_po(catalog)
-    if path.exists() and same_content(read_text(path), text, path):
+    if path.exists() and same_content(path, text):
         return False
     return write_if_changed(path, text)

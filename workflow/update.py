@@ -11,7 +11,7 @@ import polib
 from workflow.catalog import build_template, merge, plural_forms_problem
 from workflow.config import Project
 from workflow.errors import PamphletError
-from workflow.fsutil import atomic_write_bytes, read_text
+from workflow.fsutil import atomic_write_bytes
 from workflow.pofile import format_po, header_field_line, read_po, same_content
 from workflow.segment import Document, segment_statement
 from workflow.source import SLUG_PATTERN, Statement, read_statement
@@ -89,7 +89,7 @@ def update(project: Project, slugs: list[str] | None = None, check: bool = False
     report = UpdateReport()
     for path, text in texts.items():
         # content, not layout: a file an editor or msgcat laid out otherwise is left alone
-        if path.exists() and same_content(read_text(path), text, path):
+        if path.exists() and same_content(path, text):
             report.unchanged.append(path)
             continue
         report.written.append(path)

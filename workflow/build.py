@@ -115,7 +115,7 @@ def final_gate(project: Project, outputs: list[Output], keep: int | None
     above it prints its unreviewed segments in the source language, so the check errors of
     those entries do not matter.
     """
-    from workflow.checks import check_catalog
+    from workflow.qa import check_catalog
     from workflow.qa.msgfmt import msgfmt_errors
 
     blockers: list[str] = []

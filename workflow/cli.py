@@ -83,9 +83,10 @@ def cmd_check(args, console: Console) -> int:
     ima-migrants-day-2016 --lang fa"""
     from rich.text import Text
 
-    from workflow.checks import ERROR, run_checks, summary
+    from workflow.qa import ERROR, run_checks, summary
 
-    findings = run_checks(load_project(), args.slugs, args.lang)
+    findings = run_checks(load_project(), args.slugs, args.lang, only=flat(args.only),
+                          skip=flat(args.skip))
     counts = summary(findings)
     if args.json:
         console.file.write(json.dumps([f.as_dict() for f in findings], indent=2,
@@ -189,6 +190,15 @@ def language_list(value: str) -> list[str]:
     return codes
 
 
+def name_list(value: str) -> list[str]:
+    """`--only numbers,urls` or `--only numbers urls`."""
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def flat(groups: list[list[str]] | None) -> list[str] | None:
+    return None if groups is None else [name for group in groups for name in group]
+
+
 def add_lang(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-l", "--lang", action="extend", type=language_list, metavar="LL",
                         help="only these languages (repeatable, or comma-separated: es,fa)")
@@ -230,6 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("check", cmd_check, "quality checks on translations (exit 1 on errors)")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
     add_lang(sub)
+    sub.add_argument("--only", nargs="+", action="extend", type=name_list, metavar="CHECK",
+                     help="run only these checks (names as in the report: numbers, tags ...;"
+                          " after the SLUGs)")
+    sub.add_argument("--skip", nargs="+", action="extend", type=name_list, metavar="CHECK",
+                     help="run every check but these")
     sub.add_argument("--json", action="store_true", help="machine-readable output")
 
     sub = command("build", cmd_build, "typeset PDF pamphlets")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workflow.qa.checks.tags import tags
+from workflow.qa.checks.markup import tags
 from workflow.qa.checks.whitespace import double_space, newlines, tabs, whitespace
 from workflow.qa.registry import CheckFailure
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from workflow import languages
 from workflow.languages.profile import LATIN, SCRIPTS
-from workflow.qa.patterns import AUTOLINK, CODE, EMAIL, PLACEHOLDER, URL
+from workflow.patterns import AUTOLINK, CODE, EMAIL, PLACEHOLDER, URL
 
 # The kind of a sentence's end mark, whatever the script it is written in.
 END_MARK_KINDS = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from workflow.patterns import AUTOLINK, CODE, EMAIL, IMAGE, LINK, PLACEHOLDER, TAG, URL
 from workflow.qa.context import Context
-from workflow.qa.patterns import AUTOLINK, CODE, EMAIL, IMAGE, LINK, PLACEHOLDER, TAG, URL
 from workflow.qa.registry import ERROR, CheckFailure, check
 from workflow.qa.text import differences, lost_and_added
 

@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import re
 
-# A URL is ASCII (a word of Arabic script written against one is not taken in), may hold
-# one level of parentheses (Wikipedia's `Foo_(bar)`), and does not end in the sentence's
-# punctuation or a closing bracket or quote.
-_URL_CHAR = r"[A-Za-z0-9\-._~:/?#@!$&*+,;=%']"
-_URL_END = r"[A-Za-z0-9\-_~/#@$&*+=%]"
+# A URL runs to the next space, quote or angle bracket; it may hold one level of
+# parentheses (Wikipedia's `Foo_(bar)`) and non-ASCII letters (fa.wikipedia.org/wiki/...),
+# and it does not end in the sentence's punctuation, Latin or Arabic, or a closing mark.
+_URL_CHAR = r"[^\s<>\"()\[\]{}«»“”‘’`]"
+_URL_END = r"[^\s<>\"()\[\]{}«»“”‘’`'.,;:!?…،؛؟]"
 _URL_PARENS = rf"\({_URL_CHAR}*\)"
 URL_TEXT = (rf"\b(?:(?:https?|ftp)://|www\.|mailto:)(?:{_URL_CHAR}|{_URL_PARENS})*"
             rf"(?:{_URL_END}|{_URL_PARENS})")
 URL = re.compile(URL_TEXT)
+# An e-mail address: ASCII, ending in a top-level domain of letters.
 EMAIL_TEXT = (r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
               r"\.[A-Za-z]{2,}\b")
 EMAIL = re.compile(EMAIL_TEXT)
 CODE = re.compile(r"`[^`\n]+`")
 LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\([^)\n]*\)")
+LINK_OR_IMAGE = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
 IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]*:[^>\s]+|[^>\s@]+@[^>\s]+)>")
 PLACEHOLDER = re.compile(

@@ -20,6 +20,8 @@ from workflow.lock import project_lock
 EXIT_OK, EXIT_FAILED = 0, 1  # bad input: 2 (PamphletError.exit_code)
 # Commands that write into the project hold its lock while they run (workflow/lock.py).
 WRITING_COMMANDS = frozenset({"import", "update", "translate", "build", "models install"})
+# Commands that say when locale/ holds catalogs of a language the project does not have.
+WARNS_OF_STRAY_CATALOGS = frozenset({"update", "status", "check"})
 
 
 def cmd_import(args, console: Console) -> int:
@@ -182,6 +184,24 @@ def cmd_models(args, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_languages(args, console: Console) -> int:
+    """The languages with a profile, and which of them this project prints.
+    Example: pamphlet languages"""
+    from workflow import languages
+
+    project = load_project()
+    table = Table(title="Language profiles (workflow/languages/)")
+    for column in ("code", "language", "native", "script", "direction", "text font",
+                   "in this project"):
+        table.add_column(column)
+    for profile in languages.all_profiles():
+        table.add_row(profile.code, profile.english_name, profile.native_name,
+                      profile.script.name, profile.direction, profile.fonts.text[0],
+                      "yes" if profile.code in project.languages else "")
+    console.print(table)
+    return EXIT_OK
+
+
 def language_list(value: str) -> list[str]:
     """`-l es,fa`: a comma-separated list, as sphinx-intl and pybabel take it."""
     codes = [code.strip() for code in value.split(",") if code.strip()]
@@ -270,6 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
     add_lang(sub)
 
+    command("languages", cmd_languages, "the languages with a profile")
+
     sub = command("models", cmd_models, "list or install Argos Translate models")
     models = sub.add_subparsers(dest="models_command", required=True, metavar="ACTION")
     models.add_parser("list", help="installed models", description=cmd_models.__doc__)
@@ -293,6 +315,9 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
     command = " ".join(filter(None, (args.command, getattr(args, "models_command", None))))
     try:
+        if command in WARNS_OF_STRAY_CATALOGS:
+            for warning in load_project().stray_locale_warnings():
+                stderr.write(warning + "\n")
         if command not in WRITING_COMMANDS:
             return args.handler(args, console)
         invocation = " ".join(["pamphlet", *(sys.argv[1:] if argv is None else argv)])
@@ -307,7 +332,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
         stderr.write(f"Error: {error}\n")
         return error.exit_code
     except PamphletError as error:
-        stderr.write(f"Error: {error}\n")
+        for line in str(error).splitlines():  # several problems: one line each
+            stderr.write(f"Error: {line}\n")
         return error.exit_code
     except KeyboardInterrupt:
         stderr.write("Interrupted: files already written are complete; rerun to finish.\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -89,8 +90,10 @@ def _ends_sentence(line: str) -> bool:
     return line.endswith(SENTENCE_END)
 
 
-def unwrap(lines: list[str]) -> list[list[str]]:
-    """Group lines into paragraphs (lists of lines), joining lines broken by wrapping."""
+def unwrap(lines: list[str], own_line: Callable[[str], bool] = lambda line: False
+           ) -> list[list[str]]:
+    """Group lines into paragraphs (lists of lines), joining lines broken by wrapping; a
+    line `own_line` says stands alone (a byline, a date) is never joined to another."""
     wrapped, width = _is_hard_wrapped(lines)
     paragraphs: list[list[str]] = []
     current: list[str] = []
@@ -101,7 +104,8 @@ def unwrap(lines: list[str]) -> list[list[str]]:
             blank_before = True
             continue
         is_item = bool(LIST_MARKER.match(line))
-        continued = bool(current) and not _ends_sentence(previous) and _starts_lowercase(line)
+        continued = (bool(current) and not _ends_sentence(previous)
+                     and _starts_lowercase(line) and not own_line(line))
         if continued:  # a sentence broken across lines (even across a page break)
             current[-1] = f"{current[-1]} {line}"
         elif not current:
@@ -195,8 +199,12 @@ def guess_author(lines: list[str], language: str) -> str:
         name = BYLINE_END.sub("", byline.group(1))
         dates = find_dates(name, language)
         name = (name[:min(dates)[0]] if dates else name).strip(" .:-")
-        if name and not name[:1].islower():
-            return name
+        # "par le Collectif ...": articles before the name go; "by the way" is no name.
+        words = name.split()
+        while words and words[0][:1].islower():
+            words.pop(0)
+        if words:
+            return " ".join(words)
     return ""
 
 
@@ -205,16 +213,23 @@ def convert_raw(text: str, language: str) -> tuple[dict[str, str], str]:
     A field that could not be guessed is empty (see `missing_fields`)."""
     check_language(language)
     lines = clean_lines(text, language)
-    paragraphs = unwrap(lines)
+    paragraphs = unwrap(lines, lambda line: _is_meta_line(line, language))
     if not paragraphs:
         raise PamphletError("the text is empty")
     flat = "\n".join(lines)
-    title = ""
-    first = " ".join(paragraphs[0])
-    if len(first) <= 200 and not re.search(r"[.!?؟۔]\s", first):
-        title = first
-        paragraphs = paragraphs[1:]
-    meta = {"title": title, "author": guess_author(lines, language),
+    author = guess_author(lines, language)
+    # The title: the first paragraph's lines up to a byline or a date line (a page puts
+    # them under the title without a blank line); those lines are front matter, not body.
+    first = paragraphs[0]
+    head = next((i for i, line in enumerate(first) if _is_meta_line(line, language)),
+                len(first))
+    title = " ".join(first[:head])
+    if head and len(title) <= 200 and not re.search(r"[.!?؟۔]\s", title):
+        rest = [line for line in first[head:] if not _is_meta_line(line, language)]
+        paragraphs = ([rest] if rest else []) + paragraphs[1:]
+    else:
+        title = ""
+    meta = {"title": title, "author": author,
             "date": guess_date(flat, language) or "", "language": language}
     url = next((m.group(0) for m in URL.finditer(flat) if m.group(0).startswith("http")), None)
     if url:  # the page it came from: a web address, not a mailto: or a bare www.
@@ -233,6 +248,14 @@ def convert_raw(text: str, language: str) -> tuple[dict[str, str], str]:
     if not blocks:
         raise PamphletError("the text has a title but no body")
     return meta, "\n\n".join(blocks)
+
+
+def _is_meta_line(line: str, language: str) -> bool:
+    """A byline ("by X", "بقلم X") or a line that is little more than a date."""
+    if guess_author([line], language):
+        return True
+    dates = find_dates(line, language)
+    return bool(dates) and len(re.findall(r"[^\W\d_]", line)) <= 25
 
 
 def missing_fields(meta: dict[str, str]) -> list[str]:

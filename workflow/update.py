@@ -10,7 +10,7 @@ import polib
 
 from workflow.catalog import build_template, merge, plural_forms_problem
 from workflow.config import Project
-from workflow.errors import PamphletError
+from workflow.errors import PamphletError, PamphletErrors
 from workflow.fsutil import atomic_write_bytes
 from workflow.pofile import format_po, header_field_line, read_po, same_content
 from workflow.segment import Document, segment_statement
@@ -83,9 +83,20 @@ def update(project: Project, slugs: list[str] | None = None, check: bool = False
     """
     project.check_languages(languages)
     texts: dict[Path, str] = {}
+    problems: list[PamphletError] = []
     for slug in select_slugs(project, slugs):
-        for path, catalog in planned_catalogs(project, slug, languages).items():
+        try:
+            plan = planned_catalogs(project, slug, languages)
+        except PamphletErrors as errors:
+            problems += errors.errors
+            continue
+        except PamphletError as error:  # reported with every other one, after the loop
+            problems.append(error)
+            continue
+        for path, catalog in plan.items():
             texts[path] = format_po(catalog)
+    if problems:
+        raise problems[0] if len(problems) == 1 else PamphletErrors(problems)
     report = UpdateReport()
     for path, text in texts.items():
         # content, not layout: a file an editor or msgcat laid out otherwise is left alone

@@ -196,6 +196,15 @@ def test_translators_header_is_kept_as_their_editor_wrote_it(project_dir):
     assert catalog.metadata["Last-Translator"] == "Ana <ana@example.org>"
     assert catalog.metadata["PO-Revision-Date"] == "2026-11-30 18:02+0100"
     assert catalog.header.startswith("Spanish translation of the caravan statement.")
+    # a header msginit marked fuzzy stays fuzzy: the translators unmark it
+    replace_header(po_path, POEDIT_HEADER.replace('#\nmsgid ""', '#\n#, fuzzy\nmsgid ""'))
+    before = po_path.read_bytes()
+    assert run("update", "--check")[0] == 0 and run("update")[0] == 0
+    assert po_path.read_bytes() == before and b"#, fuzzy\nmsgid \"\"" in before
+    source.write_text(source.read_text(encoding="utf-8").replace("walk on", "walk"),
+                      encoding="utf-8")
+    assert run("update")[0] == 0 and po_path.read_bytes() != before
+    assert polib.pofile(str(po_path)).metadata_is_fuzzy == ["fuzzy"]
 
 
 def test_a_wrong_nplurals_is_an_error_naming_the_line_and_the_right_value(project_dir):

@@ -21,10 +21,10 @@ from tests.conftest import write_project
 from workflow import languages
 from workflow.build import build
 from workflow.catalog import active_entries
-from workflow.checks import run_checks
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.models import install
+from workflow.qa import run_checks
 from workflow.translate import translate
 from workflow.update import update
 

@@ -33,7 +33,6 @@ from tests.conftest import STATEMENT_EN, write_project
 from workflow import build as build_module
 from workflow import segment
 from workflow.build import STATE_FILE, build, render_pdf
-from workflow.checks import FINDINGS_CACHE
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.edition import load_editions
@@ -41,7 +40,8 @@ from workflow.fsutil import atomic_write_bytes, remove_stale_temporaries, write_
 from workflow.html import render_html
 from workflow.lock import LOCK_NAME, project_lock
 from workflow.models import install
-from workflow.pofile import read_po
+from workflow.pofile import read_po, write_po
+from workflow.qa import FINDINGS_CACHE
 from workflow.update import update
 
 REPO = Path(__file__).resolve().parent.parent
@@ -597,7 +597,7 @@ def translated(project_dir):
     catalog = polib.pofile(str(path))
     for entry in catalog:
         entry.msgstr = "ES " + entry.msgid
-    catalog.save()
+    write_po(path, catalog)
     run("update")
     return path
 

@@ -116,7 +116,8 @@ def final_gate(project: Project, outputs: list[Output], keep: int | None
     above it prints its unreviewed segments in the source language, so the check errors of
     those entries do not matter.
     """
-    from workflow.checks import check_catalog
+    from workflow.qa import check_catalog
+    from workflow.qa.msgfmt import msgfmt_errors
 
     blockers: list[str] = []
     held: dict[tuple[str, str], str] = {}
@@ -137,6 +138,13 @@ def final_gate(project: Project, outputs: list[Output], keep: int | None
                 where = ", ".join(f"{f.path}:{f.line} [{f.check}]" for f in errors[:3])
                 blockers.append(f"{slug} [{lang}]: {len(errors)} check error(s)"
                                 f" (first at {where})")
+            # what GNU gettext would refuse to compile does not go to print either
+            path = project.po_path(slug, lang)
+            refused = msgfmt_errors(path) if path.exists() else []
+            if refused:
+                where = ", ".join(f"{project.relative(path)}:{line}: {message}"
+                                  for line, message in refused[:3])
+                blockers.append(f"{slug} [{lang}]: msgfmt -c refuses the catalog ({where})")
     return blockers, held
 
 

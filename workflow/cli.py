@@ -41,7 +41,7 @@ def cmd_update(args, console: Console) -> int:
     from workflow.update import update
 
     project = load_project()
-    report = update(project, args.slugs, check=args.check)
+    report = update(project, args.slugs, check=args.check, languages=args.lang)
     if args.check:
         for path in report.written:
             console.print(f"out of date: {project.relative(path)}")
@@ -51,15 +51,18 @@ def cmd_update(args, console: Console) -> int:
 
 
 def cmd_status(args, console: Console) -> int:
-    """Translation progress per statement and language. Example: pamphlet status --json"""
+    """Translation progress per statement and language. Example: pamphlet status --json;
+    in CI: pamphlet status -l es,fa --threshold 90"""
     from workflow.catalog import STATES
-    from workflow.status import collect_status
+    from workflow.status import collect_status, language_percent
 
     statuses = collect_status(load_project(), args.slugs, args.lang)
+    below = {language: percent for language, percent in language_percent(statuses).items()
+             if args.threshold is not None and percent < args.threshold}
     if args.json:
         console.file.write(json.dumps([s.as_dict() for s in statuses], indent=2,
                                       ensure_ascii=False) + "\n")
-        return EXIT_OK
+        return EXIT_FAILED if below else EXIT_OK
     table = Table(title="Translation status (segments / words)")
     table.add_column("statement", no_wrap=True)
     table.add_column("lang")
@@ -71,7 +74,10 @@ def cmd_status(args, console: Console) -> int:
                       *(f"{s.segments[st]} / {s.words[st]}" for st in STATES),
                       f"{s.reviewed_percent:.0f} %")
     console.print(table)
-    return EXIT_OK
+    for language, percent in below.items():
+        console.print(f"{language}: {percent:.1f} % reviewed, under the threshold of "
+                      f"{args.threshold:g} %")
+    return EXIT_FAILED if below else EXIT_OK
 
 
 def cmd_check(args, console: Console) -> int:
@@ -79,9 +85,10 @@ def cmd_check(args, console: Console) -> int:
     ima-migrants-day-2016 --lang fa"""
     from rich.text import Text
 
-    from workflow.checks import ERROR, run_checks, summary
+    from workflow.qa import ERROR, run_checks, summary
 
-    findings = run_checks(load_project(), args.slugs, args.lang)
+    findings = run_checks(load_project(), args.slugs, args.lang, only=flat(args.only),
+                          skip=flat(args.skip))
     counts = summary(findings)
     if args.json:
         console.file.write(json.dumps([f.as_dict() for f in findings], indent=2,
@@ -195,6 +202,28 @@ def cmd_languages(args, console: Console) -> int:
     return EXIT_OK
 
 
+def language_list(value: str) -> list[str]:
+    """`-l es,fa`: a comma-separated list, as sphinx-intl and pybabel take it."""
+    codes = [code.strip() for code in value.split(",") if code.strip()]
+    if not codes:
+        raise argparse.ArgumentTypeError(f"no language code in {value!r}")
+    return codes
+
+
+def name_list(value: str) -> list[str]:
+    """`--only numbers,urls` or `--only numbers urls`."""
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def flat(groups: list[list[str]] | None) -> list[str] | None:
+    return None if groups is None else [name for group in groups for name in group]
+
+
+def add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-l", "--lang", action="extend", type=language_list, metavar="LL",
+                        help="only these languages (repeatable, or comma-separated: es,fa)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pamphlet", description="Statements in, multilingual print-ready pamphlets out.")
@@ -209,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("import", cmd_import, "convert a raw text into a source statement")
     sub.add_argument("raw", help="plain text file as pasted from a web page, e-mail or PDF")
-    sub.add_argument("--lang", required=True,
+    sub.add_argument("-l", "--lang", required=True,
                      help="language of the text: any with a profile (pamphlet languages)")
     sub.add_argument("--slug", help="file name for source/SLUG.md (default: from the title)")
     sub.add_argument("--force", action="store_true", help="overwrite an existing statement")
@@ -217,21 +246,30 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("update", cmd_update, "write templates and merge PO catalogs")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
     sub.add_argument("--check", action="store_true",
-                     help="write nothing; exit 1 if any catalog is out of date")
+                     help="write nothing; exit 1 if any catalog's content is out of date")
+    add_lang(sub)
 
     sub = command("status", cmd_status, "translation progress per statement and language")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
-    sub.add_argument("--lang", action="append", help="only this language (repeatable)")
+    add_lang(sub)
+    sub.add_argument("--threshold", type=float, metavar="PERCENT",
+                     help="exit 1 if a language has fewer than PERCENT %% of its segments "
+                          "reviewed (over the statements shown)")
     sub.add_argument("--json", action="store_true", help="machine-readable output")
 
     sub = command("check", cmd_check, "quality checks on translations (exit 1 on errors)")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
-    sub.add_argument("--lang", action="append", help="only this language (repeatable)")
+    add_lang(sub)
+    sub.add_argument("--only", nargs="+", action="extend", type=name_list, metavar="CHECK",
+                     help="run only these checks (names as in the report: numbers, tags ...;"
+                          " after the SLUGs)")
+    sub.add_argument("--skip", nargs="+", action="extend", type=name_list, metavar="CHECK",
+                     help="run every check but these")
     sub.add_argument("--json", action="store_true", help="machine-readable output")
 
     sub = command("build", cmd_build, "typeset PDF pamphlets")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
-    sub.add_argument("--lang", action="append", help="only this language (repeatable)")
+    add_lang(sub)
     sub.add_argument("--layout", action="append", choices=["single", "parallel", "multilingual"],
                      help="only this layout (repeatable; default: all)")
     sub.add_argument("--page-size", choices=["A5", "A4", "letter"],
@@ -250,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("translate", cmd_translate, "machine-pretranslate untranslated entries")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
-    sub.add_argument("--lang", action="append", help="only this language (repeatable)")
+    add_lang(sub)
 
     command("languages", cmd_languages, "the languages with a profile")
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from workflow import __version__
 from workflow.catalog import STATES
-from workflow.checks import check_catalog
 from workflow.config import Project
 from workflow.fsutil import write_if_changed
 from workflow.html import ENVIRONMENT
 from workflow.languages import direction, native_name
+from workflow.qa import check_catalog
 from workflow.source import read_statement
 from workflow.status import catalog_status
 

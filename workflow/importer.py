@@ -17,6 +17,7 @@ from workflow.config import Project
 from workflow.errors import PamphletError
 from workflow.fsutil import atomic_write_bytes, read_text
 from workflow.languages import check_language, to_ascii_digits
+from workflow.patterns import URL
 from workflow.source import check_slug, format_statement
 
 # Page breaks (form feeds from pdftotext) end a paragraph; Unicode line separators (pasted
@@ -27,7 +28,6 @@ LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n\n", "\x85": "
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff]")
 SENTENCE_END = tuple(".!?؟…:\"”»’)")
 LIST_MARKER = re.compile(r"^(?:(\d{1,3})[.)]|[•·▪◦*-])\s*")
-URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
 # A byline's name ends at a separator or a date: "EL PERSONAL | 16 de octubre de 2018".
 BYLINE_END = re.compile(r"\s*(?:[|·•–—]|\s-\s|\(|\[|\]).*$")
 # Front-matter fields `import` guesses, in the order it reports the ones it could not.
@@ -231,9 +231,9 @@ def convert_raw(text: str, language: str) -> tuple[dict[str, str], str]:
         title = ""
     meta = {"title": title, "author": author,
             "date": guess_date(flat, language) or "", "language": language}
-    url = URL.search(flat)
-    if url:
-        meta["origin"] = url.group(0)
+    url = next((m.group(0) for m in URL.finditer(flat) if m.group(0).startswith("http")), None)
+    if url:  # the page it came from: a web address, not a mailto: or a bare www.
+        meta["origin"] = url
     blocks = []
     for paragraph in paragraphs:
         out = []

@@ -47,6 +47,17 @@ def catalog_status(project: Project, slug: str, language: str) -> CatalogStatus:
     return status
 
 
+def language_percent(statuses: list[CatalogStatus]) -> dict[str, float]:
+    """Reviewed segments in percent per language, over the statements of `statuses`."""
+    reviewed: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for status in statuses:
+        reviewed[status.language] = reviewed.get(status.language, 0) + status.segments["reviewed"]
+        total[status.language] = total.get(status.language, 0) + status.total_segments
+    return {language: 100.0 * reviewed[language] / total[language] if total[language] else 100.0
+            for language in total}
+
+
 def collect_status(project: Project, slugs: list[str] | None = None,
                    languages: list[str] | None = None) -> list[CatalogStatus]:
     """Status of every catalog of the selected statements, in a stable order."""

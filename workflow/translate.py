@@ -19,6 +19,7 @@ from workflow.errors import PamphletError
 from workflow.fsutil import read_text
 from workflow.languages import DIGIT_SYSTEMS, WESTERN_DIGITS, to_ascii_digits
 from workflow.models import Model, Route, find_route, installed_models
+from workflow.patterns import AUTOLINK, CODE, EMAIL, TAG, URL
 from workflow.pofile import read_po, write_po
 from workflow.source import read_statement
 from workflow.update import select_slugs
@@ -154,17 +155,16 @@ class Masked:
 # `{1}`: the form of placeholder Argos' OPUS-trained models copy through, as they learned
 # from software localisation data; found back with spaces or native digits added.
 PLACEHOLDER = re.compile(r"[{｛]\s*([0-9٠-٩۰-۹]+)\s*[}｝]")
-_URL = r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\"'.,;:!?)\]’”]"
 # Earlier patterns win over later ones where they overlap.
 _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
-    ("text", re.compile(r"`[^`\n]+`")),  # code span
-    ("text", re.compile(r"<(?:https?://|mailto:)[^>\s]+>|<[^@<>\s]+@[^<>\s]+>")),  # autolink
+    ("text", CODE),  # code span
+    ("text", AUTOLINK),
     ("text", PLACEHOLDER),  # the source's own `{1}` must not be taken for ours
     ("link_end", re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")),  # ](url "title")
     ("link_start", re.compile(r"!?\[(?=[^\]\n]*\]\()")),
-    ("text", re.compile(rf"\b{_URL}")),
-    ("text", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),  # e-mail
-    ("markup", re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")),  # inline HTML
+    ("text", URL),
+    ("text", EMAIL),
+    ("markup", TAG),  # inline HTML
     ("glossary", None),  # do-not-translate and glossary terms, see _term_pattern
     ("text", re.compile(r"\b\w*[A-Za-z0-9]_\w+\b")),  # identifiers: Argos turns _ into spaces
     ("emphasis", re.compile(r"\*\*|__|~~|\*|_")),

@@ -25,7 +25,7 @@ from workflow.fonts import check_coverage, family_files
 from workflow.fsutil import atomic_write_bytes, write_if_changed
 from workflow.html import render_html
 from workflow.printing import PrintSettings
-from workflow.source import read_statement
+from workflow.source import read_project_statement
 from workflow.stylesheet import language_css
 from workflow.update import select_slugs
 
@@ -66,7 +66,7 @@ def build_date() -> str:
 def plan_outputs(project: Project, slug: str, languages: list[str] | None = None,
                  layouts: list[str] | None = None) -> list[Output]:
     """Every PDF of one statement, in a stable order."""
-    source_language = read_statement(project.source_path(slug)).language
+    source_language = read_project_statement(project, slug).language
     wanted = [lang for lang in [source_language, *project.target_languages(source_language)]
               if not languages or lang in languages]
     layouts = layouts or list(LAYOUTS)

@@ -158,6 +158,22 @@ def test_final_refuses_a_check_error(reviewed):
         build(reviewed, languages=["es"], layouts=["single"], final=True)
 
 
+def test_final_refuses_what_msgfmt_c_refuses(reviewed):
+    """A translation ending in a newline its source lacks: gettext will not compile it, a
+    print must not carry its stray line break."""
+    path = reviewed.po_path("caravan", "es")
+    catalog = polib.pofile(str(path))
+    entry = catalog.find("More than 7000 people walk together.")
+    entry.msgstr += "\n"
+    catalog.save()
+    # msgfmt names the line of the msgstr, just after the msgid
+    line = path.read_text().split("\n").index(f'msgid "{entry.msgid}"') + 2
+    with pytest.raises(PamphletError) as refused:
+        build(reviewed, languages=["es"], layouts=["single"], final=True)
+    assert ("caravan [es]: msgfmt -c refuses the catalog: 'msgid' and 'msgstr' entries do not"
+            f" both end with '\\n' (first at locale/es/caravan.po:{line})") in str(refused.value)
+
+
 def mark_machine(project, language, msgid, msgstr):
     path = project.po_path("caravan", language)
     catalog = polib.pofile(str(path))

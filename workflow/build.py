@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 from workflow import __version__
 from workflow.config import Project
-from workflow.errors import PamphletError, SystemRefusal
+from workflow.errors import PamphletError, PamphletErrors, SystemRefusal
 from workflow.fileindex import INDEX_FILE, FileIndex
 from workflow.fsutil import atomic_write_bytes, write_if_changed
-from workflow.source import read_statement, select_slugs
+from workflow.source import read_project_statement, read_statement, select_slugs
 from workflow.workers import WorkerPool, run_jobs
 
 if TYPE_CHECKING:
@@ -88,9 +88,11 @@ def plan_outputs(project: Project, slug: str, languages: list[str] | None = None
     for its language only when it has changed."""
     path = project.source_path(slug)
     if index is None:
-        source_language = read_statement(path).language
+        source_language = read_project_statement(project, slug).language
     else:
         source_language = index.fact(path, "language", lambda: read_statement(path).language)
+        if source_language not in project.languages:  # refused, naming the line
+            read_project_statement(project, slug)
     wanted = [lang for lang in [source_language, *project.target_languages(source_language)]
               if not languages or lang in languages]
     layouts = layouts or list(LAYOUTS)
@@ -112,7 +114,10 @@ def plan_outputs(project: Project, slug: str, languages: list[str] | None = None
 
 def describe_error(project: Project, error: PamphletError) -> str:
     """An error as one line located relative to the project root (not to wherever the
-    command runs: the dashboard and the build state keep it)."""
+    command runs: the dashboard and the build state keep it); several problems of one
+    file (PamphletErrors) are joined."""
+    if isinstance(error, PamphletErrors):
+        return "; ".join(describe_error(project, each) for each in error.errors)
     if error.path is None:
         return error.message
     location = project.relative(error.path).as_posix()
@@ -203,8 +208,9 @@ def final_gate(project: Project, outputs: list[Output], keep: int | None
     above it prints its unreviewed segments in the source language, so the check errors of
     those entries do not matter.
     """
-    from workflow.checks import check_catalog
     from workflow.edition import load_editions
+    from workflow.qa import check_catalog
+    from workflow.qa.msgfmt import msgfmt_errors
 
     blockers: list[Blocker] = []
     held: dict[tuple[str, str], str] = {}
@@ -228,6 +234,16 @@ def final_gate(project: Project, outputs: list[Output], keep: int | None
                     slug, lang, edition.counts["reviewed"], sum(edition.counts.values()),
                     f"{len(errors)} check error(s)",
                     tuple(f"{f.path}:{f.line} [{f.check}]" for f in errors[:3]),
+                    edition.catalog_path or ""))
+            # what GNU gettext would refuse to compile does not go to print either
+            path = project.po_path(slug, lang)
+            refused = msgfmt_errors(path) if path.exists() else []
+            if refused:
+                edition = editions[lang]
+                blockers.append(Blocker(
+                    slug, lang, edition.counts["reviewed"], sum(edition.counts.values()),
+                    f"msgfmt -c refuses the catalog: {refused[0][1]}",
+                    tuple(f"{project.relative(path)}:{line}" for line, _ in refused[:3]),
                     edition.catalog_path or ""))
     return blockers, held
 
@@ -296,13 +312,28 @@ def _fetcher():
     return globals().get("restricted_fetcher") or __getattr__("restricted_fetcher")
 
 
-def render_pdf(html: str, base: Path, printing: PrintSettings | None = None) -> bytes:
+@cache
+def _language_stylesheet(text: str):
+    """The generated per-language rules, parsed once per distinct text (a handful: one
+    per digits setting, draft or final)."""
+    from weasyprint import CSS
+
+    font_config, _ = _weasyprint()
+    return CSS(string=text, font_config=font_config, url_fetcher=_fetcher())
+
+
+def render_pdf(html: str, base: Path, printing: PrintSettings | None = None,
+               language_css: str = "") -> bytes:
+    """A PDF of the HTML with our stylesheets: pamphlet.css, then the rules generated from
+    the language profiles (same origin, so the cascade is specificity and order)."""
     from weasyprint import HTML
 
     from workflow import printing as prints
 
     font_config, css = _weasyprint()
     stylesheets, options = [css], {}
+    if language_css:
+        stylesheets.append(_language_stylesheet(language_css))
     if printing:  # bleed, the PDF variant, a CMYK output intent for PDF/X
         extra, options = prints.render_options(printing)
         stylesheets += extra
@@ -435,6 +466,7 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
     from workflow.edition import load_editions
     from workflow.fonts import check_coverage
     from workflow.html import render_html
+    from workflow.stylesheet import language_css
 
     editions = load_editions(project, output.slug, list(output.languages), draft=not final)
     if final:  # final editions print only reviewed text: this refuses what is under `keep`
@@ -448,7 +480,8 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
     digits = {lang: project.digits(lang) for lang in output.languages}
     html = render_html(output.layout, editions, date or build_date(), PAGE_SIZES[page_size],
                        digits)
-    pdf = render_pdf(html, project.root, printing)
+    rules = language_css(digits, any(e.is_draft for e in editions))
+    pdf = render_pdf(html, project.root, printing, rules)
     if printing:
         pdf = prints.finish(pdf, printing, prints.binding(output))
         prints.check(pdf, prints.expected_pages(printing), project.relative(output.path))
@@ -476,11 +509,11 @@ class RenderJob:
 @dataclass(frozen=True)
 class Rendered:
     """A job's result: the PDF (and with --print its booklet), or the error that stopped
-    it, as (message, path, line) since an exception does not pickle with its location."""
+    it, as its text (an exception does not pickle with its location)."""
 
     pdf: bytes = b""
     booklet: bytes | None = None
-    error: tuple[str, str | None, int | None] | None = None
+    error: str | None = None
 
 
 def render_job(job: RenderJob) -> Rendered:
@@ -497,11 +530,10 @@ def render_job(job: RenderJob) -> Rendered:
             booklet = prints.check(sheets, prints.expected_booklet(job.printing), path)
         return Rendered(pdf, booklet)
     except PamphletError as error:
-        return Rendered(error=(error.message, None if error.path is None else str(error.path),
-                               error.line))
+        return Rendered(error=describe_error(job.project, error))
     except OSError as error:  # an input the system will not let us read
         refusal = SystemRefusal(error.strerror or str(error), error.filename)
-        return Rendered(error=(refusal.message, refusal.path and str(refusal.path), None))
+        return Rendered(error=describe_error(job.project, refusal))
 
 
 # Imported once by the fork server, before it forks the workers: WeasyPrint's import is
@@ -601,8 +633,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
             key = project.relative(output.path).as_posix()
             failure = None
             if rendered.error is not None:
-                error = PamphletError(*rendered.error)
-                failure = Failure(output.slug, output.path, describe_error(project, error))
+                failure = Failure(output.slug, output.path, rendered.error)
                 failures.append(failure)
                 state.failed[key] = failure.reason
                 log.info("failed %s: %s", key, failure.reason)

@@ -82,8 +82,8 @@ def _links(project: Project, slug: str, candidates: list[tuple[str, str]],
 def dashboard_rows(project: Project, failed: dict[str, str] | None = None) -> list[Row]:
     """One row per statement. `failed`: what the last builds could not make, by the path of
     the PDF or of the statement (relative to the root), with the reason."""
-    from workflow.checks import check_catalog
-    from workflow.source import read_statement
+    from workflow.qa import check_catalog
+    from workflow.source import read_project_statement
     from workflow.status import catalog_status
 
     failed = failed or {}
@@ -91,7 +91,7 @@ def dashboard_rows(project: Project, failed: dict[str, str] | None = None) -> li
     for slug in project.slugs():
         source = project.source_path(slug)
         try:
-            statement = read_statement(source)
+            statement = read_project_statement(project, slug)
         except PamphletError as error:
             why = failed.get(project.relative(source).as_posix()) or str(error)
             rows.append(Row(slug, slug, "?", [], [], problem=why))

@@ -14,7 +14,6 @@ from markupsafe import Markup, escape
 from workflow import __version__, languages
 from workflow.edition import Edition, Piece
 from workflow.languages import direction, native_name
-from workflow.stylesheet import language_css
 
 # Raw HTML in a translation is shown as text (html=False escapes it); markdown-it refuses
 # javascript:, vbscript:, file: and data: links itself; we allow only web and mail links.
@@ -88,10 +87,62 @@ def close_bidi_controls(text: str) -> str:
 
 STATE_CLASSES = {"machine": "mt", "fuzzy": "mt", "untranslated": "untranslated"}
 
+# What typography leaves alone: inline code, link targets, autolinks and raw HTML (which
+# print as they are typed), URLs, e-mails.
+VERBATIM = re.compile(
+    r"`[^`\n]+`|\]\([^)\n]*\)|<[^<>\s]+>|</?[A-Za-z][^<>]*>"
+    r"|\b(?:https?|ftp)://[^\s<>()]+|\bwww\.[^\s<>()]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+STRAIGHT_QUOTE = re.compile(r'"')
+APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
+
+
+def typography(text: str, language: str) -> str:
+    """The language's typographic conventions on a segment's prose, applied as it is
+    printed (catalogs keep what translators typed): straight quotes as the language's
+    quotation marks, apostrophes curled, and where the profile says so a no-break space
+    before ; : ! ? and inside « » (French)."""
+    profile = languages.get(language)
+    pieces, cursor = [], 0
+    for match in VERBATIM.finditer(text):
+        pieces.append(_typeset_prose(text[cursor:match.start()], profile))
+        pieces.append(match.group(0))
+        cursor = match.end()
+    pieces.append(_typeset_prose(text[cursor:], profile))
+    return "".join(pieces)
+
+
+def _typeset_prose(text: str, profile: languages.Profile) -> str:
+    opening, closing = profile.quotes[:2]
+    quoted = []
+    for index, char in enumerate(text):
+        if char != '"':
+            quoted.append(char)
+            continue
+        before = text[index - 1] if index else " "
+        quoted.append(opening if before.isspace() or before in "([{—–-/" else closing)
+    text = APOSTROPHE.sub("’", "".join(quoted))
+    if profile.quote_space:
+        space = profile.quote_space
+        text = re.sub(rf"({re.escape(opening)})[ \u00a0\u202f]*", rf"\1{space}", text)
+        text = re.sub(rf"[ \u00a0\u202f]*({re.escape(closing)})", rf"{space}\1", text)
+    if profile.space_before:
+        marks = "".join(profile.space_before)
+
+        def spaced(match: re.Match) -> str:
+            before, gap, mark = match.group(1), match.group(2), match.group(3)
+            after = text[match.end():match.end() + 1]
+            if before in marks or (not gap and before.isdigit() and after.isdigit()):
+                return match.group(0)  # ?! takes one space; 12:30 is a time
+            return before + profile.space_before[mark] + mark
+
+        text = re.sub(rf"(\S)([ \u00a0\u202f]?)([{re.escape(marks)}])", spaced, text)
+    return text
+
 
 def piece_html(piece: Piece) -> str:
     """One segment's inline HTML, its left-to-right runs wrapped if it is right-to-left."""
-    html = render_inline(close_bidi_controls(piece.text))
+    html = render_inline(typography(close_bidi_controls(piece.text), piece.language))
     return wrap_ltr_runs(html) if direction(piece.language) == "rtl" else html
 
 
@@ -148,7 +199,12 @@ def status_html(edition: Edition, digits: Mapping[str, str] | None = None) -> Ma
     profile = languages.get(language)
     percent = profile.percent_text(edition.reviewed_percent, (digits or {}).get(language))
     return say("status_partial", language, digits, percent=percent,
-               source=native_name(edition.statement.language))
+               source=language_name(edition.statement.language, language))
+
+
+def language_name(code: str, in_language: str) -> str:
+    """The name of a language as another writes it ("árabe" in a Spanish colophon)."""
+    return languages.get(code).name_in(languages.get(in_language))
 
 
 def _environment() -> Environment:
@@ -160,6 +216,7 @@ def _environment() -> Environment:
     )
     env.globals.update(direction=direction, native_name=native_name, row_html=row_html,
                        version=__version__, render_inline=render_inline,
+                       language_name=language_name,
                        html_lang=lambda code: languages.get(code).html_lang)
     return env
 
@@ -176,7 +233,6 @@ def render_html(layout: str, editions: list[Edition], build_date: str, page_size
     digits = dict(digits or {})
     draft = any(e.is_draft for e in editions)
     return template.render(
-        language_css=Markup(language_css(digits, draft)),  # ours, from the profiles
         date_of=lambda edition: date_text(edition.statement.date, edition.language, digits),
         say=lambda key, language, **values: say(key, language, digits, **values),
         status_of=lambda edition: status_html(edition, digits),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from workflow.config import Project
 from workflow.errors import PamphletError
 from workflow.fsutil import atomic_write_bytes, read_text
 from workflow.languages import check_language, to_ascii_digits
+from workflow.patterns import URL
 from workflow.source import check_slug, format_statement
 
 # Page breaks (form feeds from pdftotext) end a paragraph; Unicode line separators (pasted
@@ -26,7 +28,6 @@ LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n\n", "\x85": "
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff]")
 SENTENCE_END = tuple(".!?؟…:\"”»’)")
 LIST_MARKER = re.compile(r"^(?:(\d{1,3})[.)]|[•·▪◦*-])\s*")
-URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
 # A byline's name ends at a separator or a date: "EL PERSONAL | 16 de octubre de 2018".
 BYLINE_END = re.compile(r"\s*(?:[|·•–—]|\s-\s|\(|\[|\]).*$")
 # Front-matter fields `import` guesses, in the order it reports the ones it could not.
@@ -39,7 +40,7 @@ def clean_lines(text: str, language: str) -> list[str]:
     text = unicodedata.normalize("NFC", text).translate(LINE_BREAKS)
     text = CONTROL.sub("", text)
     text = text.replace("\u00a0", " ").replace("\t", " ").replace("\u200b", "")
-    profile, english = languages.get(language), languages.get("en")
+    profile, english = languages.get(language), languages.get(languages.LINGUA_FRANCA)
     teasers = tuple(dict.fromkeys(profile.teasers + english.teasers))
     navigation = _navigation_pattern(profile.navigation_words + english.navigation_words)
     lines = []
@@ -89,8 +90,10 @@ def _ends_sentence(line: str) -> bool:
     return line.endswith(SENTENCE_END)
 
 
-def unwrap(lines: list[str]) -> list[list[str]]:
-    """Group lines into paragraphs (lists of lines), joining lines broken by wrapping."""
+def unwrap(lines: list[str], own_line: Callable[[str], bool] = lambda line: False
+           ) -> list[list[str]]:
+    """Group lines into paragraphs (lists of lines), joining lines broken by wrapping; a
+    line `own_line` says stands alone (a byline, a date) is never joined to another."""
     wrapped, width = _is_hard_wrapped(lines)
     paragraphs: list[list[str]] = []
     current: list[str] = []
@@ -101,7 +104,8 @@ def unwrap(lines: list[str]) -> list[list[str]]:
             blank_before = True
             continue
         is_item = bool(LIST_MARKER.match(line))
-        continued = bool(current) and not _ends_sentence(previous) and _starts_lowercase(line)
+        continued = (bool(current) and not _ends_sentence(previous)
+                     and _starts_lowercase(line) and not own_line(line))
         if continued:  # a sentence broken across lines (even across a page break)
             current[-1] = f"{current[-1]} {line}"
         elif not current:
@@ -130,7 +134,7 @@ def _month_numbers(language: str) -> dict[str, int]:
     profile = languages.get(language)
     locales = profile.month_locales or (profile.babel_locale or language,)
     names: dict[str, int] = {}
-    for code in dict.fromkeys((*locales, "en")):
+    for code in dict.fromkeys((*locales, languages.LINGUA_FRANCA)):
         for width in ("wide", "abbreviated"):
             for number, name in get_month_names(width, locale=code).items():
                 names[name.lower().rstrip(".")] = number
@@ -184,7 +188,8 @@ def slugify(title: str) -> str:
 def guess_author(lines: list[str], language: str) -> str:
     """The name after a byline word ("by", "بقلم", "por") on a short line, cut before any
     separator or date on the same line."""
-    words = languages.get(language).byline_words + languages.get("en").byline_words
+    words = (languages.get(language).byline_words
+             + languages.get(languages.LINGUA_FRANCA).byline_words)
     marker = "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
     pattern = re.compile(rf"(?:^|[,،]\s*)(?:{marker})(?!\w)\s*:?\s*\[?([^\]\(\n,،]+)",
                          re.IGNORECASE)
@@ -195,8 +200,12 @@ def guess_author(lines: list[str], language: str) -> str:
         name = BYLINE_END.sub("", byline.group(1))
         dates = find_dates(name, language)
         name = (name[:min(dates)[0]] if dates else name).strip(" .:-")
-        if name and not name[:1].islower():
-            return name
+        # "par le Collectif ...": articles before the name go; "by the way" is no name.
+        words = name.split()
+        while words and words[0][:1].islower():
+            words.pop(0)
+        if words:
+            return " ".join(words)
     return ""
 
 
@@ -205,20 +214,27 @@ def convert_raw(text: str, language: str) -> tuple[dict[str, str], str]:
     A field that could not be guessed is empty (see `missing_fields`)."""
     check_language(language)
     lines = clean_lines(text, language)
-    paragraphs = unwrap(lines)
+    paragraphs = unwrap(lines, lambda line: _is_meta_line(line, language))
     if not paragraphs:
         raise PamphletError("the text is empty")
     flat = "\n".join(lines)
-    title = ""
-    first = " ".join(paragraphs[0])
-    if len(first) <= 200 and not re.search(r"[.!?؟۔]\s", first):
-        title = first
-        paragraphs = paragraphs[1:]
-    meta = {"title": title, "author": guess_author(lines, language),
+    author = guess_author(lines, language)
+    # The title: the first paragraph's lines up to a byline or a date line (a page puts
+    # them under the title without a blank line); those lines are front matter, not body.
+    first = paragraphs[0]
+    head = next((i for i, line in enumerate(first) if _is_meta_line(line, language)),
+                len(first))
+    title = " ".join(first[:head])
+    if head and len(title) <= 200 and not re.search(r"[.!?؟۔]\s", title):
+        rest = [line for line in first[head:] if not _is_meta_line(line, language)]
+        paragraphs = ([rest] if rest else []) + paragraphs[1:]
+    else:
+        title = ""
+    meta = {"title": title, "author": author,
             "date": guess_date(flat, language) or "", "language": language}
-    url = URL.search(flat)
-    if url:
-        meta["origin"] = url.group(0)
+    url = next((m.group(0) for m in URL.finditer(flat) if m.group(0).startswith("http")), None)
+    if url:  # the page it came from: a web address, not a mailto: or a bare www.
+        meta["origin"] = url
     blocks = []
     for paragraph in paragraphs:
         out = []
@@ -233,6 +249,14 @@ def convert_raw(text: str, language: str) -> tuple[dict[str, str], str]:
     if not blocks:
         raise PamphletError("the text has a title but no body")
     return meta, "\n\n".join(blocks)
+
+
+def _is_meta_line(line: str, language: str) -> bool:
+    """A byline ("by X", "بقلم X") or a line that is little more than a date."""
+    if guess_author([line], language):
+        return True
+    dates = find_dates(line, language)
+    return bool(dates) and len(re.findall(r"[^\W\d_]", line)) <= 25
 
 
 def missing_fields(meta: dict[str, str]) -> list[str]:

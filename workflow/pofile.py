@@ -9,6 +9,7 @@ import polib
 
 from workflow.errors import PamphletError
 from workflow.fsutil import read_text, write_if_changed
+from workflow.poformat import format_catalog
 
 # polib silently skips some malformed lines (an unterminated string, for one), which would
 # drop a translation on the next write; every line is checked against the PO grammar's
@@ -31,6 +32,8 @@ _NEXT = {
     "msgstr[N]": ("msgstr[N]", "msgctxt", "msgid"),
 }
 _CHARSET = re.compile(r'^"Content-Type:[^"\n]*?charset=([^"\\\s;]+)', re.MULTILINE | re.IGNORECASE)
+_OBSOLETE_PREVIOUS = re.compile(r'^#~\|(?=[ \t]*(?:(?:msgctxt|msgid|msgid_plural)[ \t]+)?")',
+                                re.MULTILINE)
 _COMMENT_BACKSLASH = re.compile(r"^(#.*\\)$", re.MULTILINE)
 # "CHARSET" is the placeholder of a fresh template (xgettext): nothing else is declared.
 UTF8_NAMES = ("utf-8", "utf8", "charset")
@@ -55,7 +58,9 @@ def _polib_parse(text: str) -> polib.POFile:
     # comment, and skips some comment lines (`#,` alone, `#~|`) without ending the entry:
     # a file ending in one lost its last entry. A final comment line ends every entry.
     # (With a newline in it, the text is also never taken for the name of a file to open.)
-    content = _PoText(text + "\n#\n")
+    # polib skips `#~|` lines, the previous msgid of an obsolete entry: read as `#|` lines
+    # they are kept (the entry's `#~` lines make it obsolete all the same).
+    content = _PoText(_OBSOLETE_PREVIOUS.sub("#|", text) + "\n#\n")
     return polib.pofile(content, wrapwidth=79, encoding="utf-8", check_for_duplicates=False)
 
 
@@ -166,6 +171,15 @@ def msgid_lines(text: str, catalog: polib.POFile) -> dict[int, int]:
     return result
 
 
+def header_field_line(path: Path, name: str) -> int | None:
+    """The line of a header field (`"Plural-Forms: ..."`), for messages about it."""
+    pattern = re.compile(rf'^\s*"{re.escape(name)}:', re.IGNORECASE)
+    for number, line in enumerate(read_text(path).split("\n"), start=1):
+        if pattern.match(line):
+            return number
+    return None
+
+
 def _read_po(path: Path) -> tuple[str, polib.POFile]:
     try:
         text = read_text(path)
@@ -181,25 +195,32 @@ def _read_po(path: Path) -> tuple[str, polib.POFile]:
 
 
 def format_po(catalog: polib.POFile) -> str:
-    """The file text, ending in one newline; deterministic for equal catalogs."""
-    catalog.wrapwidth = 79
-    header = catalog.header
-    # polib writes a header comment line beginning with ',' or ':' as `#,` or `#:`, which
-    # reads back as flags or references and is lost: such a line keeps a space after '#'.
-    catalog.header = "\n".join(f" {line}" if line[:1] in (",", ":") else line
-                                for line in header.split("\n"))
-    try:
-        text = str(catalog)  # polib's serialisation: its header order, its line wrapping
-    finally:
-        catalog.header = header
+    """The file text as GNU gettext writes it (msgcat prints it unchanged); deterministic."""
+    text = format_catalog(catalog)
     # gettext reads a backslash at the end of a line as "continued on the next line": a
     # comment ending in one swallows the entry's msgid and msgfmt fails. A space after it
     # is dropped again when the file is read.
-    text = _COMMENT_BACKSLASH.sub(r"\1 ", text)
-    return text.rstrip("\n") + "\n"
+    return _COMMENT_BACKSLASH.sub(r"\1 ", text)
+
+
+def same_content(path: Path, new_text: str) -> bool:
+    """True if the file holds what new_text holds, whatever its line layout (an editor's
+    wrapping, Weblate's, msgcat's): such a file is never rewritten. A BOM or CRLF line
+    ends are not kept: the next write makes the file plain UTF-8 with LF."""
+    data = path.read_bytes()
+    if data == new_text.encode("utf-8"):
+        return True
+    if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
+        return False
+    try:
+        return format_po(parse_po(read_text(path), path)) == new_text
+    except PamphletError:
+        return False
 
 
 def write_po(path: Path, catalog: polib.POFile) -> bool:
-    """Atomically write the catalog if its text changed; True if the file was written."""
-    return write_if_changed(path, format_po(catalog))
-
+    """Atomically write the catalog if its content changed; True if the file was written."""
+    text = format_po(catalog)
+    if path.exists() and same_content(path, text):
+        return False
+    return write_if_changed(path, text)

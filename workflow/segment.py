@@ -18,6 +18,7 @@ from functools import cache
 import pysbd
 
 from workflow import languages
+from workflow.patterns import AUTOLINK, CODE, EMAIL, LINK_OR_IMAGE, URL
 from workflow.source import Statement
 
 BLOCK_MARKUP = re.compile(
@@ -27,15 +28,10 @@ BLOCK_MARKUP = re.compile(
 
 # Spans a sentence boundary must never fall into: Markdown links and autolinks, inline
 # code, emphasis, bare URLs and e-mail addresses.
-PROTECTED = re.compile(
-    r"!?\[[^\]\n]*\]\([^)\n]*\)"
-    r"|<[a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*>|<[^>\s@]+@[^>\s]+>"
-    r"|`[^`\n]+`"
-    r"|\*\*[^*\n]+\*\*|\*[^*\n]+\*|(?<!\w)_[^_\n]+_(?!\w)"
-    r"|\b(?:https?|ftp)://[^\s<>()]+[^\s<>().,;:!?'\"]"
-    r"|\bwww\.[^\s<>()]+[^\s<>().,;:!?'\"]"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-)
+PROTECTED = re.compile("|".join([
+    LINK_OR_IMAGE.pattern, AUTOLINK.pattern, CODE.pattern,
+    r"\*\*[^*\n]+\*\*|\*[^*\n]+\*|(?<!\w)_[^_\n]+_(?!\w)",  # emphasis
+    URL.pattern, EMAIL.pattern]))
 
 # pysbd's rules are a good base; the profiles close the gaps measured on our languages
 # (abbreviations; a lowercase start continues a sentence in a cased script). A segment

@@ -20,8 +20,6 @@ from workflow.languages.profile import (
 
 COUNTER_STYLES = {WESTERN_DIGITS: "decimal", ARABIC_INDIC_DIGITS: "arabic-indic",
                   PERSIAN_DIGITS: "persian"}
-# Body text size in the side-by-side layout, relative to the profile's own size.
-PARALLEL_SCALE = 0.85
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -53,19 +51,20 @@ def profile_css(profile: Profile, digits: str, draft: bool) -> str:
     heading = families(profile.font_stack("heading"))
     furniture = families(profile.font_stack("furniture"))
     counter = counter_style(digits)
-    body = ("p", "li", "blockquote")
+    body = ("p", "li")
     rules = [
         f":lang({code}) {{ font-family: {text}; }}",
         f"{_selectors('{element}:lang({code})', code, body)} {{ font-size: "
         f"{profile.font_size_pt:g}pt; line-height: {profile.line_height:g}; }}",
         f"{_selectors('table.parallel {element}:lang({code})', code, ('p', 'li'))} "
-        f"{{ font-size: {profile.font_size_pt * PARALLEL_SCALE:g}pt; }}",
+        f"{{ font-size: {profile.parallel_font_size_pt:g}pt; }}",
         # Element and class in the selector: more specific than `:lang()` above, so
         # headings keep their family whatever the language of the text around them.
         f"{_selectors('{element}:lang({code})', code, HEADINGS)}, "
-        f".title:lang({code}), .cover-title:lang({code}), .byline:lang({code}), "
-        f"nav.contents li:lang({code}) {{ font-family: {heading}; "
-        f"line-height: {profile.heading_line_height:g}; hyphens: manual; }}",
+        f".cover-title:lang({code}), .byline:lang({code}), "
+        f"nav.contents li:lang({code}) {{ font-family: {heading}; hyphens: manual;"
+        + (f" line-height: {profile.heading_line_height:g};"
+           if profile.heading_line_height else "") + " }",
         f".furniture:lang({code}), .colophon:lang({code}), .colophon :lang({code}), "
         f".draft-note:lang({code}), nav.contents h2 .furniture:lang({code}) "
         f"{{ font-family: {furniture}; }}",

@@ -8,12 +8,17 @@ from pathlib import Path
 
 import polib
 
-from workflow.catalog import build_template, merge
+from workflow.catalog import build_template, merge, plural_forms_problem
 from workflow.config import Project
+from workflow.errors import PamphletError, PamphletErrors
 from workflow.fsutil import atomic_write_bytes
-from workflow.pofile import format_po, read_po
+from workflow.pofile import format_po, header_field_line, read_po, same_content
 from workflow.segment import Document, segment_statement
-from workflow.source import Statement, read_statement, select_slugs  # noqa: F401 (re-exported)
+from workflow.source import (  # noqa: F401 (select_slugs re-exported)
+    Statement,
+    read_project_statement,
+    select_slugs,
+)
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -26,39 +31,60 @@ class UpdateReport:
 
 
 def load_statement(project: Project, slug: str) -> tuple[Statement, Document]:
-    statement = read_statement(project.source_path(slug))
+    statement = read_project_statement(project, slug)
     return statement, segment_statement(statement)
 
 
-def planned_catalogs(project: Project, slug: str) -> dict[Path, polib.POFile]:
-    """Every catalog file of one statement as `update` would write it (nothing written)."""
+def planned_catalogs(project: Project, slug: str, languages: list[str] | None = None
+                     ) -> dict[Path, polib.POFile]:
+    """Every catalog file of one statement as `update` would write it (nothing written):
+    its template and the catalogs of `languages` (all if None)."""
     statement, document = load_statement(project, slug)
     reference = project.relative(statement.path).as_posix()
     template = build_template(document, slug, statement.language, reference)
     plan = {project.pot_path(slug): template}
     for language in project.target_languages(statement.language):
+        if languages and language not in languages:
+            continue
         po_path = project.po_path(slug, language)
         existing = read_po(po_path) if po_path.exists() else None
+        problem = plural_forms_problem(existing.metadata, language) if existing else None
+        if problem:
+            raise PamphletError(problem, project.relative(po_path),
+                                header_field_line(po_path, "Plural-Forms"))
         plan[po_path] = merge(existing, template, language)
     return plan
 
 
-def update(project: Project, slugs: list[str] | None = None, check: bool = False
-           ) -> UpdateReport:
+def update(project: Project, slugs: list[str] | None = None, check: bool = False,
+           languages: list[str] | None = None) -> UpdateReport:
     """Bring templates and catalogs up to date with source/.
 
     Everything is read and merged before anything is written, so bad input anywhere
     leaves every file untouched. With `check`, nothing is written and the report lists
-    the files that are out of date.
+    the files that are out of date. With `languages`, only their catalogs (and the
+    templates) are brought up to date.
     """
+    project.check_languages(languages)
     texts: dict[Path, str] = {}
+    problems: list[PamphletError] = []
     for slug in select_slugs(project, slugs):
-        for path, catalog in planned_catalogs(project, slug).items():
+        try:
+            plan = planned_catalogs(project, slug, languages)
+        except PamphletErrors as errors:
+            problems += errors.errors
+            continue
+        except PamphletError as error:  # reported with every other one, after the loop
+            problems.append(error)
+            continue
+        for path, catalog in plan.items():
             texts[path] = format_po(catalog)
+    if problems:
+        raise problems[0] if len(problems) == 1 else PamphletErrors(problems)
     report = UpdateReport()
     for path, text in texts.items():
-        current = path.read_bytes() if path.exists() else None
-        if current == text.encode("utf-8"):
+        # content, not layout: a file an editor or msgcat laid out otherwise is left alone
+        if path.exists() and same_content(path, text):
             report.unchanged.append(path)
             continue
         report.written.append(path)

@@ -4,24 +4,22 @@ from workflow.languages.profile import (
     ARABIC,
     ARABIC_INDIC_DIGITS,
     ARABIC_SCRIPT_MARKS,
+    NASKH_FONTS,
     WESTERN_DIGITS,
-    Fonts,
     Profile,
 )
 
 PROFILE = Profile(
     code="ar",
     script=ARABIC,
-    # Naskh for reading, Kufi for display.
-    fonts=Fonts(text=("Noto Naskh Arabic",), heading=("Noto Kufi Arabic", "Noto Sans Arabic"),
-                furniture=("Noto Sans Arabic",)),
+    fonts=NASKH_FONTS,
     digits=ARABIC_INDIC_DIGITS,
     # The Maghreb writes Western digits: `arabic_digits = "western"` in [tool.pamphlet].
     other_digits=(WESTERN_DIGITS,),
     counter_style="arabic-indic",
     font_size_pt=11.0,
+    parallel_font_size_pt=9.5,
     line_height=1.7,
-    heading_line_height=1.6,
     quotes=("«", "»", "“", "”"),
     percent="{}٪",
     sentence_rules="ar",

@@ -19,6 +19,7 @@ PROFILE = Profile(
     # CLDR's Urdu writes Western digits (ur_IN writes Extended Arabic-Indic ones).
     other_digits=(PERSIAN_DIGITS,),  # never Arabic-Indic ones
     font_size_pt=11.0,
+    parallel_font_size_pt=9.5,
     line_height=2.3,
     heading_line_height=2.2,
     quotes=("“", "”", "‘", "’"),

@@ -104,3 +104,15 @@ def test_workers_of_a_killed_parent_end_too():
     os.kill(parent.pid, signal.SIGKILL)  # no chance to stop its workers
     parent.wait(timeout=20)
     assert wait_until_empty(parent.pid) == []
+
+
+def test_without_semaphores_the_jobs_run_here(monkeypatch):
+    """A container without /dev/shm has no POSIX semaphores: no pool, the work still done."""
+    import workflow.workers as workers
+
+    def refuse(*args, **kwargs):
+        raise NotImplementedError("system provides too few semaphores")
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", refuse)
+    assert list(run_jobs(pid_of, [1, 2], workers=2, cost=lambda job: job)) == [
+        (1, os.getpid()), (2, os.getpid())]

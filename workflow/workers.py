@@ -3,6 +3,7 @@ stopped at once on Ctrl-C."""
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import select
@@ -12,6 +13,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
 
 
 def usable_cores() -> int:
@@ -138,5 +142,11 @@ def run_jobs(function: Callable[[Any], Any], jobs: list[Any], workers: int,
     if pool is not None:
         yield from pool.run(function, ordered)
         return
-    with WorkerPool(min(workers, len(jobs)), setup, preload) as own:
+    try:
+        own = WorkerPool(min(workers, len(jobs)), setup, preload)
+    except (OSError, NotImplementedError) as error:  # no POSIX semaphores (no /dev/shm)
+        log.warning("no worker processes (%s): rendering in this process", error)
+        yield from run_jobs(function, jobs, 1, cost, setup)
+        return
+    with own:
         yield from own.run(function, ordered)

@@ -79,6 +79,23 @@ def synthetic_corpus(target: Path, size: int) -> Path:
     return target
 
 
+SPIN = "import time; t = time.process_time(); sum(i * i for i in range(3_000_000))"
+
+
+def spare_cores() -> float:
+    """How many cores the machine gives right now: two CPU-bound processes side by side
+    against one alone (2.0: both run at full speed; 1.0: they share one core)."""
+    def run(count: int) -> float:
+        start = time.perf_counter()
+        spinners = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(count)]
+        for spinner in spinners:
+            spinner.wait()
+        return time.perf_counter() - start
+
+    alone = run(1)
+    return 2 * alone / run(2)
+
+
 def cold_builds(root: Path, rounds: int) -> None:
     """Cold builds with --jobs 1 and --jobs auto, alternating, each from an empty build/."""
     times: dict[str, list[float]] = {"1": [], "auto": []}
@@ -92,10 +109,25 @@ def cold_builds(root: Path, rounds: int) -> None:
             times[jobs].append(this[jobs])
         ratios.append(this["1"] / this["auto"])
         print(f"  round {number + 1} ({' then '.join(order)}): --jobs 1 {this['1']:6.2f} s,"
-              f" --jobs auto {this['auto']:6.2f} s: {ratios[-1]:.2f}x")
+              f" --jobs auto {this['auto']:6.2f} s: {ratios[-1]:.2f}x"
+              f"   (cores free after it: {spare_cores():.1f} of 2)")
     print(f"  cold build, median of {rounds}: --jobs 1 {statistics.median(times['1']):.2f} s,"
           f" --jobs auto ({usable_cores()} workers) {statistics.median(times['auto']):.2f} s:"
           f" **{statistics.median(ratios):.2f}x** (median of the rounds' ratios)")
+
+
+def small_builds(root: Path, rounds: int) -> None:
+    """One msgstr edited, rebuilt from the shell with --jobs 1 and --jobs auto, alternating:
+    whether worker processes pay for their start on three PDFs."""
+    project = load_project(root)
+    times: dict[str, list[float]] = {"1": [], "auto": []}
+    for number in range(rounds):
+        for jobs in (("1", "auto") if number % 2 == 0 else ("auto", "1")):
+            change_one_msgstr(project, "ima-migrants-day-2016", "ar")
+            times[jobs].append(shell(root, "build", "--jobs", jobs))
+    one, auto = statistics.median(times["1"]), statistics.median(times["auto"])
+    print(f"  one msgstr edited (3 PDFs), from the shell, median of {rounds}: --jobs 1"
+          f" {one:.2f} s, --jobs auto {auto:.2f} s: {one / auto:.2f}x")
 
 
 def watch_latency(root: Path, rounds: int = 3) -> None:
@@ -142,6 +174,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3, help="rounds of cold builds")
     parser.add_argument("--sizes", type=int, nargs="*", default=[50, 200])
+    parser.add_argument("--cold-only", action="store_true",
+                        help="only the cold builds with --jobs 1 and --jobs auto")
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores"
@@ -151,6 +185,9 @@ def main() -> None:
         root = copy_repo(Path(tmp) / "repo")
         print("embedded corpus, cold build from the shell (interpreter start included):")
         cold_builds(root, args.rounds)
+        if args.cold_only:
+            print(f"load average {os.getloadavg()[0]:.2f} at the end")
+            return
         project = load_project(root)
         cold, report = timed(build, project, force=True)  # in this process, one worker
         noop, noop_report = timed(build, project)
@@ -166,9 +203,7 @@ def main() -> None:
         print(f"  one msgstr edited {one:8.2f} s   rebuilt {len(one_report.written)}:"
               f" {', '.join(p.name for p in one_report.written)}")
         print(f"  forced/one-change = {cold / one:.1f}x")
-        change_one_msgstr(project, "ima-migrants-day-2016", "ar")
-        print(f"  one msgstr edited, from the shell with --jobs auto:"
-              f" {shell(root, 'build'):.2f} s")
+        small_builds(root, args.rounds)
         watch_latency(root)
         previous = None
         for size in args.sizes:

@@ -196,7 +196,7 @@ def test_keep_prints_partial_editions_without_machine_text(reviewed):
     assert "revisada al 90 %; las demás frases se imprimen en el idioma original" in text
     html = render_html("single", load_editions(reviewed, "caravan", ["es"], draft=False),
                        "2026-01-01", "A5")
-    assert 'lang="en" dir="ltr">More than 7000 people walk together.' in html
+    assert 'lang="en" dir="ltr">More than 7000\u00a0people walk together.' in html
     assert 'class="mt"' not in html and 'class="untranslated"' not in html  # not marked
 
 

@@ -76,7 +76,7 @@ def test_untranslated_falls_back_to_source_with_its_own_direction(project):
 
 def test_parallel_puts_rtl_on_the_right(translated):
     html = html_of(translated, "parallel", ["en", "ar"])
-    first_row = html.split("<tr>")[1]
+    first_row = html.split('<div class="pair">')[1]
     assert first_row.index('lang="en"') < first_row.index('lang="ar"')
 
 

@@ -208,5 +208,5 @@ def test_two_right_to_left_languages_side_by_side_put_the_source_on_the_right(tm
     translate_catalog(project, "ur", lambda msgid: "اردو متن۔")
     html = render_html("parallel", load_editions(project, "caravan", ["ar", "ur"]),
                        "2026-01-01", "A5")
-    row = html[html.index("<tr>"):html.index("</tr>")]
-    assert row.index('class="lang-ur"') < row.index('class="lang-ar"')
+    row = html.split('<div class="pair">')[1]
+    assert row.index('class="column lang-ur"') < row.index('class="column lang-ar"')

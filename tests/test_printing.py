@@ -18,7 +18,7 @@ from pypdf.generic import ContentStream
 from tests.conftest import STATEMENT_EN, write_project
 from tests.test_build import keeping_numbers
 from tests.test_html import translate_catalog
-from workflow import printing
+from workflow import languages, printing
 from workflow.build import build
 from workflow.cli import main
 from workflow.config import load_project
@@ -120,21 +120,25 @@ def test_booklet_order_is_saddle_stitch_and_mirrored_for_right_binding():
 def test_print_build_ltr_and_rtl(long_reviewed):
     report = build(long_reviewed, languages=["en", "fa"], layouts=["single"], final=True,
                    for_print=True)
-    folder = long_reviewed.build / "caravan"
+    folder = long_reviewed.build / "print" / "caravan"
     assert sorted(p.name for p in report.booklets) == ["caravan.en.booklet.pdf",
                                                       "caravan.fa.booklet.pdf"]
     expected_sides = {"en": [(7, 0), (1, 6), (5, 2), (3, 4)],  # binds on the left
                       "fa": [(0, 7), (6, 1), (2, 5), (4, 3)]}  # binds on the right: mirrored
     for lang in ("en", "fa"):
         pages = PdfReader(folder / f"caravan.{lang}.pdf")
-        assert len(pages.pages) == 8, "five pages of text, padded with three blank pages"
+        assert len(pages.pages) == 8, "cover, text, colophon and blank pages: two sheets"
         for page in pages.pages:
             trim, bleed, media = box(page.trimbox), box(page.bleedbox), box(page.mediabox)
             assert close(trim[2] - trim[0], A5[0]) and close(trim[3] - trim[1], A5[1])
             assert all(close(b, t + d) for b, t, d in
                        zip(bleed, trim, (-BLEED, -BLEED, BLEED, BLEED), strict=True))
             assert all(close(m, b) for m, b in zip(media, bleed, strict=True))
-        assert [p.extract_text().strip() for p in pages.pages[5:]] == ["", "", ""]
+        texts = [p.extract_text().strip() for p in pages.pages]
+        # The blank pages go before the colophon, which is the last page.
+        first_blank = texts.index("")
+        assert first_blank >= 4 and all(texts[:first_blank]) and not any(texts[first_blank:7])
+        assert texts[7].startswith(languages.get(lang).furniture["colophon"])
         assert all(embedded(font) for font in fonts_of(pages).values())
         assert any("Naskh" in name for name in fonts_of(pages)) == (lang == "fa")
         # PDF/X-4 with the FOGRA39 CMYK output intent, declared in the XMP metadata.
@@ -176,15 +180,18 @@ def test_bundle_manifest_and_readme(long_reviewed):
     assert pages == {**pages, "file": "caravan.fa.pdf", "kind": "pages", "pages": 8,
                      "languages": ["fa"], "binding": "right", "trim_mm": [148, 210],
                      "bleed_mm": 3, "variant": "PDF/X-4"}
-    assert booklet == {**booklet, "file": "caravan.fa.booklet.pdf", "sides": 4, "sheet": "A4",
-                       "trim_mm": [296, 210]}
+    # The sheet is named for what it is: two A5 pages and their bleed do not fit on A4.
+    assert booklet == {**booklet, "file": "caravan.fa.booklet.pdf", "sides": 4, "sheet": "SRA4",
+                       "sheet_mm": [320, 225], "trim_mm": [296, 210], "media_mm": [302, 216]}
     for entry in manifest["files"]:
         data = (bundle / entry["file"]).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
-        assert data == (long_reviewed.build / "caravan" / entry["file"]).read_bytes()
+        # Print files live in the bundle only: the screen PDFs are not touched.
+        assert not (long_reviewed.build / "caravan" / entry["file"]).exists()
     readme = (bundle / "README.txt").read_text(encoding="utf-8")
     assert "Bleed:       3 mm on every side" in readme
     assert "caravan.fa.pdf" in readme and "binds on the right" in readme
+    assert "print on SRA4 (320 x 225 mm landscape), cut to the trim" in readme
     # Unchanged inputs: nothing rebuilt; a stale file left in the bundle is removed.
     (bundle / "old.pdf").write_bytes(b"%PDF")
     again = build(long_reviewed, languages=["fa"], layouts=["single"], final=True,
@@ -196,7 +203,7 @@ def test_bundle_manifest_and_readme(long_reviewed):
 def test_cover_colour_runs_into_the_bleed(en_reviewed, tmp_path):
     build(en_reviewed, languages=["en"], layouts=["single"], for_print=True)
     subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "1", "-singlefile",
-                    str(en_reviewed.build / "caravan" / "caravan.en.pdf"),
+                    str(en_reviewed.build / "print" / "caravan" / "caravan.en.pdf"),
                     str(tmp_path / "cover")], check=True)
     from PIL import Image
 
@@ -212,8 +219,8 @@ def test_other_variants_are_declared(en_reviewed, variant):
     assert main(["build", "--print", "--final", "--lang", "en", "--layout", "single"],
                 stdout=stdout) == 0
     assert "print bundle(s): build/print/caravan/" in stdout.getvalue()
-    pages = PdfReader(project.build / "caravan" / "caravan.en.pdf")
-    booklet = PdfReader(project.build / "caravan" / "caravan.en.booklet.pdf")
+    pages = PdfReader(project.build / "print" / "caravan" / "caravan.en.pdf")
+    booklet = PdfReader(project.build / "print" / "caravan" / "caravan.en.booklet.pdf")
     assert len(pages.pages) % 4 == 0
     root = pages.trailer["/Root"]
     if variant == "pdf/a-2b":
@@ -247,7 +254,7 @@ def test_a_failing_preflight_fails_the_build_with_the_reason(en_reviewed, monkey
 def test_same_inputs_same_print_files(en_reviewed, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     build(en_reviewed, languages=["en"], layouts=["single"], for_print=True)
-    folder = en_reviewed.build / "caravan"
+    folder = en_reviewed.build / "print" / "caravan"
     first = {p.name: p.read_bytes() for p in folder.glob("*.pdf")}
     build(en_reviewed, languages=["en"], layouts=["single"], for_print=True, force=True)
     assert {p.name: p.read_bytes() for p in folder.glob("*.pdf")} == first

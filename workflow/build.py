@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
@@ -24,7 +24,9 @@ from workflow.errors import PamphletError
 from workflow.fonts import check_coverage, family_files
 from workflow.fsutil import atomic_write_bytes, write_if_changed
 from workflow.html import render_html
-from workflow.printing import PrintSettings
+from workflow.outputs import FORMATS, PRINT, SCREEN, Output, folder, plan_outputs
+from workflow.pdfpost import finish_screen
+from workflow.printing import BundleFile, PrintSettings
 from workflow.source import read_statement
 from workflow.stylesheet import language_css
 from workflow.update import select_slugs
@@ -32,18 +34,7 @@ from workflow.update import select_slugs
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-LAYOUTS = ("single", "parallel", "multilingual")
 PAGE_SIZES = {"A5": "A5", "A4": "A4", "letter": "letter"}
-
-
-@dataclass(frozen=True)
-class Output:
-    """One PDF to make: its file, its layout and the languages on its pages."""
-
-    slug: str
-    layout: str
-    languages: tuple[str, ...]
-    path: Path
 
 
 @dataclass
@@ -61,29 +52,6 @@ def build_date() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     return moment.date().isoformat()
-
-
-def plan_outputs(project: Project, slug: str, languages: list[str] | None = None,
-                 layouts: list[str] | None = None) -> list[Output]:
-    """Every PDF of one statement, in a stable order."""
-    source_language = read_statement(project.source_path(slug)).language
-    wanted = [lang for lang in [source_language, *project.target_languages(source_language)]
-              if not languages or lang in languages]
-    layouts = layouts or list(LAYOUTS)
-    folder = project.build / slug
-    outputs = []
-    if "single" in layouts:
-        outputs += [Output(slug, "single", (lang,), folder / f"{slug}.{lang}.pdf")
-                    for lang in wanted]
-    if "parallel" in layouts:
-        outputs += [Output(slug, "parallel", (source_language, lang),
-                           folder / f"{slug}.{source_language}+{lang}.pdf")
-                    for lang in wanted if lang != source_language]
-    if "multilingual" in layouts and not languages:
-        all_languages = (source_language, *project.target_languages(source_language))
-        outputs.append(Output(slug, "multilingual", all_languages,
-                              folder / f"{slug}.multilingual.pdf"))
-    return outputs
 
 
 def gate_problems(editions: list[Edition], keep: int | None = None, limit: int = 3
@@ -219,11 +187,13 @@ def _language_stylesheet(text: str):
     return CSS(string=text, font_config=font_config, url_fetcher=_fetcher())
 
 
-def render_pdf(html: str, base: Path, printing: PrintSettings | None = None,
-               language_css: str = "") -> bytes:
-    """A PDF of the HTML with our stylesheets: pamphlet.css, then the rules generated from
-    the language profiles (same origin, so the cascade is specificity and order)."""
+def render_document(html: str, base: Path, printing: PrintSettings | None = None,
+                    language_css: str = ""):
+    """WeasyPrint's laid-out Document of the HTML with our stylesheets (pamphlet.css, then
+    the rules generated from the language profiles, same origin, so the cascade is
+    specificity and order), and the write_pdf() options to go with it."""
     from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
 
     font_config, css = _weasyprint()
     stylesheets, options = [css], {}
@@ -232,15 +202,81 @@ def render_pdf(html: str, base: Path, printing: PrintSettings | None = None,
     if printing:  # bleed, the PDF variant, a CMYK output intent for PDF/X
         extra, options = prints.render_options(printing)
         stylesheets += extra
-    from weasyprint.urls import FatalURLFetchingError
-
-    buffer = io.BytesIO()
     try:
-        document = HTML(string=html, base_url=str(base), url_fetcher=_fetcher())
-        document.write_pdf(buffer, stylesheets=stylesheets, font_config=font_config, **options)
+        document = HTML(string=html, base_url=str(base), url_fetcher=_fetcher()).render(
+            stylesheets=stylesheets, font_config=font_config, **options)
     except FatalURLFetchingError as error:
         raise PamphletError(f"{error.__cause__ or error}") from None
+    return document, options
+
+
+def write_document(document, options: dict) -> bytes:
+    buffer = io.BytesIO()
+    document.write_pdf(buffer, **options)
     return buffer.getvalue()
+
+
+def render_pdf(html: str, base: Path, printing: PrintSettings | None = None,
+               language_css: str = "") -> bytes:
+    """A PDF of the HTML with our stylesheets (see render_document)."""
+    return write_document(*render_document(html, base, printing, language_css))
+
+
+# The fitting pass: line heights tried, in order, when a layout leaves a runt (a last page
+# of text with this many lines or fewer) or, for print, one page over a multiple of 4.
+LEADINGS = (1.0, 0.965, 1.04)
+RUNT_LINES = 4
+
+
+def _text_lines(page) -> int:
+    """Lines of text on a laid-out page, its margin boxes (header, number) left out."""
+    from weasyprint.formatting_structure import boxes
+
+    count, todo = 0, [page._page_box]
+    while todo:
+        box = todo.pop()
+        if isinstance(box, boxes.MarginBox):
+            continue
+        if isinstance(box, boxes.LineBox):
+            count += any(isinstance(child, boxes.TextBox) or isinstance(child, boxes.InlineBox)
+                         for child in box.children)
+            continue
+        todo.extend(getattr(box, "children", ()))
+    return count
+
+
+def layout_faults(document, for_print: bool) -> tuple[int, int]:
+    """(sheets a print booklet needs, whether the last page of text is a runt): less is
+    better. The colophon has pages of its own at the end; the page before it ends the text."""
+    pages = document.pages
+    names = [page._page_box.page_type.name or "" for page in pages]
+    colophon = next((i for i, name in enumerate(names) if name.endswith("-colophon")),
+                    len(pages))
+    last_text = colophon - 1
+    runt = int(last_text > 1 and 0 < _text_lines(pages[last_text]) <= RUNT_LINES)
+    return (-(-len(pages) // 4) if for_print else 0), runt
+
+
+def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
+            draft: bool) -> bytes:
+    """The PDF of the HTML, laid out for its pages. When the first layout leaves a runt
+    page, or, for print, is one page over a multiple of 4 (three blank pages, a sheet more),
+    the line height is tried a few percent tighter, then (for a runt still) looser, and the
+    layout with the fewest faults wins, the first of equals."""
+    tried = []
+    for leading in LEADINGS:
+        document, options = render_document(html, base, printing,
+                                            language_css(digits, draft, leading))
+        faults = layout_faults(document, printing is not None)
+        tried.append((faults, len(tried), document, options))
+        one_over = printing is not None and len(document.pages) % 4 == 1
+        if faults[1] == 0 and (not one_over or leading != LEADINGS[0]):
+            break
+    faults, index, document, options = min(tried, key=lambda t: t[:2])
+    if index:
+        log.info("line height x %g: %s", LEADINGS[index],
+                 "no runt page" if not faults[1] else "fewer sheets")
+    return write_document(document, options)
 
 
 STATE_FILE = ".pamphlet-build.json"
@@ -251,8 +287,8 @@ def _package_fingerprint() -> str:
     """Templates, stylesheet, language profiles and version: a change to any rebuilds
     everything."""
     digest = hashlib.sha256(__version__.encode())
-    for folder in ("templates", "styles", "languages"):
-        for item in sorted(files("workflow").joinpath(folder).iterdir(), key=lambda i: i.name):
+    for part in ("templates", "styles", "languages"):
+        for item in sorted(files("workflow").joinpath(part).iterdir(), key=lambda i: i.name):
             if item.is_file():
                 digest.update(item.name.encode() + b"\0" + item.read_bytes())
     return digest.hexdigest()
@@ -296,18 +332,21 @@ def _load_state(project: Project) -> dict[str, str]:
 
 
 def _remove_held_back(project: Project, report: BuildReport, state: dict,
-                      bundled: list[Output]) -> None:
-    """Delete what an earlier build made of the held-back PDFs: left in build/, a draft or
-    an outdated edition would pass for this one. A print bundle of a statement with a
-    held-back PDF goes too, unless this build writes it anew."""
-    for path in report.held_back:
-        for stale in (path, prints.booklet_path(path)):
-            if stale.exists():
-                stale.unlink()
-                report.removed.append(stale)
-        state.pop(project.relative(path).as_posix(), None)
-    for slug in dict.fromkeys(path.parent.name for path in report.held_back):
-        bundle = project.build / "print" / slug
+                      held: list[Output], bundled: list[Output]) -> None:
+    """Delete what an earlier build made of the held-back PDFs, screen and print files
+    alike: left in build/, a draft or an outdated edition would pass for this one. A print
+    bundle of a statement with a held-back PDF goes too, unless this build writes it anew."""
+    for output in held:
+        for fmt in FORMATS:
+            other = replace(output, format=fmt, path=folder(project, output.slug, fmt)
+                            / output.path.name)
+            for stale in (other.path, other.booklet):
+                if stale is not None and stale.exists():
+                    stale.unlink()
+                    report.removed.append(stale)
+            state.pop(project.relative(other.path).as_posix(), None)
+    for slug in dict.fromkeys(output.slug for output in held):
+        bundle = folder(project, slug, PRINT)
         if bundle.is_dir() and not any(o.slug == slug for o in bundled):
             shutil.rmtree(bundle)
             report.removed.append(bundle)
@@ -328,12 +367,32 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
                            edition.catalog_path or project.relative(edition.statement.path))
     digits = {lang: project.digits(lang) for lang in output.languages}
     html = render_html(output.layout, editions, build_date(), PAGE_SIZES[page_size], digits)
-    rules = language_css(digits, any(e.is_draft for e in editions))
-    pdf = render_pdf(html, project.root, printing, rules)
-    if printing:
-        pdf = prints.finish(pdf, printing, prints.binding(output))
-        prints.check(pdf, prints.expected_pages(printing), project.relative(output.path))
+    pdf = typeset(html, project.root, printing, digits, any(e.is_draft for e in editions))
+    if not printing:
+        return finish_screen(pdf, output.binding)
+    pdf = prints.finish(pdf, printing, output.binding)
+    prints.check(pdf, prints.expected_pages(printing), project.relative(output.path))
     return pdf
+
+
+def _write_bundles(project: Project, outputs: list[Output], printing: PrintSettings,
+                   final: bool) -> list[Path]:
+    """manifest.json and README.txt beside each statement's print files."""
+    folders = []
+    for slug in dict.fromkeys(output.slug for output in outputs):
+        statement = read_statement(project.source_path(slug))
+        bundle = []
+        for output in (o for o in outputs if o.slug == slug):
+            for path, kind in ((output.path, "pages"), (output.booklet, "booklet")):
+                bundle.append(BundleFile(path.name, kind, path.read_bytes(), output.layout,
+                                         output.languages, output.binding))
+        info = {"statement": slug, "title": statement.title, "author": statement.author,
+                "final": final, "built": build_date()}
+        where = folder(project, slug, PRINT)
+        prints.write_bundle(where, bundle, printing, info)
+        log.info("print bundle: %s", project.relative(where))
+        folders.append(where)
+    return folders
 
 
 def build(project: Project, slugs: list[str] | None = None, languages: list[str] | None = None,
@@ -344,8 +403,9 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
 
     A PDF whose inputs (statement, catalogs, templates, fonts, settings) are unchanged
     since it was written is skipped, unless `force`. `for_print` makes print files instead
-    (see workflow/printing.py): bleed, a PDF variant, pages padded to a multiple of 4, a
-    booklet beside each PDF, each preflighted, and a bundle per statement in build/print/.
+    (see workflow/printing.py), in build/print/<slug>/ only, never over the screen files:
+    bleed, a PDF variant, pages padded to a multiple of 4, a booklet beside each PDF, each
+    preflighted, and the bundle's manifest.json and README.txt.
     `keep` (with `final`, a percentage) makes partial editions: see final_gate().
     """
     page_size = page_size or project.page_size
@@ -354,7 +414,8 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
     project.check_languages(languages)
     printing = prints.print_settings(project, page_size) if for_print else None
     outputs = [o for slug in select_slugs(project, slugs)
-               for o in plan_outputs(project, slug, languages, layouts)]
+               for o in plan_outputs(project, slug, languages, layouts,
+                                     PRINT if printing else SCREEN)]
     if keep is not None and not (final and 0 <= keep <= 100):
         raise PamphletError("--keep needs --final and a percentage from 0 to 100")
     report = BuildReport()
@@ -367,14 +428,15 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
                        if (output.slug, lang) in held]
             if reasons:
                 report.held_back[output.path] = "; ".join(reasons)
+        held_outputs = [o for o in outputs if o.path in report.held_back]
         outputs = [o for o in outputs if o.path not in report.held_back]
     state = _load_state(project)
     if report.held_back:
-        _remove_held_back(project, report, state, outputs if printing else [])
+        _remove_held_back(project, report, state, held_outputs, outputs if printing else [])
     for output in outputs:
         key = project.relative(output.path).as_posix()
         fingerprint = output_fingerprint(project, output, final, page_size, printing)
-        booklet = prints.booklet_path(output.path) if printing else None
+        booklet = output.booklet
         if (not force and state.get(key) == fingerprint and output.path.exists()
                 and (not booklet or booklet.exists())):
             report.skipped.append(output.path)
@@ -383,7 +445,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
             progress(output)
         pdf = build_output(project, output, final, page_size, printing, keep)
         if printing:  # imposed and preflighted before anything of this output is written
-            sheets = prints.check(prints.impose(pdf, printing, prints.binding(output)),
+            sheets = prints.check(prints.impose(pdf, printing, output.binding),
                                   prints.expected_booklet(printing), project.relative(booklet))
             atomic_write_bytes(booklet, sheets)
             report.booklets.append(booklet)
@@ -394,6 +456,6 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
         # Saved after every PDF: an interrupted build redoes only what it had not finished.
         write_if_changed(project.build / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
     if printing:
-        report.bundles = prints.write_bundle(project, outputs, printing, final, build_date())
+        report.bundles = _write_bundles(project, outputs, printing, final)
     write_dashboard(project, build_date())
     return report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -47,6 +48,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except OSError as error:
         raise _refusal(path, error) from None
     try:
+        # mkstemp makes the file 0600: give it the mode `open()` would have given it.
+        os.fchmod(fd, _target_mode(path))
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(data)
             tmp.flush()
@@ -58,6 +61,29 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             raise _refusal(path, error) from None
         raise
     _fsync_directory(path.parent)
+
+
+def _target_mode(path: Path) -> int:
+    """A rewritten file keeps its mode; a new one gets 0666 less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where Linux allows (setting and
+    restoring it would race with threads that create files meanwhile)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _refusal(path: Path, error: OSError) -> SystemRefusal:

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from workflow import __version__, languages
 from workflow.edition import Edition, Piece
 from workflow.languages import direction, native_name
+from workflow.patterns import EMAIL, URL
 
 # Raw HTML in a translation is shown as text (html=False escapes it); markdown-it refuses
 # javascript:, vbscript:, file: and data: links itself; we allow only web and mail links.
@@ -94,6 +95,13 @@ VERBATIM = re.compile(
     r"|\b(?:https?|ftp)://[^\s<>()]+|\bwww\.[^\s<>()]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 )
 STRAIGHT_QUOTE = re.compile(r'"')
+# A number and the word it counts stay on one line ("3 billion", "٤ ملايين"): the space
+# after a number (any script's digits) and before a letter becomes a no-break space.
+# (Not after a time or a date: "12:30 et", "3/4 de".)
+NUMBER_SPACE = re.compile(r"(?<![\w:/.,\-])(\d+(?:[.,\u066b\u066c]\d+)*) (?=[^\W\d_])")
+# A URL or e-mail address breaks only after / . - (and @), and never gets a hyphen.
+ADDRESS = re.compile(f"{URL.pattern}|{EMAIL.pattern}")
+ADDRESS_BREAK = re.compile(r"(?<=[/.\-@])(?=[^/.\-@])")
 APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 
 
@@ -122,6 +130,7 @@ def _typeset_prose(text: str, profile: languages.Profile) -> str:
         before = text[index - 1] if index else " "
         quoted.append(opening if before.isspace() or before in "([{—–-/" else closing)
     text = APOSTROPHE.sub("’", "".join(quoted))
+    text = NUMBER_SPACE.sub("\\1\u00a0", text)
     if profile.quote_space:
         space = profile.quote_space
         text = re.sub(rf"({re.escape(opening)})[ \u00a0\u202f]*", rf"\1{space}", text)
@@ -140,10 +149,31 @@ def _typeset_prose(text: str, profile: languages.Profile) -> str:
     return text
 
 
+def break_addresses(html: str) -> str:
+    """Each URL and e-mail address of the text nodes in <span class="url"> (never
+    hyphenated) with a <wbr> after each / . - @ inside it: the only places it may break.
+    Run after wrap_ltr_runs, so that an address stays inside its one left-to-right run."""
+    parts = TAG.split(html)
+    for index in range(0, len(parts), 2):
+        text = unescape(parts[index])
+        pieces, cursor = [], 0
+        for match in ADDRESS.finditer(text):
+            pieces.append(escape(text[cursor:match.start()]))
+            broken = "<wbr>".join(escape(part) for part in
+                                  ADDRESS_BREAK.split(match.group(0)))
+            pieces.append(f'<span class="url">{broken}</span>')
+            cursor = match.end()
+        if pieces:
+            pieces.append(escape(text[cursor:]))
+            parts[index] = "".join(pieces)
+    return "".join(parts)
+
+
 def piece_html(piece: Piece) -> str:
     """One segment's inline HTML, its left-to-right runs wrapped if it is right-to-left."""
     html = render_inline(typography(close_bidi_controls(piece.text), piece.language))
-    return wrap_ltr_runs(html) if direction(piece.language) == "rtl" else html
+    return break_addresses(wrap_ltr_runs(html) if direction(piece.language) == "rtl"
+                           else html)
 
 
 def row_html(pieces: tuple[Piece, ...], language: str) -> Markup:
@@ -215,6 +245,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(direction=direction, native_name=native_name, row_html=row_html,
+                       break_addresses=lambda text: Markup(break_addresses(str(escape(text)))),
                        version=__version__, render_inline=render_inline,
                        language_name=language_name,
                        html_lang=lambda code: languages.get(code).html_lang)

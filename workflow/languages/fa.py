@@ -20,6 +20,7 @@ PROFILE = Profile(
     font_size_pt=11.0,
     parallel_font_size_pt=9.5,
     line_height=1.7,
+    heading_line_height=1.5,  # Kufi's tall letters and dots are cramped below 1.5
     quotes=("«", "»", "“", "”"),
     percent="{}٪",
     sentence_rules="fa",

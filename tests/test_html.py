@@ -85,3 +85,12 @@ def test_multilingual_cover_and_contents(translated):
     assert html.count('class="cover-title') == 4
     for language in ("en", "es", "ar", "fa"):
         assert f'href="#section-{language}"' in html and f'id="section-{language}"' in html
+
+
+def test_a_number_keeps_its_word_and_addresses_break_only_after_separators():
+    from workflow.html import break_addresses, typography
+
+    assert typography("for 3 billion and ٤ ملايين at 12:30 in", "en") == (
+        "for 3\u00a0billion and ٤\u00a0ملايين at 12:30 in")
+    assert break_addresses("see https://a.org/b-c now") == (
+        'see <span class="url">https://<wbr>a.<wbr>org/<wbr>b-<wbr>c</span> now')

@@ -142,6 +142,9 @@ def _weasyprint():
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
+    from workflow import tagging
+
+    tagging.install()  # /Lang on the structure elements of tagged (PDF/UA) files
     font_config = FontConfiguration()
     stylesheet = files("workflow").joinpath("styles", "pamphlet.css").read_text("utf-8")
     css = CSS(string=stylesheet, font_config=font_config, url_fetcher=_fetcher())

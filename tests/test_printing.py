@@ -7,8 +7,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
+import stat
 import subprocess
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -326,3 +329,98 @@ def test_print_settings_are_checked(en_reviewed, tmp_path):
         build(project, languages=["en"], layouts=["single"], for_print=True)
     with pytest.raises(PamphletError, match="bleed_mm must be a number"):
         configure(en_reviewed, "bleed_mm = 30")
+
+
+def test_preflight_refuses_a_page_a_renderer_complains_about():
+    """An empty content stream that claims FlateDecode (what qpdf wrote for blank pages):
+    pikepdf reads it, MuPDF warns, so preflight refuses it."""
+    settings = PrintSettings(variant="pdf/a-2b")
+    good = finish(synthetic_pdf(4), settings)
+    assert printing.render_problems(good) == []
+    with pikepdf.open(io.BytesIO(good)) as doc:
+        doc.pages[2].obj.Contents = doc.make_stream(b"")  # qpdf saves it so
+        buffer = io.BytesIO()
+        doc.save(buffer)
+    assert b"<< /Length 0 /Filter /FlateDecode >>" in buffer.getvalue()
+    problems = printing.render_problems(buffer.getvalue())
+    assert problems and all(p.startswith("MuPDF: ") for p in problems), problems
+    assert any("flate" in p or "stream" in p for p in problems), problems
+    with pytest.raises(PamphletError, match=r"x\.pdf: preflight failed: .*MuPDF: "):
+        printing.check(buffer.getvalue(), Expected((148, 210), 3, None, False), Path("x.pdf"))
+
+
+def test_blank_pages_are_valid_pdf():
+    padded = finish(synthetic_pdf(5), PrintSettings(variant="pdf/a-2b"))
+    reader = PdfReader(io.BytesIO(padded))
+    assert len(reader.pages) == 8
+    for page in reader.pages[4:7]:  # before the last page, which stays last
+        assert page.get_contents().get_data().strip() == b"q Q"
+    assert "5" in reader.pages[7].extract_text()
+    assert printing.render_problems(padded) == []
+
+
+@pytest.mark.parametrize("crop_marks", [False, True])
+@pytest.mark.parametrize("variant", ["pdf/x-4", "pdf/a-2b", "pdf/ua-1"])
+def test_every_page_of_every_print_file_renders_cleanly(en_reviewed, variant, crop_marks):
+    project = configure(en_reviewed, f'print_variant = "{variant}"\n'
+                        f"crop_marks = {str(crop_marks).lower()}")
+    report = build(project, languages=["en", "fa"], layouts=["single", "parallel"],
+                   for_print=True)
+    files = sorted((project.build / "print" / "caravan").glob("*.pdf"))
+    assert len(files) == 6 and len(report.written) == 3
+    for path in files:  # preflight ran MuPDF already; this reads the files written
+        assert printing.render_problems(path.read_bytes()) == [], path.name
+
+
+def test_print_files_have_the_umask_s_mode(en_reviewed):
+    previous = os.umask(0o022)
+    try:
+        build(en_reviewed, languages=["en", "fa"], layouts=["single"], for_print=True)
+    finally:
+        os.umask(previous)
+    written = [p for p in en_reviewed.build.rglob("*") if p.is_file()]
+    names = {p.name for p in written}
+    assert {"caravan.en.pdf", "caravan.fa.booklet.pdf", "manifest.json", "README.txt",
+            "index.html"} <= names
+    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == {
+        p.name: "0o644" for p in written}
+    catalog = en_reviewed.po_path("caravan", "fa")
+    assert stat.S_IMODE(catalog.stat().st_mode) == 0o644
+
+
+def test_tagged_pdfs_carry_languages_artifacts_and_no_table(en_reviewed):
+    update(en_reviewed)
+    translate_catalog(en_reviewed, "fa", keeping_numbers(FA_SENTENCE))
+    project = configure(en_reviewed, 'print_variant = "pdf/ua-1"')
+    build(project, languages=["en", "fa"], layouts=["parallel"], for_print=True)
+    doc = pikepdf.open(project.build / "print" / "caravan" / "caravan.en+fa.pdf")
+    languages_seen, tags, todo, seen = set(), set(), [doc.Root.StructTreeRoot.K], set()
+    while todo:
+        node = todo.pop()
+        if isinstance(node, pikepdf.Array):
+            todo.extend(node)
+        elif isinstance(node, pikepdf.Dictionary) and node.objgen not in seen:
+            seen.add(node.objgen)
+            if pikepdf.Name.S in node:
+                tags.add(str(node.S))
+                if pikepdf.Name.Lang in node:
+                    languages_seen.add(str(node.Lang))
+            if pikepdf.Name.K in node:
+                todo.append(node.K)
+    assert {"en", "fa"} <= languages_seen
+    assert "/Table" not in tags and "/TD" not in tags
+    # Page numbers and running headers are artifacts; every other marked sequence belongs
+    # to an element of the tree.
+    nums = doc.Root.StructTreeRoot.ParentTree.Nums
+    parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    artifacts = 0
+    for page in doc.pages:
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) != "BDC":
+                continue
+            if operands[0] == pikepdf.Name.Artifact:
+                artifacts += 1
+            elif pikepdf.Name.MCID in operands[1]:
+                element = parents[int(page.obj.StructParents)][int(operands[1].MCID)]
+                assert element.objgen in seen, "a tagged sequence outside the tree"
+    assert artifacts >= 1

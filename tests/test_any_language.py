@@ -228,3 +228,34 @@ def test_urdu_tagalog_and_french_end_to_end(tmp_path, monkeypatch, packages):
     # stylesheet uses and the glyph check tested.
     for pdf in ("s-fr/s-fr.ur.pdf", "s-ur/s-ur.ur.pdf", "caravan/caravan.ur.pdf"):
         assert "Noto-Nastaliq-Urdu" in pdf_fonts(root / "build" / pdf), pdf
+
+
+def test_adding_urdu_tagalog_and_french_to_a_copy_of_the_project(repo_copy):
+    pyproject = repo_copy / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace('languages = ["en", "es", "ar", "fa"]',
+                                      'languages = ["en", "es", "ar", "fa", "ur", "tl", "fr"]'),
+                         encoding="utf-8")
+    project = load_project(repo_copy)
+    report = update(project)
+    slugs = project.slugs()
+    assert sorted(p.relative_to(repo_copy).as_posix() for p in report.written) == sorted(
+        f"locale/{lang}/{slug}.po" for lang in ("ur", "tl", "fr") for slug in slugs)
+    for language, team, plural in (("ur", "Urdu", "nplurals=2; plural=(n != 1);"),
+                                   ("fr", "French", "nplurals=3;"),
+                                   ("tl", "Tagalog", "nplurals=2;")):
+        header = polib.pofile(str(project.po_path(slugs[0], language))).metadata
+        assert header["Language"] == language
+        assert header["Language-Team"].startswith(team)
+        assert header["Plural-Forms"].startswith(plural)
+        assert header["Plural-Forms"] == languages.plural_forms(language)
+    report = build(project, slugs[:1], languages=["ur", "tl", "fr"])
+    assert len(report.written) == 3 + 3  # each alone, each beside the source
+    report = build(project, slugs[:1], layouts=["multilingual"])
+    assert len(report.written) == 1
+    folder = repo_copy / "build" / slugs[0]
+    assert "Noto-Nastaliq-Urdu" in pdf_fonts(folder / f"{slugs[0]}.ur.pdf")
+    assert "Noto-Nastaliq-Urdu" in pdf_fonts(folder / f"{slugs[0]}.multilingual.pdf")
+    # The four languages the embedded statements are reviewed in still build as finals.
+    assert len(build(project, slugs[:1], languages=["es", "ar", "fa"], final=True).written) \
+        == 3 + 3

@@ -27,7 +27,7 @@ from workflow.html import render_html
 from workflow.outputs import FORMATS, PRINT, SCREEN, Output, folder, plan_outputs
 from workflow.pdfpost import finish_screen
 from workflow.printing import BundleFile, PrintSettings
-from workflow.source import read_statement
+from workflow.source import read_project_statement
 from workflow.stylesheet import language_css
 from workflow.update import select_slugs
 
@@ -383,7 +383,7 @@ def _write_bundles(project: Project, outputs: list[Output], printing: PrintSetti
     """manifest.json and README.txt beside each statement's print files."""
     folders = []
     for slug in dict.fromkeys(output.slug for output in outputs):
-        statement = read_statement(project.source_path(slug))
+        statement = read_project_statement(project, slug)
         bundle = []
         for output in (o for o in outputs if o.slug == slug):
             for path, kind in ((output.path, "pages"), (output.booklet, "booklet")):

@@ -12,8 +12,8 @@ from workflow.languages import check_language
 from workflow.languages.profile import ARABIC_INDIC_DIGITS, WESTERN_DIGITS
 
 DEFAULTS = {
-    "languages": ["en", "es", "ar", "fa"],
-    "source_language": "en",
+    "languages": list(languages.DEFAULT_LANGUAGES),
+    "source_language": languages.DEFAULT_LANGUAGES[0],
     "source_dir": "source",
     "locale_dir": "locale",
     "build_dir": "build",

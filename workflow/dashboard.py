@@ -14,7 +14,7 @@ from workflow.html import ENVIRONMENT
 from workflow.languages import direction, native_name
 from workflow.outputs import FORMATS, PRINT, Output, folder, plan_outputs
 from workflow.qa import check_catalog
-from workflow.source import read_statement
+from workflow.source import read_project_statement
 from workflow.status import catalog_status
 
 
@@ -64,7 +64,7 @@ def _links(project: Project, outputs: list[Output]) -> list[tuple[str, str]]:
 def dashboard_rows(project: Project) -> list[Row]:
     rows = []
     for slug in project.slugs():
-        statement = read_statement(project.source_path(slug))
+        statement = read_project_statement(project, slug)
         plan = [o for fmt in FORMATS for o in plan_outputs(project, slug, format=fmt)]
         cells = []
         for language in project.languages:

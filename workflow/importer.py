@@ -40,7 +40,7 @@ def clean_lines(text: str, language: str) -> list[str]:
     text = unicodedata.normalize("NFC", text).translate(LINE_BREAKS)
     text = CONTROL.sub("", text)
     text = text.replace("\u00a0", " ").replace("\t", " ").replace("\u200b", "")
-    profile, english = languages.get(language), languages.get("en")
+    profile, english = languages.get(language), languages.get(languages.LINGUA_FRANCA)
     teasers = tuple(dict.fromkeys(profile.teasers + english.teasers))
     navigation = _navigation_pattern(profile.navigation_words + english.navigation_words)
     lines = []
@@ -134,7 +134,7 @@ def _month_numbers(language: str) -> dict[str, int]:
     profile = languages.get(language)
     locales = profile.month_locales or (profile.babel_locale or language,)
     names: dict[str, int] = {}
-    for code in dict.fromkeys((*locales, "en")):
+    for code in dict.fromkeys((*locales, languages.LINGUA_FRANCA)):
         for width in ("wide", "abbreviated"):
             for number, name in get_month_names(width, locale=code).items():
                 names[name.lower().rstrip(".")] = number
@@ -188,7 +188,8 @@ def slugify(title: str) -> str:
 def guess_author(lines: list[str], language: str) -> str:
     """The name after a byline word ("by", "بقلم", "por") on a short line, cut before any
     separator or date on the same line."""
-    words = languages.get(language).byline_words + languages.get("en").byline_words
+    words = (languages.get(language).byline_words
+             + languages.get(languages.LINGUA_FRANCA).byline_words)
     marker = "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
     pattern = re.compile(rf"(?:^|[,،]\s*)(?:{marker})(?!\w)\s*:?\s*\[?([^\]\(\n,،]+)",
                          re.IGNORECASE)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from workflow.config import Project
 from workflow.languages import direction
-from workflow.source import read_statement
+from workflow.source import read_project_statement
 
 LAYOUTS = ("single", "parallel", "multilingual")
 FORMATS = ("screen", "print")  # print: its booklet is made beside it
@@ -55,7 +55,7 @@ def folder(project: Project, slug: str, format: str = SCREEN) -> Path:
 def plan_outputs(project: Project, slug: str, languages: list[str] | None = None,
                  layouts: list[str] | None = None, format: str = SCREEN) -> list[Output]:
     """Every PDF of one statement in one format, in a stable order."""
-    source_language = read_statement(project.source_path(slug)).language
+    source_language = read_project_statement(project, slug).language
     every = (source_language, *project.target_languages(source_language))
     wanted = [lang for lang in every if not languages or lang in languages]
     layouts = layouts or list(LAYOUTS)

@@ -38,6 +38,7 @@ class Statement:
     body: str
     body_line: int  # line number of the body's first line in the file
     path: Path
+    language_line: int = 0  # line of `language:` in the file, for messages
 
     @property
     def meta(self) -> dict[str, str]:
@@ -140,6 +141,7 @@ def parse_statement(text: str, path: Path) -> Statement:
         body=body,
         body_line=end + 2,
         path=path,
+        language_line=line_of("language"),
     )
 
 
@@ -150,6 +152,20 @@ def _valid_date(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def read_project_statement(project, slug: str) -> Statement:
+    """source/SLUG.md of `project` (a config.Project), refused if it is written in a
+    language the project does not print."""
+    statement = read_statement(project.source_path(slug))
+    if statement.language not in project.languages:
+        where = "pyproject.toml"
+        if "languages" in project.setting_lines:
+            where += f":{project.setting_lines['languages']}"
+        raise PamphletError(f"the statement is in {statement.language!r}, which is not in "
+                            f"languages ({', '.join(project.languages)}): add it there "
+                            f"({where})", statement.path, statement.language_line)
+    return statement
 
 
 def read_statement(path: Path) -> Statement:

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from workflow.catalog import STATES, active_entries, entry_state
 from workflow.config import Project
 from workflow.pofile import read_po
-from workflow.source import read_statement
+from workflow.source import read_project_statement
 from workflow.update import select_slugs
 
 
@@ -64,7 +64,7 @@ def collect_status(project: Project, slugs: list[str] | None = None,
     project.check_languages(languages)
     result = []
     for slug in select_slugs(project, slugs):
-        source_language = read_statement(project.source_path(slug)).language
+        source_language = read_project_statement(project, slug).language
         for language in project.target_languages(source_language):
             if languages and language not in languages:
                 continue

@@ -21,7 +21,7 @@ from workflow.languages import DIGIT_SYSTEMS, WESTERN_DIGITS, to_ascii_digits
 from workflow.models import Model, Route, find_route, installed_models
 from workflow.patterns import AUTOLINK, CODE, EMAIL, TAG, URL
 from workflow.pofile import read_po, write_po
-from workflow.source import read_statement
+from workflow.source import read_project_statement
 from workflow.update import select_slugs
 
 log = logging.getLogger(__name__)
@@ -549,7 +549,7 @@ def _catalog_jobs(project: Project, slugs: list[str], languages: list[str] | Non
                   ) -> list[tuple[Path, str, str]]:
     jobs = []
     for slug in slugs:
-        source = read_statement(project.source_path(slug)).language
+        source = read_project_statement(project, slug).language
         for target in project.target_languages(source):
             if languages and target not in languages:
                 continue

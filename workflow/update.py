@@ -14,7 +14,7 @@ from workflow.errors import PamphletError, PamphletErrors
 from workflow.fsutil import atomic_write_bytes
 from workflow.pofile import format_po, header_field_line, read_po, same_content
 from workflow.segment import Document, segment_statement
-from workflow.source import SLUG_PATTERN, Statement, read_statement
+from workflow.source import SLUG_PATTERN, Statement, read_project_statement
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -47,7 +47,7 @@ def select_slugs(project: Project, slugs: list[str] | None) -> list[str]:
 
 
 def load_statement(project: Project, slug: str) -> tuple[Statement, Document]:
-    statement = read_statement(project.source_path(slug))
+    statement = read_project_statement(project, slug)
     return statement, segment_statement(statement)
 
 

@@ -4,17 +4,15 @@ from workflow.languages.profile import (
     ARABIC,
     ARABIC_INDIC_DIGITS,
     ARABIC_SCRIPT_MARKS,
+    NASKH_FONTS,
     WESTERN_DIGITS,
-    Fonts,
     Profile,
 )
 
 PROFILE = Profile(
     code="ar",
     script=ARABIC,
-    # Naskh for reading, Kufi for display.
-    fonts=Fonts(text=("Noto Naskh Arabic",), heading=("Noto Kufi Arabic", "Noto Sans Arabic"),
-                furniture=("Noto Sans Arabic",)),
+    fonts=NASKH_FONTS,
     digits=ARABIC_INDIC_DIGITS,
     # The Maghreb writes Western digits: `arabic_digits = "western"` in [tool.pamphlet].
     other_digits=(WESTERN_DIGITS,),

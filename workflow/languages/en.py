@@ -1,11 +1,11 @@
 """English (US spelling and hyphenation)."""
 
-from workflow.languages.profile import LATIN, Fonts, Profile
+from workflow.languages.profile import LATIN, LATIN_FONTS, Profile
 
 PROFILE = Profile(
     code="en",
     script=LATIN,
-    fonts=Fonts(text=("Noto Serif",), heading=("Noto Sans",), furniture=("Noto Sans",)),
+    fonts=LATIN_FONTS,
     hyphenation="en_US",
     quotes=("“", "”", "‘", "’"),
     sentence_rules="en",

@@ -3,17 +3,16 @@
 from workflow.languages.profile import (
     ARABIC,
     ARABIC_SCRIPT_MARKS,
+    NASKH_FONTS,
     PERSIAN_DIGITS,
     WESTERN_DIGITS,
-    Fonts,
     Profile,
 )
 
 PROFILE = Profile(
     code="fa",
     script=ARABIC,
-    fonts=Fonts(text=("Noto Naskh Arabic",), heading=("Noto Kufi Arabic", "Noto Sans Arabic"),
-                furniture=("Noto Sans Arabic",)),
+    fonts=NASKH_FONTS,
     digits=PERSIAN_DIGITS,
     other_digits=(WESTERN_DIGITS,),  # in Latin runs and tables; never Arabic-Indic ones
     counter_style="persian",

@@ -1,11 +1,11 @@
 """French (France: « » with narrow no-break spaces, a no-break space before ; : ! ?)."""
 
-from workflow.languages.profile import LATIN, NBSP, NNBSP, Fonts, Profile
+from workflow.languages.profile import LATIN, LATIN_FONTS, NBSP, NNBSP, Profile
 
 PROFILE = Profile(
     code="fr",
     script=LATIN,
-    fonts=Fonts(text=("Noto Serif",), heading=("Noto Sans",), furniture=("Noto Sans",)),
+    fonts=LATIN_FONTS,
     hyphenation="fr",
     quotes=("«", "»", "“", "”"),
     quote_space=NNBSP,

@@ -86,6 +86,13 @@ class Fonts:
     furniture: tuple[str, ...]  # page numbers, running headers, colophon, contents
 
 
+# The families most profiles share: Serif for reading and Sans for display in Latin
+# script; Naskh for reading and Kufi for display in Arabic script.
+LATIN_FONTS = Fonts(text=("Noto Serif",), heading=("Noto Sans",), furniture=("Noto Sans",))
+NASKH_FONTS = Fonts(text=("Noto Naskh Arabic",), heading=("Noto Kufi Arabic", "Noto Sans Arabic"),
+                    furniture=("Noto Sans Arabic",))
+
+
 @dataclass(frozen=True)
 class Profile:
     """Everything that differs by language. A new language is a new module in this package

@@ -1,12 +1,12 @@
 """Tagalog (Filipino in babel's data). pysbd has no Tagalog rules: its English rules cut
 the sentences (same marks, same use of capitals), with Tagalog's own abbreviations."""
 
-from workflow.languages.profile import LATIN, Fonts, Profile
+from workflow.languages.profile import LATIN, LATIN_FONTS, Profile
 
 PROFILE = Profile(
     code="tl",
     script=LATIN,
-    fonts=Fonts(text=("Noto Serif",), heading=("Noto Sans",), furniture=("Noto Sans",)),
+    fonts=LATIN_FONTS,
     babel_locale="fil",
     english_name_override="Tagalog",
     native_name_override="Tagalog",

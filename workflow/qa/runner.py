@@ -14,7 +14,7 @@ from workflow.pofile import read_po_located
 from workflow.qa import cache
 from workflow.qa.context import Context, make_context, read_glossary
 from workflow.qa.registry import CHECKS, ERROR, WARNING, Check, CheckFailure, ignored_by, selected
-from workflow.source import read_statement
+from workflow.source import read_project_statement
 from workflow.translate import Glossary
 from workflow.update import select_slugs
 
@@ -72,7 +72,7 @@ def check_catalog(project: Project, slug: str, language: str,
     path = project.po_path(slug, language)
     if not path.exists():
         return []
-    source_language = read_statement(project.source_path(slug)).language
+    source_language = read_project_statement(project, slug).language
     display = project.relative(path).as_posix()
     key = cache.findings_key(project, path, source_language, language)
     cached = cache.load(project)
@@ -101,7 +101,7 @@ def run_checks(project: Project, slugs: list[str] | None = None,
     glossary = read_glossary(project)
     findings = []
     for slug in select_slugs(project, slugs):
-        source_language = read_statement(project.source_path(slug)).language
+        source_language = read_project_statement(project, slug).language
         for language in project.target_languages(source_language):
             if languages and language not in languages:
                 continue

@@ -94,3 +94,17 @@ def test_a_number_keeps_its_word_and_addresses_break_only_after_separators():
         "for 3\u00a0billion and ٤\u00a0ملايين at 12:30 in")
     assert break_addresses("see https://a.org/b-c now") == (
         'see <span class="url">https://<wbr>a.<wbr>org/<wbr>b-<wbr>c</span> now')
+
+
+def test_title_lines_keep_short_words_and_the_last_two_words_together():
+    from workflow.edition import Piece
+    from workflow.html import title_row
+
+    def title(text, language):
+        return str(title_row((Piece(text, "", language, "reviewed"),), language))
+
+    assert title("Show Solidarity with Uprisings in the Region", "en") == (
+        'Show Solidarity with Uprisings <span class="nobr">in the Region</span>')
+    persian = title("با خیزش‌های منطقه همبستگی نشان دهید", "fa")
+    assert '<span class="nobr">نشان دهید</span>' in persian  # the compound verb stays whole
+    assert title("Hello world", "en") == "Hello world"

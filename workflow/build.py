@@ -190,8 +190,21 @@ def _language_stylesheet(text: str):
     return CSS(string=text, font_config=font_config, url_fetcher=_fetcher())
 
 
+@cache
+def _size_stylesheet(page_size: str):
+    """styles/A4.css or styles/letter.css: type, measure and cover of the larger pages."""
+    from weasyprint import CSS
+
+    sheet = files("workflow").joinpath("styles", f"{page_size}.css")
+    if not sheet.is_file():
+        return None
+    font_config, _ = _weasyprint()
+    return CSS(string=sheet.read_text("utf-8"), font_config=font_config,
+               url_fetcher=_fetcher())
+
+
 def render_document(html: str, base: Path, printing: PrintSettings | None = None,
-                    language_css: str = ""):
+                    language_css: str = "", page_size: str = "A5"):
     """WeasyPrint's laid-out Document of the HTML with our stylesheets (pamphlet.css, then
     the rules generated from the language profiles, same origin, so the cascade is
     specificity and order), and the write_pdf() options to go with it."""
@@ -202,6 +215,8 @@ def render_document(html: str, base: Path, printing: PrintSettings | None = None
     stylesheets, options = [css], {}
     if language_css:
         stylesheets.append(_language_stylesheet(language_css))
+    if _size_stylesheet(page_size):
+        stylesheets.append(_size_stylesheet(page_size))
     if printing:  # bleed, the PDF variant, a CMYK output intent for PDF/X
         extra, options = prints.render_options(printing)
         stylesheets += extra
@@ -225,14 +240,15 @@ def render_pdf(html: str, base: Path, printing: PrintSettings | None = None,
     return write_document(*render_document(html, base, printing, language_css))
 
 
-# The fitting pass: line heights tried, in order, when a layout leaves a runt (a last page
-# of text with this many lines or fewer) or, for print, one page over a multiple of 4.
-LEADINGS = (1.0, 0.965, 1.04)
+# The fitting pass: line heights tried, in order, when a layout leaves a runt (a page of
+# text with this many lines or fewer) or, for print, one page over a multiple of 4.
+LEADINGS = (1.0, 0.965, 1.04, 0.93, 1.08)
 RUNT_LINES = 4
 
 
-def _text_lines(page) -> int:
-    """Lines of text on a laid-out page, its margin boxes (header, number) left out."""
+def _text_lines(page) -> int | None:
+    """Lines of text on a laid-out page, its margin boxes (header, number) left out; None
+    for the contents page, whose few lines are its design."""
     from weasyprint.formatting_structure import boxes
 
     count, todo = 0, [page._page_box]
@@ -240,8 +256,10 @@ def _text_lines(page) -> int:
         box = todo.pop()
         if isinstance(box, boxes.MarginBox):
             continue
+        if getattr(box, "element_tag", None) == "nav":
+            return None
         if isinstance(box, boxes.LineBox):
-            count += any(isinstance(child, boxes.TextBox) or isinstance(child, boxes.InlineBox)
+            count += any(isinstance(child, (boxes.TextBox, boxes.InlineBox))
                          for child in box.children)
             continue
         todo.extend(getattr(box, "children", ()))
@@ -249,27 +267,28 @@ def _text_lines(page) -> int:
 
 
 def layout_faults(document, for_print: bool) -> tuple[int, int]:
-    """(sheets a print booklet needs, whether the last page of text is a runt): less is
-    better. The colophon has pages of its own at the end; the page before it ends the text."""
+    """(sheets a print booklet needs, runt pages): less is better. A runt is a page of
+    text, not the cover, the contents or the colophon, with 1 to RUNT_LINES lines."""
     pages = document.pages
-    names = [page._page_box.page_type.name or "" for page in pages]
-    colophon = next((i for i, name in enumerate(names) if name.endswith("-colophon")),
-                    len(pages))
-    last_text = colophon - 1
-    runt = int(last_text > 1 and 0 < _text_lines(pages[last_text]) <= RUNT_LINES)
-    return (-(-len(pages) // 4) if for_print else 0), runt
+    runts = 0
+    for page in pages[1:]:
+        if (page._page_box.page_type.name or "").endswith("-colophon"):
+            continue
+        lines = _text_lines(page)
+        runts += lines is not None and 0 < lines <= RUNT_LINES
+    return (-(-len(pages) // 4) if for_print else 0), runts
 
 
 def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
-            draft: bool) -> bytes:
+            draft: bool, page_size: str = "A5") -> bytes:
     """The PDF of the HTML, laid out for its pages. When the first layout leaves a runt
     page, or, for print, is one page over a multiple of 4 (three blank pages, a sheet more),
-    the line height is tried a few percent tighter, then (for a runt still) looser, and the
-    layout with the fewest faults wins, the first of equals."""
+    the line height is tried a few percent tighter, then (for a runt still) looser, then
+    more so, and the layout with the fewest faults wins, the first of equals."""
     tried = []
     for leading in LEADINGS:
         document, options = render_document(html, base, printing,
-                                            language_css(digits, draft, leading))
+                                            language_css(digits, draft, leading), page_size)
         faults = layout_faults(document, printing is not None)
         tried.append((faults, len(tried), document, options))
         one_over = printing is not None and len(document.pages) % 4 == 1
@@ -370,7 +389,8 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
                            edition.catalog_path or project.relative(edition.statement.path))
     digits = {lang: project.digits(lang) for lang in output.languages}
     html = render_html(output.layout, editions, build_date(), PAGE_SIZES[page_size], digits)
-    pdf = typeset(html, project.root, printing, digits, any(e.is_draft for e in editions))
+    pdf = typeset(html, project.root, printing, digits, any(e.is_draft for e in editions),
+                  page_size)
     if not printing:
         return finish_screen(pdf, output.binding)
     pdf = prints.finish(pdf, printing, output.binding)

@@ -200,6 +200,35 @@ def row_html(pieces: tuple[Piece, ...], language: str) -> Markup:
     return Markup("".join(parts))
 
 
+# Titles have no `text-wrap: balance` in WeasyPrint: a short word (a preposition, an
+# article: 1-3 letters) stays with the word after it, and the last two words stay together
+# (no one-word last line; a Persian compound verb such as "نشان دهید" ends many titles and
+# stays whole). Kept together by `white-space: nowrap` spans, so the text (bookmarks,
+# copied text) keeps its ordinary spaces.
+SHORT_WORD = re.compile(r"[^\W\d_]{1,3}")
+
+
+def title_row(pieces: tuple[Piece, ...], language: str) -> Markup:
+    """row_html() of a title, with the spans that keep its lines well broken."""
+    parts = TAG.split(str(row_html(pieces, language)))
+    texts = [i for i in range(0, len(parts), 2) if parts[i].strip()]
+    total = sum(len(parts[i].split(" ")) for i in texts)
+    for index in texts:
+        words = parts[index].split(" ")
+        last_node = index == texts[-1]
+        groups: list[list[str]] = []
+        for position, word in enumerate(words):
+            if groups and (SHORT_WORD.fullmatch(groups[-1][-1]) or (
+                    last_node and total >= 4 and position == len(words) - 1)):
+                groups[-1].append(word)
+            else:
+                groups.append([word])
+        parts[index] = " ".join(" ".join(g) if len(g) == 1 or not all(g)
+                                else f'<span class="nobr">{" ".join(g)}</span>'
+                                for g in groups)
+    return Markup("".join(parts))
+
+
 def date_text(value: str, language: str, digits: Mapping[str, str] | None = None) -> str:
     """The statement date as the language writes it, in the digits printed here."""
     return languages.get(language).format_date(value, (digits or {}).get(language))
@@ -245,6 +274,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(direction=direction, native_name=native_name, row_html=row_html,
+                       title_row=title_row,
                        break_addresses=lambda text: Markup(break_addresses(str(escape(text)))),
                        version=__version__, render_inline=render_inline,
                        language_name=language_name,

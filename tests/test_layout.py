@@ -221,3 +221,14 @@ def test_print_build_leaves_the_screen_pdfs_alone(english):
     assert 'href="print/caravan/caravan.fa.pdf">print fa' in html
     assert 'href="print/caravan/caravan.fa.booklet.pdf">booklet fa' in html
     assert 'href="print/caravan/README.txt">print bundle' in html
+
+
+def test_a_title_kept_together_keeps_its_heading_font(english):
+    translate_catalog(english, "fa", keeping_numbers(
+        "با جنگ علیه ایران مخالفت کنید، با خیزش‌های منطقه همبستگی نشان دهید."))
+    build(english, languages=["fa"], layouts=["single"])
+    runs = spans(english.build / "caravan" / "caravan.fa.pdf", 0)
+    title = [(text, font) for text, font, size in runs
+             if size > 15 and re.search("[\u0600-\u06ff]", text)]
+    assert len(title) >= 2, runs  # more than one run: the no-break groups are spans
+    assert all("Kufi" in font for _, font in title), title

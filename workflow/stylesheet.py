@@ -77,10 +77,12 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
         f"section.colophon:lang({code}) {{ page: {page_name(code)}-colophon; }}",
         # A shared cover gives every script one visual rank: sizes scaled by the script's
         # text size (Arabic script is set larger for the same legibility).
+        # In em of the cover's own size (15pt on A5, larger on A4, smaller with many
+        # languages: pamphlet.css and the page-size sheets).
         f"section.cover p.cover-title:lang({code}) {{ font-size: "
-        f"{15 * profile.font_size_pt / 10:g}pt; }}",
+        f"{profile.font_size_pt / 10:g}em; }}",
         f"section.cover p.byline:lang({code}) {{ font-size: "
-        f"{9 * profile.font_size_pt / 10:g}pt; }}",
+        f"{0.6 * profile.font_size_pt / 10:g}em; }}",
     ]
     if profile.heading_line_height:  # titles too, over the cover's own line height
         rules.append(f"section.cover h1.title:lang({code}), section.cover p.title:lang({code}),"

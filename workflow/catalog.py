@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import polib
 from rapidfuzz.distance import Indel
 
+from workflow import languages
 from workflow.languages import english_name, plural_forms
 from workflow.segment import Document
 
@@ -77,11 +78,13 @@ def plural_forms_problem(metadata: dict[str, str], language: str) -> str | None:
     language's number of forms is kept (Weblate writes its own, equivalent to babel's)."""
     value = metadata.get("Plural-Forms", "")
     right = _nplurals(plural_forms(language))
-    if not value.strip() or _nplurals(value) == right:
+    if not value.strip() or _nplurals(value) in (right, *languages.get(language).other_nplurals):
         return None
     found = _nplurals(value)
+    also = "".join(f" (or {n}, as GNU gettext has it)"
+                   for n in languages.get(language).other_nplurals)
     return (f"Plural-Forms has {f'nplurals={found}' if found is not None else 'no nplurals'}, "
-            f"but {english_name(language)} has nplurals={right}: use "
+            f"but {english_name(language)} has nplurals={right}{also}: use "
             f"\"Plural-Forms: {plural_forms(language)}\"")
 
 

@@ -186,6 +186,11 @@ def say(key: str, language: str, digits: Mapping[str, str] | None = None, **valu
     return Markup(wrap_ltr_runs(html) if profile.rtl else html)
 
 
+def label(key: str, language: str) -> Markup:
+    """A label of the colophon with its colon, as the language writes it."""
+    return say(key, language) + languages.get(language).label_suffix
+
+
 def status_html(edition: Edition, digits: Mapping[str, str] | None = None) -> Markup:
     """The translation status of an edition, for its colophon, in its language."""
     language = edition.language
@@ -216,7 +221,7 @@ def _environment() -> Environment:
     )
     env.globals.update(direction=direction, native_name=native_name, row_html=row_html,
                        version=__version__, render_inline=render_inline,
-                       language_name=language_name,
+                       language_name=language_name, label=label, typography=typography,
                        html_lang=lambda code: languages.get(code).html_lang)
     return env
 

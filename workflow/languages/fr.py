@@ -6,6 +6,7 @@ PROFILE = Profile(
     code="fr",
     script=LATIN,
     fonts=LATIN_FONTS,
+    other_nplurals=(2,),  # msginit's (n != 1) / (n > 1)
     hyphenation="fr",
     quotes=("«", "»", "“", "”"),
     quote_space=NNBSP,
@@ -13,6 +14,7 @@ PROFILE = Profile(
     # one before ; ! ? (and inside « »).
     space_before={":": NBSP, ";": NNBSP, "!": NNBSP, "?": NNBSP},
     percent="{}" + NNBSP + "%",
+    label_suffix=NBSP + ":",
     sentence_rules="fr",
     abbreviations=("M.", "MM.", "Mme.", "Dr.", "Pr.", "p.", "pp.", "cf.", "env.", "av.",
                    "apr.", "art.", "vol.", "St.", "Ste.", "bd.", "n°."),
@@ -27,7 +29,10 @@ PROFILE = Profile(
     byline_words=("par",),
     teasers=("Lire la suite", "Continuer la lecture"),
     navigation_words=("menu", "fermer", "accueil", "rechercher", "recherche", "partager",
-                      "imprimer", "aller au contenu", "précédent", "suivant"),
+                      "imprimer", "aller au contenu", "précédent", "suivant", "actualités",
+                      "contact", "contactez-nous", "à propos", "qui sommes-nous",
+                      "faire un don", "nous rejoindre", "événements", "communiqués",
+                      "campagnes", "archives"),
     furniture={
         "contents": "Sommaire",
         "colophon": "À propos de cette édition",

@@ -43,8 +43,9 @@ PROFILE = Profile(
         "translation": "Traduction",
         "status_source": "texte original",
         "status_reviewed": "entièrement relue",
-        "status_draft": f"brouillon{NBSP}: {{unreviewed}} phrases sur {{total}} pas encore "
-                        f"relues{NNBSP}; la traduction automatique est soulignée",
+        # The plural goes with the total: "1 sur 8 phrases", never "1 phrases".
+        "status_draft": f"brouillon{NBSP}: {{unreviewed}} sur {{total}} phrases restent à "
+                        f"relire{NNBSP}; la traduction automatique est soulignée",
         "status_partial": f"relue à {{percent}}{NNBSP}; les autres phrases sont imprimées "
                           "dans la langue originale ({source})",
         "draft_notice": f"BROUILLON{NBSP}: contient une traduction automatique non relue",

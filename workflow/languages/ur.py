@@ -50,7 +50,7 @@ PROFILE = Profile(
         "translation": "ترجمہ",
         "status_source": "اصل متن",
         "status_reviewed": "مکمل نظرِ ثانی شدہ",
-        "status_draft": "مسودہ: {total} میں سے {unreviewed} جملوں پر ابھی نظرِ ثانی نہیں "
+        "status_draft": "مسودہ: {total} جملوں میں سے {unreviewed} پر ابھی نظرِ ثانی نہیں "
                         "ہوئی؛ مشینی ترجمے کے نیچے لکیر ہے",
         "status_partial": "{percent} پر نظرِ ثانی ہو چکی؛ باقی جملے اصل زبان ({source}) "
                           "میں چھپے ہیں",

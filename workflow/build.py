@@ -7,7 +7,6 @@ import io
 import json
 import logging
 import os
-import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -21,7 +20,7 @@ from workflow.dashboard import write_dashboard
 from workflow.edition import Edition, Piece, load_editions
 from workflow.errors import PamphletError
 from workflow.fonts import FONTS, check_coverage, family_files
-from workflow.fsutil import atomic_write_bytes, write_if_changed
+from workflow.fsutil import atomic_write_bytes, refuse_links, write_if_changed
 from workflow.html import render_html
 from workflow.printing import PrintSettings
 from workflow.source import read_statement
@@ -274,16 +273,18 @@ def _remove_held_back(project: Project, report: BuildReport, state: dict,
     an outdated edition would pass for this one. A print bundle of a statement with a
     held-back PDF goes too, unless this build writes it anew."""
     for path in report.held_back:
+        refuse_links(project.root, path)
         for stale in (path, prints.booklet_path(path)):
-            if stale.exists():
+            if stale.is_file():
                 stale.unlink()
                 report.removed.append(stale)
         state.pop(project.relative(path).as_posix(), None)
     for slug in dict.fromkeys(path.parent.name for path in report.held_back):
-        bundle = project.build / "print" / slug
+        bundle = prints.bundle_folder(project, slug)
         if bundle.is_dir() and not any(o.slug == slug for o in bundled):
-            shutil.rmtree(bundle)
-            report.removed.append(bundle)
+            report.removed += prints.remove_bundled(bundle, prints.bundled_files(bundle))
+            if not any(bundle.iterdir()):
+                bundle.rmdir()
     write_if_changed(project.build / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
 
 
@@ -340,6 +341,10 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
             if reasons:
                 report.held_back[output.path] = "; ".join(reasons)
         outputs = [o for o in outputs if o.path not in report.held_back]
+    for output in outputs:  # before anything is written: no link leads out of the project
+        refuse_links(project.root, output.path)
+        if printing:
+            prints.bundle_folder(project, output.slug)
     state = _load_state(project)
     if report.held_back:
         _remove_held_back(project, report, state, outputs if printing else [])

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import polib
 
-from workflow.catalog import build_template, merge
+from workflow.catalog import PlaceConflict, build_template, merge
 from workflow.config import Project
 from workflow.errors import PamphletError
-from workflow.fsutil import atomic_write_bytes
-from workflow.pofile import format_po, read_po
+from workflow.fsutil import read_input, save_merged
+from workflow.pofile import format_po, parse_po_bytes
 from workflow.segment import Document, segment_statement
 from workflow.source import SLUG_PATTERN, Statement, read_statement
 
@@ -51,17 +51,41 @@ def load_statement(project: Project, slug: str) -> tuple[Statement, Document]:
     return statement, segment_statement(statement)
 
 
-def planned_catalogs(project: Project, slug: str) -> dict[Path, polib.POFile]:
+@dataclass
+class Planned:
+    """One file as `update` would write it, and what it was merged from."""
+
+    text: str
+    based_on: bytes | None  # the file as read (None: it did not exist)
+    template: polib.POFile
+    language: str | None  # None: the template itself
+
+
+def planned_catalogs(project: Project, slug: str) -> dict[Path, Planned]:
     """Every catalog file of one statement as `update` would write it (nothing written)."""
     statement, document = load_statement(project, slug)
     reference = project.relative(statement.path).as_posix()
     template = build_template(document, slug, statement.language, reference)
-    plan = {project.pot_path(slug): template}
+    pot_path = project.pot_path(slug)
+    plan = {pot_path: Planned(format_po(template), _read_existing(pot_path), template, None)}
     for language in project.target_languages(statement.language):
         po_path = project.po_path(slug, language)
-        existing = read_po(po_path) if po_path.exists() else None
-        plan[po_path] = merge(existing, template, language)
+        based_on = _read_existing(po_path)
+        plan[po_path] = Planned(_merged(po_path, based_on, template, language), based_on,
+                                template, language)
     return plan
+
+
+def _read_existing(path: Path) -> bytes | None:
+    return read_input(path) if path.exists() or path.is_symlink() else None
+
+
+def _merged(path: Path, data: bytes | None, template: polib.POFile, language: str) -> str:
+    existing = parse_po_bytes(data, path)[1] if data is not None else None
+    try:
+        return format_po(merge(existing, template, language))
+    except PlaceConflict as conflict:
+        raise PamphletError(str(conflict), path, conflict.entry.linenum) from None
 
 
 def update(project: Project, slugs: list[str] | None = None, check: bool = False
@@ -69,21 +93,30 @@ def update(project: Project, slugs: list[str] | None = None, check: bool = False
     """Bring templates and catalogs up to date with source/.
 
     Everything is read and merged before anything is written, so bad input anywhere
-    leaves every file untouched. With `check`, nothing is written and the report lists
-    the files that are out of date.
+    leaves every file untouched. A catalog a translator saves while this runs is merged
+    again as saved (fsutil.save_merged): their save is never overwritten. With `check`,
+    nothing is written and the report lists the files that are out of date.
     """
-    texts: dict[Path, str] = {}
+    plans: dict[Path, Planned] = {}
     for slug in select_slugs(project, slugs):
-        for path, catalog in planned_catalogs(project, slug).items():
-            texts[path] = format_po(catalog)
+        plans.update(planned_catalogs(project, slug))
     report = UpdateReport()
-    for path, text in texts.items():
-        current = path.read_bytes() if path.exists() else None
-        if current == text.encode("utf-8"):
+    for path, plan in plans.items():
+        if plan.based_on == plan.text.encode("utf-8"):
             report.unchanged.append(path)
             continue
-        report.written.append(path)
-        if not check:
-            atomic_write_bytes(path, text.encode("utf-8"))
+        if check:
+            report.written.append(path)
+            continue
+
+        def remerge(current: bytes | None, plan: Planned = plan, path: Path = path) -> bytes:
+            if current == plan.based_on or plan.language is None:
+                return plan.text.encode("utf-8")
+            return _merged(path, current, plan.template, plan.language).encode("utf-8")
+
+        if save_merged(path, plan.based_on, remerge):
+            report.written.append(path)
             log.info("wrote %s", project.relative(path))
+        else:
+            report.unchanged.append(path)
     return report

@@ -21,7 +21,7 @@ from workflow.edition import Edition, Piece, load_editions
 from workflow.errors import PamphletError
 from workflow.fonts import FONTS, check_coverage, family_files
 from workflow.fsutil import atomic_write_bytes, refuse_links, write_if_changed
-from workflow.html import render_html
+from workflow.html import inline_problem, render_html
 from workflow.printing import PrintSettings
 from workflow.source import read_statement
 from workflow.update import select_slugs
@@ -155,6 +155,21 @@ def edition_texts(project: Project, edition: Edition) -> dict[str, dict[str, str
     for unit in edition.units:
         add([p for row in unit.rows for p in row], f"{statement}:{unit.line}")
     return texts
+
+
+def check_markup(project: Project, edition: Edition) -> None:
+    """Refuse, with its catalog or statement line, a segment whose inline markup would
+    crash or stall the typesetter (html.inline_problem)."""
+    statement = project.relative(edition.statement.path)
+    pieces = [(edition.title, None), (edition.author, None)]
+    pieces += [(p, unit.line) for unit in edition.units for row in unit.rows for p in row]
+    for piece, source_line in pieces:
+        problem = inline_problem(piece.text)
+        if problem is None:
+            continue
+        if piece.line and edition.catalog_path:
+            raise PamphletError(problem, edition.catalog_path, piece.line)
+        raise PamphletError(problem, statement, source_line)
 
 
 @cache
@@ -297,6 +312,7 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
         if problems:
             raise PamphletError("not ready for print: " + "; ".join(problems))
     for edition in editions:
+        check_markup(project, edition)
         for language, texts in edition_texts(project, edition).items():
             check_coverage(texts, language,
                            edition.catalog_path or project.relative(edition.statement.path))

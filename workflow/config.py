@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workflow.errors import PamphletError
+from workflow.fsutil import decode_text, read_input
 from workflow.languages import check_language
 
 DEFAULTS = {
@@ -117,6 +119,41 @@ def _setting_lines(text: str) -> dict[str, int]:
     return lines
 
 
+def _line_of(text: str, pattern: str) -> int | None:
+    match = re.search(pattern, text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _pamphlet_table(data: dict, text: str, pyproject: Path) -> dict:
+    """[tool.pamphlet], refused with its line when it or [tool] is not a table."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise PamphletError(f"`tool` must be a table ([tool]), not {_kind(tool)}", pyproject,
+                            _line_of(text, r"^\s*tool\s*="))
+    settings = tool.get("pamphlet", {})
+    if not isinstance(settings, dict):
+        line = (_line_of(text, r"^\s*\[\[\s*tool\s*\.\s*pamphlet\s*\]\]")
+                or _line_of(text, r"^\s*(?:tool\s*\.\s*)?pamphlet\s*="))
+        raise PamphletError(f"[tool.pamphlet] must be a table of settings, not {_kind(settings)}",
+                            pyproject, line)
+    return settings
+
+
+def _kind(value: object) -> str:
+    """A TOML value's type as a user reads it: 'a number (5)', 'a list', ..."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if isinstance(value, list):
+        return "a list" if not value or not isinstance(value[0], dict) else "an array of tables"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
 def load_project(root: Path | None = None) -> Project:
     """Read `[tool.pamphlet]`; every setting has a default, so no config is needed at all."""
     root = find_root(root or Path.cwd())
@@ -124,14 +161,16 @@ def load_project(root: Path | None = None) -> Project:
     pyproject = root / "pyproject.toml"
     lines: dict[str, int] = {}
     if pyproject.is_file():
-        text = pyproject.read_text(encoding="utf-8")
+        text = decode_text(read_input(pyproject), pyproject)
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise PamphletError(f"invalid TOML: {error}", pyproject) from None
-        settings = data.get("tool", {}).get("pamphlet", {})
+            where = re.search(r"\s*\(at line (\d+), column \d+\)$", str(error))
+            message = str(error)[:where.start()] if where else str(error)
+            raise PamphletError(f"invalid TOML: {message}", pyproject,
+                                int(where.group(1)) if where else None) from None
+        settings = _pamphlet_table(data, text, pyproject)
         lines = _setting_lines(text)
-
     def refuse(message: str, key: str) -> PamphletError:
         return PamphletError(message, pyproject, lines.get(key))
 
@@ -159,6 +198,9 @@ def load_project(root: Path | None = None) -> Project:
             0 <= bleed <= MAX_BLEED_MM):
         raise refuse(f"bleed_mm must be a number of millimetres from 0 to {MAX_BLEED_MM},"
                      f" not {bleed!r}", "bleed_mm")
+    for key in ("source_dir", "locale_dir", "build_dir"):
+        if not isinstance(merged[key], str) or not merged[key].strip():
+            raise refuse(f"{key} must be a folder name (a string), not {_kind(merged[key])}", key)
     if not isinstance(merged["icc_profile"], str):
         raise refuse("icc_profile must be a path (a string)", "icc_profile")
     if not isinstance(merged["crop_marks"], bool):

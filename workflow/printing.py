@@ -28,7 +28,7 @@ from pikepdf import Array, Dictionary, Name
 
 from workflow import __version__
 from workflow.errors import PamphletError
-from workflow.fsutil import atomic_write_bytes, refuse_links, write_if_changed
+from workflow.fsutil import atomic_write_bytes, read_input, refuse_links, write_if_changed
 from workflow.languages import direction, english_name
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class PrintSettings:
         if self.icc_profile is None:
             return files("workflow").joinpath("profiles", BUNDLED_PROFILE).read_bytes()
         try:
-            return self.icc_profile.read_bytes()
+            return read_input(self.icc_profile)
         except OSError as error:
             raise PamphletError(f"cannot read the ICC profile: {error.strerror}"
                                 " (set icc_profile in [tool.pamphlet] to the shop's CMYK"
@@ -115,6 +115,27 @@ def check_cmyk_profile(data: bytes, where: Path | str) -> None:
         raise PamphletError(f"not a CMYK output profile (class {data[12:16].decode('latin1')!r},"
                             f" colour space {data[16:20].decode('latin1').strip()!r}):"
                             " PDF/X needs the print condition's CMYK profile", where)
+    problem = _unusable_profile(data)
+    if problem:
+        raise PamphletError(f"a damaged ICC profile: {problem} (littleCMS); get the shop's"
+                            " profile again, or remove icc_profile to use the bundled FOGRA39",
+                            where)
+
+
+@cache
+def _unusable_profile(data: bytes) -> str | None:
+    """Why littleCMS (through Pillow's ImageCms) cannot convert colours to and from the
+    profile, if it cannot: a valid header says nothing about the tables behind it."""
+    from PIL import ImageCms
+
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data))
+        srgb = ImageCms.createProfile("sRGB")
+        ImageCms.buildTransform(srgb, profile, "RGB", "CMYK")
+        ImageCms.buildTransform(profile, srgb, "CMYK", "RGB")
+    except (OSError, ImageCms.PyCMSError) as error:
+        return str(error) or type(error).__name__
+    return None
 
 
 def booklet_path(path: Path) -> Path:

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import os
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -173,8 +174,35 @@ def check_markup(project: Project, edition: Edition) -> None:
 
 
 @cache
+def import_weasyprint() -> None:
+    """Import WeasyPrint without its library search spawning compilers.
+
+    WeasyPrint asks cffi for each C library under several names, the first ones for other
+    systems; cffi looks a name it cannot load up with ctypes.util.find_library, which runs
+    ldconfig, gcc and ld (215 processes, 0.3-0.4 s per build). On Linux the names that
+    follow (libpango-1.0.so.0, ...) load directly, so the lookup is skipped; if WeasyPrint
+    then fails to load, it is imported again the ordinary way.
+    """
+    import ctypes.util
+
+    if not sys.platform.startswith("linux") or "weasyprint" in sys.modules:
+        return
+    real = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = real
+    import weasyprint  # noqa: F401, F811
+
+
+@cache
 def _weasyprint():
     """WeasyPrint's font configuration and our parsed stylesheet, made once per process."""
+    import_weasyprint()
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
@@ -188,6 +216,7 @@ def _refusing_fetcher():
     """A WeasyPrint URL fetcher that refuses every URL and stops the rendering: pamphlets
     embed nothing from outside (fonts come from fontconfig), so a hostile translation can
     never make the build read a file or the network."""
+    import_weasyprint()
     from weasyprint.urls import URLFetcher
 
     class RefusingFetcher(URLFetcher):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workflow.errors import PamphletError
+from workflow.errors import PamphletError, SystemRefusal
 from workflow.fsutil import decode_text, read_input
 from workflow.languages import check_language
 
@@ -84,7 +85,15 @@ class Project:
 
     def slugs(self) -> list[str]:
         """All statements in source/, sorted so every walk is deterministic."""
-        return sorted(p.stem for p in self.sources.glob("*.md") if not p.name.startswith("."))
+        try:  # glob() would take an unreadable folder for an empty one
+            names = [entry.name for entry in os.scandir(self.sources)]
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        except OSError as error:
+            raise SystemRefusal(f"cannot list this folder ({error.strerror})",
+                                self.sources) from None
+        return sorted(name[:-3] for name in names
+                      if name.endswith(".md") and not name.startswith("."))
 
     def target_languages(self, source_language: str) -> list[str]:
         return [lang for lang in self.languages if lang != source_language]

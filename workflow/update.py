@@ -11,7 +11,7 @@ import polib
 from workflow.catalog import PlaceConflict, build_template, merge
 from workflow.config import Project
 from workflow.errors import PamphletError
-from workflow.fsutil import read_input, save_merged
+from workflow.fsutil import read_input, remove_stale_temporaries, save_merged
 from workflow.pofile import format_po, parse_po_bytes
 from workflow.segment import Document, segment_statement
 from workflow.source import SLUG_PATTERN, Statement, read_statement
@@ -103,6 +103,8 @@ def update(project: Project, slugs: list[str] | None = None, check: bool = False
     report = UpdateReport()
     for path, plan in plans.items():
         if plan.based_on == plan.text.encode("utf-8"):
+            if not check:
+                remove_stale_temporaries(path)  # what a killed run left beside it
             report.unchanged.append(path)
             continue
         if check:

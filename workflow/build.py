@@ -21,7 +21,7 @@ from workflow.dashboard import write_dashboard
 from workflow.edition import Edition, Piece, load_editions
 from workflow.errors import PamphletError
 from workflow.fonts import FONTS, check_coverage, family_files
-from workflow.fsutil import atomic_write_bytes, refuse_links, write_if_changed
+from workflow.fsutil import atomic_write_bytes, read_input, refuse_links, write_if_changed
 from workflow.html import inline_problem, render_html
 from workflow.printing import PrintSettings
 from workflow.source import read_statement
@@ -293,7 +293,7 @@ def output_fingerprint(project: Project, output: Output, final: bool, page_size:
     inputs += [project.po_path(output.slug, lang) for lang in output.languages]
     for path in inputs:
         digest.update(str(project.relative(path)).encode() + b"\0")
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        digest.update(read_input(path) if path.exists() else b"<missing>")
     settings = [output.layout, page_size, str(final), build_date(), project.arabic_digits,
                 _package_fingerprint(),
                 _fonts_fingerprint(output.languages)]

@@ -26,7 +26,7 @@ from pathlib import Path
 from workflow.catalog import active_entries, entry_state
 from workflow.config import Project
 from workflow.errors import PamphletError
-from workflow.fsutil import write_if_changed
+from workflow.fsutil import read_input, write_if_changed
 from workflow.languages import DIGITS, to_ascii_digits
 from workflow.pofile import read_po_located
 from workflow.segment import ABBREVIATIONS
@@ -891,9 +891,9 @@ def _checks_fingerprint() -> str:
 
 def _findings_key(project: Project, path: Path, source_language: str, language: str) -> str:
     digest = hashlib.sha256(f"{_checks_fingerprint()} {source_language} {language}".encode())
-    digest.update(path.read_bytes())
-    if project.glossary_path.is_file():
-        digest.update(project.glossary_path.read_bytes())
+    digest.update(read_input(path))  # a FIFO or a link out of the project: refused
+    if project.glossary_path.exists():
+        digest.update(read_input(project.glossary_path))
     return digest.hexdigest()
 
 

@@ -144,7 +144,7 @@ def save_merged(path: Path, based_on: bytes | None,
                 return False
             tmp_name = _write_temporary(path, data)
             temporaries.append(tmp_name)
-            displaced = _exchange_into_place(tmp_name, path, current is None)
+            displaced = _exchange_into_place(tmp_name, path, current)
             if displaced is _SWAPPED:  # the temporary name now holds what was displaced
                 displaced = _read_plain(Path(tmp_name))
                 if displaced != expected:  # a save slipped in: merge it and go again
@@ -154,8 +154,8 @@ def save_merged(path: Path, based_on: bytes | None,
                         _renameat2(tmp_name, path)  # it cannot be merged: it goes back
                         raise
                     continue
-            elif displaced is not None:  # a new file appeared meanwhile: nothing replaced
-                expected, data = displaced, merge(displaced)
+            elif isinstance(displaced, _Changed):  # saved meanwhile: nothing replaced
+                expected, data = displaced.data, merge(displaced.data)
                 continue
             _fsync_directory(path.parent)
             return True
@@ -198,20 +198,34 @@ def _write_temporary(path: Path, data: bytes) -> str:
     return tmp_name
 
 
-def _exchange_into_place(tmp_name: str, path: Path, new: bool):
-    """Put the temporary file at `path`. Returns _SWAPPED when the old file now lies at
-    the temporary name, None when there was none or it was replaced, or the bytes of a
-    file that appeared at `path` meanwhile (a new file is linked, never replacing one)."""
+class _Changed:
+    """The file changed after it was last read: it was not replaced."""
+
+    def __init__(self, data: bytes | None):
+        self.data = data
+
+
+def _exchange_into_place(tmp_name: str, path: Path, expected: bytes | None):
+    """Put the temporary file at `path`, which held `expected` when last read.
+
+    Returns _SWAPPED when the old file now lies at the temporary name (an exchange),
+    None when it was replaced (or there was none), or _Changed(now) when the file is not
+    `expected` any more and nothing was replaced. A new file is linked into place, so a
+    file created meanwhile is never replaced.
+    """
     try:
-        if new:
+        if expected is None:
             try:
                 os.link(tmp_name, path)
             except FileExistsError:
-                return _read_plain(path) or b""
+                return _Changed(_read_plain(path))
             Path(tmp_name).unlink()
             return None
         if _renameat2(tmp_name, path):
             return _SWAPPED
+        current = _read_plain(path)  # no exchange here: compare as late as possible
+        if current != expected:
+            return _Changed(current)
         os.replace(tmp_name, path)
         return None
     except OSError as error:

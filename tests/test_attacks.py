@@ -335,3 +335,407 @@ def test_a_save_in_the_last_moment_before_the_rename_is_merged(memory_project, m
     assert catalog.find("No one is illegal").msgstr == "ES No one is illegal"  # and ours
     assert report.memory_exact == len([e for e in catalog if e.msgstr]) - 1
     assert sorted(p.name for p in path.parent.iterdir()) == ["caravan.po", "twin.po"]
+
+
+# --- Character references cannot smuggle a direction control past the closing ----------
+
+
+@pytest.mark.parametrize("reference, control", [
+    ("&#x202E;", "\u202e"), ("&#8238;", "\u202e"), ("&#x2067;", "\u2067"),
+    ("&#x202D;", "\u202d"), ("&#X202e;", "\u202e")])
+def test_a_control_written_as_a_reference_is_closed(reference, control):
+    from workflow.edition import Piece
+    from workflow.html import piece_html
+
+    html = piece_html(Piece(f"Primera frase {reference}", "", "es", "reviewed"))
+    closer = "\u2069" if control == "\u2067" else "\u202c"
+    assert html == f"Primera frase {control}{closer}"
+    # Written out literally it is text, not a control: nothing to close.
+    assert piece_html(Piece(f"x &amp;{reference[1:]}", "", "es", "reviewed")).endswith(";")
+
+
+def test_a_link_title_directs_nothing_and_is_not_counted():
+
+    html = render_inline('[x](https://example.org "&#x202E;")')
+    assert close_bidi_html(html) == html
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler")
+def test_a_reference_override_does_not_reverse_the_next_sentence(project):
+    from tests.test_robustness import pdf_text, squash, write_translations
+    from workflow.build import build
+
+    update(project)
+    write_translations(project, "es", {
+        "We express our solidarity with the caravan.": "Primera frase &#x202E;INVERTIDA",
+        "The U.S. army has killed thousands.": "Segunda frase revisada."})
+    build(project, languages=["es"], layouts=["single"])
+    text = pdf_text(project.build / "caravan" / "caravan.es.pdf")
+    assert squash("Segunda frase revisada.") in text
+
+
+# --- Hostile packages --------------------------------------------------------------------
+
+
+@pytest.fixture
+def packages(tmp_path, monkeypatch):
+    directory = tmp_path / "argos-packages"
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(directory))
+    return directory
+
+
+def package_zip(path: Path, metadata: dict, folder: str = "translate-en_es-1_0",
+                extra: dict | None = None) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr(f"{folder}/metadata.json", json.dumps(metadata))
+        zipped.writestr(f"{folder}/model/model.bin", b"\x01" * 64)
+        zipped.writestr(f"{folder}/sentencepiece.model", b"\x02" * 64)
+        for name, data in (extra or {}).items():
+            zipped.writestr(f"{folder}/{name}", data)
+    return path
+
+
+GOOD = {"type": "translate", "from_code": "en", "to_code": "es", "package_version": "1.0"}
+
+
+@pytest.mark.parametrize("bad", [{"languages": 5}, {"source_languages": "abc"},
+                                 {"target_prefix": 5}, {"package_version": ["1"]},
+                                 {"from_code": "../x"}, {"languages": ["en"]}])
+def test_package_metadata_of_the_wrong_type_is_refused_before_installing(tmp_path, packages,
+                                                                        bad):
+    from workflow.models import install
+
+    archive = package_zip(tmp_path / "bad.argosmodel", {**GOOD, **bad})
+    with pytest.raises(PamphletError, match="metadata.json"):
+        install(archive)
+    assert not packages.exists() or list(packages.iterdir()) == []
+
+
+def test_an_installed_broken_package_is_reported_and_skipped(tmp_path, packages, caplog):
+    from workflow.models import install, installed_models
+
+    install(package_zip(tmp_path / "good.argosmodel", GOOD))
+    broken = packages / "translate-en_ar-1_0"
+    broken.mkdir()
+    (broken / "metadata.json").write_text(json.dumps({**GOOD, "to_code": "ar",
+                                                      "languages": 5}))
+    assert [m.name for m in installed_models()] == ["translate-en_es"]
+    assert "translate-en_ar-1_0: metadata.json field 'languages' must be a list" in caplog.text
+    code, out, _ = run("models", "list")
+    assert code == 0 and "en->es" in out
+
+
+def test_the_installed_folder_is_named_from_the_metadata(tmp_path, packages):
+    from workflow.models import install, installed_models
+
+    install(package_zip(tmp_path / "es.argosmodel", GOOD))
+    lying = package_zip(tmp_path / "lying.argosmodel", {**GOOD, "to_code": "ar"},
+                        folder="translate-en_es-1_0")
+    model = install(lying)
+    assert model.path.name == "translate-en_ar-1_0" and model.to_code == "ar"
+    assert sorted((m.from_code, m.to_code) for m in installed_models()) == [("en", "ar"),
+                                                                          ("en", "es")]
+
+
+def test_an_archive_that_inflates_too_much_is_refused(tmp_path, packages, monkeypatch):
+    from workflow import models
+
+    monkeypatch.setattr(models, "RATIO_FREE_BYTES", 10**6)
+    archive = package_zip(tmp_path / "bomb.argosmodel", GOOD,
+                          extra={"model/padding.bin": bytes(20 * 10**6)})
+    assert archive.stat().st_size < 10**6
+    with pytest.raises(PamphletError, match="times its size"):
+        models.install(archive)
+    assert list(packages.iterdir()) == []
+
+
+def dead_pid() -> int:
+    return int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True).stdout)
+
+
+def test_a_killed_extraction_is_cleaned_up_by_the_next_command(tmp_path, packages):
+    from workflow.models import install, installed_models
+
+    install(package_zip(tmp_path / "es.argosmodel", GOOD))
+    staging = packages / f".install-{dead_pid()}-abcd"
+    (staging / "translate-en_es-1_0" / "model").mkdir(parents=True)
+    (staging / "translate-en_es-1_0" / "model" / "model.bin").write_bytes(b"half")
+    running = packages / f".install-{os.getpid()}-efgh"  # an install running now: kept
+    running.mkdir()
+    assert [m.name for m in installed_models()] == ["translate-en_es"]
+    assert sorted(p.name for p in packages.iterdir()) == [running.name, "translate-en_es-1_0"]
+
+
+def test_a_swap_killed_between_its_renames_is_rolled_back(tmp_path, packages):
+    from workflow.models import install, installed_models
+
+    model = install(package_zip(tmp_path / "es.argosmodel", GOOD))
+    staging = packages / f".install-{dead_pid()}-abcd"
+    staging.mkdir()
+    (staging / ".target").write_text(model.path.name)
+    os.replace(model.path, staging / ".previous")  # killed here: no en->es model at all
+    assert [m.name for m in installed_models()] == ["translate-en_es"]
+    assert not staging.exists()
+    assert (model.path / "model" / "model.bin").read_bytes() == b"\x01" * 64
+
+
+def test_a_killed_install_then_a_new_install_finds_no_leftovers(tmp_path, packages):
+    from workflow.models import install
+
+    staging = packages / f".install-{dead_pid()}-abcd"
+    staging.mkdir(parents=True)
+    (staging / "junk.bin").write_bytes(b"x" * 1000)
+    install(package_zip(tmp_path / "es.argosmodel", GOOD))
+    assert sorted(p.name for p in packages.iterdir()) == ["translate-en_es-1_0"]
+
+
+# --- Inputs that would crash or stall a stage: one line naming the file and line --------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("*" * 500 + "a" + "*" * 500, "inline markup nested 250 deep"),
+    ("`a` " * 2000, "2000 inline markup elements"),
+    ("[a](https://x.org) " * 65, "65 inline markup elements"),
+])
+def test_markup_that_would_crash_the_typesetter_is_refused_with_its_line(project, text,
+                                                                       expected):
+    from tests.test_robustness import write_translations
+    from workflow.build import build
+
+    update(project)
+    write_translations(project, "es", {"No one is illegal": text})
+    lines = read_po_located(project.po_path("caravan", "es"))[1]
+    entry = polib.pofile(str(project.po_path("caravan", "es"))).find("No one is illegal")
+    with pytest.raises(PamphletError) as error:
+        build(project, languages=["es"], layouts=["single"])
+    assert str(error.value).startswith(f"locale/es/caravan.po:{lines[entry.linenum]}: {expected}")
+    assert not (project.build / "caravan" / "caravan.es.pdf").exists()
+
+
+def test_ordinary_markup_passes():
+    assert inline_problem("**Bold**, *emphasis*, `code` and [a link](https://example.org).") is None
+
+
+def test_a_statement_line_of_many_nested_stars_names_the_statement(project_dir):
+    source = project_dir / "source" / "caravan.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "More than 7000", "*" * 300 + "More" + "*" * 300 + " than 7000"), encoding="utf-8")
+    code, _, err = run("build", "--lang", "en")
+    # The line of its paragraph (11), which the line break continues.
+    assert one_line_error(code, err).startswith("Error: source/caravan.md:11: inline markup")
+
+
+def test_a_megabyte_title_or_sentence_is_refused_with_its_line(project_dir):
+    source = project_dir / "source" / "caravan.md"
+    original = source.read_text(encoding="utf-8")
+    source.write_text(original.replace("More than 7000 people walk together.",
+                                       "word " * 200_000), encoding="utf-8")
+    code, _, err = run("update")
+    assert "source/caravan.md:12: a paragraph of 999,999 characters" in one_line_error(code, err)
+    source.write_text(original.replace('"Solidarity with the caravan"', "x" * 10**6))
+    assert "a title of 1,000,000 characters" in one_line_error(*run("build")[::2])
+
+
+@pytest.mark.parametrize("config, expected", [
+    ('[tool.pamphlet]\nsource_dir = 5\n', "pyproject.toml:5: source_dir must be a folder name"
+     " (a string), not a number (5)"),
+    ('[tool.pamphlet]\nlocale_dir = ["a"]\n', "pyproject.toml:5: locale_dir must be a folder"
+     " name (a string), not a list"),
+    ('[tool]\npamphlet = 5\n', "pyproject.toml:5: [tool.pamphlet] must be a table of settings,"
+     " not a number (5)"),
+    ('[[tool.pamphlet]]\nlanguages = ["en"]\n', "pyproject.toml:4: [tool.pamphlet] must be a"
+     " table of settings, not an array of tables"),
+    ('[tool.pamphlet]\npage_size = "A5\n', "pyproject.toml:5: invalid TOML: "),
+])
+def test_settings_of_the_wrong_type_are_one_line_naming_it(tmp_path, monkeypatch, config,
+                                                         expected):
+    root = write_project(tmp_path / "p", config=config)
+    monkeypatch.chdir(root)
+    assert expected in one_line_error(*run("status")[::2])
+
+
+def test_a_top_level_tool_key_and_a_bad_byte_name_their_line(tmp_path, monkeypatch):
+    root = write_project(tmp_path / "p")
+    monkeypatch.chdir(root)
+    (root / "pyproject.toml").write_text("tool = 5\n[project]\nname = 'x'\n")
+    assert "pyproject.toml:1: `tool` must be a table" in one_line_error(*run("status")[::2])
+    (root / "pyproject.toml").write_bytes(b"[project]\nname = 'x\xff'\n")
+    assert "pyproject.toml:2: not valid UTF-8 (byte 0xff)" in one_line_error(
+        *run("status")[::2])
+
+
+def run_cli(root: Path, *argv: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """In a subprocess: a FIFO read by mistake would block this process forever."""
+    return subprocess.run([sys.executable, "-m", "workflow", *argv], cwd=root, timeout=timeout,
+                          capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+@pytest.mark.parametrize("command", [["status"], ["check"], ["update"], ["build", "--lang", "es"]])
+def test_a_fifo_catalog_is_refused_not_waited_for(project_dir, command):
+    assert run("update")[0] == 0
+    catalog = project_dir / "locale" / "es" / "caravan.po"
+    catalog.unlink()
+    os.mkfifo(catalog)
+    result = run_cli(project_dir, *command)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == ("Error: locale/es/caravan.po: is not a regular file (a FIFO, a"
+                             " device or a socket): pamphlet reads only plain files\n")
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "/etc/passwd"])
+def test_a_catalog_linked_out_of_the_project_is_refused_unread(project_dir, target):
+    assert run("update")[0] == 0
+    catalog = project_dir / "locale" / "es" / "caravan.po"
+    catalog.unlink()
+    catalog.symlink_to(target)
+    for command in (["status"], ["update"]):
+        err = one_line_error(*run(*command)[::2])
+        assert err == (f"Error: locale/es/caravan.po: is a link to {target}, outside the"
+                       " project: pamphlet reads only the project's own files (copy the file"
+                       " here)\n")
+        assert "root:" not in err
+
+
+def test_links_inside_the_project_are_fine_and_statements_glossaries_are_guarded(project_dir,
+                                                                                tmp_path):
+    source = project_dir / "source" / "caravan.md"
+    (project_dir / "drafts").mkdir()
+    source.rename(project_dir / "drafts" / "caravan.md")
+    source.symlink_to(project_dir / "drafts" / "caravan.md")
+    assert run("update")[0] == 0
+    outside = tmp_path / "statement.md"
+    outside.write_text(STATEMENT_EN, encoding="utf-8")
+    source.unlink()
+    source.symlink_to(outside)
+    assert "is a link to" in one_line_error(*run("update")[::2])
+    source.unlink()
+    (project_dir / "drafts" / "caravan.md").rename(source)
+    (project_dir / "locale" / "glossary.csv").symlink_to("/etc/passwd")
+    assert "glossary.csv: is a link to /etc/passwd" in one_line_error(*run("check")[::2])
+
+
+def test_a_fifo_icc_profile_and_a_damaged_one_are_refused(project_dir):
+    from workflow.printing import check_cmyk_profile
+
+    os.mkfifo(project_dir / "shop.icc")
+    config = project_dir / "pyproject.toml"
+    config.write_text(config.read_text() + '[tool.pamphlet]\nicc_profile = "shop.icc"\n')
+    assert run("update")[0] == 0
+    result = run_cli(project_dir, "build", "--print", "--lang", "en")
+    assert result.returncode == 2 and "shop.icc: is not a regular file" in result.stderr
+    bundled = (REPO / "workflow" / "profiles" / "FOGRA39L-pamphlet.icc").read_bytes()
+    check_cmyk_profile(bundled, "bundled")
+    garbage = bundled[:132] + random.Random(1).randbytes(len(bundled) - 132)
+    with pytest.raises(PamphletError, match="shop.icc: a damaged ICC profile"):
+        check_cmyk_profile(garbage, "shop.icc")
+
+
+# --- Scale: a PO file is read in linear time, a string holds at most one sentence -------
+
+
+def test_a_string_of_many_short_lines_reads_back_whole(tmp_path):
+    """polib joined continuation lines by copying the string each time (a 2 MB msgstr of
+    short lines: 36 s). Now each string reaches polib on one line: same result."""
+    path = tmp_path / "x.po"
+    value = "línea\n" * 1500
+    catalog = polib.POFile(wrapwidth=79)
+    catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    catalog.append(polib.POEntry(msgid="Uno.", msgstr=value, tcomment="c"))
+    catalog.append(polib.POEntry(msgid="Dos.", msgstr="dos", obsolete=True))
+    catalog.append(polib.POEntry(msgid="Tres.", msgctxt="a\nb", msgid_plural="Tres %d.",
+                                 msgstr_plural={0: "x\ny", 1: "z"}))
+    path.write_text(str(catalog), encoding="utf-8")
+    again, lines = read_po_located(path)
+    assert [(e.msgid, e.msgstr, e.msgctxt, e.msgstr_plural, e.obsolete, e.linenum)
+            for e in again] == [(e.msgid, e.msgstr, e.msgctxt, e.msgstr_plural, e.obsolete,
+                                 e.linenum) for e in polib.pofile(str(path))]
+    text = path.read_text(encoding="utf-8").split("\n")
+    for entry in again:
+        assert "msgid " in text[lines[entry.linenum] - 1]  # obsolete ones: their `#~ msgid`
+
+
+def test_a_megabyte_msgstr_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "x.po"
+    path.write_text(HEADER + 'msgid "A."\nmsgstr "a."\n\nmsgid "B."\nmsgstr ""\n'
+                    + '"palabra \\n"\n' * 120_000, encoding="utf-8")
+    with pytest.raises(PamphletError, match=r"x\.po:9: a string of 1,080,000 characters"):
+        read_po(path)
+    path.write_text(HEADER + 'msgid "B."\nmsgstr "' + "x" * 10**6 + '"\n', encoding="utf-8")
+    with pytest.raises(PamphletError, match=r"x\.po:7: a line of 1,000,009 characters"):
+        read_po(path)
+
+
+# --- Small ones --------------------------------------------------------------------------
+
+
+def test_an_unreadable_source_folder_is_not_an_empty_one(project_dir, monkeypatch):
+    real = os.scandir
+
+    def refusing(path="."):
+        if Path(path).name == "source":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    code, _, err = run("status")
+    assert one_line_error(code, err, 1) == (
+        "Error: source: cannot list this folder (Permission denied)\n")
+
+
+@pytest.mark.parametrize("field, expected", [
+    ("title: [a, b]", "front matter field 'title' must be text, not a list"),
+    ("title: {a: b}", "front matter field 'title' must be text, not a mapping"),
+    ("title: !!python/object:os.system x", "a YAML tag (!!python/object:os.system)"),
+    ("title: !secret", "a YAML tag (!secret)"),
+])
+def test_a_title_that_is_not_text_says_what_it_is(project_dir, field, expected):
+    source = project_dir / "source" / "caravan.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        'title: "Solidarity with the caravan"', field), encoding="utf-8")
+    assert f"source/caravan.md:2: {expected}" in one_line_error(*run("update")[::2])
+
+
+def test_import_names_a_file_name_slug_and_points_at_slug(project_dir):
+    raw = project_dir / "huge_50mb.txt"
+    raw.write_text("تضامن مع القافلة\n\nنعبر عن تضامننا.\n", encoding="utf-8")
+    assert run("import", str(raw), "--lang", "ar")[0] == 0
+    assert (project_dir / "source" / "huge-50mb.md").is_file()
+    raw = project_dir / "___.txt"
+    raw.write_text("تضامن مع القافلة\n\nنعبر عن تضامننا.\n", encoding="utf-8")
+    assert "name the statement with --slug" in one_line_error(
+        *run("import", str(raw), "--lang", "ar")[::2])
+
+
+def test_terminal_escapes_in_a_translation_are_shown_not_obeyed(project_dir, monkeypatch):
+    """A check that quotes a translation (a word, a clause) would write what is in it to
+    the terminal: ESC sequences clear the screen, retitle the window, hide text."""
+    from workflow import checks
+    from workflow.checks import ERROR, Finding
+
+    assert terminal_safe("a\x1b]0;owned\x07b\x9b31m\tc") == "a\\x1b]0;owned\\x07b\\x9b31m\tc"
+    quoted = Finding("locale/es/caravan.po", 9, "repeated-phrase", ERROR,
+                     "repeated in a row: 'gente\x1b[2J' 2 times")
+    monkeypatch.setattr(checks, "run_checks", lambda *args: [quoted])
+    code, out, _ = run("check")
+    assert code == 1 and "\x1b" not in out and "'gente\\x1b[2J' 2 times" in out
+    code, _, err = run("update", "no-such-\x1b[2J")
+    assert "\x1b" not in err and "no-such-\\x1b[2J" in err
+
+
+def test_weasyprint_is_imported_without_spawning_a_compiler():
+    script = ("import subprocess, sys\n"
+              "spawned = []\n"
+              "real = subprocess.Popen.__init__\n"
+              "def spy(self, args, *a, **k):\n"
+              "    spawned.append(args)\n"
+              "    real(self, args, *a, **k)\n"
+              "subprocess.Popen.__init__ = spy\n"
+              "from workflow.build import import_weasyprint\n"
+              "import_weasyprint()\n"
+              "import weasyprint.text.ffi\n"
+              "print(spawned)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO)}, check=True)
+    assert result.stdout == "[]\n", result.stdout

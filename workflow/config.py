@@ -138,11 +138,11 @@ def _pamphlet_table(data: dict, text: str, pyproject: Path) -> dict:
     tool = data.get("tool", {})
     if not isinstance(tool, dict):
         raise PamphletError(f"`tool` must be a table ([tool]), not {_kind(tool)}", pyproject,
-                            _line_of(text, r"^\s*tool\s*="))
+                            _line_of(text, r"^[ \t]*tool[ \t]*="))
     settings = tool.get("pamphlet", {})
     if not isinstance(settings, dict):
-        line = (_line_of(text, r"^\s*\[\[\s*tool\s*\.\s*pamphlet\s*\]\]")
-                or _line_of(text, r"^\s*(?:tool\s*\.\s*)?pamphlet\s*="))
+        line = (_line_of(text, r"^[ \t]*\[\[[ \t]*tool[ \t]*\.[ \t]*pamphlet[ \t]*\]\]")
+                or _line_of(text, r"^[ \t]*(?:tool[ \t]*\.[ \t]*)?pamphlet[ \t]*="))
         raise PamphletError(f"[tool.pamphlet] must be a table of settings, not {_kind(settings)}",
                             pyproject, line)
     return settings

@@ -711,13 +711,13 @@ def test_import_names_a_file_name_slug_and_points_at_slug(project_dir):
 def test_terminal_escapes_in_a_translation_are_shown_not_obeyed(project_dir, monkeypatch):
     """A check that quotes a translation (a word, a clause) would write what is in it to
     the terminal: ESC sequences clear the screen, retitle the window, hide text."""
-    from workflow import checks
-    from workflow.checks import ERROR, Finding
+    from workflow import qa
+    from workflow.qa import ERROR, Finding
 
     assert terminal_safe("a\x1b]0;owned\x07b\x9b31m\tc") == "a\\x1b]0;owned\\x07b\\x9b31m\tc"
     quoted = Finding("locale/es/caravan.po", 9, "repeated-phrase", ERROR,
                      "repeated in a row: 'gente\x1b[2J' 2 times")
-    monkeypatch.setattr(checks, "run_checks", lambda *args: [quoted])
+    monkeypatch.setattr(qa, "run_checks", lambda *args, **kwargs: [quoted])
     code, out, _ = run("check")
     assert code == 1 and "\x1b" not in out and "'gente\\x1b[2J' 2 times" in out
     code, _, err = run("update", "no-such-\x1b[2J")

@@ -253,10 +253,12 @@ def test_update_loses_no_translation_of_any_catalog(tmp_path_factory, old, secon
     for entry in existing:
         if not is_translated(entry):
             continue
-        if entry.msgctxt is not None or entry.msgid_plural:  # kept whole, under its key
-            assert kept[entry.msgctxt, entry.msgid, bool(entry.msgid_plural)] == forms(entry)
-        else:  # kept, carried into a changed sentence, or obsolete
+        if entry.msgid_plural:  # kept whole, every form, under its key
+            assert kept[entry.msgctxt, entry.msgid, True] == forms(entry)
+        else:  # kept (a context with it), lent to a sentence like it (fuzzy), or obsolete
             assert forms(entry) in carried, entry.msgid
+            if (entry.msgctxt, entry.msgid, False) in kept:
+                assert kept[entry.msgctxt, entry.msgid, False] == forms(entry)
     assert format_po(read_po(path)) == path.read_text(encoding="utf-8")
 
 
@@ -387,7 +389,7 @@ def test_import_writes_only_source_slug(tmp_path, monkeypatch):
     for slug in ("../evil", "/tmp/evil", "a/b", ".hidden", "UPPER"):
         with pytest.raises(PamphletError, match="invalid slug"):
             import_file(project, raw, "en", slug)
-    path = import_file(project, raw, "en")
+    path, _ = import_file(project, raw, "en")
     assert path.parent == project.sources and path.name == "escape-title.md"
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [
         "escape-title.md", "pyproject.toml", "raw.txt"]

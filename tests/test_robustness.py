@@ -33,7 +33,6 @@ from tests.conftest import STATEMENT_EN, write_project
 from workflow import build as build_module
 from workflow import segment
 from workflow.build import STATE_FILE, build, render_pdf
-from workflow.checks import FINDINGS_CACHE
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.edition import load_editions
@@ -41,7 +40,8 @@ from workflow.fsutil import atomic_write_bytes, remove_stale_temporaries, write_
 from workflow.html import render_html
 from workflow.lock import LOCK_NAME, project_lock
 from workflow.models import install
-from workflow.pofile import read_po
+from workflow.pofile import read_po, write_po
+from workflow.qa import FINDINGS_CACHE
 from workflow.update import update
 
 REPO = Path(__file__).resolve().parent.parent
@@ -586,10 +586,11 @@ def test_quotes_and_markup_in_right_to_left_text_print_literally(project):
     write_translations(project, "ar", {"We express our solidarity with the caravan.": hostile})
     editions = load_editions(project, "caravan", ["ar"])
     html = render_html("single", editions, "2020-01-01", "A5")
-    assert '&#34;تضامننا&#34; &lt;<span dir="ltr">b</span>&gt;مع&lt;/' in html
+    # The straight quotes print as Arabic quotation marks (typography, at print time).
+    assert '«تضامننا» &lt;<span dir="ltr">b</span>&gt;مع&lt;/' in html
     build(project, languages=["ar"], layouts=["single"])
     text = pdf_text(project.build / "caravan" / "caravan.ar.pdf")
-    assert "تضامننا" in text and '"' in text and "AT&T" in text
+    assert "تضامننا" in text and "«" in text and "AT&T" in text
     assert not re.search(r"&(quot|lt|gt|amp|#\d+)", text)  # no entity printed as text
 
 
@@ -604,7 +605,7 @@ def translated(project_dir):
     catalog = polib.pofile(str(path))
     for entry in catalog:
         entry.msgstr = "ES " + entry.msgid
-    catalog.save()
+    write_po(path, catalog)
     run("update")
     return path
 

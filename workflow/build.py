@@ -15,16 +15,18 @@ from importlib.resources import files
 from pathlib import Path
 
 from workflow import __version__
+from workflow import languages as language_profiles
 from workflow import printing as prints
 from workflow.config import Project
 from workflow.dashboard import write_dashboard
 from workflow.edition import Edition, Piece, load_editions
 from workflow.errors import PamphletError
-from workflow.fonts import FONTS, check_coverage, family_files
+from workflow.fonts import check_coverage, family_files
 from workflow.fsutil import atomic_write_bytes, read_input, refuse_links, write_if_changed
 from workflow.html import inline_problem, render_html
 from workflow.printing import PrintSettings
-from workflow.source import read_statement
+from workflow.source import read_project_statement
+from workflow.stylesheet import language_css
 from workflow.update import select_slugs
 
 log = logging.getLogger(__name__)
@@ -64,7 +66,7 @@ def build_date() -> str:
 def plan_outputs(project: Project, slug: str, languages: list[str] | None = None,
                  layouts: list[str] | None = None) -> list[Output]:
     """Every PDF of one statement, in a stable order."""
-    source_language = read_statement(project.source_path(slug)).language
+    source_language = read_project_statement(project, slug).language
     wanted = [lang for lang in [source_language, *project.target_languages(source_language)]
               if not languages or lang in languages]
     layouts = layouts or list(LAYOUTS)
@@ -114,7 +116,8 @@ def final_gate(project: Project, outputs: list[Output], keep: int | None
     above it prints its unreviewed segments in the source language, so the check errors of
     those entries do not matter.
     """
-    from workflow.checks import check_catalog
+    from workflow.qa import check_catalog
+    from workflow.qa.msgfmt import msgfmt_errors
 
     blockers: list[str] = []
     held: dict[tuple[str, str], str] = {}
@@ -135,6 +138,13 @@ def final_gate(project: Project, outputs: list[Output], keep: int | None
                 where = ", ".join(f"{f.path}:{f.line} [{f.check}]" for f in errors[:3])
                 blockers.append(f"{slug} [{lang}]: {len(errors)} check error(s)"
                                 f" (first at {where})")
+            # what GNU gettext would refuse to compile does not go to print either
+            path = project.po_path(slug, lang)
+            refused = msgfmt_errors(path) if path.exists() else []
+            if refused:
+                where = ", ".join(f"{project.relative(path)}:{line}: {message}"
+                                  for line, message in refused[:3])
+                blockers.append(f"{slug} [{lang}]: msgfmt -c refuses the catalog ({where})")
     return blockers, held
 
 
@@ -242,11 +252,26 @@ def _fetcher():
     return globals().get("restricted_fetcher") or __getattr__("restricted_fetcher")
 
 
-def render_pdf(html: str, base: Path, printing: PrintSettings | None = None) -> bytes:
+@cache
+def _language_stylesheet(text: str):
+    """The generated per-language rules, parsed once per distinct text (a handful: one
+    per digits setting, draft or final)."""
+    from weasyprint import CSS
+
+    font_config, _ = _weasyprint()
+    return CSS(string=text, font_config=font_config, url_fetcher=_fetcher())
+
+
+def render_pdf(html: str, base: Path, printing: PrintSettings | None = None,
+               language_css: str = "") -> bytes:
+    """A PDF of the HTML with our stylesheets: pamphlet.css, then the rules generated from
+    the language profiles (same origin, so the cascade is specificity and order)."""
     from weasyprint import HTML
 
     font_config, css = _weasyprint()
     stylesheets, options = [css], {}
+    if language_css:
+        stylesheets.append(_language_stylesheet(language_css))
     if printing:  # bleed, the PDF variant, a CMYK output intent for PDF/X
         extra, options = prints.render_options(printing)
         stylesheets += extra
@@ -266,17 +291,19 @@ STATE_FILE = ".pamphlet-build.json"
 
 @cache
 def _package_fingerprint() -> str:
-    """Templates, stylesheet and version: a change to any rebuilds everything."""
+    """Templates, stylesheet, language profiles and version: a change to any rebuilds
+    everything."""
     digest = hashlib.sha256(__version__.encode())
-    for folder in ("templates", "styles"):
+    for folder in ("templates", "styles", "languages"):
         for item in sorted(files("workflow").joinpath(folder).iterdir(), key=lambda i: i.name):
-            digest.update(item.name.encode() + b"\0" + item.read_bytes())
+            if item.is_file():
+                digest.update(item.name.encode() + b"\0" + item.read_bytes())
     return digest.hexdigest()
 
 
 def _fonts_fingerprint(languages: tuple[str, ...]) -> str:
     """Font files by path, size and mtime: a font upgrade rebuilds its languages."""
-    families = sorted({f for lang in languages for f in FONTS[lang].body + FONTS[lang].heading})
+    families = sorted({f for lang in languages for f in language_profiles.get(lang).all_fonts()})
     parts = []
     for family in families:
         for path in family_files(family):
@@ -345,9 +372,10 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
         for language, texts in edition_texts(project, edition).items():
             check_coverage(texts, language,
                            edition.catalog_path or project.relative(edition.statement.path))
-    html = render_html(output.layout, editions, build_date(), PAGE_SIZES[page_size],
-                       project.arabic_digits)
-    pdf = render_pdf(html, project.root, printing)
+    digits = {lang: project.digits(lang) for lang in output.languages}
+    html = render_html(output.layout, editions, build_date(), PAGE_SIZES[page_size], digits)
+    rules = language_css(digits, any(e.is_draft for e in editions))
+    pdf = render_pdf(html, project.root, printing, rules)
     if printing:
         pdf = prints.finish(pdf, printing, prints.binding(output))
         prints.check(pdf, prints.expected_pages(printing), project.relative(output.path))

@@ -5,21 +5,28 @@ Works on `polib.POFile` objects in memory and does no file I/O (see `pofile.py`)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import polib
-from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from workflow.languages import english_name, plural_forms
 from workflow.segment import Document
 
-# Similarity (0-100, rapidfuzz ratio) above which a changed source sentence keeps its old
-# translation as a fuzzy suggestion; msgmerge's own cut-off is comparable.
-FUZZY_CUTOFF = 70.0
+# msgmerge's similarity threshold (gettext's FUZZY_THRESHOLD): a new sentence at least this
+# similar to a translated one gets its translation as a fuzzy suggestion.
+FUZZY_THRESHOLD = 0.6
+CONTEXT_BONUS = 0.00001  # gettext's advantage for an entry of the same (or no) context
 TEAM = "pamphlet translation team"
 # Translator comment that marks machine output; a translator comment survives Poedit,
 # Lokalize, Weblate and msgcat, unlike custom flags, which some editors drop.
 MACHINE_MARK = "machine translation:"
+
+# What a catalog's header must say; the other fields are the translators' to keep or drop.
+REQUIRED_HEADERS = ("Project-Id-Version", "Language", "MIME-Version", "Content-Type",
+                    "Content-Transfer-Encoding", "Plural-Forms", "X-Source-Language")
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 
 STATES = ("reviewed", "fuzzy", "machine", "untranslated")
 KIND_COMMENTS = {"title": "title", "author": "author (organisation)", "heading": "heading",
@@ -60,20 +67,46 @@ def build_template(document: Document, slug: str, source_language: str, referenc
     return template
 
 
+def _nplurals(value: str) -> int | None:
+    match = _NPLURALS.search(value or "")
+    return int(match.group(1)) if match else None
+
+
+def plural_forms_problem(metadata: dict[str, str], language: str) -> str | None:
+    """Why a catalog's own Plural-Forms cannot be kept, or None. Any formula with the
+    language's number of forms is kept (Weblate writes its own, equivalent to babel's)."""
+    value = metadata.get("Plural-Forms", "")
+    right = _nplurals(plural_forms(language))
+    if not value.strip() or _nplurals(value) == right:
+        return None
+    found = _nplurals(value)
+    return (f"Plural-Forms has {f'nplurals={found}' if found is not None else 'no nplurals'}, "
+            f"but {english_name(language)} has nplurals={right}: use "
+            f"\"Plural-Forms: {plural_forms(language)}\"")
+
+
 def catalog_metadata(template: polib.POFile, language: str,
                      existing: dict[str, str] | None = None) -> dict[str, str]:
-    """Template header made right for one language; translators' own fields are kept."""
-    existing = existing or {}
-    metadata = dict(template.metadata)
-    for key in ("PO-Revision-Date", "Last-Translator"):
-        if existing.get(key):
-            metadata[key] = existing[key]
-    metadata["Language-Team"] = (existing.get("Language-Team")
-                                 or f"{english_name(language)} ({TEAM})")
-    metadata["Language"] = language
-    metadata["Plural-Forms"] = plural_forms(language)
-    for key, value in existing.items():  # headers added by editors (X-Generator, ...)
-        metadata.setdefault(key, value)
+    """The catalog's header. It belongs to the translators: their fields, values and order
+    stay as their editor wrote them (Last-Translator, Language-Team, PO-Revision-Date,
+    X-Generator, a Plural-Forms of the right nplurals, see plural_forms_problem); `update`
+    fills in what is missing or empty and keeps the source language true."""
+    fresh = {}
+    for key, value in template.metadata.items():
+        if key == "X-Source-Language":  # polib's order, which the catalogs already have
+            fresh["Plural-Forms"] = plural_forms(language)
+        fresh[key] = value
+    fresh["Language-Team"] = f"{english_name(language)} ({TEAM})"
+    fresh["Language"] = language
+    fresh.setdefault("Plural-Forms", plural_forms(language))
+    if existing is None:
+        return fresh
+    metadata = dict(existing)
+    for key in REQUIRED_HEADERS:
+        if not metadata.get(key, "").strip() and fresh.get(key):
+            metadata[key] = fresh[key]
+    if "X-Source-Language" in template.metadata:
+        metadata["X-Source-Language"] = template.metadata["X-Source-Language"]
     return metadata
 
 
@@ -100,6 +133,8 @@ def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -
     obsolete_by_key = {entry_key(e): e for e in old_obsolete}
     merged = polib.POFile(wrapwidth=79, check_for_duplicates=False)
     merged.header = catalog.header if catalog is not None and catalog.header else template.header
+    if catalog is not None:  # a header msginit or an editor marked fuzzy stays so
+        merged.metadata_is_fuzzy = catalog.metadata_is_fuzzy
     merged.metadata = catalog_metadata(
         template, language, catalog.metadata if catalog is not None else None
     )
@@ -119,21 +154,20 @@ def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -
         else:
             pending.append((new, entry))
         merged.append(entry)
-    # Fuzzy matching only among translated singular entries not matched exactly.
-    candidates = {e.msgid: e for e in old_entries
-                  if entry_key(e) not in used and e.msgstr and not e.msgid_plural
-                  and e.msgctxt is None}
+    # As msgmerge: every translated entry of the old catalog, obsolete ones and those
+    # matched exactly included, may lend its translation to a new sentence like it; a
+    # plural one has no msgstr to lend (its forms stay with it, as obsolete).
+    candidates = [e for e in old_entries + old_obsolete
+                  if is_translated(e) and not e.msgid_plural]
     for new, entry in pending:
-        if not candidates:
-            break
-        match = process.extractOne(new.msgid, list(candidates), scorer=fuzz.ratio,
-                                   score_cutoff=FUZZY_CUTOFF)
-        if match is None:
+        old = best_fuzzy_match(new, candidates)
+        if old is None:
             continue
-        old = candidates[match[0]]
         _carry_translation(old, entry)
         if "fuzzy" not in entry.flags:
             entry.flags.append("fuzzy")
+        # msgmerge leaves out `#|` when the old entry was fuzzy without one (machine output):
+        # we keep it, so that the entry's state says its source changed (see README)
         entry.previous_msgid = old.previous_msgid or old.msgid
         used.add(entry_key(old))
     for old in old_entries:
@@ -155,6 +189,29 @@ class PlaceConflict(ValueError):
         self.entry = entry
 
 
+def similarity(a: str, b: str) -> float:
+    """msgmerge's measure (gnulib fstrcmp): 2 x longest common subsequence / total length,
+    of the UTF-8 bytes; rapidfuzz's normalized Indel similarity is the same number."""
+    return Indel.normalized_similarity(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def best_fuzzy_match(new: polib.POEntry, candidates: list[polib.POEntry]
+                     ) -> polib.POEntry | None:
+    """The candidate msgmerge would choose for `new`, or None (gettext's
+    message_list_search_fuzzy: the first of the best, above FUZZY_THRESHOLD, with a tiny
+    bonus for an entry of the same or no context)."""
+    best, best_weight = None, FUZZY_THRESHOLD
+    query = new.msgid.encode("utf-8")
+    for old in candidates:
+        bonus = CONTEXT_BONUS if old.msgctxt is None or old.msgctxt == new.msgctxt else 0.0
+        cutoff = best_weight - bonus * 1.01
+        weight = Indel.normalized_similarity(query, old.msgid.encode("utf-8"),
+                                             score_cutoff=max(cutoff, 0.0)) + bonus
+        if weight > best_weight:
+            best, best_weight = old, weight
+    return best
+
+
 def _copy_template_entry(new: polib.POEntry) -> polib.POEntry:
     return polib.POEntry(msgid=new.msgid, msgstr="", occurrences=list(new.occurrences),
                          comment=new.comment)
@@ -163,16 +220,19 @@ def _copy_template_entry(new: polib.POEntry) -> polib.POEntry:
 def _carry_translation(old: polib.POEntry, entry: polib.POEntry) -> None:
     entry.msgstr = old.msgstr
     entry.tcomment = old.tcomment
-    entry.flags = [f for f in old.flags]
+    # gettext drops `fuzzy` from an entry with no translation when it writes one; so do we
+    entry.flags = [f for f in old.flags if f != "fuzzy" or old.msgstr]
     if "fuzzy" in old.flags and old.previous_msgid:
         entry.previous_msgid = old.previous_msgid
 
 
 def _as_obsolete(old: polib.POEntry) -> polib.POEntry:
-    """The entry as `#~`: every translated form, its context, comments and flags."""
+    """The entry as `#~`: every translated form, its context, comments and flags, and
+    (as msgmerge) its previous msgid (`#~|`)."""
     return polib.POEntry(msgid=old.msgid, msgstr=old.msgstr, msgctxt=old.msgctxt,
                          msgid_plural=old.msgid_plural, msgstr_plural=dict(old.msgstr_plural),
-                         tcomment=old.tcomment, flags=list(old.flags), obsolete=True)
+                         tcomment=old.tcomment, flags=list(old.flags), obsolete=True,
+                         previous_msgid=old.previous_msgid)
 
 
 def is_machine(entry: polib.POEntry) -> bool:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from workflow import __version__
 from workflow.catalog import STATES
-from workflow.checks import check_catalog
 from workflow.config import Project
 from workflow.fsutil import write_if_changed
 from workflow.html import ENVIRONMENT
 from workflow.languages import direction, native_name
-from workflow.source import read_statement
+from workflow.qa import check_catalog
+from workflow.source import read_project_statement
 from workflow.status import catalog_status
 
 
@@ -59,7 +59,7 @@ def _pdf_links(project: Project, slug: str, language: str, source_language: str
 def dashboard_rows(project: Project) -> list[Row]:
     rows = []
     for slug in project.slugs():
-        statement = read_statement(project.source_path(slug))
+        statement = read_project_statement(project, slug)
         cells = []
         for language in project.languages:
             cell = Cell(language, language == statement.language)

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Mapping
 from html import unescape
 from itertools import groupby
 
-from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from workflow import __version__
+from workflow import __version__, languages
 from workflow.edition import Edition, Piece
-from workflow.fonts import FONTS
-from workflow.languages import direction, native_name, to_native_digits
+from workflow.languages import direction, native_name
 
 # Raw HTML in a translation is shown as text (html=False escapes it); markdown-it refuses
 # javascript:, vbscript:, file: and data: links itself; we allow only web and mail links.
@@ -125,10 +123,62 @@ def close_bidi_html(html: str) -> str:
 
 STATE_CLASSES = {"machine": "mt", "fuzzy": "mt", "untranslated": "untranslated"}
 
+# What typography leaves alone: inline code, link targets, autolinks and raw HTML (which
+# print as they are typed), URLs, e-mails.
+VERBATIM = re.compile(
+    r"`[^`\n]+`|\]\([^)\n]*\)|<[^<>\s]+>|</?[A-Za-z][^<>]*>"
+    r"|\b(?:https?|ftp)://[^\s<>()]+|\bwww\.[^\s<>()]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+STRAIGHT_QUOTE = re.compile(r'"')
+APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
+
+
+def typography(text: str, language: str) -> str:
+    """The language's typographic conventions on a segment's prose, applied as it is
+    printed (catalogs keep what translators typed): straight quotes as the language's
+    quotation marks, apostrophes curled, and where the profile says so a no-break space
+    before ; : ! ? and inside « » (French)."""
+    profile = languages.get(language)
+    pieces, cursor = [], 0
+    for match in VERBATIM.finditer(text):
+        pieces.append(_typeset_prose(text[cursor:match.start()], profile))
+        pieces.append(match.group(0))
+        cursor = match.end()
+    pieces.append(_typeset_prose(text[cursor:], profile))
+    return "".join(pieces)
+
+
+def _typeset_prose(text: str, profile: languages.Profile) -> str:
+    opening, closing = profile.quotes[:2]
+    quoted = []
+    for index, char in enumerate(text):
+        if char != '"':
+            quoted.append(char)
+            continue
+        before = text[index - 1] if index else " "
+        quoted.append(opening if before.isspace() or before in "([{—–-/" else closing)
+    text = APOSTROPHE.sub("’", "".join(quoted))
+    if profile.quote_space:
+        space = profile.quote_space
+        text = re.sub(rf"({re.escape(opening)})[ \u00a0\u202f]*", rf"\1{space}", text)
+        text = re.sub(rf"[ \u00a0\u202f]*({re.escape(closing)})", rf"{space}\1", text)
+    if profile.space_before:
+        marks = "".join(profile.space_before)
+
+        def spaced(match: re.Match) -> str:
+            before, gap, mark = match.group(1), match.group(2), match.group(3)
+            after = text[match.end():match.end() + 1]
+            if before in marks or (not gap and before.isdigit() and after.isdigit()):
+                return match.group(0)  # ?! takes one space; 12:30 is a time
+            return before + profile.space_before[mark] + mark
+
+        text = re.sub(rf"(\S)([ \u00a0\u202f]?)([{re.escape(marks)}])", spaced, text)
+    return text
+
 
 def piece_html(piece: Piece) -> str:
     """One segment's inline HTML, its left-to-right runs wrapped if it is right-to-left."""
-    html = close_bidi_html(render_inline(piece.text))
+    html = close_bidi_html(render_inline(typography(piece.text, piece.language)))
     return wrap_ltr_runs(html) if direction(piece.language) == "rtl" else html
 
 
@@ -156,18 +206,41 @@ def row_html(pieces: tuple[Piece, ...], language: str) -> Markup:
     return Markup("".join(parts))
 
 
-def localised_date(value: str, language: str, native_digits: bool = True) -> str:
-    """The statement date in the language's own words and (unless told not to) digits."""
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 3:
-        text = format_date(date(*parts), "long", locale=language)
-    elif len(parts) == 2:
-        text = format_date(date(parts[0], parts[1], 1), "LLLL y", locale=language)
-    else:
-        text = str(parts[0])
-    if native_digits:
-        text = to_native_digits(text, language)
-    return text
+def date_text(value: str, language: str, digits: Mapping[str, str] | None = None) -> str:
+    """The statement date as the language writes it, in the digits printed here."""
+    return languages.get(language).format_date(value, (digits or {}).get(language))
+
+
+def say(key: str, language: str, digits: Mapping[str, str] | None = None, **values) -> Markup:
+    """A piece of furniture (colophon labels, notices) in the language, as HTML: numbers
+    in its digits, left-to-right runs isolated in right-to-left text."""
+    profile = languages.get(language)
+    own = (digits or {}).get(language)
+    values = {name: profile.number(value, own) if isinstance(value, int) else value
+              for name, value in values.items()}
+    html = str(escape(profile.furniture[key].format(**values)))
+    return Markup(wrap_ltr_runs(html) if profile.rtl else html)
+
+
+def status_html(edition: Edition, digits: Mapping[str, str] | None = None) -> Markup:
+    """The translation status of an edition, for its colophon, in its language."""
+    language = edition.language
+    if edition.is_source:
+        return say("status_source", language, digits)
+    if not edition.unreviewed:
+        return say("status_reviewed", language, digits)
+    if edition.draft:
+        return say("status_draft", language, digits, unreviewed=edition.unreviewed,
+                   total=sum(edition.counts.values()))
+    profile = languages.get(language)
+    percent = profile.percent_text(edition.reviewed_percent, (digits or {}).get(language))
+    return say("status_partial", language, digits, percent=percent,
+               source=language_name(edition.statement.language, language))
+
+
+def language_name(code: str, in_language: str) -> str:
+    """The name of a language as another writes it ("árabe" in a Spanish colophon)."""
+    return languages.get(code).name_in(languages.get(in_language))
 
 
 def _environment() -> Environment:
@@ -178,8 +251,9 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(direction=direction, native_name=native_name, row_html=row_html,
-                       localised_date=localised_date, fonts=FONTS, version=__version__,
-                       render_inline=render_inline)
+                       version=__version__, render_inline=render_inline,
+                       language_name=language_name,
+                       html_lang=lambda code: languages.get(code).html_lang)
     return env
 
 
@@ -187,17 +261,22 @@ ENVIRONMENT = _environment()
 
 
 def render_html(layout: str, editions: list[Edition], build_date: str, page_size: str,
-                arabic_digits: str = "arabic-indic") -> str:
-    """The HTML of one pamphlet: layout is 'single', 'parallel' or 'multilingual'."""
+                digits: Mapping[str, str] | None = None) -> str:
+    """The HTML of one pamphlet: layout is 'single', 'parallel' or 'multilingual'.
+    `digits` maps a language to the digits it is printed in (default: its profile's)."""
     template = ENVIRONMENT.get_template(f"{layout}.html.j2")
     first = editions[0]
+    digits = dict(digits or {})
+    draft = any(e.is_draft for e in editions)
     return template.render(
+        date_of=lambda edition: date_text(edition.statement.date, edition.language, digits),
+        say=lambda key, language, **values: say(key, language, digits, **values),
+        status_of=lambda edition: status_html(edition, digits),
         editions=editions,
         edition=first,
         statement=first.statement,
-        draft=any(e.is_draft for e in editions),
+        draft=draft,
         build_date=build_date,
         page_size=page_size,
         languages=[e.language for e in editions],
-        western_arabic_digits=arabic_digits == "western",
     )

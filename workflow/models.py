@@ -16,13 +16,14 @@ from pathlib import Path, PurePosixPath
 
 from packaging.version import InvalidVersion, Version
 
+from workflow import languages
 from workflow.errors import PamphletError
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 # Argos publishes most pairs to and from English only; other pairs go through it.
-PIVOT = "en"
+PIVOT = languages.LINGUA_FRANCA
 # Argos' largest translation packages unpack to well under 1 GB.
 MAX_PACKAGE_BYTES = 4 * 10**9
 MAX_METADATA_BYTES = 10**6

@@ -9,7 +9,8 @@ from pathlib import Path
 import polib
 
 from workflow.errors import PamphletError
-from workflow.fsutil import decode_text, read_input, write_if_changed
+from workflow.fsutil import decode_text, read_input, read_text, write_if_changed
+from workflow.poformat import format_catalog
 from workflow.segment import MAX_SEGMENT_CHARS
 
 # polib silently skips some malformed lines (an unterminated string, for one), which would
@@ -33,6 +34,8 @@ _NEXT = {
     "msgstr[N]": ("msgstr[N]", "msgctxt", "msgid"),
 }
 _CHARSET = re.compile(r'^"Content-Type:[^"\n]*?charset=([^"\\\s;]+)', re.MULTILINE | re.IGNORECASE)
+_OBSOLETE_PREVIOUS = re.compile(r'^#~\|(?=[ \t]*(?:(?:msgctxt|msgid|msgid_plural)[ \t]+)?")',
+                                re.MULTILINE)
 _COMMENT_BACKSLASH = re.compile(r"^(#.*\\)$", re.MULTILINE)
 # "CHARSET" is the placeholder of a fresh template (xgettext): nothing else is declared.
 UTF8_NAMES = ("utf-8", "utf8", "charset")
@@ -57,7 +60,9 @@ def _polib_parse(text: str) -> tuple[polib.POFile, list[int]]:
     # polib appends each continuation line to the string it continues with `+=` on an
     # attribute, which copies the whole string every time: a 2 MB msgstr of short lines
     # took 36 s to read. Each keyword is given its whole string on one line instead.
-    joined, numbers = _join_continuations(text)
+    # polib skips `#~|` lines, the previous msgid of an obsolete entry: read as `#|` lines
+    # they are kept (the entry's `#~` lines make it obsolete all the same).
+    joined, numbers = _join_continuations(_OBSOLETE_PREVIOUS.sub("#|", text))
     # polib adds the last entry at the end of the file only if the last line is not a
     # comment, and skips some comment lines (`#,` alone, `#~|`) without ending the entry:
     # a file ending in one lost its last entry. A final comment line ends every entry.
@@ -252,6 +257,15 @@ def msgid_lines(text: str, catalog: polib.POFile) -> dict[int, int]:
     return result
 
 
+def header_field_line(path: Path, name: str) -> int | None:
+    """The line of a header field (`"Plural-Forms: ..."`), for messages about it."""
+    pattern = re.compile(rf'^\s*"{re.escape(name)}:', re.IGNORECASE)
+    for number, line in enumerate(read_text(path).split("\n"), start=1):
+        if pattern.match(line):
+            return number
+    return None
+
+
 def _read_po(path: Path) -> tuple[str, polib.POFile]:
     return parse_po_bytes(read_input(path), path)
 
@@ -272,25 +286,36 @@ def parse_po_bytes(data: bytes, path: Path) -> tuple[str, polib.POFile]:
 
 
 def format_po(catalog: polib.POFile) -> str:
-    """The file text, ending in one newline; deterministic for equal catalogs."""
-    catalog.wrapwidth = 79
-    header = catalog.header
-    # polib writes a header comment line beginning with ',' or ':' as `#,` or `#:`, which
-    # reads back as flags or references and is lost: such a line keeps a space after '#'.
-    catalog.header = "\n".join(f" {line}" if line[:1] in (",", ":") else line
-                                for line in header.split("\n"))
-    try:
-        text = str(catalog)  # polib's serialisation: its header order, its line wrapping
-    finally:
-        catalog.header = header
+    """The file text as GNU gettext writes it (msgcat prints it unchanged); deterministic."""
+    text = format_catalog(catalog)
     # gettext reads a backslash at the end of a line as "continued on the next line": a
     # comment ending in one swallows the entry's msgid and msgfmt fails. A space after it
     # is dropped again when the file is read.
-    text = _COMMENT_BACKSLASH.sub(r"\1 ", text)
-    return text.rstrip("\n") + "\n"
+    return _COMMENT_BACKSLASH.sub(r"\1 ", text)
+
+
+def same_content(path: Path, new_text: str) -> bool:
+    """True if the file holds what new_text holds, whatever its line layout (an editor's
+    wrapping, Weblate's, msgcat's): such a file is never rewritten. A BOM or CRLF line
+    ends are not kept: the next write makes the file plain UTF-8 with LF."""
+    return same_data(path.read_bytes(), new_text, path)
+
+
+def same_data(data: bytes, new_text: str, path: Path) -> bool:
+    """same_content() of a file's bytes as read."""
+    if data == new_text.encode("utf-8"):
+        return True
+    if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
+        return False
+    try:
+        return format_po(parse_po(decode_text(data, path), path)) == new_text
+    except PamphletError:
+        return False
 
 
 def write_po(path: Path, catalog: polib.POFile) -> bool:
-    """Atomically write the catalog if its text changed; True if the file was written."""
-    return write_if_changed(path, format_po(catalog))
-
+    """Atomically write the catalog if its content changed; True if the file was written."""
+    text = format_po(catalog)
+    if path.exists() and same_content(path, text):
+        return False
+    return write_if_changed(path, text)

@@ -601,9 +601,9 @@ def describe(path: Path, kind: str) -> dict:
 
 def manifest(project: Project, slug: str, outputs: list[Output], settings: PrintSettings,
              final: bool, built: str) -> dict:
-    from workflow.source import read_statement
+    from workflow.source import read_project_statement
 
-    statement = read_statement(project.source_path(slug))
+    statement = read_project_statement(project, slug)
     entries = []
     for output in outputs:
         for path, kind in ((output.path, "pages"), (booklet_path(output.path), "booklet")):

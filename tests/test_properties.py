@@ -217,6 +217,9 @@ def forms(entry: polib.POEntry) -> tuple:
                "plural": ["", ""], "obsolete": True}] * 2, second_header=False, new=[],
          language="es")
 @example(old=[], second_header=True, new=["One."], language="es")
+@example(old=[{"kind": "plural", "msgid": "One.", "msgctxt": "", "msgstr": "",
+               "plural": ["", "unos"], "obsolete": False}], second_header=False, new=[],
+         language="es")  # gettext's writer drops an obsolete entry whose msgstr[0] is empty
 def test_update_loses_no_translation_of_any_catalog(tmp_path_factory, old, second_header, new,
                                                      language):
     """Whatever a translator's catalog holds, `update` either refuses it with one line

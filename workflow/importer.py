@@ -286,7 +286,13 @@ def import_file(project: Project, raw: Path, language: str, slug: str | None = N
         raise PamphletError("no such file", raw)
     check_language(language)
     meta, body = convert_raw(read_text(raw), language)
-    slug = check_slug(slug or slugify(meta["title"]) or raw.stem.lower())
+    if slug is None:  # from the title, else from the file name: a guess --slug can replace
+        slug = slugify(meta["title"]) or slugify(raw.stem)
+        if not slug:
+            raise PamphletError("no slug can be made from the title or the file name: name the"
+                                " statement with --slug (lowercase letters, digits and"
+                                " hyphens)", raw)
+    slug = check_slug(slug)
     target = project.source_path(slug)
     if target.exists() and not force:
         raise PamphletError("already exists: choose another --slug or pass --force", target)

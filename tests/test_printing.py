@@ -195,11 +195,16 @@ def test_bundle_manifest_and_readme(long_reviewed):
     assert "Bleed:       3 mm on every side" in readme
     assert "caravan.fa.pdf" in readme and "binds on the right" in readme
     assert "print on SRA4 (320 x 225 mm landscape), cut to the trim" in readme
-    # Unchanged inputs: nothing rebuilt; a stale file left in the bundle is removed.
+    # Unchanged inputs: nothing rebuilt; a file an earlier bundle listed is removed, a file
+    # pamphlet did not write (the shop's notes) is left alone.
+    listed = {**manifest, "files": manifest["files"] + [{"file": "old.pdf"}]}
+    (bundle / "manifest.json").write_text(json.dumps(listed), encoding="utf-8")
     (bundle / "old.pdf").write_bytes(b"%PDF")
+    (bundle / "notes.txt").write_text("from the shop", encoding="utf-8")
     again = build(long_reviewed, languages=["fa"], layouts=["single"], final=True,
                   for_print=True)
     assert not again.written and not (bundle / "old.pdf").exists()
+    assert (bundle / "notes.txt").read_text(encoding="utf-8") == "from the shop"
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler")

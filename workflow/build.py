@@ -7,7 +7,7 @@ import io
 import json
 import logging
 import os
-import shutil
+import sys
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
@@ -22,8 +22,8 @@ from workflow.dashboard import write_dashboard
 from workflow.edition import Edition, Piece, load_editions
 from workflow.errors import PamphletError
 from workflow.fonts import check_coverage, family_files
-from workflow.fsutil import atomic_write_bytes, write_if_changed
-from workflow.html import render_html
+from workflow.fsutil import atomic_write_bytes, read_input, refuse_links, write_if_changed
+from workflow.html import inline_problem, render_html
 from workflow.outputs import FORMATS, PRINT, SCREEN, Output, folder, plan_outputs
 from workflow.pdfpost import finish_screen
 from workflow.printing import BundleFile, PrintSettings
@@ -136,9 +136,51 @@ def edition_texts(project: Project, edition: Edition) -> dict[str, dict[str, str
     return texts
 
 
+def check_markup(project: Project, edition: Edition) -> None:
+    """Refuse, with its catalog or statement line, a segment whose inline markup would
+    crash or stall the typesetter (html.inline_problem)."""
+    statement = project.relative(edition.statement.path)
+    pieces = [(edition.title, None), (edition.author, None)]
+    pieces += [(p, unit.line) for unit in edition.units for row in unit.rows for p in row]
+    for piece, source_line in pieces:
+        problem = inline_problem(piece.text)
+        if problem is None:
+            continue
+        if piece.line and edition.catalog_path:
+            raise PamphletError(problem, edition.catalog_path, piece.line)
+        raise PamphletError(problem, statement, source_line)
+
+
+@cache
+def import_weasyprint() -> None:
+    """Import WeasyPrint without its library search spawning compilers.
+
+    WeasyPrint asks cffi for each C library under several names, the first ones for other
+    systems; cffi looks a name it cannot load up with ctypes.util.find_library, which runs
+    ldconfig, gcc and ld (215 processes, 0.3-0.4 s per build). On Linux the names that
+    follow (libpango-1.0.so.0, ...) load directly, so the lookup is skipped; if WeasyPrint
+    then fails to load, it is imported again the ordinary way.
+    """
+    import ctypes.util
+
+    if not sys.platform.startswith("linux") or "weasyprint" in sys.modules:
+        return
+    real = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = real
+    import weasyprint  # noqa: F401, F811
+
+
 @cache
 def _weasyprint():
     """WeasyPrint's font configuration and our parsed stylesheet, made once per process."""
+    import_weasyprint()
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
@@ -155,6 +197,7 @@ def _refusing_fetcher():
     """A WeasyPrint URL fetcher that refuses every URL and stops the rendering: pamphlets
     embed nothing from outside (fonts come from fontconfig), so a hostile translation can
     never make the build read a file or the network."""
+    import_weasyprint()
     from weasyprint.urls import URLFetcher
 
     class RefusingFetcher(URLFetcher):
@@ -335,7 +378,7 @@ def output_fingerprint(project: Project, output: Output, final: bool, page_size:
     inputs += [project.po_path(output.slug, lang) for lang in output.languages]
     for path in inputs:
         digest.update(str(project.relative(path)).encode() + b"\0")
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        digest.update(read_input(path) if path.exists() else b"<missing>")
     settings = [output.layout, page_size, str(final), build_date(), project.arabic_digits,
                 _package_fingerprint(),
                 _fonts_fingerprint(output.languages)]
@@ -357,21 +400,24 @@ def _remove_held_back(project: Project, report: BuildReport, state: dict,
                       held: list[Output], bundled: list[Output]) -> None:
     """Delete what an earlier build made of the held-back PDFs, screen and print files
     alike: left in build/, a draft or an outdated edition would pass for this one. A print
-    bundle of a statement with a held-back PDF goes too, unless this build writes it anew."""
+    bundle of a statement with a held-back PDF goes too (the files its manifest lists),
+    unless this build writes it anew."""
     for output in held:
         for fmt in FORMATS:
             other = replace(output, format=fmt, path=folder(project, output.slug, fmt)
                             / output.path.name)
+            refuse_links(project.root, other.path)
             for stale in (other.path, other.booklet):
-                if stale is not None and stale.exists():
+                if stale is not None and stale.is_file():
                     stale.unlink()
                     report.removed.append(stale)
             state.pop(project.relative(other.path).as_posix(), None)
     for slug in dict.fromkeys(output.slug for output in held):
         bundle = folder(project, slug, PRINT)
         if bundle.is_dir() and not any(o.slug == slug for o in bundled):
-            shutil.rmtree(bundle)
-            report.removed.append(bundle)
+            report.removed += prints.remove_bundled(bundle, prints.bundled_files(bundle))
+            if not any(bundle.iterdir()):
+                bundle.rmdir()
     write_if_changed(project.build / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
 
 
@@ -384,6 +430,7 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
         if problems:
             raise PamphletError("not ready for print: " + "; ".join(problems))
     for edition in editions:
+        check_markup(project, edition)
         for language, texts in edition_texts(project, edition).items():
             check_coverage(texts, language,
                            edition.catalog_path or project.relative(edition.statement.path))
@@ -453,6 +500,8 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
                 report.held_back[output.path] = "; ".join(reasons)
         held_outputs = [o for o in outputs if o.path in report.held_back]
         outputs = [o for o in outputs if o.path not in report.held_back]
+    for output in outputs:  # before anything is written: no link leads out of the project
+        refuse_links(project.root, output.path)
     state = _load_state(project)
     if report.held_back:
         _remove_held_back(project, report, state, held_outputs, outputs if printing else [])

@@ -41,6 +41,29 @@ BIDI_OPENERS = {"\u202a": PDF, "\u202b": PDF, "\u202d": PDF, "\u202e": PDF,
 
 
 
+# WeasyPrint lays out nested inline boxes recursively (250 nested `**` raised
+# RecursionError) and many inline boxes in one line slowly (3,000 `code` spans: 67 s);
+# a real sentence has a few. Both are refused with the segment's line before rendering.
+MAX_INLINE_DEPTH = 8
+MAX_INLINE_ELEMENTS = 64
+
+
+def inline_problem(text: str) -> str | None:
+    """Why a segment's inline Markdown is refused before typesetting, if it is."""
+    depth = deepest = elements = 0
+    for token in _markdown.parseInline(text)[0].children or []:
+        depth += token.nesting
+        deepest = max(deepest, depth)
+        elements += token.nesting == 1 or token.type == "code_inline"
+    if deepest > MAX_INLINE_DEPTH:
+        return (f"inline markup nested {deepest} deep (at most {MAX_INLINE_DEPTH}): check the"
+                " `*`, `_` and `[` in this text")
+    if elements > MAX_INLINE_ELEMENTS:
+        return (f"{elements} inline markup elements in one segment (at most"
+                f" {MAX_INLINE_ELEMENTS}): check the `*`, `_` and backticks in this text")
+    return None
+
+
 def render_inline(text: str) -> str:
     """Inline Markdown (emphasis, links, code) to escaped HTML."""
     return _markdown.renderInline(text).strip()
@@ -74,6 +97,10 @@ def close_bidi_controls(text: str) -> str:
     after it in the paragraph, reviewed ones included: what a segment does to direction
     stays inside it (UAX #9: PDF closes an embedding, PDI an isolate and what it holds).
     """
+    return text + _closers(text)
+
+
+def _closers(text: str) -> str:
     open_controls: list[str] = []
     for char in text:
         if char in BIDI_OPENERS:
@@ -83,7 +110,16 @@ def close_bidi_controls(text: str) -> str:
         elif char == PDI and PDI in open_controls:
             while open_controls.pop() != PDI:
                 pass
-    return text + "".join(reversed(open_controls))
+    return "".join(reversed(open_controls))
+
+
+def close_bidi_html(html: str) -> str:
+    """close_bidi_controls() on rendered HTML: the controls its text nodes open are closed
+    at its end. It runs after markdown-it, which turns `&#x202E;` or `&#8238;` into the
+    control itself: closing them before rendering missed every one written as a reference.
+    Attribute values (a link's title) are not text and direct nothing."""
+    text = "".join(TAG.split(html)[0::2])
+    return html + _closers(text)
 
 
 STATE_CLASSES = {"machine": "mt", "fuzzy": "mt", "untranslated": "untranslated"}
@@ -171,7 +207,7 @@ def break_addresses(html: str) -> str:
 
 def piece_html(piece: Piece) -> str:
     """One segment's inline HTML, its left-to-right runs wrapped if it is right-to-left."""
-    html = render_inline(typography(close_bidi_controls(piece.text), piece.language))
+    html = close_bidi_html(render_inline(typography(piece.text, piece.language)))
     return break_addresses(wrap_ltr_runs(html) if direction(piece.language) == "rtl"
                            else html)
 
@@ -245,6 +281,11 @@ def say(key: str, language: str, digits: Mapping[str, str] | None = None, **valu
     return Markup(wrap_ltr_runs(html) if profile.rtl else html)
 
 
+def label(key: str, language: str) -> Markup:
+    """A label of the colophon with its colon, as the language writes it."""
+    return say(key, language) + languages.get(language).label_suffix
+
+
 def status_html(edition: Edition, digits: Mapping[str, str] | None = None) -> Markup:
     """The translation status of an edition, for its colophon, in its language."""
     language = edition.language
@@ -277,7 +318,7 @@ def _environment() -> Environment:
                        title_row=title_row,
                        break_addresses=lambda text: Markup(break_addresses(str(escape(text)))),
                        version=__version__, render_inline=render_inline,
-                       language_name=language_name,
+                       language_name=language_name, label=label, typography=typography,
                        html_lang=lambda code: languages.get(code).html_lang)
     return env
 

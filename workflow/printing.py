@@ -34,7 +34,7 @@ from pikepdf import Array, Dictionary, Name
 
 from workflow import __version__
 from workflow.errors import PamphletError
-from workflow.fsutil import write_if_changed
+from workflow.fsutil import read_input, write_if_changed
 from workflow.languages import english_name
 from workflow.pdfpost import reading_fixups
 
@@ -94,7 +94,7 @@ class PrintSettings:
         if self.icc_profile is None:
             return files("workflow").joinpath("profiles", BUNDLED_PROFILE).read_bytes()
         try:
-            return self.icc_profile.read_bytes()
+            return read_input(self.icc_profile)
         except OSError as error:
             raise PamphletError(f"cannot read the ICC profile: {error.strerror}"
                                 " (set icc_profile in [tool.pamphlet] to the shop's CMYK"
@@ -125,6 +125,27 @@ def check_cmyk_profile(data: bytes, where: Path | str) -> None:
         raise PamphletError(f"not a CMYK output profile (class {data[12:16].decode('latin1')!r},"
                             f" colour space {data[16:20].decode('latin1').strip()!r}):"
                             " PDF/X needs the print condition's CMYK profile", where)
+    problem = _unusable_profile(data)
+    if problem:
+        raise PamphletError(f"a damaged ICC profile: {problem} (littleCMS); get the shop's"
+                            " profile again, or remove icc_profile to use the bundled FOGRA39",
+                            where)
+
+
+@cache
+def _unusable_profile(data: bytes) -> str | None:
+    """Why littleCMS (through Pillow's ImageCms) cannot convert colours to and from the
+    profile, if it cannot: a valid header says nothing about the tables behind it."""
+    from PIL import ImageCms
+
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data))
+        srgb = ImageCms.createProfile("sRGB")
+        ImageCms.buildTransform(srgb, profile, "RGB", "CMYK")
+        ImageCms.buildTransform(profile, srgb, "CMYK", "RGB")
+    except (OSError, ImageCms.PyCMSError) as error:
+        return str(error) or type(error).__name__
+    return None
 
 
 # Rendering ------------------------------------------------------------------------------
@@ -709,18 +730,43 @@ def readme(data: dict) -> str:
     return "\n".join(lines)
 
 
+def bundled_files(folder: Path) -> set[str]:
+    """The files an earlier build put in the bundle, as its manifest lists them: the only
+    ones a build may delete there (a shop's own files, or anything else, stay)."""
+    names = {"manifest.json", "README.txt"}
+    try:
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        listed = [entry["file"] for entry in data["files"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return names
+    return names | {name for name in listed
+                    if isinstance(name, str) and name == Path(name).name
+                    and name not in (".", "..")}
+
+
+def remove_bundled(folder: Path, names: set[str]) -> list[Path]:
+    """Delete the named regular files of the bundle (never a link or a folder)."""
+    removed = []
+    for name in sorted(names):
+        path = folder / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
 def write_bundle(folder: Path, files: list[BundleFile], settings: PrintSettings,
-                 info: dict) -> Path:
+                 info: dict, earlier: set[str] | None = None) -> Path:
     """manifest.json and README.txt beside the print files in `folder` (build/print/<slug>/,
-    where the build wrote them). Files are written only when changed; files of earlier
-    bundles that are not in this one are removed, so the folder is exactly what its
-    manifest lists."""
+    where the build wrote them). Files are written only when changed; files the previous
+    manifest listed (`earlier`, read before the build wrote into the folder; by default
+    now) that are not in this one are removed, so the folder holds what its manifest
+    lists (and whatever someone else put there)."""
+    earlier = bundled_files(folder) if earlier is None else earlier
     data = manifest(files, settings, info)
     write_if_changed(folder / "manifest.json",
                      json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     write_if_changed(folder / "README.txt", readme(data))
     keep = {"manifest.json", "README.txt", *(file.name for file in files)}
-    for stale in sorted(folder.iterdir()):
-        if stale.is_file() and stale.name not in keep:
-            stale.unlink()
+    remove_bundled(folder, earlier - keep)
     return folder

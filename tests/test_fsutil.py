@@ -42,3 +42,15 @@ def test_a_rewritten_file_keeps_its_mode(tmp_path, umask):
     path.chmod(0o664)
     write_if_changed(path, "newer")
     assert mode(path) == 0o664
+
+
+def test_catalog_saves_get_the_umask_s_mode_or_keep_their_own(tmp_path, umask):
+    from workflow.fsutil import save_merged
+
+    umask(0o022)
+    path = tmp_path / "fa.po"
+    assert save_merged(path, None, lambda current: b"msgid \"\"\nmsgstr \"\"\n")
+    assert mode(path) == 0o644
+    path.chmod(0o640)
+    assert save_merged(path, path.read_bytes(), lambda current: current + b"\n")
+    assert mode(path) == 0o640

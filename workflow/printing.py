@@ -716,7 +716,7 @@ def readme(data: dict) -> str:
                     f" trim {entry['trim_mm'][0]:g} x {entry['trim_mm'][1]:g} mm, plus bleed):"
                     f" print on {entry['sheet']} ({sheet_w:g} x {sheet_h:g} mm landscape), cut"
                     " to the trim")
-        lines.append(f"  {entry['file']:<36} {what}")
+        lines += [f"  {entry['file']}", f"      {what}"]  # names are long: one line each
     lines += [
         "",
         "Booklets are already in saddle-stitch order: print them centred on the sheet named",

@@ -97,20 +97,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     every moment, even across a crash, either the old file or the new one. A temporary
     file left by a killed process (`.NAME.PID.XXXX.tmp`) is removed by the next write.
     """
+    tmp_name = _write_temporary(path, data)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_temporaries(path)
-        fd, tmp_name = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}.",
-                                        suffix=TEMP_SUFFIX, dir=path.parent)
-    except OSError as error:
-        raise _refusal(path, error) from None
-    try:
-        # mkstemp makes the file 0600: give it the mode `open()` would have given it.
-        os.fchmod(fd, _target_mode(path))
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
         os.replace(tmp_name, path)
     except BaseException as error:
         Path(tmp_name).unlink(missing_ok=True)
@@ -203,6 +191,8 @@ def _read_plain(path: Path) -> bytes | None:
 
 
 def _write_temporary(path: Path, data: bytes) -> str:
+    """A synced temporary file beside `path` holding `data`, with the mode `path` has or
+    would get from `open()` (mkstemp makes it 0600); its name."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(path)

@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 # ctranslate2 + sentencepiece ourselves and only use argostranslate.package, which needs
 # neither stanza nor torch (336 MB venv instead of 1.5 GB). `make bench` adds the rest.
 ARGOS := argostranslate==1.11.0
+# mupdf-tools: preflight renders every page of every print file with MuPDF (mutool draw).
 DEBIAN_PACKAGES := fonts-noto-core fonts-noto-ui-core libharfbuzz-subset0 gettext poppler-utils \
-	icc-profiles-free
+	icc-profiles-free mupdf-tools
 
 # Reproducible PDFs: the build date printed in colophons is the last commit's date.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
@@ -36,7 +37,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt --no-deps $(ARGOS)
 	touch $@
 
-# Debian packages: fonts for all four languages, msgfmt for checks, pdftotext/pdffonts.
+# Debian packages: fonts for all four languages, msgfmt for checks, pdftotext/pdffonts,
+# mutool for preflight.
 system:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

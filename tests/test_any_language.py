@@ -96,7 +96,7 @@ RAW = {
 TITLES = {"ur": "مزدوروں کے ساتھ یکجہتی", "tl": "Pakikiisa sa mga manggagawang migrante",
           "fr": "Solidarité avec les travailleurs sans papiers"}
 AUTHORS = {"ur": "مہاجر مزدوروں کا اتحاد", "tl": "Alyansa ng mga Migrante",
-           "fr": "Collectif des migrants"}
+           "fr": "Le Collectif des migrants"}
 
 LAYOUT_COUNT = {4: 4 + 3 + 1, 7: 7 + 6 + 1}  # languages -> PDFs of one statement
 

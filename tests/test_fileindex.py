@@ -22,14 +22,16 @@ def aged(path: Path, text: str) -> Path:
 @pytest.fixture
 def reads(monkeypatch):
     """The files whose bytes are read."""
-    done: list[str] = []
-    real = Path.read_bytes
+    import workflow.fileindex
 
-    def read_bytes(path):
+    done: list[str] = []
+    real = workflow.fileindex.read_input
+
+    def read(path):
         done.append(path.name)
         return real(path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(workflow.fileindex, "read_input", read)
     return done
 
 

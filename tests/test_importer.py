@@ -130,3 +130,31 @@ def test_a_statement_in_a_language_the_project_does_not_print(project):
                                             r"not in languages \(en, es, ar, fa\): add it "
                                             r"there \(pyproject.toml\)"):
         update(project)
+
+
+@pytest.mark.parametrize(("raw", "language"), [
+    ("Inicio | Noticias | Contacto\nDeclaración ante la represión\nPor la Red | 8 de marzo "
+     "de 2021\n\nRechazamos la represión. Nadie es ilegal.\n", "es"),
+    ("Accueil | Actualités | Contact\nDéclaration contre la répression\npar la Red\n8 mars "
+     "2021\n\nNous refusons. Personne n'est illégal.\n", "fr"),
+    ("Home | Balita | Tungkol sa Amin\nDeklarasyon laban sa panunupil\nni La Red\nMarso 8, "
+     "2021\n\nKami ay nakikiisa. Walang ilegal.\n", "tl"),
+    ("الرئيسية  بحث  اتصل بنا\nبيان ضد القمع\nبقلم: La Red\n٨ آذار ٢٠٢١\n\nنحن نتضامن. "
+     "لا أحد غير شرعي.\n", "ar"),
+    ("خانه | درباره ما | تماس\nفهرست بستن\nبیانیه علیه سرکوب\nنوشتهٔ La Red\n۱۸ اسفند "
+     "۱۳۹۹\n\nما حمایت می‌کنیم. آنان حق دارند.\n", "fa"),
+])
+def test_a_sites_menu_is_no_title(raw, language):
+    """A menu of short items between separators is dropped when one item is a known menu
+    word ("Contacto", "اتصل بنا" need not all be known)."""
+    meta, body = convert_raw(raw, language)
+    assert meta["title"] in ("Declaración ante la represión", "Déclaration contre la répression",
+                             "Deklarasyon laban sa panunupil", "بيان ضد القمع",
+                             "بیانیه علیه سرکوب")
+    assert meta["author"] == "La Red" and meta["date"] == "2021-03-08"
+    assert "|" not in body and "Contact" not in body and "تماس" not in body
+
+
+def test_a_title_with_slashes_is_no_menu():
+    meta, _ = convert_raw("نان / کار / آزادی\n\nما حمایت می‌کنیم. آنان حق دارند.\n", "fa")
+    assert meta["title"] == "نان / کار / آزادی"

@@ -163,7 +163,7 @@ def test_bad_timeout_is_a_clear_error(project_dir, monkeypatch):
 # --- Interrupted commands -------------------------------------------------------------
 
 # `python -m workflow ARGS` that sends itself SIGNUM at the EVENT-th event, an event being
-# the moment before or the moment after a finished file is renamed into place. With
+# the moment before or the moment after a finished file is renamed (or exchanged) into place. With
 # EVENT 0 it runs to the end and reports how many events there were.
 DRIVER = """\
 import os, runpy, sys
@@ -181,6 +181,14 @@ def replace(source, target_path, *args, **kwargs):
     real_replace(source, target_path, *args, **kwargs)
     event()
 os.replace = replace
+import workflow.fsutil  # catalogs are put in place by an atomic exchange: an event too
+real_exchange = workflow.fsutil._renameat2
+def exchange(*args):
+    event()
+    done = real_exchange(*args)
+    event()
+    return done
+workflow.fsutil._renameat2 = exchange
 try:
     runpy.run_module("workflow", run_name="__main__", alter_sys=True)
 finally:
@@ -408,14 +416,14 @@ def test_a_read_only_folder_names_the_file_not_a_temporary(project_dir, monkeypa
 
 def test_an_unreadable_file_is_one_line_naming_it(project_dir, monkeypatch):
     assert run("update")[0] == 0
-    real_read_bytes = Path.read_bytes
+    real_open = os.open
 
-    def unreadable(path):
-        if path.name == "caravan.md":
+    def unreadable(path, *args, **kwargs):
+        if Path(path).name == "caravan.md":
             raise PermissionError(13, "Permission denied", str(path))
-        return real_read_bytes(path)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    monkeypatch.setattr(os, "open", unreadable)
     code, _, err = run("update")
     assert code == 1 and err.count("\n") == 1
     assert err == "Error: source/caravan.md: Permission denied\n"

@@ -78,8 +78,8 @@ def test_source_change_makes_fuzzy_and_obsolete(project_dir):
     ("mutate", "expected"),
     [
         (lambda t: t.replace("---\ntitle", "title", 1), "source/caravan.md:1: missing front"),
-        (lambda t: t.replace("language: en", "language: de"),
-         "source/caravan.md:5: no language profile for 'de'"),
+        (lambda t: t.replace("language: en", "language: zz"),
+         "source/caravan.md:5: no language profile for 'zz'"),
         (lambda t: t.split("---\n\n")[0] + "---\n\n", "source/caravan.md:8: the statement is"),
         (lambda t: t.replace("Nov 3", "Nov\udcff 3"), "source/caravan.md:17: not valid UTF-8"),
     ],
@@ -212,13 +212,33 @@ def test_a_wrong_nplurals_is_an_error_naming_the_line_and_the_right_value(projec
     po_path = project_dir / "locale" / "es" / "caravan.po"
     replace_header(po_path, POEDIT_HEADER.replace(
         "nplurals=3; plural=(n == 1) ? 0 : ((n != 0 && n % 1000000 == 0) ? 1 : 2);",
-        "nplurals=2; plural=(n != 1);"))
+        "nplurals=4; plural=(n != 1);"))
     before = snapshot(project_dir)
     code, out, err = run("update")
     assert code == 2 and snapshot(project_dir) == before
-    assert err == ("Error: locale/es/caravan.po:16: Plural-Forms has nplurals=2, but Spanish "
-                   "has nplurals=3: use \"Plural-Forms: nplurals=3; plural=(n == 1 ? 0 : n != 0"
-                   " && n % 1000000 == 0 ? 1 : 2);\"\n")
+    assert err == ("Error: locale/es/caravan.po:16: Plural-Forms has nplurals=4, but Spanish "
+                   "has nplurals=3 (or 2, as GNU gettext has it): use \"Plural-Forms: "
+                   "nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);\"\n")
+
+
+def test_a_catalog_started_with_msginit_is_kept(project_dir):
+    """GNU gettext gives French and Spanish two plural forms where CLDR has three: the
+    profile accepts both, so a catalog a translator started with msginit is left as it is."""
+    (project_dir / "pyproject.toml").write_text(
+        "[project]\nname = 'x'\n\n[tool.pamphlet]\nlanguages = ['en', 'fr']\n",
+        encoding="utf-8")
+    (project_dir / "locale" / "fr").mkdir(parents=True)
+    assert run("update")[0] == 0
+    po_path = project_dir / "locale" / "fr" / "caravan.po"
+    po_path.unlink()
+    subprocess.run(["msginit", "--no-translator", "-l", "fr_FR", "-i",
+                    str(project_dir / "locale" / "caravan.pot"), "-o", str(po_path)],
+                   check=True, capture_output=True)
+    assert "nplurals=2; plural=(n > 1);" in po_path.read_text(encoding="utf-8")
+    code, _, err = run("update")
+    assert code == 0, err
+    assert polib.pofile(str(po_path)).metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
+    assert run("update", "--check")[0] == 0
 
 
 def test_lang_is_repeatable_and_comma_separated_on_every_command(project_dir):

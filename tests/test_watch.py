@@ -120,7 +120,7 @@ def test_an_error_is_told_and_the_watch_goes_on(watched):
         watcher.expect(r"not built build/caravan/caravan\.en\+es\.pdf: ")
         good = config.read_text(encoding="utf-8")
         config.write_text(good + "\n[tool.pamphlet\n", encoding="utf-8")  # broken settings
-        watcher.expect(r"Error: pyproject.toml: invalid TOML")
+        watcher.expect(r"Error: pyproject.toml(:\d+)?: invalid TOML")
         config.write_text(good, encoding="utf-8")
         save_msgstr(watched, "More than 7000 people walk together.", "Más de 7000 personas.")
         watcher.expect(r"rebuilt build/caravan/caravan\.es\.pdf$")

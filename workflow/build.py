@@ -8,8 +8,8 @@ import io
 import json
 import logging
 import os
-import shutil
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
@@ -20,7 +20,8 @@ from workflow import __version__
 from workflow.config import Project
 from workflow.errors import PamphletError, PamphletErrors, SystemRefusal
 from workflow.fileindex import INDEX_FILE, FileIndex
-from workflow.fsutil import atomic_write_bytes, write_if_changed
+from workflow.fsutil import atomic_write_bytes, refuse_links, write_if_changed
+from workflow.outputs import FORMATS, PRINT, SCREEN, Output, folder, plan_outputs
 from workflow.source import read_project_statement, read_statement, select_slugs
 from workflow.workers import WorkerPool, run_jobs
 
@@ -37,20 +38,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-LAYOUTS = ("single", "parallel", "multilingual")
 PAGE_SIZES = {"A5": "A5", "A4": "A4", "letter": "letter"}
 # Rows of the --final refusal shown by the command line: the rest is for `pamphlet status`.
 REFUSAL_ROWS = 12
-
-
-@dataclass(frozen=True)
-class Output:
-    """One PDF to make: its file, its layout and the languages on its pages."""
-
-    slug: str
-    layout: str
-    languages: tuple[str, ...]
-    path: Path
 
 
 @dataclass(frozen=True)
@@ -81,37 +71,6 @@ def build_date() -> str:
     return moment.date().isoformat()
 
 
-def plan_outputs(project: Project, slug: str, languages: list[str] | None = None,
-                 layouts: list[str] | None = None, index: FileIndex | None = None
-                 ) -> list[Output]:
-    """Every PDF of one statement, in a stable order. With `index`, a statement is read
-    for its language only when it has changed."""
-    path = project.source_path(slug)
-    if index is None:
-        source_language = read_project_statement(project, slug).language
-    else:
-        source_language = index.fact(path, "language", lambda: read_statement(path).language)
-        if source_language not in project.languages:  # refused, naming the line
-            read_project_statement(project, slug)
-    wanted = [lang for lang in [source_language, *project.target_languages(source_language)]
-              if not languages or lang in languages]
-    layouts = layouts or list(LAYOUTS)
-    folder = project.build / slug
-    outputs = []
-    if "single" in layouts:
-        outputs += [Output(slug, "single", (lang,), folder / f"{slug}.{lang}.pdf")
-                    for lang in wanted]
-    if "parallel" in layouts:
-        outputs += [Output(slug, "parallel", (source_language, lang),
-                           folder / f"{slug}.{source_language}+{lang}.pdf")
-                    for lang in wanted if lang != source_language]
-    if "multilingual" in layouts and not languages:
-        all_languages = (source_language, *project.target_languages(source_language))
-        outputs.append(Output(slug, "multilingual", all_languages,
-                              folder / f"{slug}.multilingual.pdf"))
-    return outputs
-
-
 def describe_error(project: Project, error: PamphletError) -> str:
     """An error as one line located relative to the project root (not to wherever the
     command runs: the dashboard and the build state keep it); several problems of one
@@ -127,15 +86,23 @@ def describe_error(project: Project, error: PamphletError) -> str:
 
 
 def plan(project: Project, slugs: list[str] | None, languages: list[str] | None,
-         layouts: list[str] | None, index: FileIndex | None = None
+         layouts: list[str] | None, format: str = SCREEN, index: FileIndex | None = None
          ) -> tuple[list[Output], list[Failure]]:
     """The PDFs of the selected statements, and the statements that could not be read (the
-    others are planned all the same)."""
+    others are planned all the same). With `index`, a statement is read for its language
+    only when it has changed."""
     outputs: list[Output] = []
     failures: list[Failure] = []
     for slug in select_slugs(project, slugs):
         try:
-            outputs += plan_outputs(project, slug, languages, layouts, index)
+            language = None
+            if index is not None:
+                path = project.source_path(slug)
+                language = index.fact(path, "language",
+                                      lambda path=path: read_statement(path).language)
+                if language not in project.languages:  # refused, naming the line
+                    read_project_statement(project, slug)
+            outputs += plan_outputs(project, slug, languages, layouts, format, language)
         except PamphletError as error:
             failures.append(Failure(slug, None, describe_error(project, error)))
     return outputs, failures
@@ -271,12 +238,59 @@ def edition_texts(project: Project, edition: Edition) -> dict[str, dict[str, str
     return texts
 
 
+def check_markup(project: Project, edition: Edition) -> None:
+    """Refuse, with its catalog or statement line, a segment whose inline markup would
+    crash or stall the typesetter (html.inline_problem)."""
+    from workflow.html import inline_problem
+
+    statement = project.relative(edition.statement.path)
+    pieces = [(edition.title, None), (edition.author, None)]
+    pieces += [(p, unit.line) for unit in edition.units for row in unit.rows for p in row]
+    for piece, source_line in pieces:
+        problem = inline_problem(piece.text)
+        if problem is None:
+            continue
+        if piece.line and edition.catalog_path:
+            raise PamphletError(problem, edition.catalog_path, piece.line)
+        raise PamphletError(problem, statement, source_line)
+
+
+@cache
+def import_weasyprint() -> None:
+    """Import WeasyPrint without its library search spawning compilers.
+
+    WeasyPrint asks cffi for each C library under several names, the first ones for other
+    systems; cffi looks a name it cannot load up with ctypes.util.find_library, which runs
+    ldconfig, gcc and ld (215 processes, 0.3-0.4 s per build). On Linux the names that
+    follow (libpango-1.0.so.0, ...) load directly, so the lookup is skipped; if WeasyPrint
+    then fails to load, it is imported again the ordinary way.
+    """
+    import ctypes.util
+
+    if not sys.platform.startswith("linux") or "weasyprint" in sys.modules:
+        return
+    real = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = real
+    import weasyprint  # noqa: F401, F811
+
+
 @cache
 def _weasyprint():
     """WeasyPrint's font configuration and our parsed stylesheet, made once per process."""
+    import_weasyprint()
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
+    from workflow import tagging
+
+    tagging.install()  # /Lang on the structure elements of tagged (PDF/UA) files
     font_config = FontConfiguration()
     stylesheet = files("workflow").joinpath("styles", "pamphlet.css").read_text("utf-8")
     css = CSS(string=stylesheet, font_config=font_config, url_fetcher=_fetcher())
@@ -287,6 +301,7 @@ def _refusing_fetcher():
     """A WeasyPrint URL fetcher that refuses every URL and stops the rendering: pamphlets
     embed nothing from outside (fonts come from fontconfig), so a hostile translation can
     never make the build read a file or the network."""
+    import_weasyprint()
     from weasyprint.urls import URLFetcher
 
     class RefusingFetcher(URLFetcher):
@@ -322,30 +337,119 @@ def _language_stylesheet(text: str):
     return CSS(string=text, font_config=font_config, url_fetcher=_fetcher())
 
 
-def render_pdf(html: str, base: Path, printing: PrintSettings | None = None,
-               language_css: str = "") -> bytes:
-    """A PDF of the HTML with our stylesheets: pamphlet.css, then the rules generated from
-    the language profiles (same origin, so the cascade is specificity and order)."""
-    from weasyprint import HTML
+@cache
+def _size_stylesheet(page_size: str):
+    """styles/A4.css or styles/letter.css: type, measure and cover of the larger pages."""
+    from weasyprint import CSS
 
-    from workflow import printing as prints
+    sheet = files("workflow").joinpath("styles", f"{page_size}.css")
+    if not sheet.is_file():
+        return None
+    font_config, _ = _weasyprint()
+    return CSS(string=sheet.read_text("utf-8"), font_config=font_config,
+               url_fetcher=_fetcher())
+
+
+def render_document(html: str, base: Path, printing: PrintSettings | None = None,
+                    language_css: str = "", page_size: str = "A5"):
+    """WeasyPrint's laid-out Document of the HTML with our stylesheets (pamphlet.css, then
+    the rules generated from the language profiles, same origin, so the cascade is
+    specificity and order), and the write_pdf() options to go with it."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
 
     font_config, css = _weasyprint()
     stylesheets, options = [css], {}
     if language_css:
         stylesheets.append(_language_stylesheet(language_css))
+    if _size_stylesheet(page_size):
+        stylesheets.append(_size_stylesheet(page_size))
     if printing:  # bleed, the PDF variant, a CMYK output intent for PDF/X
+        from workflow import printing as prints
+
         extra, options = prints.render_options(printing)
         stylesheets += extra
-    from weasyprint.urls import FatalURLFetchingError
-
-    buffer = io.BytesIO()
     try:
-        document = HTML(string=html, base_url=str(base), url_fetcher=_fetcher())
-        document.write_pdf(buffer, stylesheets=stylesheets, font_config=font_config, **options)
+        document = HTML(string=html, base_url=str(base), url_fetcher=_fetcher()).render(
+            stylesheets=stylesheets, font_config=font_config, **options)
     except FatalURLFetchingError as error:
         raise PamphletError(f"{error.__cause__ or error}") from None
+    return document, options
+
+
+def write_document(document, options: dict) -> bytes:
+    buffer = io.BytesIO()
+    document.write_pdf(buffer, **options)
     return buffer.getvalue()
+
+
+def render_pdf(html: str, base: Path, printing: PrintSettings | None = None,
+               language_css: str = "") -> bytes:
+    """A PDF of the HTML with our stylesheets (see render_document)."""
+    return write_document(*render_document(html, base, printing, language_css))
+
+
+# The fitting pass: line heights tried, in order, when a layout leaves a runt (a page of
+# text with this many lines or fewer) or, for print, one page over a multiple of 4.
+LEADINGS = (1.0, 0.965, 1.04, 0.93, 1.08)
+RUNT_LINES = 4
+
+
+def _text_lines(page) -> int | None:
+    """Lines of text on a laid-out page, its margin boxes (header, number) left out; None
+    for the contents page, whose few lines are its design."""
+    from weasyprint.formatting_structure import boxes
+
+    count, todo = 0, [page._page_box]
+    while todo:
+        box = todo.pop()
+        if isinstance(box, boxes.MarginBox):
+            continue
+        if getattr(box, "element_tag", None) == "nav":
+            return None
+        if isinstance(box, boxes.LineBox):
+            count += any(isinstance(child, (boxes.TextBox, boxes.InlineBox))
+                         for child in box.children)
+            continue
+        todo.extend(getattr(box, "children", ()))
+    return count
+
+
+def layout_faults(document, for_print: bool) -> tuple[int, int]:
+    """(sheets a print booklet needs, runt pages): less is better. A runt is a page of
+    text, not the cover, the contents or the colophon, with 1 to RUNT_LINES lines."""
+    pages = document.pages
+    runts = 0
+    for page in pages[1:]:
+        if (page._page_box.page_type.name or "").endswith("-colophon"):
+            continue
+        lines = _text_lines(page)
+        runts += lines is not None and 0 < lines <= RUNT_LINES
+    return (-(-len(pages) // 4) if for_print else 0), runts
+
+
+def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
+            draft: bool, page_size: str = "A5") -> bytes:
+    """The PDF of the HTML, laid out for its pages. When the first layout leaves a runt
+    page, or, for print, is one page over a multiple of 4 (three blank pages, a sheet more),
+    the line height is tried a few percent tighter, then (for a runt still) looser, then
+    more so, and the layout with the fewest faults wins, the first of equals."""
+    from workflow.stylesheet import language_css
+
+    tried = []
+    for leading in LEADINGS:
+        document, options = render_document(html, base, printing,
+                                            language_css(digits, draft, leading), page_size)
+        faults = layout_faults(document, printing is not None)
+        tried.append((faults, len(tried), document, options))
+        one_over = printing is not None and len(document.pages) % 4 == 1
+        if faults[1] == 0 and (not one_over or leading != LEADINGS[0]):
+            break
+    faults, index, document, options = min(tried, key=lambda t: t[:2])
+    if index:
+        log.info("line height x %g: %s", LEADINGS[index],
+                 "no runt page" if not faults[1] else "fewer sheets")
+    return write_document(document, options)
 
 
 STATE_FILE = ".pamphlet-build.json"
@@ -356,8 +460,8 @@ def _package_fingerprint() -> str:
     """Templates, stylesheet, language profiles and version: a change to any rebuilds
     everything."""
     digest = hashlib.sha256(__version__.encode())
-    for folder in ("templates", "styles", "languages"):
-        for item in sorted(files("workflow").joinpath(folder).iterdir(), key=lambda i: i.name):
+    for part in ("templates", "styles", "languages"):
+        for item in sorted(files("workflow").joinpath(part).iterdir(), key=lambda i: i.name):
             if item.is_file():
                 digest.update(item.name.encode() + b"\0" + item.read_bytes())
     return digest.hexdigest()
@@ -437,24 +541,30 @@ class BuildState:
 
 
 def _remove_held_back(project: Project, report: BuildReport, state: BuildState,
-                      bundled: list[Output]) -> None:
-    """Delete what an earlier build made of the held-back PDFs: left in build/, a draft or
-    an outdated edition would pass for this one. A print bundle of a statement with a
-    held-back PDF goes too, unless this build writes it anew."""
-    from workflow.printing import booklet_path
+                      held: list[Output], bundled: list[Output]) -> None:
+    """Delete what an earlier build made of the held-back PDFs, screen and print files
+    alike: left in build/, a draft or an outdated edition would pass for this one. A print
+    bundle of a statement with a held-back PDF goes too (the files its manifest lists),
+    unless this build writes it anew."""
+    from workflow import printing as prints
 
-    for path in report.held_back:
-        for stale in (path, booklet_path(path)):
-            if stale.exists():
-                stale.unlink()
-                report.removed.append(stale)
-        state.outputs.pop(project.relative(path).as_posix(), None)
-        state.failed.pop(project.relative(path).as_posix(), None)
-    for slug in dict.fromkeys(path.parent.name for path in report.held_back):
-        bundle = project.build / "print" / slug
+    for output in held:
+        for fmt in FORMATS:
+            other = replace(output, format=fmt, path=folder(project, output.slug, fmt)
+                            / output.path.name)
+            refuse_links(project.root, other.path)
+            for stale in (other.path, other.booklet):
+                if stale is not None and stale.is_file():
+                    stale.unlink()
+                    report.removed.append(stale)
+            state.outputs.pop(project.relative(other.path).as_posix(), None)
+            state.failed.pop(project.relative(other.path).as_posix(), None)
+    for slug in dict.fromkeys(output.slug for output in held):
+        bundle = folder(project, slug, PRINT)
         if bundle.is_dir() and not any(o.slug == slug for o in bundled):
-            shutil.rmtree(bundle)
-            report.removed.append(bundle)
+            report.removed += prints.remove_bundled(bundle, prints.bundled_files(bundle))
+            if not any(bundle.iterdir()):
+                bundle.rmdir()
     state.save()
 
 
@@ -466,7 +576,7 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
     from workflow.edition import load_editions
     from workflow.fonts import check_coverage
     from workflow.html import render_html
-    from workflow.stylesheet import language_css
+    from workflow.pdfpost import finish_screen
 
     editions = load_editions(project, output.slug, list(output.languages), draft=not final)
     if final:  # final editions print only reviewed text: this refuses what is under `keep`
@@ -474,18 +584,43 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
         if problems:
             raise PamphletError("not ready for print: " + "; ".join(problems))
     for edition in editions:
+        check_markup(project, edition)
         for language, texts in edition_texts(project, edition).items():
             check_coverage(texts, language,
                            edition.catalog_path or project.relative(edition.statement.path))
     digits = {lang: project.digits(lang) for lang in output.languages}
     html = render_html(output.layout, editions, date or build_date(), PAGE_SIZES[page_size],
                        digits)
-    rules = language_css(digits, any(e.is_draft for e in editions))
-    pdf = render_pdf(html, project.root, printing, rules)
-    if printing:
-        pdf = prints.finish(pdf, printing, prints.binding(output))
-        prints.check(pdf, prints.expected_pages(printing), project.relative(output.path))
+    pdf = typeset(html, project.root, printing, digits, any(e.is_draft for e in editions),
+                  page_size)
+    if not printing:
+        return finish_screen(pdf, output.binding)
+    pdf = prints.finish(pdf, printing, output.binding)
+    prints.check(pdf, prints.expected_pages(printing), project.relative(output.path))
     return pdf
+
+
+def _write_bundles(project: Project, outputs: list[Output], printing: PrintSettings,
+                   final: bool) -> list[Path]:
+    """manifest.json and README.txt beside each statement's print files."""
+    from workflow import printing as prints
+    from workflow.printing import BundleFile
+
+    folders = []
+    for slug in dict.fromkeys(output.slug for output in outputs):
+        statement = read_project_statement(project, slug)
+        bundle = []
+        for output in (o for o in outputs if o.slug == slug):
+            for path, kind in ((output.path, "pages"), (output.booklet, "booklet")):
+                bundle.append(BundleFile(path.name, kind, path.read_bytes(), output.layout,
+                                         output.languages, output.binding))
+        info = {"statement": slug, "title": statement.title, "author": statement.author,
+                "final": final, "built": build_date()}
+        where = folder(project, slug, PRINT)
+        prints.write_bundle(where, bundle, printing, info)
+        log.info("print bundle: %s", project.relative(where))
+        folders.append(where)
+    return folders
 
 
 # Executing: one job per PDF, in this process or in worker processes -------------------
@@ -525,8 +660,8 @@ def render_job(job: RenderJob) -> Rendered:
         if job.printing:  # imposed and preflighted before anything of this output is written
             from workflow import printing as prints
 
-            path = job.project.relative(prints.booklet_path(job.output.path))
-            sheets = prints.impose(pdf, job.printing, prints.binding(job.output))
+            path = job.project.relative(job.output.booklet)
+            sheets = prints.impose(pdf, job.printing, job.output.binding)
             booklet = prints.check(sheets, prints.expected_booklet(job.printing), path)
         return Rendered(pdf, booklet)
     except PamphletError as error:
@@ -569,8 +704,9 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
 
     A PDF whose inputs (statement, catalogs, templates, fonts, settings) are unchanged
     since it was written is skipped, unless `force`. `for_print` makes print files instead
-    (see workflow/printing.py): bleed, a PDF variant, pages padded to a multiple of 4, a
-    booklet beside each PDF, each preflighted, and a bundle per statement in build/print/.
+    (see workflow/printing.py), in build/print/<slug>/ only, never over the screen files:
+    bleed, a PDF variant, pages padded to a multiple of 4, a booklet beside each PDF, each
+    preflighted, and the bundle's manifest.json and README.txt.
     `keep` (with `final`, a percentage) makes partial editions: see final_gate().
 
     A PDF that cannot be made (a character no font has, a broken catalog) does not stop
@@ -589,7 +725,8 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
 
         printing = print_settings(project, page_size)
     index = FileIndex(project.build / INDEX_FILE)
-    outputs, failures = plan(project, slugs, languages, layouts, index)
+    outputs, failures = plan(project, slugs, languages, layouts,
+                             PRINT if printing else SCREEN, index)
     if keep is not None and not (final and 0 <= keep <= 100):
         raise PamphletError("--keep needs --final and a percentage from 0 to 100")
     report = BuildReport()
@@ -602,7 +739,10 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
                        if (output.slug, lang) in held]
             if reasons:
                 report.held_back[output.path] = "; ".join(reasons)
+        held_outputs = [o for o in outputs if o.path in report.held_back]
         outputs = [o for o in outputs if o.path not in report.held_back]
+    for output in outputs:  # before anything is written: no link leads out of the project
+        refuse_links(project.root, output.path)
     state = BuildState(project)
     for failure in failures:
         state.failed[project.relative(project.source_path(failure.slug)).as_posix()] = (
@@ -610,7 +750,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
     for slug in dict.fromkeys(o.slug for o in outputs):  # readable again
         state.failed.pop(project.relative(project.source_path(slug)).as_posix(), None)
     if report.held_back:
-        _remove_held_back(project, report, state, outputs if printing else [])
+        _remove_held_back(project, report, state, held_outputs, outputs if printing else [])
     date = build_date()
     todo: list[RenderJob] = []
     fingerprints: dict[Path, str] = {}
@@ -619,7 +759,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
         fingerprint = fingerprints[output.path] = output_fingerprint(
             project, output, final, page_size, printing, index)
         if (not force and state.outputs.get(key) == fingerprint and output.path.exists()
-                and (not printing or _booklet(output).exists())):
+                and (not output.booklet or output.booklet.exists())):
             report.skipped.append(output.path)
             state.failed.pop(key, None)
             continue
@@ -639,8 +779,8 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
                 log.info("failed %s: %s", key, failure.reason)
             else:
                 if rendered.booklet is not None:
-                    atomic_write_bytes(_booklet(output), rendered.booklet)
-                    report.booklets.append(_booklet(output))
+                    atomic_write_bytes(output.booklet, rendered.booklet)
+                    report.booklets.append(output.booklet)
                 atomic_write_bytes(output.path, rendered.pdf)
                 log.info("wrote %s", key)
                 report.written.append(output.path)
@@ -658,21 +798,13 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
         path.name.replace(".booklet.pdf", ".pdf"))])
     report.failures = sorted(failures, key=lambda f: (f.path is not None,
                                                       order.get(f.path, -1), f.slug))
-    if printing:  # a statement with a failed PDF keeps its earlier bundle, whole
-        from workflow.printing import write_bundle
-
+    if printing:  # a statement with a failed PDF keeps its earlier bundle's manifest
         failed = {f.slug for f in report.failures}
-        report.bundles = write_bundle(project, [o for o in outputs if o.slug not in failed],
-                                      printing, final, date)
+        report.bundles = _write_bundles(project, [o for o in outputs if o.slug not in failed],
+                                        printing, final)
     _write_dashboard(project, state, index, date)
     index.save()
     return report
-
-
-def _booklet(output: Output) -> Path:
-    from workflow.printing import booklet_path
-
-    return booklet_path(output.path)
 
 
 def _write_dashboard(project: Project, state: BuildState, index: FileIndex, date: str) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import polib
 from rapidfuzz.distance import Indel
 
+from workflow import languages
 from workflow.languages import english_name, plural_forms
 from workflow.segment import Document
 
@@ -77,11 +78,13 @@ def plural_forms_problem(metadata: dict[str, str], language: str) -> str | None:
     language's number of forms is kept (Weblate writes its own, equivalent to babel's)."""
     value = metadata.get("Plural-Forms", "")
     right = _nplurals(plural_forms(language))
-    if not value.strip() or _nplurals(value) == right:
+    if not value.strip() or _nplurals(value) in (right, *languages.get(language).other_nplurals):
         return None
     found = _nplurals(value)
+    also = "".join(f" (or {n}, as GNU gettext has it)"
+                   for n in languages.get(language).other_nplurals)
     return (f"Plural-Forms has {f'nplurals={found}' if found is not None else 'no nplurals'}, "
-            f"but {english_name(language)} has nplurals={right}: use "
+            f"but {english_name(language)} has nplurals={right}{also}: use "
             f"\"Plural-Forms: {plural_forms(language)}\"")
 
 
@@ -110,13 +113,27 @@ def catalog_metadata(template: polib.POFile, language: str,
     return metadata
 
 
+def entry_key(entry: polib.POEntry) -> tuple[str | None, str]:
+    """What identifies an entry, for gettext as for the merge: its msgctxt and msgid."""
+    return (entry.msgctxt, entry.msgid)
+
+
+def is_translated(entry: polib.POEntry) -> bool:
+    """A msgstr, or any plural form of one."""
+    return bool(entry.msgstr) or any(entry.msgstr_plural.values())
+
+
 def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -> polib.POFile:
     """msgmerge semantics: exact matches keep their translation, changed sentences turn
-    fuzzy with `#| msgid`, translations no longer used become obsolete (`#~`)."""
+    fuzzy with `#| msgid`, translations no longer used become obsolete (`#~`).
+
+    Entries are matched by (msgctxt, msgid) and singular with singular: a plural entry or
+    one with a context (templates have neither) keeps every form, as an obsolete entry.
+    """
     old_entries = [e for e in catalog if not e.obsolete] if catalog is not None else []
     old_obsolete = [e for e in catalog if e.obsolete] if catalog is not None else []
-    by_msgid = {e.msgid: e for e in old_entries}
-    obsolete_by_msgid = {e.msgid: e for e in old_obsolete}
+    by_key = {entry_key(e): e for e in old_entries}
+    obsolete_by_key = {entry_key(e): e for e in old_obsolete}
     merged = polib.POFile(wrapwidth=79, check_for_duplicates=False)
     merged.header = catalog.header if catalog is not None and catalog.header else template.header
     if catalog is not None:  # a header msginit or an editor marked fuzzy stays so
@@ -124,20 +141,27 @@ def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -
     merged.metadata = catalog_metadata(
         template, language, catalog.metadata if catalog is not None else None
     )
-    used: set[str] = set()
+    template_keys = {entry_key(e) for e in template}
+    used: set[tuple[str | None, str]] = set()
     pending: list[tuple[polib.POEntry, polib.POEntry]] = []
     for new in template:
-        old = by_msgid.get(new.msgid) or obsolete_by_msgid.get(new.msgid)
+        old = by_key.get(entry_key(new)) or obsolete_by_key.get(entry_key(new))
         entry = _copy_template_entry(new)
+        if old is not None and bool(old.msgid_plural) != bool(new.msgid_plural):
+            # gettext allows one entry per key: the plural one could be kept neither as
+            # it is nor as obsolete beside the sentence, and its forms are translations.
+            raise PlaceConflict(old)
         if old is not None:
             _carry_translation(old, entry)
-            used.add(old.msgid)
+            used.add(entry_key(old))
         else:
             pending.append((new, entry))
         merged.append(entry)
     # As msgmerge: every translated entry of the old catalog, obsolete ones and those
-    # matched exactly included, may lend its translation to a new sentence like it.
-    candidates = [e for e in old_entries + old_obsolete if _translated(e)]
+    # matched exactly included, may lend its translation to a new sentence like it; a
+    # plural one has no msgstr to lend (its forms stay with it, as obsolete).
+    candidates = [e for e in old_entries + old_obsolete
+                  if is_translated(e) and not e.msgid_plural]
     for new, entry in pending:
         old = best_fuzzy_match(new, candidates)
         if old is None:
@@ -148,15 +172,24 @@ def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -
         # msgmerge leaves out `#|` when the old entry was fuzzy without one (machine output):
         # we keep it, so that the entry's state says its source changed (see README)
         entry.previous_msgid = old.previous_msgid or old.msgid
-        used.add(old.msgid)
+        used.add(entry_key(old))
     for old in old_entries:
-        if old.msgid not in used and old.msgstr:
+        if entry_key(old) not in used and is_translated(old):
             merged.append(_as_obsolete(old))
-    template_msgids = {e.msgid for e in template}
     for old in old_obsolete:
-        if old.msgid not in used and old.msgid not in template_msgids:
+        if entry_key(old) not in used and entry_key(old) not in template_keys:
             merged.append(old)
     return merged
+
+
+class PlaceConflict(ValueError):
+    """A catalog's plural entry has the msgid of one of the template's sentences."""
+
+    def __init__(self, entry: polib.POEntry):
+        super().__init__(f"the plural entry {entry.msgid[:60]!r} has the msgid of a sentence of"
+                         " the statement: gettext allows one entry per msgid; give it a"
+                         " msgctxt or move its translation into a singular entry")
+        self.entry = entry
 
 
 def similarity(a: str, b: str) -> float:
@@ -182,12 +215,6 @@ def best_fuzzy_match(new: polib.POEntry, candidates: list[polib.POEntry]
     return best
 
 
-def _translated(entry: polib.POEntry) -> bool:
-    if entry.msgid_plural:
-        return bool(entry.msgstr_plural.get(0))
-    return bool(entry.msgstr)
-
-
 def _copy_template_entry(new: polib.POEntry) -> polib.POEntry:
     return polib.POEntry(msgid=new.msgid, msgstr="", occurrences=list(new.occurrences),
                          comment=new.comment)
@@ -203,9 +230,11 @@ def _carry_translation(old: polib.POEntry, entry: polib.POEntry) -> None:
 
 
 def _as_obsolete(old: polib.POEntry) -> polib.POEntry:
-    # msgmerge keeps the previous msgid of an obsolete entry (`#~|`)
-    return polib.POEntry(msgid=old.msgid, msgstr=old.msgstr, tcomment=old.tcomment,
-                         flags=list(old.flags), obsolete=True,
+    """The entry as `#~`: every translated form, its context, comments and flags, and
+    (as msgmerge) its previous msgid (`#~|`)."""
+    return polib.POEntry(msgid=old.msgid, msgstr=old.msgstr, msgctxt=old.msgctxt,
+                         msgid_plural=old.msgid_plural, msgstr_plural=dict(old.msgstr_plural),
+                         tcomment=old.tcomment, flags=list(old.flags), obsolete=True,
                          previous_msgid=old.previous_msgid)
 
 
@@ -233,5 +262,6 @@ def translations(catalog: polib.POFile, reviewed_only: bool = False) -> dict[str
     return {
         e.msgid: e.msgstr
         for e in active_entries(catalog)
-        if e.msgstr and (not reviewed_only or entry_state(e) == "reviewed")
+        if e.msgstr and e.msgctxt is None and not e.msgid_plural  # never a sentence's
+        and (not reviewed_only or entry_state(e) == "reviewed")
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import signal
 import sys
 from pathlib import Path
@@ -23,6 +24,16 @@ EXIT_OK, EXIT_FAILED = 0, 1  # bad input: 2 (PamphletError.exit_code)
 WRITING_COMMANDS = frozenset({"import", "update", "translate", "build", "models install"})
 # Commands that say when locale/ holds catalogs of a language the project does not have.
 WARNS_OF_STRAY_CATALOGS = frozenset({"update", "status", "check"})
+
+
+# C0 and C1 controls but tab and newline: a msgstr quoted in a message could otherwise
+# move the cursor, retitle the window or hide text in the user's terminal.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """The text with control characters shown as escapes (ESC as \\x1b), not obeyed."""
+    return _CONTROLS.sub(lambda match: f"\\x{ord(match.group(0)):02x}", text)
 
 
 def cmd_import(args, console: Console) -> int:
@@ -98,7 +109,8 @@ def cmd_check(args, console: Console) -> int:
         for f in findings:
             console.print(Text.assemble(
                 f"{f.path}:{f.line}: ", (f"[{f.check}]", "bold"), " ",
-                (f.severity, "red" if f.severity == ERROR else "yellow"), f": {f.message}"))
+                (f.severity, "red" if f.severity == ERROR else "yellow"),
+                f": {terminal_safe(f.message)}"))
         console.print(f"{counts['errors']} error(s), {counts['warnings']} warning(s)"
                       f" in {counts['catalogs']} catalog(s)" if findings
                       else "no problems found in the translated entries")
@@ -442,11 +454,11 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
             return args.handler(args, console)
     except OSError as error:  # the system refused a read or write: say which file, no trace
         error = SystemRefusal(error.strerror or str(error), error.filename)
-        stderr.write(f"Error: {error}\n")
+        stderr.write(f"Error: {terminal_safe(str(error))}\n")
         return error.exit_code
     except PamphletError as error:
         for line in str(error).splitlines():  # several problems: one line each
-            stderr.write(f"Error: {line}\n")
+            stderr.write(f"Error: {terminal_safe(line)}\n")
         return error.exit_code
     except KeyboardInterrupt:
         stderr.write("Interrupted: files already written are complete; rerun to finish.\n")

@@ -13,6 +13,7 @@ from workflow import __version__
 from workflow.config import Project
 from workflow.errors import PamphletError
 from workflow.fsutil import write_if_changed
+from workflow.outputs import FORMATS, PRINT, Output, folder, plan_outputs
 
 if TYPE_CHECKING:
     from workflow.fileindex import FileIndex
@@ -54,29 +55,31 @@ class Row:
     problem: str = ""  # the statement itself could not be read
 
 
-def _candidates(slug: str, language: str, source_language: str) -> list[tuple[str, str]]:
-    """(label, file name) of the PDFs shown in a statement's cell for `language`."""
-    candidates = [(language, f"{slug}.{language}.pdf")]
-    if language != source_language:
-        pair = f"{source_language}+{language}"
-        candidates.append((pair, f"{slug}.{pair}.pdf"))
-    return candidates
+def _links(project: Project, outputs: list[Output]) -> list[tuple[str, str]]:
+    """(label, href) of each file of `outputs` that exists: a screen PDF is labelled by its
+    languages ('en+fa'), a print file 'print en+fa' and its booklet 'booklet en+fa'."""
+    links = []
+    for output in outputs:
+        files = [(output.name, output.path)]
+        if output.format == PRINT:
+            files = [(f"print {output.name}", output.path),
+                     (f"booklet {output.name}", output.booklet)]
+        links += [(label, path.relative_to(project.build).as_posix())
+                  for label, path in files if path.exists()]
+    return links
 
 
-def _links(project: Project, slug: str, candidates: list[tuple[str, str]],
-           failed: dict[str, str]) -> tuple[list[tuple[str, str]], list[tuple[str, str, bool]]]:
-    """Links to the PDFs that exist, and the failures of the last builds beside them (an
-    existing PDF that failed to build again is from an earlier build)."""
-    folder = project.build / slug
-    links, failures = [], []
-    for label, name in candidates:
-        exists = (folder / name).exists()
-        if exists:
-            links.append((label, f"{slug}/{name}"))
-        why = failed.get(project.relative(folder / name).as_posix())
+def _failures(project: Project, outputs: list[Output], failed: dict[str, str]
+              ) -> list[tuple[str, str, bool]]:
+    """(label, reason, whether an earlier build of it exists) of the outputs that the last
+    builds could not make."""
+    found = []
+    for output in outputs:
+        why = failed.get(project.relative(output.path).as_posix())
         if why:
-            failures.append((label, why, exists))
-    return links, failures
+            label = output.name if output.format != PRINT else f"print {output.name}"
+            found.append((label, why, output.path.exists()))
+    return found
 
 
 def dashboard_rows(project: Project, failed: dict[str, str] | None = None) -> list[Row]:
@@ -96,6 +99,8 @@ def dashboard_rows(project: Project, failed: dict[str, str] | None = None) -> li
             why = failed.get(project.relative(source).as_posix()) or str(error)
             rows.append(Row(slug, slug, "?", [], [], problem=why))
             continue
+        plan = [o for fmt in FORMATS for o in plan_outputs(project, slug, format=fmt,
+                                                           source_language=statement.language)]
         cells = []
         for language in project.languages:
             cell = Cell(language, language == statement.language)
@@ -108,13 +113,18 @@ def dashboard_rows(project: Project, failed: dict[str, str] | None = None) -> li
                     cell.errors, cell.warnings = severities["error"], severities["warning"]
                 except PamphletError as error:
                     cell.problem = str(error)
-            cell.pdfs, cell.failed = _links(
-                project, slug, _candidates(slug, language, statement.language), failed)
+            # its own PDF, and the side-by-side one with the source for a translation
+            mine = [o for o in plan if o.layout != "multilingual" and o.languages[-1] == language]
+            cell.pdfs = _links(project, mine)
+            cell.failed = _failures(project, mine, failed)
             cells.append(cell)
-        shared, shared_failed = _links(
-            project, slug, [("multilingual", f"{slug}.multilingual.pdf")], failed)
-        rows.append(Row(slug, statement.title, statement.language, cells,
-                        shared, shared_failed))
+        multilingual = [o for o in plan if o.layout == "multilingual"]
+        shared = _links(project, multilingual)
+        readme = folder(project, slug, PRINT) / "README.txt"
+        if readme.exists():
+            shared.append(("print bundle", readme.relative_to(project.build).as_posix()))
+        rows.append(Row(slug, statement.title, statement.language, cells, shared,
+                        _failures(project, multilingual, failed)))
     return rows
 
 
@@ -128,14 +138,21 @@ def dashboard_fingerprint(project: Project, failed: dict[str, str], build_date: 
     for slug in project.slugs():
         paths.append(project.source_path(slug))
         paths += [project.po_path(slug, language) for language in project.languages]
-        folder = project.build / slug
-        pdfs = sorted(p.name for p in folder.glob("*.pdf")) if folder.is_dir() else []
+        pdfs = sorted(p.relative_to(project.build).as_posix() for fmt in FORMATS
+                      for p in _existing(folder(project, slug, fmt)))
         digest.update(f"{slug}\0{' '.join(pdfs)}\0".encode())
     for path in paths:
         digest.update(f"{project.relative(path)}\0{index.digest(path)}\0".encode())
     for key, why in sorted(failed.items()):
         digest.update(f"{key}\0{why}\0".encode())
     return digest.hexdigest()
+
+
+def _existing(where: Path) -> list[Path]:
+    """The PDFs and the bundle README of a statement's folder (what the page links to)."""
+    if not where.is_dir():
+        return []
+    return [p for p in where.iterdir() if p.suffix == ".pdf" or p.name == "README.txt"]
 
 
 def write_dashboard(project: Project, build_date: str, failed: dict[str, str] | None = None
@@ -147,11 +164,11 @@ def write_dashboard(project: Project, build_date: str, failed: dict[str, str] | 
 
     template = ENVIRONMENT.get_template("dashboard.html.j2")
     rows = dashboard_rows(project, failed)
-    html = template.render(rows=rows, languages=project.languages,
-                           states=STATES, build_date=build_date, version=__version__,
-                           native_name=native_name, direction=direction,
-                           failures=sum(len(c.failed) for r in rows for c in r.cells)
-                           + sum(len(r.failed) + bool(r.problem) for r in rows))
+    failures = (sum(len(c.failed) for r in rows for c in r.cells)
+                + sum(len(r.failed) + bool(r.problem) for r in rows))
+    html = template.render(rows=rows, languages=project.languages, states=STATES,
+                           build_date=build_date, version=__version__,
+                           native_name=native_name, direction=direction, failures=failures)
     path = project.build / "index.html"
     write_if_changed(path, html)
     return path

@@ -27,9 +27,11 @@ class PamphletError(Exception):
 
 def _relative_to_cwd(path: Path) -> Path:
     """Paths in messages as the user typed them: relative to where the command runs."""
+    # The folder is resolved, not the file: a link loop (`ln -s x x`) would make resolve()
+    # raise, and a message names the link itself, not where it points.
     try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except (ValueError, OSError):
+        return (path.parent.resolve() / path.name).relative_to(Path.cwd().resolve())
+    except (ValueError, OSError, RuntimeError):
         return path
 
 

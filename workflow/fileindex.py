@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from workflow.fsutil import write_if_changed
+from workflow.fsutil import read_input, write_if_changed
 
 INDEX_FILE = ".pamphlet-files.json"
 MISSING = "<missing>"
@@ -57,7 +57,7 @@ class FileIndex:
         known = self.entries.get(key)
         if isinstance(known, list) and len(known) in (5, 6) and known[:4] == stamp:
             return known[4]
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(read_input(path)).hexdigest()  # links out refused, no FIFOs
         if time.time_ns() - stat.st_mtime_ns > RACY_NS:
             self.entries[key] = [*stamp, digest]
             self.changed = True

@@ -45,12 +45,12 @@ def clean_lines(text: str, language: str) -> list[str]:
     navigation = _navigation_pattern(profile.navigation_words + english.navigation_words)
     lines = []
     for line in text.split("\n"):
+        if is_navigation(line.strip(), navigation):
+            line = ""  # a site's menu ("فهرست بستن", "Home | News"): no part of the text
         line = re.sub(r" {2,}", " ", line).strip()
         for teaser in teasers:
             if line.endswith(teaser):
                 line = line[: -len(teaser)].rstrip()
-        if line and is_navigation(line, navigation):
-            line = ""  # a site's menu ("فهرست بستن", "Home | Search"): no part of the text
         lines.append(line)
     return lines
 
@@ -61,12 +61,24 @@ def _navigation_pattern(words: tuple[str, ...]) -> re.Pattern:
                       re.IGNORECASE)
 
 
+# What separates a menu's items: bars, bullets, slashes, or the two spaces a pasted row
+# of links leaves.
+MENU_SEPARATOR = re.compile(r"\s*[|·•»›/]\s*|\s{2,}")
+MENU_ITEM_WORDS = 3  # "Quiénes somos", "تماس با ما": a menu item is a few words
+
+
 def is_navigation(line: str, navigation: re.Pattern) -> bool:
-    """True for a line made only of a site's menu words and separators."""
-    if len(line) > 80:
+    """True for a site's menu: a line of nothing but known menu words, or a row of short
+    items between separators of which at least one is a known menu word ("Inicio |
+    Noticias | Contacto")."""
+    if not line or len(line) > 120 or re.search(r"[.!?؟۔:]\s|[.!?؟۔]$", line):
         return False
     rest = navigation.sub(" ", line)
-    return not re.search(r"[^\W\d_]", rest) and rest != line
+    if rest != line and not re.search(r"[^\W\d_]", rest):
+        return True
+    items = [item for item in MENU_SEPARATOR.split(line) if item]
+    return (len(items) >= 2 and all(len(item.split()) <= MENU_ITEM_WORDS for item in items)
+            and any(navigation.fullmatch(item.strip()) for item in items))
 
 
 def _is_hard_wrapped(lines: list[str]) -> tuple[bool, float]:
@@ -200,12 +212,14 @@ def guess_author(lines: list[str], language: str) -> str:
         name = BYLINE_END.sub("", byline.group(1))
         dates = find_dates(name, language)
         name = (name[:min(dates)[0]] if dates else name).strip(" .:-")
-        # "par le Collectif ...": articles before the name go; "by the way" is no name.
-        words = name.split()
-        while words and words[0][:1].islower():
-            words.pop(0)
-        if words:
-            return " ".join(words)
+        # "por la Red ...": a name may start with its article (capitalised as a name
+        # starts); "by the way" has no capital, and is no name.
+        if name[:1].islower():
+            if not any(word[:1].isupper() for word in name.split()):
+                continue
+            name = name[:1].upper() + name[1:]
+        if name:
+            return name
     return ""
 
 
@@ -272,7 +286,13 @@ def import_file(project: Project, raw: Path, language: str, slug: str | None = N
         raise PamphletError("no such file", raw)
     check_language(language)
     meta, body = convert_raw(read_text(raw), language)
-    slug = check_slug(slug or slugify(meta["title"]) or raw.stem.lower())
+    if slug is None:  # from the title, else from the file name: a guess --slug can replace
+        slug = slugify(meta["title"]) or slugify(raw.stem)
+        if not slug:
+            raise PamphletError("no slug can be made from the title or the file name: name the"
+                                " statement with --slug (lowercase letters, digits and"
+                                " hyphens)", raw)
+    slug = check_slug(slug)
     target = project.source_path(slug)
     if target.exists() and not force:
         raise PamphletError("already exists: choose another --slug or pass --force", target)

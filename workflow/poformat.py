@@ -160,8 +160,10 @@ def entry_lines(entry: polib.POEntry, page_width: int = PAGE_WIDTH) -> list[str]
     """One entry (active or obsolete) as gettext's message_print(_obsolete)."""
     msgstrs = _msgstrs(entry)
     translated = bool(msgstrs[0][1])
-    if entry.obsolete and not translated:
-        return []  # gettext drops an obsolete entry without a translation
+    if entry.obsolete and not any(value for _, value in msgstrs):
+        # gettext drops an obsolete entry without a translation; it looks at msgstr[0]
+        # only, which would drop a plural one whose other forms are translated
+        return []
     do_wrap = "no-wrap" not in entry.flags
     lines = []
     if entry.tcomment:

@@ -97,6 +97,12 @@ def parse_statement(text: str, path: Path) -> Statement:
         raise PamphletError(f"malformed front matter: {problem}", path, line) from None
     if not isinstance(meta, dict):
         raise PamphletError("front matter must be a mapping of 'key: value' lines", path, 2)
+    tag = next((token for token in yaml.scan("\n".join(front_lines))
+                if isinstance(token, yaml.TagToken)), None)
+    if tag is not None:  # BaseLoader drops a tag silently: `title: !x` read as empty
+        raise PamphletError(f"a YAML tag ({tag.value[0]}{tag.value[1]}) in the front matter:"
+                            " write plain text (in double quotes if it starts with '!')", path,
+                            tag.start_mark.line + 2)
 
     def line_of(key: str) -> int:
         return key_lines.get(key, -1) + 2 if key in key_lines else end + 1
@@ -112,6 +118,9 @@ def parse_statement(text: str, path: Path) -> Statement:
         if not isinstance(value, str) or not value.strip():
             problem = "is empty" if key in meta and value in (None, "") else (
                 "is missing" if key not in meta else "must be text")
+            if isinstance(value, list | dict):  # `title: [a, b]`: say what was found
+                problem = (f"must be text, not a {'list' if isinstance(value, list) else 'mapping'}"
+                           " (put it in double quotes)")
             problems.append(PamphletError(f"front matter field {key!r} {problem}", path,
                                           line_of(key)))
     if "origin" in meta and not isinstance(meta["origin"], str):

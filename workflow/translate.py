@@ -16,11 +16,11 @@ from rapidfuzz import fuzz, process
 from workflow.catalog import MACHINE_MARK, active_entries, entry_state
 from workflow.config import Project
 from workflow.errors import PamphletError
-from workflow.fsutil import read_text
+from workflow.fsutil import read_input, read_text, save_merged
 from workflow.languages import DIGIT_SYSTEMS, WESTERN_DIGITS, to_ascii_digits
 from workflow.models import Model, Route, find_route, installed_models
 from workflow.patterns import AUTOLINK, CODE, EMAIL, TAG, URL
-from workflow.pofile import read_po, write_po
+from workflow.pofile import format_po, parse_po_bytes, read_po
 from workflow.source import read_project_statement
 from workflow.update import select_slugs
 
@@ -621,24 +621,37 @@ def _finish(project: Project, work: CatalogWork, report: TranslateReport) -> Non
     """Apply the fills to the catalog as it is on disk now and save it if it changed.
 
     The file is read again: a translator may have saved it since the run started, and
-    only entries still untranslated are filled.
+    only entries still untranslated are filled. A save made while this one is written is
+    merged too (fsutil.save_merged): it is never overwritten.
     """
-    catalog = read_po(work.path)
-    for entry in active_entries(catalog):
-        fill = work.fills.get(entry.msgid)
-        if fill is None or not fill.msgstr or entry_state(entry) != "untranslated":
-            continue
-        _apply(entry, fill)
-        if fill.source == "machine":
-            report.machine += 1
-            report.flagged += fill.flagged
-        else:
-            setattr(report, fill.source, getattr(report, fill.source) + 1)
-    if write_po(work.path, catalog):
+    counts: dict[str, int] = {}
+
+    def fill(data: bytes | None) -> bytes:
+        if data is None:
+            raise PamphletError("the catalog was removed while `translate` ran: run "
+                                "`pamphlet update`, then translate again", work.path)
+        catalog = parse_po_bytes(data, work.path)[1]
+        counts.clear()
+        for entry in active_entries(catalog):
+            fill = work.fills.get(entry.msgid)
+            if (fill is None or not fill.msgstr or entry_state(entry) != "untranslated"
+                    or entry.msgid_plural or entry.msgctxt is not None):
+                continue
+            _apply(entry, fill)
+            key = "flagged" if fill.source == "machine" and fill.flagged else None
+            counts[fill.source] = counts.get(fill.source, 0) + 1
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+        # Nothing filled: the file stays as it is, in whatever layout its editor gave it.
+        return format_po(catalog).encode("utf-8") if counts else data
+
+    if save_merged(work.path, read_input(work.path), fill):
         report.written.append(work.path)
         log.info("wrote %s", project.relative(work.path))
     else:
         report.unchanged.append(work.path)
+    for source, count in counts.items():
+        setattr(report, source, getattr(report, source) + count)
 
 
 def _apply(entry: polib.POEntry, fill: Fill) -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import polib
 
-from workflow.catalog import build_template, merge, plural_forms_problem
+from workflow.catalog import PlaceConflict, build_template, merge, plural_forms_problem
 from workflow.config import Project
 from workflow.errors import PamphletError, PamphletErrors
-from workflow.fsutil import atomic_write_bytes
-from workflow.pofile import format_po, header_field_line, read_po, same_content
+from workflow.fsutil import read_input, remove_stale_temporaries, save_merged
+from workflow.pofile import format_po, header_field_line, parse_po_bytes, same_data
 from workflow.segment import Document, segment_statement
 from workflow.source import (  # noqa: F401 (select_slugs re-exported)
     Statement,
@@ -35,25 +35,52 @@ def load_statement(project: Project, slug: str) -> tuple[Statement, Document]:
     return statement, segment_statement(statement)
 
 
+@dataclass
+class Planned:
+    """One file as `update` would write it, and what it was merged from."""
+
+    text: str
+    based_on: bytes | None  # the file as read (None: it did not exist)
+    template: polib.POFile
+    language: str | None  # None: the template itself
+
+
 def planned_catalogs(project: Project, slug: str, languages: list[str] | None = None
-                     ) -> dict[Path, polib.POFile]:
+                     ) -> dict[Path, Planned]:
     """Every catalog file of one statement as `update` would write it (nothing written):
     its template and the catalogs of `languages` (all if None)."""
     statement, document = load_statement(project, slug)
     reference = project.relative(statement.path).as_posix()
     template = build_template(document, slug, statement.language, reference)
-    plan = {project.pot_path(slug): template}
+    pot_path = project.pot_path(slug)
+    plan = {pot_path: Planned(format_po(template), _read_existing(pot_path), template, None)}
     for language in project.target_languages(statement.language):
         if languages and language not in languages:
             continue
         po_path = project.po_path(slug, language)
-        existing = read_po(po_path) if po_path.exists() else None
-        problem = plural_forms_problem(existing.metadata, language) if existing else None
-        if problem:
-            raise PamphletError(problem, project.relative(po_path),
-                                header_field_line(po_path, "Plural-Forms"))
-        plan[po_path] = merge(existing, template, language)
+        based_on = _read_existing(po_path)
+        plan[po_path] = Planned(_merged(project, po_path, based_on, template, language),
+                                based_on, template, language)
     return plan
+
+
+def _read_existing(path: Path) -> bytes | None:
+    return read_input(path) if path.exists() or path.is_symlink() else None
+
+
+def _merged(project: Project, path: Path, data: bytes | None, template: polib.POFile,
+            language: str) -> str:
+    """The catalog's text after merging the template into `data` (the file's bytes)."""
+    existing = parse_po_bytes(data, path)[1] if data is not None else None
+    problem = plural_forms_problem(existing.metadata, language) if existing else None
+    if problem:
+        raise PamphletError(problem, project.relative(path),
+                            header_field_line(path, "Plural-Forms"))
+    try:
+        return format_po(merge(existing, template, language))
+    except PlaceConflict as conflict:
+        raise PamphletError(str(conflict), project.relative(path),
+                            conflict.entry.linenum) from None
 
 
 def update(project: Project, slugs: list[str] | None = None, check: bool = False,
@@ -61,34 +88,43 @@ def update(project: Project, slugs: list[str] | None = None, check: bool = False
     """Bring templates and catalogs up to date with source/.
 
     Everything is read and merged before anything is written, so bad input anywhere
-    leaves every file untouched. With `check`, nothing is written and the report lists
-    the files that are out of date. With `languages`, only their catalogs (and the
-    templates) are brought up to date.
+    leaves every file untouched. A catalog a translator saves while this runs is merged
+    again as saved (fsutil.save_merged): their save is never overwritten. With `check`,
+    nothing is written and the report lists the files that are out of date. With
+    `languages`, only their catalogs (and the templates) are brought up to date.
     """
     project.check_languages(languages)
-    texts: dict[Path, str] = {}
+    plans: dict[Path, Planned] = {}
     problems: list[PamphletError] = []
     for slug in select_slugs(project, slugs):
         try:
-            plan = planned_catalogs(project, slug, languages)
+            plans.update(planned_catalogs(project, slug, languages))
         except PamphletErrors as errors:
             problems += errors.errors
-            continue
         except PamphletError as error:  # reported with every other one, after the loop
             problems.append(error)
-            continue
-        for path, catalog in plan.items():
-            texts[path] = format_po(catalog)
     if problems:
         raise problems[0] if len(problems) == 1 else PamphletErrors(problems)
     report = UpdateReport()
-    for path, text in texts.items():
+    for path, plan in plans.items():
         # content, not layout: a file an editor or msgcat laid out otherwise is left alone
-        if path.exists() and same_content(path, text):
+        if plan.based_on is not None and same_data(plan.based_on, plan.text, path):
+            if not check:
+                remove_stale_temporaries(path)  # what a killed run left beside it
             report.unchanged.append(path)
             continue
-        report.written.append(path)
-        if not check:
-            atomic_write_bytes(path, text.encode("utf-8"))
+        if check:
+            report.written.append(path)
+            continue
+
+        def remerge(current: bytes | None, plan: Planned = plan, path: Path = path) -> bytes:
+            if current == plan.based_on or plan.language is None:
+                return plan.text.encode("utf-8")
+            return _merged(project, path, current, plan.template, plan.language).encode()
+
+        if save_merged(path, plan.based_on, remerge):
+            report.written.append(path)
             log.info("wrote %s", project.relative(path))
+        else:
+            report.unchanged.append(path)
     return report

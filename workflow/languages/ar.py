@@ -20,6 +20,7 @@ PROFILE = Profile(
     font_size_pt=11.0,
     parallel_font_size_pt=9.5,
     line_height=1.7,
+    heading_line_height=1.5,  # Kufi's tall letters and dots are cramped below 1.5
     quotes=("«", "»", "“", "”"),
     percent="{}٪",
     sentence_rules="ar",
@@ -48,7 +49,8 @@ PROFILE = Profile(
     teasers=("اقرأ المزيد", "تابع القراءة", "متابعة القراءة"),
     navigation_words=("القائمة", "القائمة الرئيسية", "إغلاق", "اغلاق", "الرئيسية",
                       "الصفحة الرئيسية", "بحث", "مشاركة", "طباعة", "انتقل إلى المحتوى",
-                      "السابق", "التالي"),
+                      "السابق", "التالي", "اتصل بنا", "من نحن", "أخبار", "الأخبار", "تبرع",
+                      "انضم إلينا", "بيانات", "الأرشيف", "فعاليات"),
     furniture={
         "contents": "المحتويات",
         "colophon": "عن هذه الطبعة",

@@ -22,7 +22,10 @@ PROFILE = Profile(
     teasers=("Continue reading", "Read more"),
     navigation_words=("menu", "close", "home", "search", "skip to content", "share", "print",
                       "tweet", "facebook", "twitter", "e-mail", "email", "main menu",
-                      "toggle navigation", "back to top", "previous", "next"),
+                      "toggle navigation", "back to top", "previous", "next", "about",
+                      "about us", "contact", "contact us", "news", "donate", "join us",
+                      "events", "blog", "archive", "statements", "resources", "campaigns",
+                      "subscribe", "log in", "login", "categories", "tags"),
     furniture={
         "contents": "Contents",
         "colophon": "About this edition",

@@ -19,6 +19,7 @@ PROFILE = Profile(
     font_size_pt=11.0,
     parallel_font_size_pt=9.5,
     line_height=1.7,
+    heading_line_height=1.5,  # Kufi's tall letters and dots are cramped below 1.5
     quotes=("«", "»", "“", "”"),
     percent="{}٪",
     sentence_rules="fa",
@@ -41,7 +42,8 @@ PROFILE = Profile(
     teasers=("ادامه مطلب", "ادامه‌ی مطلب", "ادامهٔ مطلب", "بیشتر بخوانید"),
     navigation_words=("فهرست", "بستن", "منو", "خانه", "صفحه اصلی", "صفحهٔ اصلی", "جستجو",
                       "جست‌وجو", "اشتراک", "اشتراک‌گذاری", "چاپ", "رفتن به محتوا", "قبلی",
-                      "بعدی"),
+                      "بعدی", "درباره ما", "دربارهٔ ما", "تماس", "تماس با ما", "اخبار",
+                      "حمایت مالی", "بیانیه‌ها", "آرشیو", "رویدادها"),
     furniture={
         "contents": "فهرست",
         "colophon": "دربارهٔ این نسخه",

@@ -105,6 +105,9 @@ class Profile:
     babel_locale: str = ""  # babel's name for the locale, when it is not `code`
     english_name_override: str = ""  # where babel's name is not what users call it
     native_name_override: str = ""
+    # Plural forms a catalog may declare besides babel's (CLDR's): GNU gettext's msginit
+    # and many Weblate setups still give Spanish and French two, where CLDR has three.
+    other_nplurals: tuple[int, ...] = ()
     # --- Typesetting
     digits: str = WESTERN_DIGITS
     counter_style: str = "decimal"  # CSS counter style of page and list numbers
@@ -119,6 +122,7 @@ class Profile:
     # Marks that take a no-break space before them (French ; : ! ?), and which space.
     space_before: Mapping[str, str] = field(default_factory=dict)
     percent: str = "{} %"
+    label_suffix: str = ":"  # after a label of the colophon: "Date:", French "Date :"
     # --- Sentences
     sentence_rules: str = "en"  # the pysbd language whose rules cut sentences
     abbreviations: tuple[str, ...] = ()
@@ -170,8 +174,8 @@ class Profile:
 
     def name_in(self, other: Profile) -> str:
         """This language's name as `other` writes it ("árabe" in Spanish)."""
-        if other.code == self.code:
-            return self.native_name
+        if other.code == self.code:  # as in running text: "español", "français"
+            return self.native_name_override or self.locale.get_display_name(self.locale)
         if other.code == "en" and self.english_name_override:
             return self.english_name_override
         return self.locale.get_language_name(other.locale)

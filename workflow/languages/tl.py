@@ -24,7 +24,9 @@ PROFILE = Profile(
     byline_words=("ni", "sinulat ni", "mula kay"),
     teasers=("Magbasa pa", "Ituloy ang pagbasa"),
     navigation_words=("menu", "isara", "tahanan", "home", "maghanap", "hanapin", "ibahagi",
-                      "i-print", "nakaraan", "susunod"),
+                      "i-print", "nakaraan", "susunod", "balita", "tungkol sa amin", "tungkol",
+                      "makipag-ugnayan", "kontak", "mag-donate", "sumali", "kaganapan",
+                      "pahayag"),
     furniture={
         "contents": "Nilalaman",
         "colophon": "Tungkol sa edisyong ito",

@@ -12,7 +12,7 @@ from pathlib import Path
 import workflow
 from workflow.config import Project
 from workflow.errors import PamphletError
-from workflow.fsutil import write_if_changed
+from workflow.fsutil import read_input, write_if_changed
 
 FINDINGS_CACHE = ".pamphlet-checks.json"
 _PACKAGE = Path(workflow.__file__).resolve().parent
@@ -71,9 +71,9 @@ def findings_key(project: Project, path: Path, source_language: str, language: s
     """Everything a catalog's findings depend on: the code, the language pair, the
     catalog, the glossary."""
     digest = hashlib.sha256(f"{code_fingerprint()} {source_language} {language}".encode())
-    digest.update(path.read_bytes())
-    if project.glossary_path.is_file():
-        digest.update(project.glossary_path.read_bytes())
+    digest.update(read_input(path))  # a FIFO or a link out of the project: refused
+    if project.glossary_path.exists():
+        digest.update(read_input(project.glossary_path))
     return digest.hexdigest()
 
 

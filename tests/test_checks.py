@@ -38,8 +38,8 @@ from workflow.checks import (
 )
 from workflow.cli import main
 from workflow.config import load_project
+from workflow.glossary import Glossary
 from workflow.pofile import msgid_lines, write_po
-from workflow.translate import Glossary
 from workflow.update import update
 
 GLOSSARY = Glossary(

@@ -27,11 +27,11 @@ from workflow.catalog import active_entries, entry_state
 from workflow.config import Project
 from workflow.errors import PamphletError
 from workflow.fsutil import write_if_changed
+from workflow.glossary import Glossary, load_glossary
 from workflow.languages import DIGITS, to_ascii_digits
 from workflow.pofile import read_po_located
 from workflow.segment import ABBREVIATIONS
 from workflow.source import read_statement
-from workflow.translate import Glossary, load_glossary
 from workflow.update import select_slugs
 
 ERROR, WARNING = "error", "warning"

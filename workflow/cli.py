@@ -128,7 +128,7 @@ def cmd_translate(args, console: Console) -> int:
     Example: pamphlet translate ima-migrants-day-2016 --lang es"""
     from rich.progress import Progress
 
-    from workflow.translate import translate
+    from workflow.mt.stage import translate
 
     project = load_project()
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:

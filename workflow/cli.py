@@ -148,7 +148,8 @@ def cmd_translate(args, console: Console) -> int:
 
 
 def cmd_models(args, console: Console) -> int:
-    """List or install Argos Translate models, offline.
+    """List or install Argos Translate models, offline; list also shows the engine of every
+    pair routed in [tool.pamphlet.machine_translation].
     Example: pamphlet models install translate-en_es-1_9.argosmodel"""
     from workflow.models import install, installed_models, packages_dir
 
@@ -157,7 +158,17 @@ def cmd_models(args, console: Console) -> int:
         console.print(f"installed {model.label} ({model.from_code}->{model.to_code})"
                       f" in {model.path}")
         return EXIT_OK
+    from workflow.mt.routing import configured_routes
+
     models = installed_models()
+    routes = configured_routes(load_project(), models)
+    if routes:
+        table = Table(title="Routes in pyproject.toml (other pairs: argos)")
+        for column in ("pair", "engine", "model", "line"):
+            table.add_column(column)
+        for row in routes:
+            table.add_row(row.pair, row.engine, row.model, str(row.line or ""))
+        console.print(table)
     if not models:
         console.print(f"no models installed in {packages_dir()}: "
                       "get one with `pamphlet models install FILE.argosmodel`")

@@ -80,3 +80,37 @@ def open_engine(project: Project, source: str, target: str, models: list[Model],
     return ArgosEngine(find_route(source, target, models=models), cache.decoders,
                        max_decoding_length, settings.get("device", machine.device),
                        settings.get("workers"))
+
+
+@dataclass(frozen=True)
+class RouteRow:
+    """One configured pair, as `pamphlet models list` shows it."""
+
+    pair: str
+    engine: str
+    model: str  # the model directory, server URL or Argos packages
+    line: int | None
+
+
+def configured_routes(project: Project, models: list[Model]) -> list[RouteRow]:
+    """Every pair of [tool.pamphlet.machine_translation], checked (a bad one raises)."""
+    rows = []
+    for route in project.machine_translation.routes:
+        check_route(project, route)
+        settings = route.as_dict()
+        if route.engine == "ctranslate2":
+            tokens = " ".join(f"{key} {settings[key]}" for key in ("source_token",
+                                                                     "target_token")
+                              if settings.get(key))
+            what = " ".join(filter(None, [settings["model"], settings.get("version"), tokens]))
+        elif route.engine == "libretranslate":
+            key = settings.get("api_key_env")
+            what = settings["url"] + (f" (API key from ${key})" if key else "")
+        else:
+            try:
+                what = find_route(route.source, route.target, models=models).description
+            except PamphletError:
+                what = "no Argos package installed for this pair"
+        rows.append(RouteRow(f"{route.source}->{route.target}", route.engine, what,
+                             route.line))
+    return rows

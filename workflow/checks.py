@@ -23,7 +23,10 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
-from workflow.catalog import active_entries, entry_state
+import polib
+from rapidfuzz import fuzz
+
+from workflow.catalog import active_entries, entry_state, machine_confidence
 from workflow.config import Project
 from workflow.errors import PamphletError
 from workflow.fsutil import write_if_changed
@@ -859,7 +862,31 @@ def check_entry(source: str, target: str, context: Context) -> list[tuple[Check,
     return failures
 
 
-def check_po(path: Path, display_path: str, context: Context) -> list[Finding]:
+# A machine output this similar to its source (rapidfuzz ratio, 0-100) is the source copied
+# with a word or two changed: Argos' en->ar does that for about a quarter of sentences.
+COPY_SIMILARITY = 90.0
+
+
+def check_machine_entry(entry: polib.POEntry, context: Context,
+                        min_confidence: float | None = None) -> list[tuple[str, str]]:
+    """(check, message) for an unreviewed machine entry: its source copied, or a model
+    confidence under the project's `min_confidence`."""
+    failures = []
+    source, target = entry.msgid, entry.msgstr
+    words = re.search(r"[^\W\d_]", _without_terms(prose(source), context.keep))
+    if words and fuzz.ratio(normalise(source), normalise(target)) >= COPY_SIMILARITY:
+        failures.append(("machine-copy", "the machine translation copies its source: "
+                         "translate it, or route this language pair to another engine "
+                         "in [tool.pamphlet.machine_translation]"))
+    confidence = machine_confidence(entry)
+    if min_confidence is not None and confidence is not None and confidence < min_confidence:
+        failures.append(("confidence", f"model confidence {confidence:.2f} is below "
+                         f"min_confidence {min_confidence:g}: review this one first"))
+    return failures
+
+
+def check_po(path: Path, display_path: str, context: Context,
+             min_confidence: float | None = None) -> list[Finding]:
     """Every finding in one PO file; untranslated and obsolete entries are skipped."""
     catalog, lines = read_po_located(path)
     findings = []
@@ -870,6 +897,10 @@ def check_po(path: Path, display_path: str, context: Context) -> list[Finding]:
         for item, message in check_entry(entry.msgid, entry.msgstr, context):
             findings.append(Finding(display_path, lines[entry.linenum], item.name,
                                     item.severity, message, state))
+        if state == "machine":
+            for name, message in check_machine_entry(entry, context, min_confidence):
+                findings.append(Finding(display_path, lines[entry.linenum], name, WARNING,
+                                        message, state))
     return findings
 
 
@@ -890,7 +921,9 @@ def _checks_fingerprint() -> str:
 
 
 def _findings_key(project: Project, path: Path, source_language: str, language: str) -> str:
-    digest = hashlib.sha256(f"{_checks_fingerprint()} {source_language} {language}".encode())
+    minimum = project.machine_translation.min_confidence
+    digest = hashlib.sha256(f"{_checks_fingerprint()} {source_language} {language} "
+                            f"{minimum}".encode())
     digest.update(path.read_bytes())
     if project.glossary_path.is_file():
         digest.update(project.glossary_path.read_bytes())
@@ -935,7 +968,7 @@ def check_catalog(project: Project, slug: str, language: str,
     if glossary is None:
         glossary = read_glossary(project)
     context = make_context(language, source_language, glossary)
-    findings = check_po(path, display, context)
+    findings = check_po(path, display, context, project.machine_translation.min_confidence)
     cached[display] = {"key": key, "findings": [asdict(f) for f in findings]}
     try:
         write_if_changed(project.build / FINDINGS_CACHE,

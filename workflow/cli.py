@@ -69,6 +69,25 @@ def cmd_status(args, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_review_queue(args, console: Console) -> int:
+    """Machine translations to review, lowest model confidence first, with their catalog
+    lines. Example: pamphlet review-queue ima-migrants-day-2016 --lang ar"""
+    from workflow.status import review_queue
+
+    queue = review_queue(load_project(), args.slugs, args.lang)
+    if args.json:
+        console.file.write(json.dumps([e.as_dict() for e in queue], indent=2,
+                                      ensure_ascii=False) + "\n")
+        return EXIT_OK
+    for entry in queue:
+        score = "n/a " if entry.confidence is None else f"{entry.confidence:.2f}"
+        console.print(f"{entry.path}:{entry.line}: confidence {score} ({entry.engine}) "
+                      f"{entry.msgid}", markup=False, highlight=False)
+    console.print(f"{len(queue)} machine translation(s) to review" if queue
+                  else "no machine translations to review")
+    return EXIT_OK
+
+
 def cmd_check(args, console: Console) -> int:
     """Quality checks on translated entries; exit 1 if any error. Example: pamphlet check
     ima-migrants-day-2016 --lang fa"""
@@ -207,6 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write nothing; exit 1 if any catalog is out of date")
 
     sub = command("status", cmd_status, "translation progress per statement and language")
+    sub.add_argument("slugs", nargs="*", metavar="SLUG")
+    sub.add_argument("--lang", action="append", help="only this language (repeatable)")
+    sub.add_argument("--json", action="store_true", help="machine-readable output")
+
+    sub = command("review-queue", cmd_review_queue,
+                  "machine translations to review, lowest confidence first")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
     sub.add_argument("--lang", action="append", help="only this language (repeatable)")
     sub.add_argument("--json", action="store_true", help="machine-readable output")

@@ -14,7 +14,7 @@ from workflow.fsutil import write_if_changed
 from workflow.html import ENVIRONMENT
 from workflow.languages import direction, native_name
 from workflow.source import read_statement
-from workflow.status import catalog_status
+from workflow.status import MachineEntry, catalog_status
 
 
 @dataclass
@@ -56,7 +56,12 @@ def _pdf_links(project: Project, slug: str, language: str, source_language: str
     return [(label, f"{slug}/{name}") for label, name in candidates if (folder / name).exists()]
 
 
-def dashboard_rows(project: Project) -> list[Row]:
+# Machine entries the dashboard lists (the lowest confidence first); `pamphlet review-queue`
+# lists them all.
+QUEUE_SHOWN = 25
+
+
+def dashboard_rows(project: Project, queue: list[MachineEntry] | None = None) -> list[Row]:
     rows = []
     for slug in project.slugs():
         statement = read_statement(project.source_path(slug))
@@ -66,6 +71,8 @@ def dashboard_rows(project: Project) -> list[Row]:
             if not cell.is_source:
                 status = catalog_status(project, slug, language)
                 cell.segments, cell.words = status.segments, status.words
+                if queue is not None:
+                    queue += status.machine_entries
                 severities = Counter(f.severity for f in check_catalog(project, slug, language))
                 cell.errors, cell.warnings = severities["error"], severities["warning"]
             cell.pdfs = _pdf_links(project, slug, language, statement.language)
@@ -79,7 +86,11 @@ def dashboard_rows(project: Project) -> list[Row]:
 def write_dashboard(project: Project, build_date: str) -> Path:
     """Write build/index.html (only if its content changed) and return its path."""
     template = ENVIRONMENT.get_template("dashboard.html.j2")
-    html = template.render(rows=dashboard_rows(project), languages=project.languages,
+    queue: list[MachineEntry] = []
+    rows = dashboard_rows(project, queue)
+    queue.sort(key=lambda e: e.sort_key)
+    html = template.render(rows=rows, queue=queue[:QUEUE_SHOWN], queued=len(queue),
+                           languages=project.languages,
                            states=STATES, build_date=build_date, version=__version__,
                            native_name=native_name, direction=direction)
     path = project.build / "index.html"

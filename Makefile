@@ -65,14 +65,13 @@ bench: bench-build bench-translate
 bench-build: $(VENV)/.installed system
 	$(BIN)/python benchmarks/bench_build.py
 
-# The benchmark compares with argostranslate.translate(), which needs stanza and torch.
+# The benchmark compares with argostranslate.translate(), which needs stanza and torch, and
+# with a LibreTranslate server (its own virtualenv), in a network namespace (root).
 # torch==2.13.0 first: the CPU wheel on disk, not a multi-GB CUDA build.
 bench-translate: $(VENV)/.installed $(LT_VENV)/.installed system
 	$(BIN)/pip install -q -c constraints.txt torch==2.13.0
 	$(BIN)/pip install -q -c constraints.txt $(ARGOS)
 	$(BIN)/python benchmarks/bench_translate.py
-	$(BIN)/python benchmarks/bench_translate.py --argos-threads 1
-	$(BIN)/python benchmarks/bench_translate.py --sweep
 
 clean:
 	rm -rf build

@@ -44,6 +44,43 @@ def wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
                      + log.read_text(errors="replace")[-3000:])
 
 
+def server_env(spec: dict) -> dict:
+    work = Path(spec["work"])
+    return {**os.environ, "ARGOS_PACKAGES_DIR": spec["packages"], "HOME": str(work),
+            "XDG_DATA_HOME": str(work / "data"), "XDG_CACHE_HOME": str(work / "cache"),
+            "XDG_CONFIG_HOME": str(work / "config"), "LT_UPDATE_MODELS": "false",
+            "LT_FORCE_UPDATE_MODELS": "false", "PYTHONUNBUFFERED": "1",
+            **spec.get("server_env", {})}
+
+
+def start_server(spec: dict, options: list[str]) -> tuple[subprocess.Popen, str]:
+    """LibreTranslate on 127.0.0.1, up and answering; stop it with stop_server."""
+    work = Path(spec["work"])
+    python = Path(spec["venv"]) / "bin" / "python"
+    url = f"http://127.0.0.1:{spec['port']}"
+    log = work / "server.log"
+    with open(log, "wb") as output:
+        server = subprocess.Popen(
+            [str(python), "-m", "libretranslate.main", "--host", "127.0.0.1", "--port",
+             str(spec["port"]), "--disable-web-ui", *options],
+            env=server_env(spec), cwd=work, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(url, server, log)
+    except BaseException:
+        stop_server(server)
+        raise
+    return server, url
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()  # by its PID: it is our child
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def run_command(command: dict) -> dict:
     from workflow.cli import main
 
@@ -72,10 +109,6 @@ def main(spec_path: str) -> int:
     spec = json.loads(Path(spec_path).read_text())
     work = Path(spec["work"])
     python = Path(spec["venv"]) / "bin" / "python"
-    env = {**os.environ, "ARGOS_PACKAGES_DIR": spec["packages"], "HOME": str(work),
-           "XDG_DATA_HOME": str(work / "data"), "XDG_CACHE_HOME": str(work / "cache"),
-           "XDG_CONFIG_HOME": str(work / "config"), "LT_UPDATE_MODELS": "false",
-           "LT_FORCE_UPDATE_MODELS": "false", "PYTHONUNBUFFERED": "1"}
     options = list(spec.get("server_options", []))
     keys = {}
     if spec.get("api_keys"):
@@ -85,41 +118,20 @@ def main(spec_path: str) -> int:
             added = subprocess.run(
                 [str(python), "-c", "import sys; from libretranslate.api_keys import Database;"
                  " print(Database(sys.argv[1]).add(int(sys.argv[2]))[0])", str(database),
-                 str(limit)], env=env, cwd=work, check=True, capture_output=True, text=True)
+                 str(limit)], env=server_env(spec), cwd=work, check=True, capture_output=True,
+                text=True)
             keys[name] = added.stdout.strip().splitlines()[-1]
-    url = f"http://127.0.0.1:{spec['port']}"
-    log = work / "server.log"
-    with open(log, "wb") as output:
-        server = subprocess.Popen(
-            [str(python), "-m", "libretranslate.main", "--host", "127.0.0.1", "--port",
-             str(spec["port"]), "--disable-web-ui", *options],
-            env=env, cwd=work, stdout=output, stderr=subprocess.STDOUT)
+    server, url = start_server(spec, options)
     results = []
     try:
-        wait_until_up(url, server, log)
         for command in spec["commands"]:
             for name, value in list(command.get("env", {}).items()):
                 if value.startswith("key:"):
                     command["env"][name] = keys[value[4:]]
-            if command.get("request"):  # a raw batch request, timed (the benchmark)
-                body = json.dumps(command["request"]).encode()
-                request = urllib.request.Request(url + "/translate", data=body, headers={
-                    "Content-Type": "application/json"}, method="POST")
-                started = time.perf_counter()
-                with urllib.request.urlopen(request, timeout=3600) as answer:
-                    answer.read()
-                results.append({"name": command["name"],
-                                "seconds": time.perf_counter() - started})
-                continue
             with contextlib.redirect_stderr(io.StringIO()):
                 results.append(run_command(command))
     finally:
-        server.terminate()  # by its PID: it is our child
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server)
     Path(spec["results"]).write_text(json.dumps({"results": results, "url": url}, indent=1))
     return 0
 

@@ -116,7 +116,10 @@ def test_draft_mark_and_final_gate(reviewed):
     catalog.save()
     build(reviewed, languages=["es"], layouts=["single"])
     pdf = reviewed.build / "caravan" / "caravan.es.pdf"
-    assert "DRAFT - contains unreviewed machine translation" in pdf_text(pdf)
+    # The draft notice in the edition's language, on the cover and on every page.
+    text = pdf_text(pdf)
+    assert "BORRADOR: contiene traducción automática sin revisar" in text
+    assert text.count("BORRADOR") == 4  # the cover's note, and the top of its 3 pages
     # The report points at the entry's msgid line in the catalog, where an editor looks.
     line = path.read_text().split("\n").index(f'msgid "{entry.msgid}"') + 1
     with pytest.raises(PamphletError, match=rf"caravan \[es\]: 1 machine \(first at "
@@ -125,7 +128,7 @@ def test_draft_mark_and_final_gate(reviewed):
     entry.flags.remove("fuzzy")
     catalog.save()
     build(reviewed, languages=["es"], layouts=["single"], final=True)
-    assert "DRAFT" not in pdf_text(pdf)
+    assert "BORRADOR" not in pdf_text(pdf)
 
 
 def test_unchanged_inputs_skip_and_a_changed_po_rebuilds_its_dependents(reviewed):
@@ -172,8 +175,9 @@ def test_keep_prints_partial_editions_without_machine_text(reviewed):
     assert [p.name for p in report.written] == ["caravan.es.pdf"] and not report.held_back
     text = pdf_text(reviewed.build / "caravan" / "caravan.es.pdf")
     assert "More than 7000 people walk together." in text
-    assert "Texto automático" not in text and "DRAFT" not in text
-    assert "1 segment(s) left in the source language" in text
+    assert "Texto automático" not in text and "BORRADOR" not in text
+    # The colophon says so, in the edition's language and digits.
+    assert "revisada al 90 %; las demás frases se imprimen en el idioma original" in text
     html = render_html("single", load_editions(reviewed, "caravan", ["es"], draft=False),
                        "2026-01-01", "A5")
     assert 'lang="en" dir="ltr">More than 7000 people walk together.' in html

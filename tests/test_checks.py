@@ -18,7 +18,9 @@ from workflow.checks import (
     CHECKS,
     CheckFailure,
     brackets,
+    digits,
     end_punctuation,
+    foreign_script,
     glossary_terms,
     latin_words,
     length,
@@ -88,6 +90,11 @@ EXAMPLES = [
      "ما در كنار كاروان هستيم."),
     (letters, "ar", "We stand with the caravan.", "نقف إلى جانب القافلة.",
      "نقف إلى جانب القافلة گروه."),
+    (digits, "ar", "38 people", "٣٨ شخصًا", "۳۸ شخصًا"),
+    (digits, "en", "۳۸ نفر", "38 people", "۳۸ people"),
+    (digits, "fa", "38 people", "۳۸ نفر", "٣٨ نفر"),
+    (foreign_script, "es", "Nasrin Sotoudeh is in prison.", "Nasrin Sotoudeh está presa.",
+     "نسرین ستوده está presa."),
     (unusual_letters, "fa", "the circle", "دایره", "دایرة"),
     (repeated_words, "es", "We walk together.", "Caminamos juntos.",
      "Caminamos juntos juntos."),
@@ -289,6 +296,9 @@ PLANTED = {
         "Alliance of Middle Eastern Socialists": ("Alliance of Middle Eastern Socialists",
                                                   "unchanged"),
         "What will happen next?": ("Qué pasará después?", "punctuation"),
+        "Nov 3, 2018": ("3 de noviembre de ۲۰۱۸", "digits"),
+        "The U.S. army has killed thousands.": ("El ejército de آمریکا ha matado a miles.",
+                                                "foreign-script"),
     },
 }
 
@@ -420,7 +430,7 @@ def test_cli_reports_errors_with_exit_code_1(catalogs):
     assert out.splitlines() == [
         f"locale/fa/caravan.po:{line}: [numbers] error: numbers differ, missing from the "
         "translation: '7000'; not in the source: '۷۰۰' (Western, Arabic-Indic and Persian "
-        "digits all count)",
+        "digits all count; Persian text takes Persian digits)",
         "1 error(s), 0 warning(s) in 1 catalog(s)"]
     code, out, _ = run("check", "caravan", "--lang", "fa", "--json")
     assert code == 1
@@ -428,7 +438,8 @@ def test_cli_reports_errors_with_exit_code_1(catalogs):
         "path": "locale/fa/caravan.po", "line": line, "check": "numbers",
         "severity": "error", "state": "reviewed",
         "message": "numbers differ, missing from the translation: '7000'; not in the "
-                   "source: '۷۰۰' (Western, Arabic-Indic and Persian digits all count)"}]
+                   "source: '۷۰۰' (Western, Arabic-Indic and Persian digits all count; "
+                   "Persian text takes Persian digits)"}]
     code, out, _ = run("check", "--lang", "es")
     assert (code, out) == (0, "no problems found in the translated entries\n")
 

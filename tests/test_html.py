@@ -7,6 +7,7 @@ import re
 import polib
 import pytest
 
+from workflow import languages
 from workflow.edition import load_editions
 from workflow.html import render_html, wrap_ltr_runs
 from workflow.update import update
@@ -70,7 +71,7 @@ def test_untranslated_falls_back_to_source_with_its_own_direction(project):
     update(project)
     html = html_of(project, "single", ["fa"])
     assert '<span class="untranslated" lang="en" dir="ltr"><span dir="ltr">' in html
-    assert "DRAFT - contains unreviewed machine translation" in html
+    assert languages.get("fa").furniture["draft_notice"] in html
 
 
 def test_parallel_puts_rtl_on_the_right(translated):

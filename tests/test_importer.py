@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from workflow.errors import PamphletError
 from workflow.importer import convert_raw, guess_date, import_file
-from workflow.source import read_statement
 
 WRAPPED_EN = """\
 Oppose War on Iran, Show Solidarity with Uprisings
@@ -59,10 +59,12 @@ def test_import_arabic_text(project):
     raw = project.root / "raw.txt"
     raw.write_text("بيان تضامن مع قافلة المهاجرين\n\n٣ نوفمبر ٢٠١٨\n\nنحن نعبر عن تضامننا"
                    " مع القافلة.\nهل يمكننا أن نصمت؟\n\nلا أحد غير شرعي.\n", encoding="utf-8")
-    path = import_file(project, raw, "ar", "caravan-ar")
-    statement = read_statement(path)
-    assert statement.language == "ar" and statement.date == "2018-11-03"
-    assert statement.title == "بيان تضامن مع قافلة المهاجرين"
+    path, missing = import_file(project, raw, "ar", "caravan-ar")
+    assert missing == ["author", "origin"]
+    # "بيان" is "statement", not a byline word: the author is left for the editor.
+    meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+    assert meta["language"] == "ar" and str(meta["date"]) == "2018-11-03"
+    assert meta["title"] == "بيان تضامن مع قافلة المهاجرين" and meta["author"] == ""
     with pytest.raises(PamphletError, match="already exists"):
         import_file(project, raw, "ar", "caravan-ar")
 

@@ -26,7 +26,7 @@ def test_good_statement(tmp_path):
     [
         ("Body only.\n", 1, "missing front matter"),
         ('---\ntitle: "T"\n', 1, "not closed"),
-        (GOOD.replace("language: en", "language: xx"), 5, "unknown language code 'xx'"),
+        (GOOD.replace("language: en", "language: xx"), 5, "no language profile for 'xx'"),
         (GOOD.replace('author: "A"\n', ""), 5, "'author' is missing"),
         (GOOD.replace('author: "A"', 'author: ""'), 3, "'author' is empty"),
         (GOOD.replace("2018-11-03", "3 Nov 2018"), 4, "not an ISO date"),

@@ -78,7 +78,8 @@ def test_source_change_makes_fuzzy_and_obsolete(project_dir):
     ("mutate", "expected"),
     [
         (lambda t: t.replace("---\ntitle", "title", 1), "source/caravan.md:1: missing front"),
-        (lambda t: t.replace("language: en", "language: de"), "source/caravan.md:5: unknown"),
+        (lambda t: t.replace("language: en", "language: de"),
+         "source/caravan.md:5: no language profile for 'de'"),
         (lambda t: t.split("---\n\n")[0] + "---\n\n", "source/caravan.md:8: the statement is"),
         (lambda t: t.replace("Nov 3", "Nov\udcff 3"), "source/caravan.md:17: not valid UTF-8"),
     ],
@@ -96,7 +97,7 @@ def test_bad_statement_exit_2_and_nothing_modified(project_dir, mutate, expected
 
 
 @pytest.mark.parametrize(("setting", "expected"), [
-    ('languages = ["en", "es", "zz"]', "pyproject.toml:6: unknown language code 'zz'"),
+    ('languages = ["en", "es", "zz"]', "pyproject.toml:6: no language profile for 'zz'"),
     ('page_size = "A3"', "pyproject.toml:6: page_size must be one of"),
     ("bleed_mm = 30", "pyproject.toml:6: bleed_mm must be a number"),
     ('colour = "red"', "pyproject.toml:6: unknown [tool.pamphlet] setting(s): colour"),

@@ -15,12 +15,13 @@ from importlib.resources import files
 from pathlib import Path
 
 from workflow import __version__
+from workflow import languages as language_profiles
 from workflow import printing as prints
 from workflow.config import Project
 from workflow.dashboard import write_dashboard
 from workflow.edition import Edition, Piece, load_editions
 from workflow.errors import PamphletError
-from workflow.fonts import FONTS, check_coverage, family_files
+from workflow.fonts import check_coverage, family_files
 from workflow.fsutil import atomic_write_bytes, write_if_changed
 from workflow.html import render_html
 from workflow.printing import PrintSettings
@@ -223,17 +224,19 @@ STATE_FILE = ".pamphlet-build.json"
 
 @cache
 def _package_fingerprint() -> str:
-    """Templates, stylesheet and version: a change to any rebuilds everything."""
+    """Templates, stylesheet, language profiles and version: a change to any rebuilds
+    everything."""
     digest = hashlib.sha256(__version__.encode())
-    for folder in ("templates", "styles"):
+    for folder in ("templates", "styles", "languages"):
         for item in sorted(files("workflow").joinpath(folder).iterdir(), key=lambda i: i.name):
-            digest.update(item.name.encode() + b"\0" + item.read_bytes())
+            if item.is_file():
+                digest.update(item.name.encode() + b"\0" + item.read_bytes())
     return digest.hexdigest()
 
 
 def _fonts_fingerprint(languages: tuple[str, ...]) -> str:
     """Font files by path, size and mtime: a font upgrade rebuilds its languages."""
-    families = sorted({f for lang in languages for f in FONTS[lang].body + FONTS[lang].heading})
+    families = sorted({f for lang in languages for f in language_profiles.get(lang).all_fonts()})
     parts = []
     for family in families:
         for path in family_files(family):
@@ -299,8 +302,8 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
         for language, texts in edition_texts(project, edition).items():
             check_coverage(texts, language,
                            edition.catalog_path or project.relative(edition.statement.path))
-    html = render_html(output.layout, editions, build_date(), PAGE_SIZES[page_size],
-                       project.arabic_digits)
+    digits = {lang: project.digits(lang) for lang in output.languages}
+    html = render_html(output.layout, editions, build_date(), PAGE_SIZES[page_size], digits)
     pdf = render_pdf(html, project.root, printing)
     if printing:
         pdf = prints.finish(pdf, printing, prints.binding(output))

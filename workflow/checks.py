@@ -17,8 +17,8 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -26,14 +26,15 @@ from pathlib import Path
 import polib
 from rapidfuzz import fuzz
 
+from workflow import languages
 from workflow.catalog import active_entries, entry_state, machine_confidence
 from workflow.config import Project
 from workflow.errors import PamphletError
 from workflow.fsutil import write_if_changed
 from workflow.glossary import Glossary, load_glossary
-from workflow.languages import DIGITS, to_ascii_digits
+from workflow.languages import DIGIT_SYSTEMS, to_ascii_digits
+from workflow.languages.profile import LATIN, LATIN_MARKS, SCRIPTS, Profile
 from workflow.pofile import read_po_located
-from workflow.segment import ABBREVIATIONS
 from workflow.source import read_statement
 from workflow.update import select_slugs
 
@@ -45,7 +46,7 @@ class CheckFailure(Exception):
     """What a check found wrong with one translation, in words the translator can act on."""
 
 
-# --- Per-language configuration ------------------------------------------------------
+# --- Per-language rules come from the language profiles ------------------------------
 
 # The kind of a sentence's end mark, whatever the script it is written in.
 END_MARK_KINDS = {
@@ -53,91 +54,11 @@ END_MARK_KINDS = {
     "۔": "full stop", "…": "ellipsis", ":": "colon", ";": "semicolon", "؛": "semicolon",
     ",": "comma", "،": "comma",
 }
-LATIN_MARKS = {"question mark": "?", "exclamation mark": "!", "full stop": ".",
-               "ellipsis": "…", "colon": ":", "semicolon": ";", "comma": ","}
-ARABIC_MARKS = {**LATIN_MARKS, "question mark": "؟", "semicolon": "؛", "comma": "،"}
 
 
-def _digit_map(wrong: str, right: str) -> dict[str, str]:
-    return dict(zip(DIGITS[wrong], DIGITS[right], strict=True))
-
-
-@dataclass(frozen=True)
-class Language:
-    """What the checks need to know about one language. A new language is a new entry in
-    `LANGUAGES`, never an `if` in a check."""
-
-    code: str
-    arabic_script: bool = False
-    # End-mark kind -> how this language writes it.
-    marks: Mapping[str, str] = field(default_factory=lambda: LATIN_MARKS)
-    # End mark -> the opening mark the sentence must also have (Spanish ¿...? and ¡...!).
-    opening_marks: Mapping[str, str] = field(default_factory=dict)
-    # Characters of a neighbouring script that are wrong here -> what to write instead.
-    wrong_letters: Mapping[str, str] = field(default_factory=dict)
-    wrong_letters_of: str = ""  # whose letters they are, for the message
-    # Characters that are correct but usually a sign of copied text -> the usual spelling.
-    unusual_letters: Mapping[str, str] = field(default_factory=dict)
-    # Words after a number that multiply it, as powers of ten ("3 billion" = 3000 millones).
-    number_words: Mapping[str, int] = field(default_factory=dict)
-    # Numbers written as words, which stand for digits on the other side ("six" = ۶).
-    number_names: Mapping[str, int] = field(default_factory=dict)
-    # Roman numerals stand for digits ("21st century" = "siglo XXI").
-    roman_numerals: bool = False
-    # For finding glossary renderings in inflected words: prefixes (the article) and
-    # endings a word may take, written as after `fold` (ة as ه, ی as ي).
-    prefixes: tuple[str, ...] = ()
-    endings: tuple[str, ...] = ()
-    # Typical length in characters relative to the same text in English (measured on
-    # the reviewed catalogs in locale/).
-    length_factor: float = 1.0
-    # “ and ” both open and close (Arabic and Persian writers use them either way round).
-    symmetric_curly_quotes: bool = False
-
-
-LANGUAGES: dict[str, Language] = {
-    "en": Language(
-        "en", number_words={"thousand": 3, "million": 6, "billion": 9, "trillion": 12},
-        endings=("es", "s"), number_names=dict(
-            one=1, two=2, three=3, four=4, five=5, six=6, seven=7, eight=8, nine=9, ten=10,
-            eleven=11, twelve=12, twenty=20, hundred=100, thousand=1000),
-        roman_numerals=True),
-    "es": Language(
-        "es", opening_marks={"?": "¿", "!": "¡"}, length_factor=1.12,
-        endings=("es", "as", "os", "s", "a", "o", "e"), roman_numerals=True,
-        number_names=dict(
-            un=1, uno=1, una=1, dos=2, tres=3, cuatro=4, cinco=5, seis=6, siete=7, ocho=8,
-            nueve=9, diez=10, once=11, doce=12, veinte=20, cien=100, ciento=100, mil=1000),
-        number_words={"mil": 3, "millón": 6, "millon": 6, "millones": 6, "millardo": 9,
-                      "millardos": 9, "billón": 12, "billones": 12}),
-    "ar": Language(
-        "ar", arabic_script=True, marks=ARABIC_MARKS, length_factor=0.86,
-        wrong_letters={"پ": "ب", "چ": "ج", "ژ": "ج or ز", "گ": "ج or غ or ك", "ی": "ي or ى",
-                       "ک": "ك", **_digit_map("fa", "ar")},
-        wrong_letters_of="Persian", symmetric_curly_quotes=True,
-        prefixes=("ال",), endings=("ون", "ين", "ات", "ان", "ه", "ي", "ا"),
-        number_names={"واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2,
-                      "اثنتين": 2, "ثلاث": 3, "ثلاثة": 3, "أربع": 4, "أربعة": 4, "خمس": 5,
-                      "خمسة": 5, "ست": 6, "ستة": 6, "سبع": 7, "سبعة": 7, "ثماني": 8,
-                      "ثمانية": 8, "تسع": 9, "تسعة": 9, "عشر": 10, "عشرة": 10, "عشرون": 20,
-                      "عشرين": 20, "مائة": 100, "مئة": 100, "ألف": 1000},
-        number_words={"ألف": 3, "ألفا": 3, "آلاف": 3, "مليون": 6, "مليونا": 6, "ملايين": 6,
-                      "مليار": 9, "مليارا": 9, "مليارات": 9, "بليون": 9}),
-    "fa": Language(
-        "fa", arabic_script=True, marks=ARABIC_MARKS, length_factor=0.92,
-        wrong_letters={"ي": "ی", "ك": "ک", "ى": "ی", **_digit_map("ar", "fa")},
-        wrong_letters_of="Arabic", unusual_letters={"ة": "ه or ت"},
-        symmetric_curly_quotes=True, endings=("هاي", "ها", "گان", "ان", "ي"),
-        number_names={"یک": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "هفت": 7,
-                      "هشت": 8, "نه": 9, "ده": 10, "یازده": 11, "دوازده": 12, "بیست": 20,
-                      "صد": 100, "هزار": 1000},
-        number_words={"هزار": 3, "میلیون": 6, "میلیارد": 9, "بیلیون": 9}),
-}
-
-
-def language_rules(code: str) -> Language:
-    """The rules for a language; one we know nothing special about gets the defaults."""
-    return LANGUAGES.get(code) or Language(code)
+def language_rules(code: str) -> Profile:
+    """The rules of a language: its profile."""
+    return languages.get(code)
 
 
 @dataclass(frozen=True)
@@ -155,8 +76,8 @@ class Term:
 class Context:
     """Everything a check may consult besides the two strings."""
 
-    source: Language
-    target: Language
+    source: Profile
+    target: Profile
     terms: tuple[Term, ...] = ()
     keep: tuple[str, ...] = ()  # do-not-translate terms, and Latin words of agreed terms
 
@@ -243,12 +164,9 @@ _WORD_INSIDE = r"\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u200c\u200d"
 WORD = re.compile(rf"[^\W_][{_WORD_INSIDE}]*")
 NOT_IN_WORD = re.compile(rf"[^{_WORD_INSIDE}\s]+")  # punctuation, symbols
 LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]+")
-ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
+NON_LATIN_LETTER = re.compile("|".join(script.letter_pattern.pattern for script in SCRIPTS
+                                       if script is not LATIN))
 ARABIC_VOWEL_MARKS = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
-# Letters that vary in spelling, not meaning, when a glossary term is looked for.
-ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي",
-                             "ک": "ك", "ة": "ه", "ۀ": "ه", "ؤ": "و", "\u200c": None,
-                             "\u200d": None})
 # Numbers: digits of any script, with grouping and decimal separators inside; groups of
 # three split by spaces ("7 000") count as one number.
 _DIGIT = "[0-9٠-٩۰-۹]"
@@ -268,7 +186,8 @@ BRACKET_CLASS = {"(": "parentheses", ")": "parentheses", "[": "square brackets",
 TRAILING_CLOSERS = ")]}»›”’\"'"
 # "U.S.", "EE. UU.", "P.S.", "پ.ن.": a final full stop that belongs to an abbreviation.
 ABBREVIATION_END = re.compile(r"(?:(?<!\w)\w{1,3}\.\s?){2,}$")
-KNOWN_ABBREVIATIONS = frozenset(a for found in ABBREVIATIONS.values() for a in found)
+KNOWN_ABBREVIATIONS = frozenset(a for profile in languages.all_profiles()
+                                for a in profile.abbreviations)
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
@@ -385,7 +304,7 @@ class Number:
 NEXT_WORD = re.compile(rf"\s+([{_WORD_INSIDE}]+)")
 
 
-def numbers_in(text: str, language: Language) -> list[Number]:
+def numbers_in(text: str, language: Profile) -> list[Number]:
     """Every number in the prose (not inside URLs or placeholders)."""
     text = prose(text)
     found = []
@@ -416,13 +335,13 @@ def roman_value(numeral: str) -> int:
                for i, v in enumerate(values))
 
 
-def named_numbers(text: str, language: Language) -> set[str]:
+def named_numbers(text: str, language: Profile) -> set[str]:
     """Numbers written in words or Roman numerals in `text`, as canonical digit strings."""
     words = WORD.findall(normalise(text))
     found = {str(language.number_names[w]) for w in words if w in language.number_names}
-    if language.arabic_script:  # و and ب attach to the word: وثلاثة
+    if language.clitics:  # و and ب attach to the word: وثلاثة
         found |= {str(language.number_names[w[1:]]) for w in words
-                  if w[:1] in "وب" and w[1:] in language.number_names}
+                  if w[:1] in language.clitics and w[1:] in language.number_names}
     if language.roman_numerals:
         found |= {str(roman_value(m.group(0))) for m in ROMAN.finditer(text)
                   if m.group(0) and m.group(0) != "I"}  # "I" is a word, not a one
@@ -453,7 +372,32 @@ def numbers(source: str, target: str, context: Context) -> None:
                                lost="missing from the translation:")
     if problems:
         raise CheckFailure("numbers differ, " + "; ".join(problems)
-                           + " (Western, Arabic-Indic and Persian digits all count)")
+                           + " (Western, Arabic-Indic and Persian digits all count; "
+                           f"{context.target.english_name} text takes "
+                           f"{DIGIT_SYSTEMS[context.target.digits]} digits)")
+
+
+DIGIT_RUN = re.compile(rf"{_DIGIT}+")
+
+
+@check("digits", ERROR)
+def digits(source: str, target: str, context: Context) -> None:
+    """Numbers in the digits of the translation's language (٣٨ in Arabic, ۳۸ in Persian,
+    38 in English), not in those of another."""
+    language = context.target
+    allowed = {language.digits, *language.other_digits}
+    wrong = []
+    for match in DIGIT_RUN.finditer(prose(target)):
+        systems = {system for system in DIGIT_SYSTEMS for char in match.group(0)
+                   if char in system}
+        names = ", ".join(DIGIT_SYSTEMS[system] for system in sorted(systems - allowed))
+        if names:
+            wrong.append(f"'{match.group(0)}' ({names})")
+    if wrong:
+        raise CheckFailure(f"number(s) in digits {language.english_name} does not use: "
+                           f"{', '.join(dict.fromkeys(wrong))}; write "
+                           f"{language.write_digits(DIGIT_RUN.search(prose(target)).group(0))}"
+                           f" ({DIGIT_SYSTEMS[language.digits]} digits)")
 
 
 def addresses(text: str) -> list[str]:
@@ -480,7 +424,7 @@ def _is_opening(text: str, index: int) -> bool:
     return (before.isspace() or before in "([{«“‘—–-/") and not after.isspace()
 
 
-def bracket_balance(text: str, language: Language) -> dict[str, tuple[int, int]]:
+def bracket_balance(text: str, language: Profile) -> dict[str, tuple[int, int]]:
     """Per class of bracket or quote: (opened but not closed, closed but never opened)."""
     text = prose(text)
     stack: list[tuple[str, str]] = []  # (opening mark, the marks that close it)
@@ -538,7 +482,7 @@ def _inside_latin_parenthesis(text: str, index: int) -> bool:
     if start < 0 or end < 0 or ")" in text[start:index]:
         return False
     inner = text[start + 1:end]
-    return not ARABIC_LETTER.search(inner) and bool(LATIN_WORD.search(inner))
+    return not NON_LATIN_LETTER.search(inner) and bool(LATIN_WORD.search(inner))
 
 
 @check("punctuation", ERROR)
@@ -612,7 +556,7 @@ def _without_terms(text: str, terms: Iterable[str]) -> str:
 def latin_words(source: str, target: str, context: Context) -> None:
     """No Latin-script words left in an Arabic-script translation (do-not-translate
     glossary terms and glosses in parentheses excepted)."""
-    if not context.target.arabic_script:
+    if context.target.script is LATIN:
         return
     text = _without_terms(prose(target), context.keep)
     left = [m.group(0) for m in LATIN_WORD.finditer(text)
@@ -622,6 +566,22 @@ def latin_words(source: str, target: str, context: Context) -> None:
                            f"{quote_list(dict.fromkeys(left))} (translate or transliterate "
                            "them; a name that must stay as it is goes in the glossary with "
                            "dnt=yes, or in parentheses after the translation)")
+
+
+@check("foreign-script", WARNING)
+def foreign_script(source: str, target: str, context: Context) -> None:
+    """No words of another script (Arabic script in English, say) left in a Latin-script
+    translation: a name machine translation did not transliterate (do-not-translate
+    glossary terms excepted)."""
+    if context.target.script is not LATIN:
+        return  # Latin words in Arabic script: see latin-words
+    text = _without_terms(prose(target), context.keep)
+    left = context.target.foreign_words(text)
+    if left:
+        raise CheckFailure(f"word(s) of another script left in {context.target.english_name}"
+                           f" text: {quote_list(dict.fromkeys(left))} (transliterate or "
+                           "translate them; a name that must stay as it is goes in the "
+                           "glossary with dnt=yes)")
 
 
 def _letters_failure(found: dict[str, str], text: str, what: str) -> CheckFailure:
@@ -760,14 +720,14 @@ def unchanged(source: str, target: str, context: Context) -> None:
                        "stays as it is; otherwise translate it)")
 
 
-def fold(text: str, language: Language) -> str:
-    """For finding words: `normalise`, and in Arabic script the letters whose spelling
-    varies (hamza seats, ة, Persian and Arabic yeh and kaf, joiners) made one."""
-    text = normalise(text)
-    return text.translate(ARABIC_FOLD) if language.arabic_script else text
+def fold(text: str, language: Profile) -> str:
+    """For finding words: `normalise`, and the letters whose spelling varies in the
+    script (in Arabic script hamza seats, ة, Persian and Arabic yeh and kaf, joiners)
+    made one."""
+    return normalise(text).translate(language.script.fold)
 
 
-def stem(word: str, language: Language) -> str:
+def stem(word: str, language: Profile) -> str:
     """A folded word cut to what its inflected forms share: 'autoritario' -> 'autoritari',
     'المهاجرون' -> 'مهاجر', 'امپریالیستی' -> 'امپریالیست'. Leaves three letters at least."""
     for prefix in language.prefixes:
@@ -780,7 +740,7 @@ def stem(word: str, language: Language) -> str:
     return word
 
 
-def renders(text: str, rendering: str, language: Language) -> bool:
+def renders(text: str, rendering: str, language: Profile) -> bool:
     """True if `text` contains `rendering` in some inflected form: its words with their
     endings and the article free, prefixes such as و ب ل allowed. In a rendering of
     three words or more one may be missing (a verb conjugated, a preposition changed)."""
@@ -789,7 +749,7 @@ def renders(text: str, rendering: str, language: Language) -> bool:
     missing = 0
     for word in words:  # short words (de, el, في) are no evidence either way
         cut = re.escape(stem(word, language))
-        attached = language.arabic_script or len(cut) >= 5  # antiimperialista
+        attached = language.script.affixes_attach or len(cut) >= 5  # antiimperialista
         if not re.search(cut if attached else rf"(?<!\w){cut}", text):
             missing += 1
     return missing <= (1 if len(words) >= 3 else 0)

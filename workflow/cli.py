@@ -26,8 +26,11 @@ def cmd_import(args, console: Console) -> int:
     """Turn a raw pasted text into source/SLUG.md. Example: pamphlet import raw.txt --lang ar"""
     from workflow.importer import import_file
 
-    path = import_file(load_project(), Path(args.raw), args.lang, args.slug, force=args.force)
+    path, missing = import_file(load_project(), Path(args.raw), args.lang, args.slug,
+                                force=args.force)
     console.print(f"wrote {path}: check title, author, date and paragraphs before `update`")
+    if missing:
+        console.print(f"could not guess: {', '.join(missing)} (fill them in {path})")
     return EXIT_OK
 
 
@@ -216,7 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("import", cmd_import, "convert a raw text into a source statement")
     sub.add_argument("raw", help="plain text file as pasted from a web page, e-mail or PDF")
-    sub.add_argument("--lang", required=True, help="language of the text (en, es, ar, fa)")
+    sub.add_argument("--lang", required=True,
+                     help="language of the text: any with a profile (pamphlet languages)")
     sub.add_argument("--slug", help="file name for source/SLUG.md (default: from the title)")
     sub.add_argument("--force", action="store_true", help="overwrite an existing statement")
 

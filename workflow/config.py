@@ -7,8 +7,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workflow import languages
 from workflow.errors import PamphletError
 from workflow.languages import check_language
+from workflow.languages.profile import ARABIC_INDIC_DIGITS, WESTERN_DIGITS
 
 DEFAULTS = {
     "languages": ["en", "es", "ar", "fa"],
@@ -90,6 +92,7 @@ class Project:
     icc_profile: Path | None = None  # None: the bundled profile
     crop_marks: bool = DEFAULTS["crop_marks"]
     machine_translation: MachineTranslation = field(default_factory=MachineTranslation)
+    setting_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def sources(self) -> Path:
@@ -129,6 +132,35 @@ class Project:
 
     def target_languages(self, source_language: str) -> list[str]:
         return [lang for lang in self.languages if lang != source_language]
+
+    def digits(self, language: str) -> str:
+        """The digits a language is printed in here: its profile's, or Western for Arabic
+        where `arabic_digits = "western"` (the Maghreb)."""
+        digits = languages.get(language).digits
+        if self.arabic_digits == "western" and digits == ARABIC_INDIC_DIGITS:
+            return WESTERN_DIGITS
+        return digits
+
+    def stray_locale_warnings(self) -> list[str]:
+        """One line per folder of locale/ whose language is not configured: its catalogs
+        are ignored by every command."""
+        if not self.locale.is_dir():
+            return []
+        where = "pyproject.toml"
+        if "languages" in self.setting_lines:
+            where += f":{self.setting_lines['languages']}"
+        warnings = []
+        for folder in sorted(p for p in self.locale.iterdir() if p.is_dir()):
+            if folder.name in self.languages or folder.name.startswith("."):
+                continue
+            if not any(folder.glob("*.po")):
+                continue
+            known = folder.name in languages.codes()
+            hint = (f"add {folder.name!r} to `languages` in [tool.pamphlet] ({where})"
+                    if known else f"no language profile for {folder.name!r} either")
+            warnings.append(f"warning: {self.relative(folder).as_posix()}/ is ignored: "
+                            f"{folder.name!r} is not in languages; {hint}")
+        return warnings
 
     def check_languages(self, languages: list[str] | None) -> None:
         """Refuse a requested language (--lang) the project does not have."""
@@ -232,10 +264,13 @@ def load_project(root: Path | None = None) -> Project:
     if unknown:
         raise refuse(f"unknown [tool.pamphlet] setting(s): {', '.join(unknown)}", unknown[0])
     merged = {**DEFAULTS, **settings}
-    languages = tuple(merged["languages"])
-    for language in languages:
+    if not isinstance(merged["languages"], list) or not merged["languages"]:
+        raise refuse("languages must be a list of language codes, e.g. [\"en\", \"ar\"]",
+                     "languages")
+    configured = tuple(merged["languages"])
+    for language in configured:
         check_language(language, pyproject, lines.get("languages"))
-    if merged["source_language"] not in languages:
+    if merged["source_language"] not in configured:
         raise refuse(f"source_language {merged['source_language']!r} is not in languages",
                      "source_language")
     if merged["page_size"] not in PAGE_SIZES:
@@ -256,11 +291,11 @@ def load_project(root: Path | None = None) -> Project:
         raise refuse("icc_profile must be a path (a string)", "icc_profile")
     if not isinstance(merged["crop_marks"], bool):
         raise refuse("crop_marks must be true or false", "crop_marks")
-    machine = _machine_translation(merged[MT_TABLE], languages, pyproject, text,
+    machine = _machine_translation(merged[MT_TABLE], configured, pyproject, text,
                                    lines.get(MT_TABLE))
     return Project(
         root=root,
-        languages=languages,
+        languages=configured,
         source_language=merged["source_language"],
         source_dir=Path(merged["source_dir"]),
         locale_dir=Path(merged["locale_dir"]),
@@ -272,4 +307,5 @@ def load_project(root: Path | None = None) -> Project:
         icc_profile=root / merged["icc_profile"] if merged["icc_profile"] else None,
         crop_marks=merged["crop_marks"],
         machine_translation=machine,
+        setting_lines=lines,
     )

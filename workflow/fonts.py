@@ -1,38 +1,18 @@
-"""Font families per language and the glyph coverage check that keeps tofu out of PDFs."""
+"""Installed font files (fontconfig) and the glyph coverage check that keeps tofu out of PDFs."""
 
 from __future__ import annotations
 
 import subprocess
 import unicodedata
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
+from workflow import languages
 from workflow.errors import PamphletError
 
 DEBIAN_PACKAGE = "fonts-noto-core"
-
-
-@dataclass(frozen=True)
-class FontSet:
-    """The named families for one script; fontconfig's own fallback is never relied on."""
-
-    body: tuple[str, ...]
-    heading: tuple[str, ...]
-
-    def css(self, role: str) -> str:
-        families = self.body if role == "body" else self.heading
-        return ", ".join(f'"{family}"' for family in families)
-
-
-LATIN = FontSet(body=("Noto Serif",), heading=("Noto Sans",))
-# Naskh for reading, Kufi for display; Latin runs inside Arabic/Persian text (names,
-# URLs, acronyms) fall back to the Latin families named after them.
-ARABIC_SCRIPT = FontSet(body=("Noto Naskh Arabic", "Noto Serif"),
-                        heading=("Noto Kufi Arabic", "Noto Sans Arabic", "Noto Sans"))
-FONTS = {"en": LATIN, "es": LATIN, "ar": ARABIC_SCRIPT, "fa": ARABIC_SCRIPT}
 
 
 @cache
@@ -88,7 +68,7 @@ def missing_glyphs(texts: dict[str, str], families: tuple[str, ...]) -> dict[str
 
 def check_coverage(texts: dict[str, str], language: str, where: str) -> None:
     """Fail before rendering if any character would come out as tofu."""
-    stack = tuple(dict.fromkeys(FONTS[language].body + FONTS[language].heading))
+    stack = languages.get(language).all_fonts()
     missing = missing_glyphs(texts, stack)
     if missing:
         chars = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in missing)

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Mapping
 from html import unescape
 from itertools import groupby
 
-from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from workflow import __version__
+from workflow import __version__, languages
 from workflow.edition import Edition, Piece
-from workflow.fonts import FONTS
-from workflow.languages import direction, native_name, to_native_digits
+from workflow.languages import direction, native_name
+from workflow.stylesheet import language_css
 
 # Raw HTML in a translation is shown as text (html=False escapes it); markdown-it refuses
 # javascript:, vbscript:, file: and data: links itself; we allow only web and mail links.
@@ -120,18 +119,36 @@ def row_html(pieces: tuple[Piece, ...], language: str) -> Markup:
     return Markup("".join(parts))
 
 
-def localised_date(value: str, language: str, native_digits: bool = True) -> str:
-    """The statement date in the language's own words and (unless told not to) digits."""
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 3:
-        text = format_date(date(*parts), "long", locale=language)
-    elif len(parts) == 2:
-        text = format_date(date(parts[0], parts[1], 1), "LLLL y", locale=language)
-    else:
-        text = str(parts[0])
-    if native_digits:
-        text = to_native_digits(text, language)
-    return text
+def date_text(value: str, language: str, digits: Mapping[str, str] | None = None) -> str:
+    """The statement date as the language writes it, in the digits printed here."""
+    return languages.get(language).format_date(value, (digits or {}).get(language))
+
+
+def say(key: str, language: str, digits: Mapping[str, str] | None = None, **values) -> Markup:
+    """A piece of furniture (colophon labels, notices) in the language, as HTML: numbers
+    in its digits, left-to-right runs isolated in right-to-left text."""
+    profile = languages.get(language)
+    own = (digits or {}).get(language)
+    values = {name: profile.number(value, own) if isinstance(value, int) else value
+              for name, value in values.items()}
+    html = str(escape(profile.furniture[key].format(**values)))
+    return Markup(wrap_ltr_runs(html) if profile.rtl else html)
+
+
+def status_html(edition: Edition, digits: Mapping[str, str] | None = None) -> Markup:
+    """The translation status of an edition, for its colophon, in its language."""
+    language = edition.language
+    if edition.is_source:
+        return say("status_source", language, digits)
+    if not edition.unreviewed:
+        return say("status_reviewed", language, digits)
+    if edition.draft:
+        return say("status_draft", language, digits, unreviewed=edition.unreviewed,
+                   total=sum(edition.counts.values()))
+    profile = languages.get(language)
+    percent = profile.percent_text(edition.reviewed_percent, (digits or {}).get(language))
+    return say("status_partial", language, digits, percent=percent,
+               source=native_name(edition.statement.language))
 
 
 def _environment() -> Environment:
@@ -142,8 +159,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(direction=direction, native_name=native_name, row_html=row_html,
-                       localised_date=localised_date, fonts=FONTS, version=__version__,
-                       render_inline=render_inline)
+                       version=__version__, render_inline=render_inline,
+                       html_lang=lambda code: languages.get(code).html_lang)
     return env
 
 
@@ -151,17 +168,23 @@ ENVIRONMENT = _environment()
 
 
 def render_html(layout: str, editions: list[Edition], build_date: str, page_size: str,
-                arabic_digits: str = "arabic-indic") -> str:
-    """The HTML of one pamphlet: layout is 'single', 'parallel' or 'multilingual'."""
+                digits: Mapping[str, str] | None = None) -> str:
+    """The HTML of one pamphlet: layout is 'single', 'parallel' or 'multilingual'.
+    `digits` maps a language to the digits it is printed in (default: its profile's)."""
     template = ENVIRONMENT.get_template(f"{layout}.html.j2")
     first = editions[0]
+    digits = dict(digits or {})
+    draft = any(e.is_draft for e in editions)
     return template.render(
+        language_css=Markup(language_css(digits, draft)),  # ours, from the profiles
+        date_of=lambda edition: date_text(edition.statement.date, edition.language, digits),
+        say=lambda key, language, **values: say(key, language, digits, **values),
+        status_of=lambda edition: status_html(edition, digits),
         editions=editions,
         edition=first,
         statement=first.statement,
-        draft=any(e.is_draft for e in editions),
+        draft=draft,
         build_date=build_date,
         page_size=page_size,
         languages=[e.language for e in editions],
-        western_arabic_digits=arabic_digits == "western",
     )

@@ -11,19 +11,13 @@ from pathlib import Path
 import jdatetime
 from babel.dates import get_month_names
 
+from workflow import languages
 from workflow.config import Project
 from workflow.errors import PamphletError
 from workflow.fsutil import atomic_write_bytes, read_text
 from workflow.languages import check_language, to_ascii_digits
 from workflow.source import check_slug, format_statement
 
-# Teaser links left behind by web pages; per language, matched at the end of a line.
-CONTINUE_READING = {
-    "en": ("Continue reading", "Read more"),
-    "es": ("Seguir leyendo", "Leer más", "Sigue leyendo"),
-    "ar": ("اقرأ المزيد", "تابع القراءة", "متابعة القراءة"),
-    "fa": ("ادامه مطلب", "ادامه‌ی مطلب", "بیشتر بخوانید"),
-}
 # Page breaks (form feeds from pdftotext) end a paragraph; Unicode line separators (pasted
 # from web pages and word processors) break a line.
 LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n\n", "\x85": "\n",
@@ -33,12 +27,10 @@ CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff]")
 SENTENCE_END = tuple(".!?؟…:\"”»’)")
 LIST_MARKER = re.compile(r"^(?:(\d{1,3})[.)]|[•·▪◦*-])\s*")
 URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
-BYLINE = {
-    "en": r"\bby\s+(?:\[)?([^\]\(\n,]+)",
-    "es": r"\bpor\s+(?:\[)?([^\]\(\n,]+)",
-    "ar": r"(?:بقلم|بيان)\s*:?\s*([^\n،]+)",
-    "fa": r"(?:نوشته|از طرف)\s*:?\s*([^\n،]+)",
-}
+# A byline's name ends at a separator or a date: "EL PERSONAL | 16 de octubre de 2018".
+BYLINE_END = re.compile(r"\s*(?:[|·•–—]|\s-\s|\(|\[|\]).*$")
+# Front-matter fields `import` guesses, in the order it reports the ones it could not.
+GUESSED_FIELDS = ("title", "author", "date", "origin")
 
 
 def clean_lines(text: str, language: str) -> list[str]:
@@ -47,15 +39,33 @@ def clean_lines(text: str, language: str) -> list[str]:
     text = unicodedata.normalize("NFC", text).translate(LINE_BREAKS)
     text = CONTROL.sub("", text)
     text = text.replace("\u00a0", " ").replace("\t", " ").replace("\u200b", "")
-    teasers = CONTINUE_READING.get(language, ()) + CONTINUE_READING["en"]
+    profile, english = languages.get(language), languages.get("en")
+    teasers = tuple(dict.fromkeys(profile.teasers + english.teasers))
+    navigation = _navigation_pattern(profile.navigation_words + english.navigation_words)
     lines = []
     for line in text.split("\n"):
         line = re.sub(r" {2,}", " ", line).strip()
         for teaser in teasers:
             if line.endswith(teaser):
                 line = line[: -len(teaser)].rstrip()
+        if line and is_navigation(line, navigation):
+            line = ""  # a site's menu ("فهرست بستن", "Home | Search"): no part of the text
         lines.append(line)
     return lines
+
+
+def _navigation_pattern(words: tuple[str, ...]) -> re.Pattern:
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)",
+                      re.IGNORECASE)
+
+
+def is_navigation(line: str, navigation: re.Pattern) -> bool:
+    """True for a line made only of a site's menu words and separators."""
+    if len(line) > 80:
+        return False
+    rest = navigation.sub(" ", line)
+    return not re.search(r"[^\W\d_]", rest) and rest != line
 
 
 def _is_hard_wrapped(lines: list[str]) -> tuple[bool, float]:
@@ -114,13 +124,13 @@ def unwrap(lines: list[str]) -> list[list[str]]:
     return paragraphs
 
 
-# Arabic also writes the Syriac month names of the Levant and Iraq (كانون الثاني = January).
-MONTH_LOCALES = {"ar": ("ar", "ar_SY")}
-
-
 def _month_numbers(language: str) -> dict[str, int]:
+    """Month name -> number, in the language's locales (the profile's `month_locales`)
+    and English."""
+    profile = languages.get(language)
+    locales = profile.month_locales or (profile.babel_locale or language,)
     names: dict[str, int] = {}
-    for code in dict.fromkeys((*MONTH_LOCALES.get(language, (language,)), "en")):
+    for code in dict.fromkeys((*locales, "en")):
         for width in ("wide", "abbreviated"):
             for number, name in get_month_names(width, locale=code).items():
                 names[name.lower().rstrip(".")] = number
@@ -129,6 +139,12 @@ def _month_numbers(language: str) -> dict[str, int]:
 
 def guess_date(text: str, language: str) -> str | None:
     """The first date written in the text, as ISO; month names from babel's locale data."""
+    found = find_dates(text, language)
+    return min(found)[1] if found else None
+
+
+def find_dates(text: str, language: str) -> list[tuple[int, str]]:
+    """(offset, ISO date) of every date written in the text."""
     text = to_ascii_digits(text)
     months = _month_numbers(language)
     month = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
@@ -137,8 +153,9 @@ def guess_date(text: str, language: str) -> str | None:
     patterns = [
         (r"\b(\d{4})-(\d{2})-(\d{2})\b", ("y", "m", "d")),
         (rf"(?<!\w)(\d{{1,2}})\s+({solar})\s+(1[34]\d\d)\b", ("d", "S", "y")),
-        (rf"(?<!\w)(\d{{1,2}})\.?\s+(?:de\s+)?({month})\.?,?\s+(?:de\s+)?(\d{{4}})\b",
-         ("d", "M", "y")),
+        # "3 تشرين الثاني/نوفمبر 2018": a month's two names, either one read
+        (rf"(?<!\w)(\d{{1,2}})\.?\s+(?:de\s+)?({month})(?:/[^\W\d_]+)?\.?,?\s+(?:de\s+)?"
+         rf"(\d{{4}})\b", ("d", "M", "y")),
         (rf"(?<!\w)({month})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", ("M", "d", "y")),
     ]
     found = []
@@ -155,7 +172,7 @@ def guess_date(text: str, language: str) -> str | None:
             except (KeyError, ValueError):
                 continue
             found.append((match.start(), value.isoformat()))
-    return min(found)[1] if found else None
+    return found
 
 
 def slugify(title: str) -> str:
@@ -164,8 +181,28 @@ def slugify(title: str) -> str:
     return "-".join(slug.split("-")[:8])
 
 
+def guess_author(lines: list[str], language: str) -> str:
+    """The name after a byline word ("by", "بقلم", "por") on a short line, cut before any
+    separator or date on the same line."""
+    words = languages.get(language).byline_words + languages.get("en").byline_words
+    marker = "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+    pattern = re.compile(rf"(?:^|[,،]\s*)(?:{marker})(?!\w)\s*:?\s*\[?([^\]\(\n,،]+)",
+                         re.IGNORECASE)
+    for line in lines:
+        byline = pattern.search(line)
+        if not byline or len(line) >= 200:
+            continue
+        name = BYLINE_END.sub("", byline.group(1))
+        dates = find_dates(name, language)
+        name = (name[:min(dates)[0]] if dates else name).strip(" .:-")
+        if name and not name[:1].islower():
+            return name
+    return ""
+
+
 def convert_raw(text: str, language: str) -> tuple[dict[str, str], str]:
-    """(front matter, Markdown body) guessed from a raw text; an editor checks the result."""
+    """(front matter, Markdown body) guessed from a raw text; an editor checks the result.
+    A field that could not be guessed is empty (see `missing_fields`)."""
     check_language(language)
     lines = clean_lines(text, language)
     paragraphs = unwrap(lines)
@@ -174,16 +211,11 @@ def convert_raw(text: str, language: str) -> tuple[dict[str, str], str]:
     flat = "\n".join(lines)
     title = ""
     first = " ".join(paragraphs[0])
-    if len(first) <= 200 and not re.search(r"[.!?؟]\s", first):
+    if len(first) <= 200 and not re.search(r"[.!?؟۔]\s", first):
         title = first
         paragraphs = paragraphs[1:]
-    meta = {"title": title, "author": "", "date": guess_date(flat, language) or "",
-            "language": language}
-    for line in lines:
-        byline = re.search(r"(?:^|,\s*)" + BYLINE[language], line, re.IGNORECASE)
-        if byline and len(line) < 200 and not byline.group(1)[:1].islower():
-            meta["author"] = byline.group(1).strip(" .")
-            break
+    meta = {"title": title, "author": guess_author(lines, language),
+            "date": guess_date(flat, language) or "", "language": language}
     url = URL.search(flat)
     if url:
         meta["origin"] = url.group(0)
@@ -203,9 +235,15 @@ def convert_raw(text: str, language: str) -> tuple[dict[str, str], str]:
     return meta, "\n\n".join(blocks)
 
 
+def missing_fields(meta: dict[str, str]) -> list[str]:
+    """The front-matter fields `import` could not guess, for the editor to fill in."""
+    return [name for name in GUESSED_FIELDS if not meta.get(name)]
+
+
 def import_file(project: Project, raw: Path, language: str, slug: str | None = None,
-                force: bool = False) -> Path:
-    """Convert `raw` and write source/SLUG.md (never over an existing one unless forced)."""
+                force: bool = False) -> tuple[Path, list[str]]:
+    """Convert `raw` and write source/SLUG.md (never over an existing one unless forced);
+    returns its path and the fields that could not be guessed."""
     if not raw.is_file():
         raise PamphletError("no such file", raw)
     check_language(language)
@@ -215,4 +253,4 @@ def import_file(project: Project, raw: Path, language: str, slug: str | None = N
     if target.exists() and not force:
         raise PamphletError("already exists: choose another --slug or pass --force", target)
     atomic_write_bytes(target, format_statement(meta, body).encode("utf-8"))
-    return target
+    return target, missing_fields(meta)

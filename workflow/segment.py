@@ -17,6 +17,7 @@ from functools import cache
 
 import pysbd
 
+from workflow import languages
 from workflow.source import Statement
 
 BLOCK_MARKUP = re.compile(
@@ -36,20 +37,11 @@ PROTECTED = re.compile(
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 )
 
-# pysbd's rules are a good base; these close the gaps measured on our four languages.
-# A segment ending in a clause mark never ends a sentence (pysbd's Arabic rules split at
-# the Arabic comma and colon), nor does one ending in a listed abbreviation.
+# pysbd's rules are a good base; the profiles close the gaps measured on our languages
+# (abbreviations; a lowercase start continues a sentence in a cased script). A segment
+# ending in a clause mark never ends a sentence (pysbd's Arabic rules split at the Arabic
+# comma and colon).
 NO_BREAK_AFTER = (",", ";", ":", "،", "؛")
-ABBREVIATIONS = {
-    "en": ("Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "St.", "No.", "Nos.", "Vol.", "vs.",
-           "Pres.", "Gen.", "Sen.", "Rep.", "Gov.", "Lt.", "Col.", "Capt.", "Rev.", "Hon.",
-           "Jr.", "Mt.", "Ave.", "Dept.", "Fig."),
-    "es": ("Sr.", "Sra.", "Srta.", "Dr.", "Dra.", "Ud.", "Uds.", "EE.", "p.", "a.", "núm.",
-           "No.", "Nº.", "pág.", "Lic.", "Ing.", "Gral.", "Av.", "Avda.", "Sres.", "Dña.",
-           "Excmo.", "Cía.", "Dpto.", "Col."),
-    "ar": ("د.", "أ.", "م.", "ص.", "ج."),
-    "fa": ("د.", "ص.", "ج."),
-}
 LOWERCASE_START = re.compile(r"^[\"'“‘«(\[]*[a-zà-ÿ]")
 # Longer lines go to pysbd in overlapping windows (see _pysbd_pieces).
 PYSBD_WINDOW = 2000
@@ -135,7 +127,8 @@ def render_body(document: Document, translate: Callable[[str], str] | None = Non
 
 @cache
 def _segmenter(language: str) -> pysbd.Segmenter:
-    return pysbd.Segmenter(language=language, clean=False)
+    """pysbd with the rules the profile names (English rules for a language pysbd lacks)."""
+    return pysbd.Segmenter(language=languages.get(language).sentence_rules, clean=False)
 
 
 def split_sentences(text: str, language: str) -> tuple[Segment, ...]:
@@ -225,10 +218,11 @@ def _must_join(text: str, previous: list[int], current: tuple[int, int],
     before = text[previous[0]:boundary].rstrip()
     if before.endswith(NO_BREAK_AFTER):
         return True
+    profile = languages.get(language)
     last_word = before.rsplit(None, 1)[-1] if before.split() else ""
-    if last_word in ABBREVIATIONS.get(language, ()):
+    if last_word in profile.abbreviations:
         return True
-    return language in ("en", "es") and bool(LOWERCASE_START.match(text[boundary:current[1]]))
+    return profile.script.cased and bool(LOWERCASE_START.match(text[boundary:current[1]]))
 
 
 def _split_block(line: str) -> tuple[str, str, str]:

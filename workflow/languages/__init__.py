@@ -1,0 +1,93 @@
+"""The language profiles: one module per language (`en.py`, `ar.py`, ...) and the registry.
+
+Everything that differs by language lives in its profile (`profile.py` says what one
+holds). Adding a language is adding a module here with a `PROFILE`, and its column in
+`locale/glossary.csv`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+from pathlib import Path
+
+from babel.messages.plurals import get_plural
+
+from workflow.errors import PamphletError
+from workflow.languages.profile import (
+    DIGIT_SYSTEMS,
+    SCRIPTS,
+    WESTERN_DIGITS,
+    Profile,
+    Script,
+)
+
+__all__ = ["DIGIT_SYSTEMS", "SCRIPTS", "WESTERN_DIGITS", "Profile", "Script", "all_profiles",
+           "check_language", "codes", "direction", "english_name", "get", "native_name",
+           "plural_forms", "to_ascii_digits"]
+
+_NOT_LANGUAGES = {"profile"}
+
+
+@cache
+def _registry() -> dict[str, Profile]:
+    profiles: dict[str, Profile] = {}
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if module.name in _NOT_LANGUAGES or module.name.startswith("_"):
+            continue
+        profile = importlib.import_module(f"{__name__}.{module.name}").PROFILE
+        if profile.code != module.name:
+            raise RuntimeError(f"{module.name}.py holds the profile of {profile.code!r}")
+        profiles[profile.code] = profile
+    return profiles
+
+
+def codes() -> tuple[str, ...]:
+    """Every language with a profile, sorted."""
+    return tuple(sorted(_registry()))
+
+
+def all_profiles() -> tuple[Profile, ...]:
+    return tuple(_registry()[code] for code in codes())
+
+
+def check_language(code: object, path: str | Path | None = None, line: int | None = None
+                   ) -> str:
+    """Return `code` if a profile exists for it, else raise naming the place."""
+    if not isinstance(code, str) or code not in _registry():
+        raise PamphletError(f"no language profile for {code!r} (profiles: "
+                            f"{', '.join(codes())}; a new language is a module in "
+                            "workflow/languages/)", path, line)
+    return code
+
+
+def get(code: str) -> Profile:
+    """The profile of a language code (refused with the list of profiles if none)."""
+    return _registry()[check_language(code)]
+
+
+def direction(code: str) -> str:
+    """'rtl' or 'ltr'."""
+    return get(code).direction
+
+
+def english_name(code: str) -> str:
+    return get(code).english_name
+
+
+def native_name(code: str) -> str:
+    return get(code).native_name
+
+
+def plural_forms(code: str) -> str:
+    """The gettext Plural-Forms header value, e.g. 'nplurals=2; plural=(n != 1);'."""
+    profile = get(code)
+    return get_plural(profile.babel_locale or code).plural_forms
+
+
+def to_ascii_digits(text: str) -> str:
+    """Every digit of any system as 0-9, so numbers compare across scripts."""
+    table = {ord(digit): str(value) for system in DIGIT_SYSTEMS
+             for value, digit in enumerate(system)}
+    return text.translate(table)

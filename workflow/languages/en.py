@@ -1,0 +1,42 @@
+"""English (US spelling and hyphenation)."""
+
+from workflow.languages.profile import LATIN, Fonts, Profile
+
+PROFILE = Profile(
+    code="en",
+    script=LATIN,
+    fonts=Fonts(text=("Noto Serif",), heading=("Noto Sans",), furniture=("Noto Sans",)),
+    hyphenation="en_US",
+    quotes=("“", "”", "‘", "’"),
+    sentence_rules="en",
+    abbreviations=("Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "St.", "No.", "Nos.", "Vol.", "vs.",
+                   "Pres.", "Gen.", "Sen.", "Rep.", "Gov.", "Lt.", "Col.", "Capt.", "Rev.",
+                   "Hon.", "Jr.", "Mt.", "Ave.", "Dept.", "Fig."),
+    number_words={"thousand": 3, "million": 6, "billion": 9, "trillion": 12},
+    number_names=dict(one=1, two=2, three=3, four=4, five=5, six=6, seven=7, eight=8,
+                      nine=9, ten=10, eleven=11, twelve=12, twenty=20, hundred=100,
+                      thousand=1000),
+    roman_numerals=True,
+    endings=("es", "s"),
+    byline_words=("by",),
+    teasers=("Continue reading", "Read more"),
+    navigation_words=("menu", "close", "home", "search", "skip to content", "share", "print",
+                      "tweet", "facebook", "twitter", "e-mail", "email", "main menu",
+                      "toggle navigation", "back to top", "previous", "next"),
+    furniture={
+        "contents": "Contents",
+        "colophon": "About this edition",
+        "published_by": "Published by",
+        "dated": "Date",
+        "original": "Original",
+        "written_in": "Written in",
+        "translation": "Translation",
+        "status_source": "original text",
+        "status_reviewed": "reviewed in full",
+        "status_draft": "draft: {unreviewed} of {total} sentences not yet reviewed; "
+                        "machine translation is underlined",
+        "status_partial": "{percent} reviewed; the other sentences are printed in the "
+                          "original language ({source})",
+        "draft_notice": "DRAFT: contains unreviewed machine translation",
+    },
+)

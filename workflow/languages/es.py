@@ -1,0 +1,44 @@
+"""Spanish."""
+
+from workflow.languages.profile import LATIN, Fonts, Profile
+
+PROFILE = Profile(
+    code="es",
+    script=LATIN,
+    fonts=Fonts(text=("Noto Serif",), heading=("Noto Sans",), furniture=("Noto Sans",)),
+    hyphenation="es",
+    quotes=("«", "»", "“", "”"),
+    sentence_rules="es",
+    abbreviations=("Sr.", "Sra.", "Srta.", "Dr.", "Dra.", "Ud.", "Uds.", "EE.", "p.", "a.",
+                   "núm.", "No.", "Nº.", "pág.", "Lic.", "Ing.", "Gral.", "Av.", "Avda.",
+                   "Sres.", "Dña.", "Excmo.", "Cía.", "Dpto.", "Col."),
+    opening_marks={"?": "¿", "!": "¡"},
+    length_factor=1.12,
+    endings=("es", "as", "os", "s", "a", "o", "e"),
+    roman_numerals=True,
+    number_names=dict(un=1, uno=1, una=1, dos=2, tres=3, cuatro=4, cinco=5, seis=6, siete=7,
+                      ocho=8, nueve=9, diez=10, once=11, doce=12, veinte=20, cien=100,
+                      ciento=100, mil=1000),
+    number_words={"mil": 3, "millón": 6, "millon": 6, "millones": 6, "millardo": 9,
+                  "millardos": 9, "billón": 12, "billones": 12},
+    byline_words=("por",),
+    teasers=("Seguir leyendo", "Leer más", "Sigue leyendo"),
+    navigation_words=("menú", "menu", "cerrar", "inicio", "buscar", "compartir", "imprimir",
+                      "ir al contenido", "saltar al contenido", "anterior", "siguiente"),
+    furniture={
+        "contents": "Índice",
+        "colophon": "Sobre esta edición",
+        "published_by": "Publicado por",
+        "dated": "Fecha",
+        "original": "Original",
+        "written_in": "Idioma original",
+        "translation": "Traducción",
+        "status_source": "texto original",
+        "status_reviewed": "revisada en su totalidad",
+        "status_draft": "borrador: {unreviewed} de {total} frases sin revisar; la "
+                        "traducción automática va subrayada",
+        "status_partial": "revisada al {percent}; las demás frases se imprimen en el "
+                          "idioma original ({source})",
+        "draft_notice": "BORRADOR: contiene traducción automática sin revisar",
+    },
+)

@@ -1,0 +1,47 @@
+"""French (France: « » with narrow no-break spaces, a no-break space before ; : ! ?)."""
+
+from workflow.languages.profile import LATIN, NBSP, NNBSP, Fonts, Profile
+
+PROFILE = Profile(
+    code="fr",
+    script=LATIN,
+    fonts=Fonts(text=("Noto Serif",), heading=("Noto Sans",), furniture=("Noto Sans",)),
+    hyphenation="fr",
+    quotes=("«", "»", "“", "”"),
+    quote_space=NNBSP,
+    # The Imprimerie nationale's rule: a full no-break space before the colon, a narrow
+    # one before ; ! ? (and inside « »).
+    space_before={":": NBSP, ";": NNBSP, "!": NNBSP, "?": NNBSP},
+    percent="{}" + NNBSP + "%",
+    sentence_rules="fr",
+    abbreviations=("M.", "MM.", "Mme.", "Dr.", "Pr.", "p.", "pp.", "cf.", "env.", "av.",
+                   "apr.", "art.", "vol.", "St.", "Ste.", "bd.", "n°."),
+    length_factor=1.15,
+    endings=("es", "s", "e", "x"),
+    roman_numerals=True,
+    number_names=dict(un=1, une=1, deux=2, trois=3, quatre=4, cinq=5, six=6, sept=7,
+                      huit=8, neuf=9, dix=10, onze=11, douze=12, vingt=20, cent=100,
+                      mille=1000),
+    number_words={"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9},
+    month_locales=("fr",),
+    byline_words=("par",),
+    teasers=("Lire la suite", "Continuer la lecture"),
+    navigation_words=("menu", "fermer", "accueil", "rechercher", "recherche", "partager",
+                      "imprimer", "aller au contenu", "précédent", "suivant"),
+    furniture={
+        "contents": "Sommaire",
+        "colophon": "À propos de cette édition",
+        "published_by": "Publié par",
+        "dated": "Date",
+        "original": "Original",
+        "written_in": "Langue originale",
+        "translation": "Traduction",
+        "status_source": "texte original",
+        "status_reviewed": "entièrement relue",
+        "status_draft": f"brouillon{NBSP}: {{unreviewed}} phrases sur {{total}} pas encore "
+                        f"relues{NNBSP}; la traduction automatique est soulignée",
+        "status_partial": f"relue à {{percent}}{NNBSP}; les autres phrases sont imprimées "
+                          "dans la langue originale ({source})",
+        "draft_notice": f"BROUILLON{NBSP}: contient une traduction automatique non relue",
+    },
+)

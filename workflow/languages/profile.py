@@ -1,0 +1,235 @@
+"""What a language profile holds, and the scripts that profiles share."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from babel import Locale
+from babel.dates import format_date, get_month_names
+
+WESTERN_DIGITS = "0123456789"
+ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"  # Extended Arabic-Indic: Persian, Urdu
+DIGIT_SYSTEMS = {WESTERN_DIGITS: "Western", ARABIC_INDIC_DIGITS: "Arabic-Indic",
+                 PERSIAN_DIGITS: "Persian"}
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+@dataclass(frozen=True)
+class Script:
+    """A writing system: how to find its letters, and the fonts that print it in an
+    edition of any language (a name left untranslated, a quoted slogan)."""
+
+    code: str  # ISO 15924
+    name: str
+    letters: str  # the body of a regular-expression character class
+    text_fallback: tuple[str, ...]
+    heading_fallback: tuple[str, ...]
+    # A lowercase letter after a full stop means the sentence goes on ("U.S. army").
+    cased: bool = False
+    # Prefixes and endings attach to words without a space (و, ال, ها): glossary renderings
+    # are found inside words.
+    affixes_attach: bool = False
+    # Letters whose spelling varies, not their meaning: folded before words are compared.
+    fold: Mapping[int, str | None] = field(default_factory=dict)
+
+    @cached_property
+    def letter_pattern(self) -> re.Pattern:
+        return re.compile(f"[{self.letters}]")
+
+    @cached_property
+    def word_pattern(self) -> re.Pattern:
+        """A run of this script's letters (with its combining marks)."""
+        return re.compile(f"[{self.letters}]+")
+
+
+LATIN = Script(
+    "Latn", "Latin", r"A-Za-z\u00C0-\u024F\u1E00-\u1EFF",
+    text_fallback=("Noto Serif",), heading_fallback=("Noto Sans",), cased=True)
+ARABIC = Script(
+    "Arab", "Arabic",
+    r"\u0600-\u0605\u0608\u060B\u060E-\u061A\u0620-\u065F\u066E-\u06D3\u06D5-\u06EF\u06FA-\u06FF"
+    r"\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF",
+    # Naskh covers the letters of Arabic, Persian and Urdu alike.
+    text_fallback=("Noto Naskh Arabic",), heading_fallback=("Noto Sans Arabic",),
+    affixes_attach=True,
+    fold=str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي",
+                        "ک": "ك", "ة": "ه", "ۀ": "ه", "ہ": "ه", "ۃ": "ه", "ؤ": "و",
+                        "\u200c": None, "\u200d": None}))
+SCRIPTS = (LATIN, ARABIC)
+
+# The kinds of marks a sentence may end with, as Latin script writes them.
+LATIN_MARKS = {"question mark": "?", "exclamation mark": "!", "full stop": ".",
+               "ellipsis": "…", "colon": ":", "semicolon": ";", "comma": ","}
+ARABIC_SCRIPT_MARKS = {**LATIN_MARKS, "question mark": "؟", "semicolon": "؛", "comma": "،"}
+
+# The words of the furniture every pamphlet prints around the statement; each profile
+# gives all of them (tests check that none is missing).
+FURNITURE_KEYS = (
+    "contents", "colophon", "published_by", "dated", "original", "written_in",
+    "translation", "status_source", "status_reviewed", "status_draft", "status_partial",
+    "draft_notice",
+)
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Font families by role, in the order CSS names them."""
+
+    text: tuple[str, ...]
+    heading: tuple[str, ...]
+    furniture: tuple[str, ...]  # page numbers, running headers, colophon, contents
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything that differs by language. A new language is a new module in this package
+    with a `PROFILE`; no code outside the package asks which language it looks at."""
+
+    code: str  # as in catalogs, `languages` and `--lang`: ISO 639-1 where there is one
+    script: Script
+    fonts: Fonts
+    furniture: Mapping[str, str]
+    babel_locale: str = ""  # babel's name for the locale, when it is not `code`
+    english_name_override: str = ""  # where babel's name is not what users call it
+    native_name_override: str = ""
+    # --- Typesetting
+    digits: str = WESTERN_DIGITS
+    counter_style: str = "decimal"  # CSS counter style of page and list numbers
+    font_size_pt: float = 10.0
+    line_height: float = 1.45
+    heading_line_height: float = 1.3
+    hyphenation: str | None = None  # a pyphen dictionary (our English is US English)
+    # Quotation marks (primary, secondary), and what goes inside a pair (French: NNBSP).
+    quotes: tuple[str, str, str, str] = ("“", "”", "‘", "’")
+    quote_space: str = ""
+    # Marks that take a no-break space before them (French ; : ! ?), and which space.
+    space_before: Mapping[str, str] = field(default_factory=dict)
+    percent: str = "{} %"
+    # --- Sentences
+    sentence_rules: str = "en"  # the pysbd language whose rules cut sentences
+    abbreviations: tuple[str, ...] = ()
+    # --- Checks
+    marks: Mapping[str, str] = field(default_factory=lambda: LATIN_MARKS)
+    # End mark -> the opening mark the sentence must also have (Spanish ¿...? and ¡...!).
+    opening_marks: Mapping[str, str] = field(default_factory=dict)
+    # Letters of a neighbouring script's spelling that are wrong here -> what to write.
+    wrong_letters: Mapping[str, str] = field(default_factory=dict)
+    wrong_letters_of: str = ""  # whose letters they are, for the message
+    unusual_letters: Mapping[str, str] = field(default_factory=dict)
+    # Digit systems a translation may write numbers in, besides `digits`.
+    other_digits: tuple[str, ...] = ()
+    number_words: Mapping[str, int] = field(default_factory=dict)  # "billion": 9
+    number_names: Mapping[str, int] = field(default_factory=dict)  # "six": 6
+    roman_numerals: bool = False
+    clitics: tuple[str, ...] = ()  # one-letter words written onto the next: و ب
+    prefixes: tuple[str, ...] = ()  # for glossary renderings, after folding
+    endings: tuple[str, ...] = ()
+    length_factor: float = 1.0  # typical length relative to English
+    symmetric_curly_quotes: bool = False  # “ and ” both open and close
+    # --- Import
+    month_locales: tuple[str, ...] = ()  # babel locales whose month names dates may use
+    byline_words: tuple[str, ...] = ()  # words before an author's name: "by", "بقلم"
+    teasers: tuple[str, ...] = ()  # "Continue reading" links left at a line's end
+    navigation_words: tuple[str, ...] = ()  # a line of nothing else is a site's menu
+    # --- Dates: month names of these babel locales, joined by "/" (تشرين الثاني/نوفمبر)
+    date_months: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        missing = [key for key in FURNITURE_KEYS if key not in self.furniture]
+        if missing:
+            raise ValueError(f"profile {self.code!r} lacks furniture: {', '.join(missing)}")
+
+    # --- Names and locale data from babel
+
+    @cached_property
+    def locale(self) -> Locale:
+        return Locale.parse(self.babel_locale or self.code)
+
+    @property
+    def english_name(self) -> str:
+        return self.english_name_override or self.locale.get_display_name("en")
+
+    @property
+    def native_name(self) -> str:
+        name = self.native_name_override or self.locale.get_display_name(self.locale)
+        return name[:1].upper() + name[1:] if self.script.cased else name
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+
+    @property
+    def rtl(self) -> bool:
+        return self.direction == "rtl"
+
+    @property
+    def html_lang(self) -> str:
+        """The BCP 47 tag for `lang` attributes."""
+        return self.code
+
+    # --- Numbers and dates
+
+    def write_digits(self, text: str, digits: str | None = None) -> str:
+        """`text` with every digit of any system written in `digits` (default: ours)."""
+        digits = digits or self.digits
+        table = {ord(d): digits[value] for system in DIGIT_SYSTEMS
+                 for value, d in enumerate(system)}
+        return text.translate(table)
+
+    def number(self, value: int, digits: str | None = None) -> str:
+        return self.write_digits(str(value), digits)
+
+    def percent_text(self, value: int, digits: str | None = None) -> str:
+        return self.write_digits(self.percent.format(value), digits)
+
+    def month_name(self, month: int, width: str = "wide", context: str = "format") -> str:
+        locales = self.date_months or (self.babel_locale or self.code,)
+        names = [get_month_names(width, context, locale=code)[month] for code in locales]
+        return "/".join(dict.fromkeys(names))
+
+    def format_date(self, value: str, digits: str | None = None) -> str:
+        """An ISO date (YYYY-MM-DD, YYYY-MM or YYYY) as this language writes it, the one
+        style every date of a pamphlet takes: cover, byline, colophon."""
+        parts = [int(p) for p in value.split("-")]
+        locale = self.babel_locale or self.code
+        if len(parts) == 3:
+            text = format_date(date(*parts), "long", locale=locale)
+            standard = get_month_names("wide", locale=locale)[parts[1]]
+            month = self.month_name(parts[1])
+        elif len(parts) == 2:
+            text = format_date(date(parts[0], parts[1], 1), "LLLL y", locale=locale)
+            standard = get_month_names("wide", "stand-alone", locale=locale)[parts[1]]
+            month = self.month_name(parts[1], context="stand-alone")
+        else:
+            return self.number(parts[0], digits)
+        if month != standard:
+            text = text.replace(standard, month, 1)
+        return self.write_digits(text, digits)
+
+    # --- Fonts
+
+    def font_stack(self, role: str) -> tuple[str, ...]:
+        """The families CSS names for a role ("text", "heading", "furniture"): this
+        language's own, then a fallback for every script, so that a stray word of another
+        script prints in any edition. The glyph check tests exactly this stack."""
+        own = getattr(self.fonts, role)
+        fallbacks = [family for script in (self.script, *SCRIPTS) for family in
+                     (script.text_fallback if role == "text" else script.heading_fallback)]
+        return tuple(dict.fromkeys((*own, *fallbacks)))
+
+    def all_fonts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(family for role in ("text", "heading", "furniture")
+                                   for family in self.font_stack(role)))
+
+    # --- Script
+
+    def foreign_words(self, text: str) -> list[str]:
+        """Words in `text` written in a script other than this language's."""
+        return [m.group(0) for script in SCRIPTS if script is not self.script
+                for m in script.word_pattern.finditer(text)]

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from workflow.catalog import MACHINE_MARK, STATES, active_entries, entry_state, machine_confidence
 from workflow.config import Project
+from workflow.mt.engines import ENGINES
 from workflow.pofile import read_po_located
 from workflow.source import read_statement
 from workflow.update import select_slugs
@@ -78,11 +79,12 @@ def catalog_status(project: Project, slug: str, language: str) -> CatalogStatus:
 
 
 def _engine(comment: str) -> str:
+    """The engine a mark names; `none` where no model was needed (only names, numbers)."""
     for line in comment.splitlines():
         if line.startswith(MACHINE_MARK):
             words = line[len(MACHINE_MARK):].split()
-            return words[0] if words else ""
-    return ""
+            return words[0] if words and words[0] in ENGINES else "none"
+    return "none"
 
 
 def collect_status(project: Project, slugs: list[str] | None = None,

@@ -103,6 +103,22 @@ def test_routes_mix_engines_in_one_run(project_with):
     assert again.machine == 0 and snapshot(project.root) == before
 
 
+def test_no_socket_is_opened(project_with, monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    project = project_with('"en-es" = { engine = "ctranslate2", model = "models/opus-mt-en-es" }\n'
+                           '"en-fa" = { engine = "ctranslate2", model = "models/nllb-tiny", '
+                           'target_token = "pes_Arab" }\n')
+    for name in ("connect", "connect_ex", "sendto"):
+        monkeypatch.setattr(socket.socket, name, refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    assert translate(project, languages=["es", "fa"]).machine > 0
+
+
 def test_separate_vocabularies_and_a_version_from_the_weights(project_with):
     project = project_with('"en-ar" = { engine = "ctranslate2", model = "models/opus-mt-en-ar" }\n')
     model = project.root / "models" / "opus-mt-en-ar"

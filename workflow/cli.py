@@ -146,7 +146,8 @@ def cmd_build(args, console: Console) -> int:
 
 
 def cmd_translate(args, console: Console) -> int:
-    """Pretranslate untranslated entries offline: translation memory, then Argos models.
+    """Pretranslate untranslated entries: translation memory, then the engine of each pair
+    ([tool.pamphlet.machine_translation]; Argos by default).
     Example: pamphlet translate ima-migrants-day-2016 --lang es"""
     from rich.progress import Progress
 

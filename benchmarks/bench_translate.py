@@ -334,8 +334,8 @@ def run(args: argparse.Namespace, work: Path) -> int:
           f"1/{args.rounds} share per round)")
     print(f"ours: device {placement.device}, {placement.workers} worker(s) x "
           f"{placement.threads} thread (one per usable core), batches of "
-          f"{placement.batch_for(len(texts))} (min({ct2.CPU_BATCH_SIZE}, "
-          f"ceil({len(texts)} / {placement.workers} workers)))")
+          f"{placement.batch_for(len(texts))} (at most {ct2.CPU_BATCH_SIZE}, as many for "
+          "every worker)")
     width = max(map(len, paths))
     for name in paths:
         print(f"  {name:<{width}}  {median[name]:7.2f} segments/s")

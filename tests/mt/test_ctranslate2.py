@@ -272,8 +272,10 @@ def test_device_auto_takes_the_gpu_when_ctranslate2_sees_one(monkeypatch):
 
 def test_batches_are_sized_so_every_worker_has_one():
     placement = ct2.Placement("cpu", "auto", workers=2, threads=1, batch_size=16)
-    assert placement.batch_for(200) == 16
+    assert placement.batch_for(200) == 15  # 14 batches, 7 a worker (not 13 of 16)
+    assert placement.batch_for(64) == 16
     assert placement.batch_for(20) == 10  # two batches of 10, not one of 16 and one of 4
     assert placement.batch_for(1) == 1
     many = ct2.Placement("cpu", "auto", workers=16, threads=1, batch_size=16)
     assert many.batch_for(200) == 13
+    assert many.batch_for(1000) == 16

@@ -66,9 +66,11 @@ class Placement:
     batch_size: int  # most sentences per batch
 
     def batch_for(self, pending: int) -> int:
-        """Sentences per batch for a run of `pending` sentences: full batches, but never
-        fewer batches than workers, so no core waits while another decodes two."""
-        return max(1, min(self.batch_size, math.ceil(pending / self.workers)))
+        """Sentences per batch for a run of `pending` sentences: at most `batch_size`, and
+        as many batches for every worker (200 sentences on 2 workers: 14 batches of 15,
+        not 13 of 16, where one worker decodes a seventh batch while the other waits)."""
+        rounds = math.ceil(pending / (self.workers * self.batch_size))  # batches per worker
+        return max(1, math.ceil(pending / (self.workers * max(1, rounds))))
 
 
 def place(device: str = "auto", workers: int | None = None) -> Placement:

@@ -56,11 +56,6 @@ def check_route(project: Project, route: RouteSettings) -> None:
                             f"{', '.join(ENGINES)})", *route.where)
 
 
-def check_routes(project: Project) -> None:
-    for route in project.machine_translation.routes:
-        check_route(project, route)
-
-
 def open_engine(project: Project, source: str, target: str, models: list[Model],
                 cache: EngineCache | None = None, max_decoding_length: int | None = None
                 ) -> Engine:

@@ -308,8 +308,11 @@ def run(args: argparse.Namespace, work: Path) -> int:
             function(texts[:8])
         slices = [texts[i::args.rounds] for i in range(args.rounds)]
         rates: dict[str, list[float]] = {name: [] for name in paths}
+        names = list(paths)
         for number, part in enumerate(slices):
-            for name, (function, share) in paths.items():
+            # Each round starts at another path: none is always the one after the slowest.
+            for name in names[number % len(names):] + names[:number % len(names)]:
+                function, share = paths[name]
                 batch = part if share else texts
                 started = time.perf_counter()
                 function(batch)

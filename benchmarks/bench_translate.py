@@ -308,15 +308,18 @@ def run(args: argparse.Namespace, work: Path) -> int:
             function(texts[:8])
         slices = [texts[i::args.rounds] for i in range(args.rounds)]
         rates: dict[str, list[float]] = {name: [] for name in paths}
+        cpu: dict[str, list[float]] = {name: [] for name in paths}  # segments per CPU-second
+        load_before = os.getloadavg()
         names = list(paths)
         for number, part in enumerate(slices):
             # Each round starts at another path: none is always the one after the slowest.
             for name in names[number % len(names):] + names[:number % len(names)]:
                 function, share = paths[name]
                 batch = part if share else texts
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 function(batch)
                 rates[name].append(len(batch) / (time.perf_counter() - started))
+                cpu[name].append(len(batch) / max(1e-9, time.process_time() - cpu_started))
             print(f"  round {number + 1}: " + ", ".join(
                 f"{rates[name][-1]:.2f}" for name in paths))
     finally:
@@ -326,6 +329,8 @@ def run(args: argparse.Namespace, work: Path) -> int:
             stop_server(server)
 
     median = {name: statistics.median(values) for name, values in rates.items()}
+    cpu_median = {name: statistics.median(values) for name, values in cpu.items()}
+    load_after = os.getloadavg()
     ours_rate = median["ours (argos engine)"]
     best_name = max((n for n in paths if n.startswith("CTranslate2 alone")), key=median.get)
     argos_best = max((n for n in paths if n.startswith("Argos per sentence")), key=median.get)
@@ -339,9 +344,13 @@ def run(args: argparse.Namespace, work: Path) -> int:
           f"{placement.threads} thread (one per usable core), batches of "
           f"{placement.batch_for(len(texts))} (at most {ct2.CPU_BATCH_SIZE}, as many for "
           "every worker)")
+    print(f"load average (1 min) before and after the rounds: {load_before[0]:.1f}, "
+          f"{load_after[0]:.1f} on {os.cpu_count()} cores (other processes share them)")
     width = max(map(len, paths))
+    print(f"  {'path':<{width}}  segments/s  per CPU-second of this process")
     for name in paths:
-        print(f"  {name:<{width}}  {median[name]:7.2f} segments/s")
+        own = "(server)" if name.startswith("LibreTranslate") else f"{cpu_median[name]:7.2f}"
+        print(f"  {name:<{width}}  {median[name]:10.2f}  {own:>8}")
     print(f"ours / best ceiling ({best_name}): {ours_rate / median[best_name]:.2f} "
           "(target >= 0.9)")
     print(f"ours / {argos_best} (Argos' best thread setting): "

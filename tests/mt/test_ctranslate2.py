@@ -276,6 +276,7 @@ def test_batches_are_sized_so_every_worker_has_one():
     assert placement.batch_for(64) == 16
     assert placement.batch_for(20) == 10  # two batches of 10, not one of 16 and one of 4
     assert placement.batch_for(1) == 1
+    assert ct2.place("cpu", workers=2).batch_for(20) == 5  # 4 batches, not 8 + 8 + 4
     many = ct2.Placement("cpu", "auto", workers=16, threads=1, batch_size=16)
     assert many.batch_for(200) == 13
     assert many.batch_for(1000) == 16

@@ -23,10 +23,12 @@ log.addHandler(logging.NullHandler())
 # output is what `argostranslate.translate()` would give for the same sentence.
 BEAM_SIZE = 4
 LENGTH_PENALTY = 0.2
-# Most sentences per CTranslate2 batch on a CPU. Measured on 2-core machines (README):
-# batching gains about 2.2x per core up to 16 sentences and nothing beyond; larger batches
-# only leave workers idle at the end of a run.
-CPU_BATCH_SIZE = 16
+# Most sentences per CTranslate2 batch on a CPU. Measured on the 2-core machines of this
+# project (benchmarks/bench_translate.py, three runs, 2026-12-01): 2 workers decode more
+# per CPU-second with batches of 8 (11.8 segments) than of 16 (10.5), 24 (9.5) or 32 (9.4),
+# and were faster by the clock in every run; batching beyond that only copies more decoder
+# state as beams are reordered.
+CPU_BATCH_SIZE = 8
 # On a GPU a batch is one kernel launch per step for all its sentences: the larger the
 # better, up to what the run has.
 GPU_BATCH_SIZE = 64
@@ -67,8 +69,9 @@ class Placement:
 
     def batch_for(self, pending: int) -> int:
         """Sentences per batch for a run of `pending` sentences: at most `batch_size`, and
-        as many batches for every worker (200 sentences on 2 workers: 14 batches of 15,
-        not 13 of 16, where one worker decodes a seventh batch while the other waits)."""
+        batches of equal size, about as many for every worker (20 sentences on 2 workers
+        with batches of 8: two of 10, not 8 + 8 + 4, where one worker decodes the last one
+        while the other waits)."""
         rounds = math.ceil(pending / (self.workers * self.batch_size))  # batches per worker
         return max(1, math.ceil(pending / (self.workers * max(1, rounds))))
 

@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 # ctranslate2 + sentencepiece ourselves and only use argostranslate.package, which needs
 # neither stanza nor torch (336 MB venv instead of 1.5 GB). `make bench` adds the rest.
 ARGOS := argostranslate==1.11.0
+# mupdf-tools: preflight renders every page of every print file with MuPDF (mutool draw).
 DEBIAN_PACKAGES := fonts-noto-core fonts-noto-ui-core libharfbuzz-subset0 gettext poppler-utils \
-	icc-profiles-free iproute2 util-linux
+	icc-profiles-free mupdf-tools iproute2 util-linux
 # The tests run a real LibreTranslate server (tests/libretranslate/) from a virtualenv of its
 # own: it pins numpy<2 and needs torch, which .venv never loads. onnx writes the sentence
 # splitter model its Argos fork would otherwise download. `ip` and `unshare` (iproute2,
@@ -51,7 +52,8 @@ $(LT_VENV)/.installed: $(LT_CONSTRAINTS)
 
 libretranslate: $(LT_VENV)/.installed
 
-# Debian packages: fonts for all four languages, msgfmt for checks, pdftotext/pdffonts.
+# Debian packages: fonts for all four languages, msgfmt for checks, pdftotext/pdffonts,
+# mutool for preflight.
 system:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -13,11 +13,13 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import polib
 import sentencepiece
 from ctranslate2 import specs
 
 REPO = Path(__file__).resolve().parent.parent
-NAMES = {"en": "English", "es": "Spanish", "ar": "Arabic", "fa": "Persian"}
+NAMES = {"en": "English", "es": "Spanish", "ar": "Arabic", "fa": "Persian", "ur": "Urdu",
+         "tl": "Tagalog", "fr": "French"}
 # The pairs the tests install: en->es and en->ar direct, es->en so es->ar pivots.
 TEST_PAIRS = (("en", "es", ""), ("es", "en", ""), ("en", "ar", "__ar__"))
 # Outputs of about 30 tokens on the seed sentences (instead of always the length cap).
@@ -33,12 +35,23 @@ def seed_texts() -> list[str]:
     return lines
 
 
+def mixed_script_texts() -> list[str]:
+    """The statements and every translation in locale/ (Spanish, Arabic, Persian): a
+    tokenizer trained on them gives a model whose outputs mix scripts, as real MT of a
+    name or a number does."""
+    lines = seed_texts()
+    for path in sorted((REPO / "locale").glob("*/*.po")):
+        lines += [entry.msgstr for entry in polib.pofile(str(path)) if entry.msgstr]
+    return lines
+
+
 @functools.cache
-def train_tokenizer(vocab_size: int = 600) -> bytes:
-    """A serialized SentencePiece unigram model."""
+def train_tokenizer(vocab_size: int = 600, mixed: bool = False) -> bytes:
+    """A serialized SentencePiece unigram model (trained on mixed-script text if asked)."""
     model = io.BytesIO()
+    texts = mixed_script_texts() if mixed else seed_texts()
     sentencepiece.SentencePieceTrainer.train(
-        sentence_iterator=iter(seed_texts()), model_writer=model, vocab_size=vocab_size,
+        sentence_iterator=iter(texts), model_writer=model, vocab_size=vocab_size,
         character_coverage=1.0, minloglevel=2, num_threads=1)
     return model.getvalue()
 
@@ -111,9 +124,9 @@ def build_model(output: Path, vocab: list[str], layers: int = 2, d_model: int = 
 
 def build_package(directory: Path, from_code: str, to_code: str, version: str = "1.0",
                   target_prefix: str = "", vocab_size: int | None = None, seed: int = 0,
-                  tokenizer_size: int = 600, **model_options) -> Path:
+                  tokenizer_size: int = 600, mixed: bool = False, **model_options) -> Path:
     """Write translate-<from>_<to>-<version>.argosmodel into `directory`; return its path."""
-    tokenizer = train_tokenizer(tokenizer_size)
+    tokenizer = train_tokenizer(tokenizer_size, mixed)
     name = f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
     with tempfile.TemporaryDirectory() as work:
         package = Path(work) / name

@@ -155,6 +155,22 @@ def test_final_refuses_a_check_error(reviewed):
         build(reviewed, languages=["es"], layouts=["single"], final=True)
 
 
+def test_final_refuses_what_msgfmt_c_refuses(reviewed):
+    """A translation ending in a newline its source lacks: gettext will not compile it, a
+    print must not carry its stray line break."""
+    path = reviewed.po_path("caravan", "es")
+    catalog = polib.pofile(str(path))
+    entry = catalog.find("More than 7000 people walk together.")
+    entry.msgstr += "\n"
+    catalog.save()
+    # msgfmt names the line of the msgstr, just after the msgid
+    line = path.read_text().split("\n").index(f'msgid "{entry.msgid}"') + 2
+    with pytest.raises(PamphletError) as refused:
+        build(reviewed, languages=["es"], layouts=["single"], final=True)
+    assert (f"caravan [es]: msgfmt -c refuses the catalog (locale/es/caravan.po:{line}: "
+            "'msgid' and 'msgstr' entries do not both end with '\\n')") in str(refused.value)
+
+
 def mark_machine(project, language, msgid, msgstr):
     path = project.po_path("caravan", language)
     catalog = polib.pofile(str(path))
@@ -180,7 +196,7 @@ def test_keep_prints_partial_editions_without_machine_text(reviewed):
     assert "revisada al 90 %; las demás frases se imprimen en el idioma original" in text
     html = render_html("single", load_editions(reviewed, "caravan", ["es"], draft=False),
                        "2026-01-01", "A5")
-    assert 'lang="en" dir="ltr">More than 7000 people walk together.' in html
+    assert 'lang="en" dir="ltr">More than 7000\u00a0people walk together.' in html
     assert 'class="mt"' not in html and 'class="untranslated"' not in html  # not marked
 
 

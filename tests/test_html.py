@@ -76,7 +76,7 @@ def test_untranslated_falls_back_to_source_with_its_own_direction(project):
 
 def test_parallel_puts_rtl_on_the_right(translated):
     html = html_of(translated, "parallel", ["en", "ar"])
-    first_row = html.split("<tr>")[1]
+    first_row = html.split('<div class="pair">')[1]
     assert first_row.index('lang="en"') < first_row.index('lang="ar"')
 
 
@@ -85,3 +85,26 @@ def test_multilingual_cover_and_contents(translated):
     assert html.count('class="cover-title') == 4
     for language in ("en", "es", "ar", "fa"):
         assert f'href="#section-{language}"' in html and f'id="section-{language}"' in html
+
+
+def test_a_number_keeps_its_word_and_addresses_break_only_after_separators():
+    from workflow.html import break_addresses, typography
+
+    assert typography("for 3 billion and ٤ ملايين at 12:30 in", "en") == (
+        "for 3\u00a0billion and ٤\u00a0ملايين at 12:30 in")
+    assert break_addresses("see https://a.org/b-c now") == (
+        'see <span class="url">https://<wbr>a.<wbr>org/<wbr>b-<wbr>c</span> now')
+
+
+def test_title_lines_keep_short_words_and_the_last_two_words_together():
+    from workflow.edition import Piece
+    from workflow.html import title_row
+
+    def title(text, language):
+        return str(title_row((Piece(text, "", language, "reviewed"),), language))
+
+    assert title("Show Solidarity with Uprisings in the Region", "en") == (
+        'Show Solidarity with Uprisings <span class="nobr">in the Region</span>')
+    persian = title("با خیزش‌های منطقه همبستگی نشان دهید", "fa")
+    assert '<span class="nobr">نشان دهید</span>' in persian  # the compound verb stays whole
+    assert title("Hello world", "en") == "Hello world"

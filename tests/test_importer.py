@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import yaml
 
@@ -75,3 +77,84 @@ def test_import_empty_text_fails(project):
     with pytest.raises(PamphletError, match="empty"):
         import_file(project, raw, "es", "x")
     assert not (project.root / "source" / "x.md").exists()
+
+
+# Pages as a new user pastes them: the problems found importing real statements, on
+# texts written for these tests.
+def test_statement_is_no_byline_word_in_arabic():
+    meta, _ = convert_raw("بيان رسمي\n\nنحن نعبر عن تضامننا مع القافلة. لا أحد غير شرعي.\n",
+                          "ar")
+    assert (meta["title"], meta["author"]) == ("بيان رسمي", "")
+    meta, _ = convert_raw("بياننا التأسيسي\nبقلم: تحالف العمال\n\nنحن نعبر عن تضامننا. "
+                          "لا أحد غير شرعي.\n", "ar")
+    assert (meta["title"], meta["author"]) == ("بياننا التأسيسي", "تحالف العمال")
+
+
+def test_navigation_lines_are_dropped_and_never_the_title():
+    meta, body = convert_raw("فهرست بستن\nخانه | جستجو\nهمبستگی با کارگران\nنوشتهٔ اتحاد "
+                             "سوسیالیست‌ها\n۲۵ دی ۱۳۹۸\n\nما از اعتصاب حمایت می‌کنیم. آنان "
+                             "دستمزد نگرفته‌اند.\n", "fa")
+    assert meta["title"] == "همبستگی با کارگران"
+    assert meta["author"] == "اتحاد سوسیالیست‌ها" and meta["date"] == "2020-01-15"
+    assert "فهرست" not in body and "بستن" not in body and "نوشته" not in body
+
+
+def test_a_byline_stops_at_a_separator_or_a_date():
+    meta, body = convert_raw("Solidaridad con las trabajadoras\nPor EL PERSONAL DE ISN | 16 de "
+                             "octubre de 2018\n\nApoyamos la huelga. Nadie es ilegal.\n", "es")
+    assert meta["author"] == "EL PERSONAL DE ISN" and meta["date"] == "2018-10-16"
+    assert meta["title"] == "Solidaridad con las trabajadoras"
+    assert body == "Apoyamos la huelga. Nadie es ilegal."
+    meta, _ = convert_raw("Title here\nby Jane Doe, 3 November 2018\n\nText. More.\n", "en")
+    assert (meta["author"], meta["date"]) == ("Jane Doe", "2018-11-03")
+
+
+def test_import_lists_the_fields_it_could_not_guess(project):
+    from workflow.cli import main
+
+    raw = project.root / "raw.txt"
+    raw.write_text("Una declaración\n\nApoyamos la huelga. Nadie es ilegal.\n", encoding="utf-8")
+    out = io.StringIO()
+    assert main(["import", str(raw), "--lang", "es", "--slug", "x"], stdout=out,
+                stderr=io.StringIO()) == 0
+    assert "could not guess: author, date, origin" in out.getvalue()
+
+
+def test_a_statement_in_a_language_the_project_does_not_print(project):
+    text = project.source_path("caravan").read_text(encoding="utf-8")
+    project.source_path("caravan").write_text(text.replace("language: en", "language: fr"),
+                                              encoding="utf-8")
+    from workflow.update import update
+
+    with pytest.raises(PamphletError, match=r"caravan.md:5: the statement is in 'fr', which is "
+                                            r"not in languages \(en, es, ar, fa\): add it "
+                                            r"there \(pyproject.toml\)"):
+        update(project)
+
+
+@pytest.mark.parametrize(("raw", "language"), [
+    ("Inicio | Noticias | Contacto\nDeclaración ante la represión\nPor la Red | 8 de marzo "
+     "de 2021\n\nRechazamos la represión. Nadie es ilegal.\n", "es"),
+    ("Accueil | Actualités | Contact\nDéclaration contre la répression\npar la Red\n8 mars "
+     "2021\n\nNous refusons. Personne n'est illégal.\n", "fr"),
+    ("Home | Balita | Tungkol sa Amin\nDeklarasyon laban sa panunupil\nni La Red\nMarso 8, "
+     "2021\n\nKami ay nakikiisa. Walang ilegal.\n", "tl"),
+    ("الرئيسية  بحث  اتصل بنا\nبيان ضد القمع\nبقلم: La Red\n٨ آذار ٢٠٢١\n\nنحن نتضامن. "
+     "لا أحد غير شرعي.\n", "ar"),
+    ("خانه | درباره ما | تماس\nفهرست بستن\nبیانیه علیه سرکوب\nنوشتهٔ La Red\n۱۸ اسفند "
+     "۱۳۹۹\n\nما حمایت می‌کنیم. آنان حق دارند.\n", "fa"),
+])
+def test_a_sites_menu_is_no_title(raw, language):
+    """A menu of short items between separators is dropped when one item is a known menu
+    word ("Contacto", "اتصل بنا" need not all be known)."""
+    meta, body = convert_raw(raw, language)
+    assert meta["title"] in ("Declaración ante la represión", "Déclaration contre la répression",
+                             "Deklarasyon laban sa panunupil", "بيان ضد القمع",
+                             "بیانیه علیه سرکوب")
+    assert meta["author"] == "La Red" and meta["date"] == "2021-03-08"
+    assert "|" not in body and "Contact" not in body and "تماس" not in body
+
+
+def test_a_title_with_slashes_is_no_menu():
+    meta, _ = convert_raw("نان / کار / آزادی\n\nما حمایت می‌کنیم. آنان حق دارند.\n", "fa")
+    assert meta["title"] == "نان / کار / آزادی"

@@ -32,10 +32,15 @@ def test_non_utf8_names_line(tmp_path):
 
 def test_write_only_on_change(tmp_path):
     path = tmp_path / "x.po"
-    path.write_text('msgid "a"\nmsgstr "b"\n', encoding="utf-8")
+    # Poedit-style layout (one long line, no wrapping): the same content is never rewritten
+    long = "word " * 30
+    path.write_text(f'msgid "a"\nmsgstr "{long}"\n', encoding="utf-8")
     catalog = read_po(path)
-    assert write_po(path, catalog) is True  # normalised once
     mtime = path.stat().st_mtime_ns
-    assert write_po(path, read_po(path)) is False
+    assert write_po(path, catalog) is False
     assert path.stat().st_mtime_ns == mtime
+    catalog[0].msgstr = "changed " + long
+    assert write_po(path, catalog) is True  # new content: written as gettext lays it out
+    assert 'msgid "a"\nmsgstr ""\n"changed word' in path.read_text(encoding="utf-8")
+    assert write_po(path, read_po(path)) is False
     assert not list(tmp_path.glob(".*tmp"))

@@ -7,8 +7,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
+import stat
 import subprocess
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -18,7 +21,7 @@ from pypdf.generic import ContentStream
 from tests.conftest import STATEMENT_EN, write_project
 from tests.test_build import keeping_numbers
 from tests.test_html import translate_catalog
-from workflow import printing
+from workflow import languages, printing
 from workflow.build import build
 from workflow.cli import main
 from workflow.config import load_project
@@ -120,21 +123,25 @@ def test_booklet_order_is_saddle_stitch_and_mirrored_for_right_binding():
 def test_print_build_ltr_and_rtl(long_reviewed):
     report = build(long_reviewed, languages=["en", "fa"], layouts=["single"], final=True,
                    for_print=True)
-    folder = long_reviewed.build / "caravan"
+    folder = long_reviewed.build / "print" / "caravan"
     assert sorted(p.name for p in report.booklets) == ["caravan.en.booklet.pdf",
                                                       "caravan.fa.booklet.pdf"]
     expected_sides = {"en": [(7, 0), (1, 6), (5, 2), (3, 4)],  # binds on the left
                       "fa": [(0, 7), (6, 1), (2, 5), (4, 3)]}  # binds on the right: mirrored
     for lang in ("en", "fa"):
         pages = PdfReader(folder / f"caravan.{lang}.pdf")
-        assert len(pages.pages) == 8, "five pages of text, padded with three blank pages"
+        assert len(pages.pages) == 8, "cover, text, colophon and blank pages: two sheets"
         for page in pages.pages:
             trim, bleed, media = box(page.trimbox), box(page.bleedbox), box(page.mediabox)
             assert close(trim[2] - trim[0], A5[0]) and close(trim[3] - trim[1], A5[1])
             assert all(close(b, t + d) for b, t, d in
                        zip(bleed, trim, (-BLEED, -BLEED, BLEED, BLEED), strict=True))
             assert all(close(m, b) for m, b in zip(media, bleed, strict=True))
-        assert [p.extract_text().strip() for p in pages.pages[5:]] == ["", "", ""]
+        texts = [p.extract_text().strip() for p in pages.pages]
+        # The blank pages go before the colophon, which is the last page.
+        first_blank = texts.index("")
+        assert first_blank >= 4 and all(texts[:first_blank]) and not any(texts[first_blank:7])
+        assert texts[7].startswith(languages.get(lang).furniture["colophon"])
         assert all(embedded(font) for font in fonts_of(pages).values())
         assert any("Naskh" in name for name in fonts_of(pages)) == (lang == "fa")
         # PDF/X-4 with the FOGRA39 CMYK output intent, declared in the XMP metadata.
@@ -176,27 +183,35 @@ def test_bundle_manifest_and_readme(long_reviewed):
     assert pages == {**pages, "file": "caravan.fa.pdf", "kind": "pages", "pages": 8,
                      "languages": ["fa"], "binding": "right", "trim_mm": [148, 210],
                      "bleed_mm": 3, "variant": "PDF/X-4"}
-    assert booklet == {**booklet, "file": "caravan.fa.booklet.pdf", "sides": 4, "sheet": "A4",
-                       "trim_mm": [296, 210]}
+    # The sheet is named for what it is: two A5 pages and their bleed do not fit on A4.
+    assert booklet == {**booklet, "file": "caravan.fa.booklet.pdf", "sides": 4, "sheet": "SRA4",
+                       "sheet_mm": [320, 225], "trim_mm": [296, 210], "media_mm": [302, 216]}
     for entry in manifest["files"]:
         data = (bundle / entry["file"]).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
-        assert data == (long_reviewed.build / "caravan" / entry["file"]).read_bytes()
+        # Print files live in the bundle only: the screen PDFs are not touched.
+        assert not (long_reviewed.build / "caravan" / entry["file"]).exists()
     readme = (bundle / "README.txt").read_text(encoding="utf-8")
     assert "Bleed:       3 mm on every side" in readme
     assert "caravan.fa.pdf" in readme and "binds on the right" in readme
-    # Unchanged inputs: nothing rebuilt; a stale file left in the bundle is removed.
+    assert "print on SRA4 (320 x 225 mm landscape), cut to the trim" in readme
+    # Unchanged inputs: nothing rebuilt; a file an earlier bundle listed is removed, a file
+    # pamphlet did not write (the shop's notes) is left alone.
+    listed = {**manifest, "files": manifest["files"] + [{"file": "old.pdf"}]}
+    (bundle / "manifest.json").write_text(json.dumps(listed), encoding="utf-8")
     (bundle / "old.pdf").write_bytes(b"%PDF")
+    (bundle / "notes.txt").write_text("from the shop", encoding="utf-8")
     again = build(long_reviewed, languages=["fa"], layouts=["single"], final=True,
                   for_print=True)
     assert not again.written and not (bundle / "old.pdf").exists()
+    assert (bundle / "notes.txt").read_text(encoding="utf-8") == "from the shop"
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler")
 def test_cover_colour_runs_into_the_bleed(en_reviewed, tmp_path):
     build(en_reviewed, languages=["en"], layouts=["single"], for_print=True)
     subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "1", "-singlefile",
-                    str(en_reviewed.build / "caravan" / "caravan.en.pdf"),
+                    str(en_reviewed.build / "print" / "caravan" / "caravan.en.pdf"),
                     str(tmp_path / "cover")], check=True)
     from PIL import Image
 
@@ -212,8 +227,8 @@ def test_other_variants_are_declared(en_reviewed, variant):
     assert main(["build", "--print", "--final", "--lang", "en", "--layout", "single"],
                 stdout=stdout) == 0
     assert "print bundle(s): build/print/caravan/" in stdout.getvalue()
-    pages = PdfReader(project.build / "caravan" / "caravan.en.pdf")
-    booklet = PdfReader(project.build / "caravan" / "caravan.en.booklet.pdf")
+    pages = PdfReader(project.build / "print" / "caravan" / "caravan.en.pdf")
+    booklet = PdfReader(project.build / "print" / "caravan" / "caravan.en.booklet.pdf")
     assert len(pages.pages) % 4 == 0
     root = pages.trailer["/Root"]
     if variant == "pdf/a-2b":
@@ -247,7 +262,7 @@ def test_a_failing_preflight_fails_the_build_with_the_reason(en_reviewed, monkey
 def test_same_inputs_same_print_files(en_reviewed, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     build(en_reviewed, languages=["en"], layouts=["single"], for_print=True)
-    folder = en_reviewed.build / "caravan"
+    folder = en_reviewed.build / "print" / "caravan"
     first = {p.name: p.read_bytes() for p in folder.glob("*.pdf")}
     build(en_reviewed, languages=["en"], layouts=["single"], for_print=True, force=True)
     assert {p.name: p.read_bytes() for p in folder.glob("*.pdf")} == first
@@ -319,3 +334,98 @@ def test_print_settings_are_checked(en_reviewed, tmp_path):
         build(project, languages=["en"], layouts=["single"], for_print=True)
     with pytest.raises(PamphletError, match="bleed_mm must be a number"):
         configure(en_reviewed, "bleed_mm = 30")
+
+
+def test_preflight_refuses_a_page_a_renderer_complains_about():
+    """An empty content stream that claims FlateDecode (what qpdf wrote for blank pages):
+    pikepdf reads it, MuPDF warns, so preflight refuses it."""
+    settings = PrintSettings(variant="pdf/a-2b")
+    good = finish(synthetic_pdf(4), settings)
+    assert printing.render_problems(good) == []
+    with pikepdf.open(io.BytesIO(good)) as doc:
+        doc.pages[2].obj.Contents = doc.make_stream(b"")  # qpdf saves it so
+        buffer = io.BytesIO()
+        doc.save(buffer)
+    assert b"<< /Length 0 /Filter /FlateDecode >>" in buffer.getvalue()
+    problems = printing.render_problems(buffer.getvalue())
+    assert problems and all(p.startswith("MuPDF: ") for p in problems), problems
+    assert any("flate" in p or "stream" in p for p in problems), problems
+    with pytest.raises(PamphletError, match=r"x\.pdf: preflight failed: .*MuPDF: "):
+        printing.check(buffer.getvalue(), Expected((148, 210), 3, None, False), Path("x.pdf"))
+
+
+def test_blank_pages_are_valid_pdf():
+    padded = finish(synthetic_pdf(5), PrintSettings(variant="pdf/a-2b"))
+    reader = PdfReader(io.BytesIO(padded))
+    assert len(reader.pages) == 8
+    for page in reader.pages[4:7]:  # before the last page, which stays last
+        assert page.get_contents().get_data().strip() == b"q Q"
+    assert "5" in reader.pages[7].extract_text()
+    assert printing.render_problems(padded) == []
+
+
+@pytest.mark.parametrize("crop_marks", [False, True])
+@pytest.mark.parametrize("variant", ["pdf/x-4", "pdf/a-2b", "pdf/ua-1"])
+def test_every_page_of_every_print_file_renders_cleanly(en_reviewed, variant, crop_marks):
+    project = configure(en_reviewed, f'print_variant = "{variant}"\n'
+                        f"crop_marks = {str(crop_marks).lower()}")
+    report = build(project, languages=["en", "fa"], layouts=["single", "parallel"],
+                   for_print=True)
+    files = sorted((project.build / "print" / "caravan").glob("*.pdf"))
+    assert len(files) == 6 and len(report.written) == 3
+    for path in files:  # preflight ran MuPDF already; this reads the files written
+        assert printing.render_problems(path.read_bytes()) == [], path.name
+
+
+def test_print_files_have_the_umask_s_mode(en_reviewed):
+    previous = os.umask(0o022)
+    try:
+        build(en_reviewed, languages=["en", "fa"], layouts=["single"], for_print=True)
+    finally:
+        os.umask(previous)
+    written = [p for p in en_reviewed.build.rglob("*") if p.is_file()]
+    names = {p.name for p in written}
+    assert {"caravan.en.pdf", "caravan.fa.booklet.pdf", "manifest.json", "README.txt",
+            "index.html"} <= names
+    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == {
+        p.name: "0o644" for p in written}
+    catalog = en_reviewed.po_path("caravan", "fa")
+    assert stat.S_IMODE(catalog.stat().st_mode) == 0o644
+
+
+def test_tagged_pdfs_carry_languages_artifacts_and_no_table(en_reviewed):
+    update(en_reviewed)
+    translate_catalog(en_reviewed, "fa", keeping_numbers(FA_SENTENCE))
+    project = configure(en_reviewed, 'print_variant = "pdf/ua-1"')
+    build(project, languages=["en", "fa"], layouts=["parallel"], for_print=True)
+    doc = pikepdf.open(project.build / "print" / "caravan" / "caravan.en+fa.pdf")
+    languages_seen, tags, todo, seen = set(), set(), [doc.Root.StructTreeRoot.K], set()
+    while todo:
+        node = todo.pop()
+        if isinstance(node, pikepdf.Array):
+            todo.extend(node)
+        elif isinstance(node, pikepdf.Dictionary) and node.objgen not in seen:
+            seen.add(node.objgen)
+            if pikepdf.Name.S in node:
+                tags.add(str(node.S))
+                if pikepdf.Name.Lang in node:
+                    languages_seen.add(str(node.Lang))
+            if pikepdf.Name.K in node:
+                todo.append(node.K)
+    assert {"en", "fa"} <= languages_seen
+    assert "/Table" not in tags and "/TD" not in tags
+    # Page numbers and running headers are artifacts; every other marked sequence belongs
+    # to an element of the tree.
+    nums = doc.Root.StructTreeRoot.ParentTree.Nums
+    parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    artifacts = 0
+    for page in doc.pages:
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) != "BDC":
+                continue
+            if operands[0] == pikepdf.Name.Artifact:
+                artifacts += 1
+            elif pikepdf.Name.MCID in operands[1]:
+                element = parents[int(page.obj.StructParents)][int(operands[1].MCID)]
+                assert element.objgen in seen, "a tagged sequence outside the tree"
+    assert artifacts >= 1

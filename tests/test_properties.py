@@ -3,6 +3,8 @@ brief fuzz targets for the PO reader and the importer.
 
 - any statement survives source file -> segments -> PO catalog -> paragraphs unchanged;
 - any catalog the project writes reads back equal and passes `msgfmt --check-format`;
+- any catalog a translator hands in (plurals, contexts, obsolete duplicates, a second
+  header) is merged losing no translation into one `msgfmt -c` accepts, or refused;
 - the PO reader, given anything, returns a catalog that lost nothing, or one-line error;
 - the importer, given anything, writes a statement that reads back, or a one-line error.
 
@@ -22,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from workflow.catalog import build_template, merge
+from workflow.catalog import PlaceConflict, build_template, is_translated, merge
 from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.importer import convert_raw, import_file
@@ -161,6 +163,108 @@ def test_catalogs_read_back_equal_and_pass_msgfmt(tmp_path_factory, old, new, la
     assert result.returncode == 0, result.stderr
 
 
+# Catalogs as translators and other tools leave them: plural entries, entries with a
+# context (the same msgid twice), obsolete entries (perhaps twice), a second header. msgids
+# come from a small pool so that they meet the template's and each other's.
+POOL = ["One.", "Two.", "Three people.", "Four"]
+OLD_ENTRY = st.fixed_dictionaries({
+    "kind": st.sampled_from(["plain", "plural", "context"]),
+    "msgid": st.one_of(st.sampled_from(POOL), MSGID),
+    "msgctxt": st.sampled_from(["banner", "chant", ""]),
+    "msgstr": MSGSTR,
+    "plural": st.lists(MSGSTR, min_size=2, max_size=3),
+    "obsolete": st.booleans(),
+})
+
+
+def old_catalog_text(entries: list[dict], second_header: bool) -> str:
+    catalog = polib.POFile(wrapwidth=79, check_for_duplicates=False)
+    catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8",
+                        "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+    for item in entries:
+        entry = polib.POEntry(msgid=item["msgid"], obsolete=item["obsolete"])
+        if item["kind"] == "plural":
+            entry.msgid_plural = item["msgid"] + " (many)"
+            entry.msgstr_plural = dict(enumerate(item["plural"]))
+        else:
+            entry.msgstr = item["msgstr"]
+        if item["kind"] == "context":
+            entry.msgctxt = item["msgctxt"]
+        catalog.append(entry)
+    if second_header:
+        catalog.append(polib.POEntry(msgid="", msgstr="Language: es\n"))
+    return str(catalog)
+
+
+def forms(entry: polib.POEntry) -> tuple:
+    return (entry.msgstr, tuple(sorted(entry.msgstr_plural.items())))
+
+
+@needs_msgfmt
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(old=st.lists(OLD_ENTRY, max_size=7), second_header=st.booleans(),
+       new=st.lists(st.one_of(st.sampled_from(POOL), MSGID), max_size=5, unique=True),
+       language=st.sampled_from(["es", "ar", "fa"]))
+@example(old=[{"kind": "plural", "msgid": "One.", "msgctxt": "", "msgstr": "",
+               "plural": ["uno", "unos"], "obsolete": False}], second_header=False, new=[],
+         language="ar")
+@example(old=[{"kind": "context", "msgid": "One.", "msgctxt": "banner", "msgstr": "a",
+               "plural": ["", ""], "obsolete": False},
+              {"kind": "context", "msgid": "One.", "msgctxt": "chant", "msgstr": "b",
+               "plural": ["", ""], "obsolete": False}], second_header=False, new=["One."],
+         language="es")
+@example(old=[{"kind": "plain", "msgid": "One.", "msgctxt": "", "msgstr": "a",
+               "plural": ["", ""], "obsolete": True}] * 2, second_header=False, new=[],
+         language="es")
+@example(old=[], second_header=True, new=["One."], language="es")
+@example(old=[{"kind": "plural", "msgid": "One.", "msgctxt": "", "msgstr": "",
+               "plural": ["", "unos"], "obsolete": False}], second_header=False, new=[],
+         language="es")  # gettext's writer drops an obsolete entry whose msgstr[0] is empty
+def test_update_loses_no_translation_of_any_catalog(tmp_path_factory, old, second_header, new,
+                                                     language):
+    """Whatever a translator's catalog holds, `update` either refuses it with one line
+    (what msgfmt refuses too: two entries with one msgctxt and msgid, a second header; or a
+    plural entry holding a sentence's msgid), or writes a catalog that msgfmt -c accepts
+    and that keeps every translation: contexts and plural forms included."""
+    text = old_catalog_text(old, second_header)
+    keys = [(item["msgctxt"] if item["kind"] == "context" else None, item["msgid"])
+            for item in old]
+    template = polib.POFile(wrapwidth=79)
+    template.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for msgid in new:
+        template.append(polib.POEntry(msgid=msgid, msgstr="", occurrences=[("source/s.md", "")]))
+    conflict = any(item["kind"] == "plural" and item["msgid"] in new for item in old)
+    try:
+        existing = parse_po(text, Path("old.po"))
+        catalog = merge(existing, template, language)
+    except PamphletError as error:
+        assert "\n" not in str(error) and str(error).startswith("old.po:")
+        assert second_header or len(set(keys)) < len(keys), str(error)
+        return
+    except PlaceConflict:
+        assert conflict
+        return
+    assert not second_header and len(set(keys)) == len(keys) and not conflict
+    path = tmp_path_factory.mktemp("po") / "s.po"
+    write_po(path, catalog)
+    result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    written = read_po(path)
+    kept = {(e.msgctxt, e.msgid, bool(e.msgid_plural)): forms(e) for e in written}
+    carried = {forms(e) for e in written}
+    for entry in existing:
+        if not is_translated(entry):
+            continue
+        if entry.msgid_plural:  # kept whole, every form, under its key
+            assert kept[entry.msgctxt, entry.msgid, True] == forms(entry)
+        else:  # kept (a context with it), lent to a sentence like it (fuzzy), or obsolete
+            assert forms(entry) in carried, entry.msgid
+            if (entry.msgctxt, entry.msgid, False) in kept:
+                assert kept[entry.msgctxt, entry.msgid, False] == forms(entry)
+    assert format_po(read_po(path)) == path.read_text(encoding="utf-8")
+
+
 @needs_msgfmt
 def test_catalogs_of_the_embedded_statements_pass_msgfmt(tmp_path):
     """The real thing: `update` on the six embedded statements."""
@@ -222,6 +326,10 @@ def check_po_reader(text: str) -> None:
 @example('msgid "a"\nmsgstr "b"\n\nmsgid "c"\n')  # cut short after a msgid: an error
 @example('msgid "a"\nmsgstr "x\u2028y"\n')  # polib alone would keep only "y"
 @example('# : a header comment\nmsgid ""\nmsgstr ""\n')  # polib wrote it back as `#:`
+@example('#~ msgid "a"\n#~ msgstr "b"\n\n#~ msgid "a"\n#~ msgstr "c"\n')  # one "a" was lost
+@example('msgid ""\nmsgstr ""\n\nmsgid ""\nmsgstr "x"\n')  # a second header: written as #~
+@example('msgctxt "x"\nmsgid "a"\nmsgstr "b"\n\nmsgctxt "y"\nmsgid "a"\nmsgstr "c"\n')
+@example('msgid "a"\nmsgid_plural "as"\nmsgstr[0] ""\n"b\\n"\n"c"\nmsgstr[1] "d"\n')
 def test_fuzz_po_reader(text):
     check_po_reader(text)
 

@@ -33,7 +33,6 @@ from tests.conftest import STATEMENT_EN, write_project
 from workflow import build as build_module
 from workflow import segment
 from workflow.build import STATE_FILE, build, render_pdf
-from workflow.checks import FINDINGS_CACHE
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.edition import load_editions
@@ -41,7 +40,8 @@ from workflow.fsutil import atomic_write_bytes, remove_stale_temporaries, write_
 from workflow.html import render_html
 from workflow.lock import LOCK_NAME, project_lock
 from workflow.models import install
-from workflow.pofile import read_po
+from workflow.pofile import read_po, write_po
+from workflow.qa import FINDINGS_CACHE
 from workflow.update import update
 
 REPO = Path(__file__).resolve().parent.parent
@@ -151,7 +151,7 @@ def test_bad_timeout_is_a_clear_error(project_dir, monkeypatch):
 # --- Interrupted commands -------------------------------------------------------------
 
 # `python -m workflow ARGS` that sends itself SIGNUM at the EVENT-th event, an event being
-# the moment before or the moment after a finished file is renamed into place. With
+# the moment before or the moment after a finished file is renamed (or exchanged) into place. With
 # EVENT 0 it runs to the end and reports how many events there were.
 DRIVER = """\
 import os, runpy, sys
@@ -169,6 +169,14 @@ def replace(source, target_path, *args, **kwargs):
     real_replace(source, target_path, *args, **kwargs)
     event()
 os.replace = replace
+import workflow.fsutil  # catalogs are put in place by an atomic exchange: an event too
+real_exchange = workflow.fsutil._renameat2
+def exchange(*args):
+    event()
+    done = real_exchange(*args)
+    event()
+    return done
+workflow.fsutil._renameat2 = exchange
 try:
     runpy.run_module("workflow", run_name="__main__", alter_sys=True)
 finally:
@@ -396,14 +404,14 @@ def test_a_read_only_folder_names_the_file_not_a_temporary(project_dir, monkeypa
 
 def test_an_unreadable_file_is_one_line_naming_it(project_dir, monkeypatch):
     assert run("update")[0] == 0
-    real_read_bytes = Path.read_bytes
+    real_open = os.open
 
-    def unreadable(path):
-        if path.name == "caravan.md":
+    def unreadable(path, *args, **kwargs):
+        if Path(path).name == "caravan.md":
             raise PermissionError(13, "Permission denied", str(path))
-        return real_read_bytes(path)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    monkeypatch.setattr(os, "open", unreadable)
     code, _, err = run("update")
     assert code == 1 and err.count("\n") == 1
     assert err == "Error: source/caravan.md: Permission denied\n"
@@ -578,10 +586,11 @@ def test_quotes_and_markup_in_right_to_left_text_print_literally(project):
     write_translations(project, "ar", {"We express our solidarity with the caravan.": hostile})
     editions = load_editions(project, "caravan", ["ar"])
     html = render_html("single", editions, "2020-01-01", "A5")
-    assert '&#34;تضامننا&#34; &lt;<span dir="ltr">b</span>&gt;مع&lt;/' in html
+    # The straight quotes print as Arabic quotation marks (typography, at print time).
+    assert '«تضامننا» &lt;<span dir="ltr">b</span>&gt;مع&lt;/' in html
     build(project, languages=["ar"], layouts=["single"])
     text = pdf_text(project.build / "caravan" / "caravan.ar.pdf")
-    assert "تضامننا" in text and '"' in text and "AT&T" in text
+    assert "تضامننا" in text and "«" in text and "AT&T" in text
     assert not re.search(r"&(quot|lt|gt|amp|#\d+)", text)  # no entity printed as text
 
 
@@ -596,7 +605,7 @@ def translated(project_dir):
     catalog = polib.pofile(str(path))
     for entry in catalog:
         entry.msgstr = "ES " + entry.msgid
-    catalog.save()
+    write_po(path, catalog)
     run("update")
     return path
 

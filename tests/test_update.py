@@ -78,8 +78,8 @@ def test_source_change_makes_fuzzy_and_obsolete(project_dir):
     ("mutate", "expected"),
     [
         (lambda t: t.replace("---\ntitle", "title", 1), "source/caravan.md:1: missing front"),
-        (lambda t: t.replace("language: en", "language: de"),
-         "source/caravan.md:5: no language profile for 'de'"),
+        (lambda t: t.replace("language: en", "language: zz"),
+         "source/caravan.md:5: no language profile for 'zz'"),
         (lambda t: t.split("---\n\n")[0] + "---\n\n", "source/caravan.md:8: the statement is"),
         (lambda t: t.replace("Nov 3", "Nov\udcff 3"), "source/caravan.md:17: not valid UTF-8"),
     ],
@@ -144,3 +144,131 @@ def test_import_command(project_dir):
     assert code == 0 and "source/caravana.md" in out
     text = (project_dir / "source" / "caravana.md").read_text(encoding="utf-8")
     assert 'title: "Solidaridad con la caravana"' in text and "date: 2018-11-03" in text
+
+
+POEDIT_HEADER = """\
+# Spanish translation of the caravan statement.
+# Ana <ana@example.org>, 2026.
+#
+msgid ""
+msgstr ""
+"Project-Id-Version: pamphlet caravan\\n"
+"Report-Msgid-Bugs-To: \\n"
+"PO-Revision-Date: 2026-11-30 18:02+0100\\n"
+"Last-Translator: Ana <ana@example.org>\\n"
+"Language-Team: Spanish <https://weblate.example.org/projects/p/caravan/es/>\\n"
+"Language: es\\n"
+"MIME-Version: 1.0\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Content-Transfer-Encoding: 8bit\\n"
+"X-Source-Language: en\\n"
+"Plural-Forms: nplurals=3; plural=(n == 1) ? 0 : ((n != 0 && n % 1000000 == 0) ? 1 : 2);\\n"
+"X-Generator: Poedit 3.4.2\\n"
+"""
+
+
+def replace_header(po_path, header: str) -> None:
+    text = po_path.read_text(encoding="utf-8")
+    body = text[text.index("\n\n"):]
+    po_path.write_text(header + body, encoding="utf-8")
+
+
+def test_translators_header_is_kept_as_their_editor_wrote_it(project_dir):
+    run("update")
+    po_path = project_dir / "locale" / "es" / "caravan.po"
+    replace_header(po_path, POEDIT_HEADER)  # Poedit's layout: long lines never wrapped
+    before = po_path.read_bytes()
+    assert run("update", "--check") == (0, "", "")
+    assert run("update")[0] == 0
+    assert po_path.read_bytes() == before
+    # a source change rewrites the catalog, and the header is still the translators'
+    source = project_dir / "source" / "caravan.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("walk together", "walk on"),
+                      encoding="utf-8")
+    assert run("update")[0] == 0
+    catalog = polib.pofile(str(po_path))
+    assert list(catalog.metadata) == [
+        "Project-Id-Version", "Report-Msgid-Bugs-To", "PO-Revision-Date", "Last-Translator",
+        "Language-Team", "Language", "MIME-Version", "Content-Type",
+        "Content-Transfer-Encoding", "X-Source-Language", "Plural-Forms", "X-Generator"]
+    assert catalog.metadata["Plural-Forms"].startswith("nplurals=3; plural=(n == 1) ? 0 :")
+    assert catalog.metadata["X-Generator"] == "Poedit 3.4.2"
+    assert catalog.metadata["Last-Translator"] == "Ana <ana@example.org>"
+    assert catalog.metadata["PO-Revision-Date"] == "2026-11-30 18:02+0100"
+    assert catalog.header.startswith("Spanish translation of the caravan statement.")
+    # a header msginit marked fuzzy stays fuzzy: the translators unmark it
+    replace_header(po_path, POEDIT_HEADER.replace('#\nmsgid ""', '#\n#, fuzzy\nmsgid ""'))
+    before = po_path.read_bytes()
+    assert run("update", "--check")[0] == 0 and run("update")[0] == 0
+    assert po_path.read_bytes() == before and b"#, fuzzy\nmsgid \"\"" in before
+    source.write_text(source.read_text(encoding="utf-8").replace("walk on", "walk"),
+                      encoding="utf-8")
+    assert run("update")[0] == 0 and po_path.read_bytes() != before
+    assert polib.pofile(str(po_path)).metadata_is_fuzzy == ["fuzzy"]
+
+
+def test_a_wrong_nplurals_is_an_error_naming_the_line_and_the_right_value(project_dir):
+    run("update")
+    po_path = project_dir / "locale" / "es" / "caravan.po"
+    replace_header(po_path, POEDIT_HEADER.replace(
+        "nplurals=3; plural=(n == 1) ? 0 : ((n != 0 && n % 1000000 == 0) ? 1 : 2);",
+        "nplurals=4; plural=(n != 1);"))
+    before = snapshot(project_dir)
+    code, out, err = run("update")
+    assert code == 2 and snapshot(project_dir) == before
+    assert err == ("Error: locale/es/caravan.po:16: Plural-Forms has nplurals=4, but Spanish "
+                   "has nplurals=3 (or 2, as GNU gettext has it): use \"Plural-Forms: "
+                   "nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);\"\n")
+
+
+def test_a_catalog_started_with_msginit_is_kept(project_dir):
+    """GNU gettext gives French and Spanish two plural forms where CLDR has three: the
+    profile accepts both, so a catalog a translator started with msginit is left as it is."""
+    (project_dir / "pyproject.toml").write_text(
+        "[project]\nname = 'x'\n\n[tool.pamphlet]\nlanguages = ['en', 'fr']\n",
+        encoding="utf-8")
+    (project_dir / "locale" / "fr").mkdir(parents=True)
+    assert run("update")[0] == 0
+    po_path = project_dir / "locale" / "fr" / "caravan.po"
+    po_path.unlink()
+    subprocess.run(["msginit", "--no-translator", "-l", "fr_FR", "-i",
+                    str(project_dir / "locale" / "caravan.pot"), "-o", str(po_path)],
+                   check=True, capture_output=True)
+    assert "nplurals=2; plural=(n > 1);" in po_path.read_text(encoding="utf-8")
+    code, _, err = run("update")
+    assert code == 0, err
+    assert polib.pofile(str(po_path)).metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
+    assert run("update", "--check")[0] == 0
+
+
+def test_lang_is_repeatable_and_comma_separated_on_every_command(project_dir):
+    code, out, _ = run("update", "-l", "es")
+    assert code == 0 and "2 catalog(s) written" in out
+    assert sorted(p.name for p in (project_dir / "locale").rglob("*.po*")) == [
+        "caravan.po", "caravan.pot"]
+    assert (project_dir / "locale" / "es" / "caravan.po").exists()
+    assert run("update", "--lang", "ar,fa", "--check")[0] == 1  # ar and fa are missing
+    assert run("update", "-l", "ar,fa")[0] == 0
+    code, out, _ = run("status", "-l", "es,fa", "--json")
+    assert code == 0 and [s["language"] for s in json.loads(out)] == ["es", "fa"]
+    code, out, _ = run("status", "-l", "ar", "--lang", "fa", "--json")
+    assert [s["language"] for s in json.loads(out)] == ["ar", "fa"]
+    for command in ("update", "status", "check", "translate", "build"):
+        code, _, err = run(command, "-l", "es,xx")
+        assert code == 2 and "unknown language 'xx'" in err, command
+
+
+def test_status_threshold_exits_1_when_a_language_is_below(project_dir):
+    run("update")
+    po_path = project_dir / "locale" / "es" / "caravan.po"
+    catalog = polib.pofile(str(po_path))
+    for entry in catalog:
+        entry.msgstr = "ES " + entry.msgid
+    catalog.save()
+    code, out, _ = run("status", "--threshold", "90")
+    assert code == 1
+    assert "ar: 0.0 % reviewed, under the threshold of 90 %" in out
+    assert "es:" not in out.split("┘")[-1]
+    assert run("status", "-l", "es", "--threshold", "90")[0] == 0
+    assert run("status", "-l", "es", "--threshold", "100", "--json")[0] == 0
+    assert run("status", "-l", "ar", "--threshold", "10", "--json")[0] == 1

@@ -7,8 +7,8 @@ import io
 import json
 import logging
 import os
-import shutil
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
@@ -22,27 +22,19 @@ from workflow.dashboard import write_dashboard
 from workflow.edition import Edition, Piece, load_editions
 from workflow.errors import PamphletError
 from workflow.fonts import check_coverage, family_files
-from workflow.fsutil import atomic_write_bytes, write_if_changed
-from workflow.html import render_html
-from workflow.printing import PrintSettings
-from workflow.source import read_statement
+from workflow.fsutil import atomic_write_bytes, read_input, refuse_links, write_if_changed
+from workflow.html import inline_problem, render_html
+from workflow.outputs import FORMATS, PRINT, SCREEN, Output, folder, plan_outputs
+from workflow.pdfpost import finish_screen
+from workflow.printing import BundleFile, PrintSettings
+from workflow.source import read_project_statement
+from workflow.stylesheet import language_css
 from workflow.update import select_slugs
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
-LAYOUTS = ("single", "parallel", "multilingual")
 PAGE_SIZES = {"A5": "A5", "A4": "A4", "letter": "letter"}
-
-
-@dataclass(frozen=True)
-class Output:
-    """One PDF to make: its file, its layout and the languages on its pages."""
-
-    slug: str
-    layout: str
-    languages: tuple[str, ...]
-    path: Path
 
 
 @dataclass
@@ -60,29 +52,6 @@ def build_date() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     return moment.date().isoformat()
-
-
-def plan_outputs(project: Project, slug: str, languages: list[str] | None = None,
-                 layouts: list[str] | None = None) -> list[Output]:
-    """Every PDF of one statement, in a stable order."""
-    source_language = read_statement(project.source_path(slug)).language
-    wanted = [lang for lang in [source_language, *project.target_languages(source_language)]
-              if not languages or lang in languages]
-    layouts = layouts or list(LAYOUTS)
-    folder = project.build / slug
-    outputs = []
-    if "single" in layouts:
-        outputs += [Output(slug, "single", (lang,), folder / f"{slug}.{lang}.pdf")
-                    for lang in wanted]
-    if "parallel" in layouts:
-        outputs += [Output(slug, "parallel", (source_language, lang),
-                           folder / f"{slug}.{source_language}+{lang}.pdf")
-                    for lang in wanted if lang != source_language]
-    if "multilingual" in layouts and not languages:
-        all_languages = (source_language, *project.target_languages(source_language))
-        outputs.append(Output(slug, "multilingual", all_languages,
-                              folder / f"{slug}.multilingual.pdf"))
-    return outputs
 
 
 def gate_problems(editions: list[Edition], keep: int | None = None, limit: int = 3
@@ -115,7 +84,8 @@ def final_gate(project: Project, outputs: list[Output], keep: int | None
     above it prints its unreviewed segments in the source language, so the check errors of
     those entries do not matter.
     """
-    from workflow.checks import check_catalog
+    from workflow.qa import check_catalog
+    from workflow.qa.msgfmt import msgfmt_errors
 
     blockers: list[str] = []
     held: dict[tuple[str, str], str] = {}
@@ -136,6 +106,13 @@ def final_gate(project: Project, outputs: list[Output], keep: int | None
                 where = ", ".join(f"{f.path}:{f.line} [{f.check}]" for f in errors[:3])
                 blockers.append(f"{slug} [{lang}]: {len(errors)} check error(s)"
                                 f" (first at {where})")
+            # what GNU gettext would refuse to compile does not go to print either
+            path = project.po_path(slug, lang)
+            refused = msgfmt_errors(path) if path.exists() else []
+            if refused:
+                where = ", ".join(f"{project.relative(path)}:{line}: {message}"
+                                  for line, message in refused[:3])
+                blockers.append(f"{slug} [{lang}]: msgfmt -c refuses the catalog ({where})")
     return blockers, held
 
 
@@ -159,12 +136,57 @@ def edition_texts(project: Project, edition: Edition) -> dict[str, dict[str, str
     return texts
 
 
+def check_markup(project: Project, edition: Edition) -> None:
+    """Refuse, with its catalog or statement line, a segment whose inline markup would
+    crash or stall the typesetter (html.inline_problem)."""
+    statement = project.relative(edition.statement.path)
+    pieces = [(edition.title, None), (edition.author, None)]
+    pieces += [(p, unit.line) for unit in edition.units for row in unit.rows for p in row]
+    for piece, source_line in pieces:
+        problem = inline_problem(piece.text)
+        if problem is None:
+            continue
+        if piece.line and edition.catalog_path:
+            raise PamphletError(problem, edition.catalog_path, piece.line)
+        raise PamphletError(problem, statement, source_line)
+
+
+@cache
+def import_weasyprint() -> None:
+    """Import WeasyPrint without its library search spawning compilers.
+
+    WeasyPrint asks cffi for each C library under several names, the first ones for other
+    systems; cffi looks a name it cannot load up with ctypes.util.find_library, which runs
+    ldconfig, gcc and ld (215 processes, 0.3-0.4 s per build). On Linux the names that
+    follow (libpango-1.0.so.0, ...) load directly, so the lookup is skipped; if WeasyPrint
+    then fails to load, it is imported again the ordinary way.
+    """
+    import ctypes.util
+
+    if not sys.platform.startswith("linux") or "weasyprint" in sys.modules:
+        return
+    real = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = real
+    import weasyprint  # noqa: F401, F811
+
+
 @cache
 def _weasyprint():
     """WeasyPrint's font configuration and our parsed stylesheet, made once per process."""
+    import_weasyprint()
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
+    from workflow import tagging
+
+    tagging.install()  # /Lang on the structure elements of tagged (PDF/UA) files
     font_config = FontConfiguration()
     stylesheet = files("workflow").joinpath("styles", "pamphlet.css").read_text("utf-8")
     css = CSS(string=stylesheet, font_config=font_config, url_fetcher=_fetcher())
@@ -175,6 +197,7 @@ def _refusing_fetcher():
     """A WeasyPrint URL fetcher that refuses every URL and stops the rendering: pamphlets
     embed nothing from outside (fonts come from fontconfig), so a hostile translation can
     never make the build read a file or the network."""
+    import_weasyprint()
     from weasyprint.urls import URLFetcher
 
     class RefusingFetcher(URLFetcher):
@@ -200,23 +223,125 @@ def _fetcher():
     return globals().get("restricted_fetcher") or __getattr__("restricted_fetcher")
 
 
-def render_pdf(html: str, base: Path, printing: PrintSettings | None = None) -> bytes:
+@cache
+def _language_stylesheet(text: str):
+    """The generated per-language rules, parsed once per distinct text (a handful: one
+    per digits setting, draft or final)."""
+    from weasyprint import CSS
+
+    font_config, _ = _weasyprint()
+    return CSS(string=text, font_config=font_config, url_fetcher=_fetcher())
+
+
+@cache
+def _size_stylesheet(page_size: str):
+    """styles/A4.css or styles/letter.css: type, measure and cover of the larger pages."""
+    from weasyprint import CSS
+
+    sheet = files("workflow").joinpath("styles", f"{page_size}.css")
+    if not sheet.is_file():
+        return None
+    font_config, _ = _weasyprint()
+    return CSS(string=sheet.read_text("utf-8"), font_config=font_config,
+               url_fetcher=_fetcher())
+
+
+def render_document(html: str, base: Path, printing: PrintSettings | None = None,
+                    language_css: str = "", page_size: str = "A5"):
+    """WeasyPrint's laid-out Document of the HTML with our stylesheets (pamphlet.css, then
+    the rules generated from the language profiles, same origin, so the cascade is
+    specificity and order), and the write_pdf() options to go with it."""
     from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
 
     font_config, css = _weasyprint()
     stylesheets, options = [css], {}
+    if language_css:
+        stylesheets.append(_language_stylesheet(language_css))
+    if _size_stylesheet(page_size):
+        stylesheets.append(_size_stylesheet(page_size))
     if printing:  # bleed, the PDF variant, a CMYK output intent for PDF/X
         extra, options = prints.render_options(printing)
         stylesheets += extra
-    from weasyprint.urls import FatalURLFetchingError
-
-    buffer = io.BytesIO()
     try:
-        document = HTML(string=html, base_url=str(base), url_fetcher=_fetcher())
-        document.write_pdf(buffer, stylesheets=stylesheets, font_config=font_config, **options)
+        document = HTML(string=html, base_url=str(base), url_fetcher=_fetcher()).render(
+            stylesheets=stylesheets, font_config=font_config, **options)
     except FatalURLFetchingError as error:
         raise PamphletError(f"{error.__cause__ or error}") from None
+    return document, options
+
+
+def write_document(document, options: dict) -> bytes:
+    buffer = io.BytesIO()
+    document.write_pdf(buffer, **options)
     return buffer.getvalue()
+
+
+def render_pdf(html: str, base: Path, printing: PrintSettings | None = None,
+               language_css: str = "") -> bytes:
+    """A PDF of the HTML with our stylesheets (see render_document)."""
+    return write_document(*render_document(html, base, printing, language_css))
+
+
+# The fitting pass: line heights tried, in order, when a layout leaves a runt (a page of
+# text with this many lines or fewer) or, for print, one page over a multiple of 4.
+LEADINGS = (1.0, 0.965, 1.04, 0.93, 1.08)
+RUNT_LINES = 4
+
+
+def _text_lines(page) -> int | None:
+    """Lines of text on a laid-out page, its margin boxes (header, number) left out; None
+    for the contents page, whose few lines are its design."""
+    from weasyprint.formatting_structure import boxes
+
+    count, todo = 0, [page._page_box]
+    while todo:
+        box = todo.pop()
+        if isinstance(box, boxes.MarginBox):
+            continue
+        if getattr(box, "element_tag", None) == "nav":
+            return None
+        if isinstance(box, boxes.LineBox):
+            count += any(isinstance(child, (boxes.TextBox, boxes.InlineBox))
+                         for child in box.children)
+            continue
+        todo.extend(getattr(box, "children", ()))
+    return count
+
+
+def layout_faults(document, for_print: bool) -> tuple[int, int]:
+    """(sheets a print booklet needs, runt pages): less is better. A runt is a page of
+    text, not the cover, the contents or the colophon, with 1 to RUNT_LINES lines."""
+    pages = document.pages
+    runts = 0
+    for page in pages[1:]:
+        if (page._page_box.page_type.name or "").endswith("-colophon"):
+            continue
+        lines = _text_lines(page)
+        runts += lines is not None and 0 < lines <= RUNT_LINES
+    return (-(-len(pages) // 4) if for_print else 0), runts
+
+
+def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
+            draft: bool, page_size: str = "A5") -> bytes:
+    """The PDF of the HTML, laid out for its pages. When the first layout leaves a runt
+    page, or, for print, is one page over a multiple of 4 (three blank pages, a sheet more),
+    the line height is tried a few percent tighter, then (for a runt still) looser, then
+    more so, and the layout with the fewest faults wins, the first of equals."""
+    tried = []
+    for leading in LEADINGS:
+        document, options = render_document(html, base, printing,
+                                            language_css(digits, draft, leading), page_size)
+        faults = layout_faults(document, printing is not None)
+        tried.append((faults, len(tried), document, options))
+        one_over = printing is not None and len(document.pages) % 4 == 1
+        if faults[1] == 0 and (not one_over or leading != LEADINGS[0]):
+            break
+    faults, index, document, options = min(tried, key=lambda t: t[:2])
+    if index:
+        log.info("line height x %g: %s", LEADINGS[index],
+                 "no runt page" if not faults[1] else "fewer sheets")
+    return write_document(document, options)
 
 
 STATE_FILE = ".pamphlet-build.json"
@@ -227,8 +352,8 @@ def _package_fingerprint() -> str:
     """Templates, stylesheet, language profiles and version: a change to any rebuilds
     everything."""
     digest = hashlib.sha256(__version__.encode())
-    for folder in ("templates", "styles", "languages"):
-        for item in sorted(files("workflow").joinpath(folder).iterdir(), key=lambda i: i.name):
+    for part in ("templates", "styles", "languages"):
+        for item in sorted(files("workflow").joinpath(part).iterdir(), key=lambda i: i.name):
             if item.is_file():
                 digest.update(item.name.encode() + b"\0" + item.read_bytes())
     return digest.hexdigest()
@@ -253,7 +378,7 @@ def output_fingerprint(project: Project, output: Output, final: bool, page_size:
     inputs += [project.po_path(output.slug, lang) for lang in output.languages]
     for path in inputs:
         digest.update(str(project.relative(path)).encode() + b"\0")
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        digest.update(read_input(path) if path.exists() else b"<missing>")
     settings = [output.layout, page_size, str(final), build_date(), project.arabic_digits,
                 _package_fingerprint(),
                 _fonts_fingerprint(output.languages)]
@@ -272,21 +397,27 @@ def _load_state(project: Project) -> dict[str, str]:
 
 
 def _remove_held_back(project: Project, report: BuildReport, state: dict,
-                      bundled: list[Output]) -> None:
-    """Delete what an earlier build made of the held-back PDFs: left in build/, a draft or
-    an outdated edition would pass for this one. A print bundle of a statement with a
-    held-back PDF goes too, unless this build writes it anew."""
-    for path in report.held_back:
-        for stale in (path, prints.booklet_path(path)):
-            if stale.exists():
-                stale.unlink()
-                report.removed.append(stale)
-        state.pop(project.relative(path).as_posix(), None)
-    for slug in dict.fromkeys(path.parent.name for path in report.held_back):
-        bundle = project.build / "print" / slug
+                      held: list[Output], bundled: list[Output]) -> None:
+    """Delete what an earlier build made of the held-back PDFs, screen and print files
+    alike: left in build/, a draft or an outdated edition would pass for this one. A print
+    bundle of a statement with a held-back PDF goes too (the files its manifest lists),
+    unless this build writes it anew."""
+    for output in held:
+        for fmt in FORMATS:
+            other = replace(output, format=fmt, path=folder(project, output.slug, fmt)
+                            / output.path.name)
+            refuse_links(project.root, other.path)
+            for stale in (other.path, other.booklet):
+                if stale is not None and stale.is_file():
+                    stale.unlink()
+                    report.removed.append(stale)
+            state.pop(project.relative(other.path).as_posix(), None)
+    for slug in dict.fromkeys(output.slug for output in held):
+        bundle = folder(project, slug, PRINT)
         if bundle.is_dir() and not any(o.slug == slug for o in bundled):
-            shutil.rmtree(bundle)
-            report.removed.append(bundle)
+            report.removed += prints.remove_bundled(bundle, prints.bundled_files(bundle))
+            if not any(bundle.iterdir()):
+                bundle.rmdir()
     write_if_changed(project.build / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
 
 
@@ -299,16 +430,39 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
         if problems:
             raise PamphletError("not ready for print: " + "; ".join(problems))
     for edition in editions:
+        check_markup(project, edition)
         for language, texts in edition_texts(project, edition).items():
             check_coverage(texts, language,
                            edition.catalog_path or project.relative(edition.statement.path))
     digits = {lang: project.digits(lang) for lang in output.languages}
     html = render_html(output.layout, editions, build_date(), PAGE_SIZES[page_size], digits)
-    pdf = render_pdf(html, project.root, printing)
-    if printing:
-        pdf = prints.finish(pdf, printing, prints.binding(output))
-        prints.check(pdf, prints.expected_pages(printing), project.relative(output.path))
+    pdf = typeset(html, project.root, printing, digits, any(e.is_draft for e in editions),
+                  page_size)
+    if not printing:
+        return finish_screen(pdf, output.binding)
+    pdf = prints.finish(pdf, printing, output.binding)
+    prints.check(pdf, prints.expected_pages(printing), project.relative(output.path))
     return pdf
+
+
+def _write_bundles(project: Project, outputs: list[Output], printing: PrintSettings,
+                   final: bool) -> list[Path]:
+    """manifest.json and README.txt beside each statement's print files."""
+    folders = []
+    for slug in dict.fromkeys(output.slug for output in outputs):
+        statement = read_project_statement(project, slug)
+        bundle = []
+        for output in (o for o in outputs if o.slug == slug):
+            for path, kind in ((output.path, "pages"), (output.booklet, "booklet")):
+                bundle.append(BundleFile(path.name, kind, path.read_bytes(), output.layout,
+                                         output.languages, output.binding))
+        info = {"statement": slug, "title": statement.title, "author": statement.author,
+                "final": final, "built": build_date()}
+        where = folder(project, slug, PRINT)
+        prints.write_bundle(where, bundle, printing, info)
+        log.info("print bundle: %s", project.relative(where))
+        folders.append(where)
+    return folders
 
 
 def build(project: Project, slugs: list[str] | None = None, languages: list[str] | None = None,
@@ -319,8 +473,9 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
 
     A PDF whose inputs (statement, catalogs, templates, fonts, settings) are unchanged
     since it was written is skipped, unless `force`. `for_print` makes print files instead
-    (see workflow/printing.py): bleed, a PDF variant, pages padded to a multiple of 4, a
-    booklet beside each PDF, each preflighted, and a bundle per statement in build/print/.
+    (see workflow/printing.py), in build/print/<slug>/ only, never over the screen files:
+    bleed, a PDF variant, pages padded to a multiple of 4, a booklet beside each PDF, each
+    preflighted, and the bundle's manifest.json and README.txt.
     `keep` (with `final`, a percentage) makes partial editions: see final_gate().
     """
     page_size = page_size or project.page_size
@@ -329,7 +484,8 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
     project.check_languages(languages)
     printing = prints.print_settings(project, page_size) if for_print else None
     outputs = [o for slug in select_slugs(project, slugs)
-               for o in plan_outputs(project, slug, languages, layouts)]
+               for o in plan_outputs(project, slug, languages, layouts,
+                                     PRINT if printing else SCREEN)]
     if keep is not None and not (final and 0 <= keep <= 100):
         raise PamphletError("--keep needs --final and a percentage from 0 to 100")
     report = BuildReport()
@@ -342,14 +498,17 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
                        if (output.slug, lang) in held]
             if reasons:
                 report.held_back[output.path] = "; ".join(reasons)
+        held_outputs = [o for o in outputs if o.path in report.held_back]
         outputs = [o for o in outputs if o.path not in report.held_back]
+    for output in outputs:  # before anything is written: no link leads out of the project
+        refuse_links(project.root, output.path)
     state = _load_state(project)
     if report.held_back:
-        _remove_held_back(project, report, state, outputs if printing else [])
+        _remove_held_back(project, report, state, held_outputs, outputs if printing else [])
     for output in outputs:
         key = project.relative(output.path).as_posix()
         fingerprint = output_fingerprint(project, output, final, page_size, printing)
-        booklet = prints.booklet_path(output.path) if printing else None
+        booklet = output.booklet
         if (not force and state.get(key) == fingerprint and output.path.exists()
                 and (not booklet or booklet.exists())):
             report.skipped.append(output.path)
@@ -358,7 +517,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
             progress(output)
         pdf = build_output(project, output, final, page_size, printing, keep)
         if printing:  # imposed and preflighted before anything of this output is written
-            sheets = prints.check(prints.impose(pdf, printing, prints.binding(output)),
+            sheets = prints.check(prints.impose(pdf, printing, output.binding),
                                   prints.expected_booklet(printing), project.relative(booklet))
             atomic_write_bytes(booklet, sheets)
             report.booklets.append(booklet)
@@ -369,6 +528,6 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
         # Saved after every PDF: an interrupted build redoes only what it had not finished.
         write_if_changed(project.build / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
     if printing:
-        report.bundles = prints.write_bundle(project, outputs, printing, final, build_date())
+        report.bundles = _write_bundles(project, outputs, printing, final)
     write_dashboard(project, build_date())
     return report

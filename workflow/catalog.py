@@ -9,14 +9,16 @@ import re
 from collections.abc import Iterable
 
 import polib
-from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
+from workflow import languages
 from workflow.languages import english_name, plural_forms
 from workflow.segment import Document
 
-# Similarity (0-100, rapidfuzz ratio) above which a changed source sentence keeps its old
-# translation as a fuzzy suggestion; msgmerge's own cut-off is comparable.
-FUZZY_CUTOFF = 70.0
+# msgmerge's similarity threshold (gettext's FUZZY_THRESHOLD): a new sentence at least this
+# similar to a translated one gets its translation as a fuzzy suggestion.
+FUZZY_THRESHOLD = 0.6
+CONTEXT_BONUS = 0.00001  # gettext's advantage for an entry of the same (or no) context
 TEAM = "pamphlet translation team"
 # Translator comment that marks machine output; a translator comment survives Poedit,
 # Lokalize, Weblate and msgcat, unlike custom flags, which some editors drop.
@@ -24,6 +26,11 @@ MACHINE_MARK = "machine translation:"
 # After the engine, route, model and version: the model's confidence in the output, the
 # geometric mean of its token probabilities (`n/a` where the engine gives no score).
 _CONFIDENCE = re.compile(re.escape(MACHINE_MARK) + r"[^\n]*?, confidence (\d+\.\d+|n/a)\b")
+
+# What a catalog's header must say; the other fields are the translators' to keep or drop.
+REQUIRED_HEADERS = ("Project-Id-Version", "Language", "MIME-Version", "Content-Type",
+                    "Content-Transfer-Encoding", "Plural-Forms", "X-Source-Language")
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 
 STATES = ("reviewed", "fuzzy", "machine", "untranslated")
 KIND_COMMENTS = {"title": "title", "author": "author (organisation)", "heading": "heading",
@@ -64,69 +71,151 @@ def build_template(document: Document, slug: str, source_language: str, referenc
     return template
 
 
+def _nplurals(value: str) -> int | None:
+    match = _NPLURALS.search(value or "")
+    return int(match.group(1)) if match else None
+
+
+def plural_forms_problem(metadata: dict[str, str], language: str) -> str | None:
+    """Why a catalog's own Plural-Forms cannot be kept, or None. Any formula with the
+    language's number of forms is kept (Weblate writes its own, equivalent to babel's)."""
+    value = metadata.get("Plural-Forms", "")
+    right = _nplurals(plural_forms(language))
+    if not value.strip() or _nplurals(value) in (right, *languages.get(language).other_nplurals):
+        return None
+    found = _nplurals(value)
+    also = "".join(f" (or {n}, as GNU gettext has it)"
+                   for n in languages.get(language).other_nplurals)
+    return (f"Plural-Forms has {f'nplurals={found}' if found is not None else 'no nplurals'}, "
+            f"but {english_name(language)} has nplurals={right}{also}: use "
+            f"\"Plural-Forms: {plural_forms(language)}\"")
+
+
 def catalog_metadata(template: polib.POFile, language: str,
                      existing: dict[str, str] | None = None) -> dict[str, str]:
-    """Template header made right for one language; translators' own fields are kept."""
-    existing = existing or {}
-    metadata = dict(template.metadata)
-    for key in ("PO-Revision-Date", "Last-Translator"):
-        if existing.get(key):
-            metadata[key] = existing[key]
-    metadata["Language-Team"] = (existing.get("Language-Team")
-                                 or f"{english_name(language)} ({TEAM})")
-    metadata["Language"] = language
-    metadata["Plural-Forms"] = plural_forms(language)
-    for key, value in existing.items():  # headers added by editors (X-Generator, ...)
-        metadata.setdefault(key, value)
+    """The catalog's header. It belongs to the translators: their fields, values and order
+    stay as their editor wrote them (Last-Translator, Language-Team, PO-Revision-Date,
+    X-Generator, a Plural-Forms of the right nplurals, see plural_forms_problem); `update`
+    fills in what is missing or empty and keeps the source language true."""
+    fresh = {}
+    for key, value in template.metadata.items():
+        if key == "X-Source-Language":  # polib's order, which the catalogs already have
+            fresh["Plural-Forms"] = plural_forms(language)
+        fresh[key] = value
+    fresh["Language-Team"] = f"{english_name(language)} ({TEAM})"
+    fresh["Language"] = language
+    fresh.setdefault("Plural-Forms", plural_forms(language))
+    if existing is None:
+        return fresh
+    metadata = dict(existing)
+    for key in REQUIRED_HEADERS:
+        if not metadata.get(key, "").strip() and fresh.get(key):
+            metadata[key] = fresh[key]
+    if "X-Source-Language" in template.metadata:
+        metadata["X-Source-Language"] = template.metadata["X-Source-Language"]
     return metadata
+
+
+def entry_key(entry: polib.POEntry) -> tuple[str | None, str]:
+    """What identifies an entry, for gettext as for the merge: its msgctxt and msgid."""
+    return (entry.msgctxt, entry.msgid)
+
+
+def is_translated(entry: polib.POEntry) -> bool:
+    """A msgstr, or any plural form of one."""
+    return bool(entry.msgstr) or any(entry.msgstr_plural.values())
 
 
 def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -> polib.POFile:
     """msgmerge semantics: exact matches keep their translation, changed sentences turn
-    fuzzy with `#| msgid`, translations no longer used become obsolete (`#~`)."""
+    fuzzy with `#| msgid`, translations no longer used become obsolete (`#~`).
+
+    Entries are matched by (msgctxt, msgid) and singular with singular: a plural entry or
+    one with a context (templates have neither) keeps every form, as an obsolete entry.
+    """
     old_entries = [e for e in catalog if not e.obsolete] if catalog is not None else []
     old_obsolete = [e for e in catalog if e.obsolete] if catalog is not None else []
-    by_msgid = {e.msgid: e for e in old_entries}
-    obsolete_by_msgid = {e.msgid: e for e in old_obsolete}
+    by_key = {entry_key(e): e for e in old_entries}
+    obsolete_by_key = {entry_key(e): e for e in old_obsolete}
     merged = polib.POFile(wrapwidth=79, check_for_duplicates=False)
     merged.header = catalog.header if catalog is not None and catalog.header else template.header
+    if catalog is not None:  # a header msginit or an editor marked fuzzy stays so
+        merged.metadata_is_fuzzy = catalog.metadata_is_fuzzy
     merged.metadata = catalog_metadata(
         template, language, catalog.metadata if catalog is not None else None
     )
-    used: set[str] = set()
+    template_keys = {entry_key(e) for e in template}
+    used: set[tuple[str | None, str]] = set()
     pending: list[tuple[polib.POEntry, polib.POEntry]] = []
     for new in template:
-        old = by_msgid.get(new.msgid) or obsolete_by_msgid.get(new.msgid)
+        old = by_key.get(entry_key(new)) or obsolete_by_key.get(entry_key(new))
         entry = _copy_template_entry(new)
+        if old is not None and bool(old.msgid_plural) != bool(new.msgid_plural):
+            # gettext allows one entry per key: the plural one could be kept neither as
+            # it is nor as obsolete beside the sentence, and its forms are translations.
+            raise PlaceConflict(old)
         if old is not None:
             _carry_translation(old, entry)
-            used.add(old.msgid)
+            used.add(entry_key(old))
         else:
             pending.append((new, entry))
         merged.append(entry)
-    # Fuzzy matching only among translated entries not matched exactly.
-    candidates = {e.msgid: e for e in old_entries if e.msgid not in used and e.msgstr}
+    # As msgmerge: every translated entry of the old catalog, obsolete ones and those
+    # matched exactly included, may lend its translation to a new sentence like it; a
+    # plural one has no msgstr to lend (its forms stay with it, as obsolete).
+    candidates = [e for e in old_entries + old_obsolete
+                  if is_translated(e) and not e.msgid_plural]
     for new, entry in pending:
-        if not candidates:
-            break
-        match = process.extractOne(new.msgid, list(candidates), scorer=fuzz.ratio,
-                                   score_cutoff=FUZZY_CUTOFF)
-        if match is None:
+        old = best_fuzzy_match(new, candidates)
+        if old is None:
             continue
-        old = candidates[match[0]]
         _carry_translation(old, entry)
         if "fuzzy" not in entry.flags:
             entry.flags.append("fuzzy")
+        # msgmerge leaves out `#|` when the old entry was fuzzy without one (machine output):
+        # we keep it, so that the entry's state says its source changed (see README)
         entry.previous_msgid = old.previous_msgid or old.msgid
-        used.add(old.msgid)
+        used.add(entry_key(old))
     for old in old_entries:
-        if old.msgid not in used and old.msgstr:
+        if entry_key(old) not in used and is_translated(old):
             merged.append(_as_obsolete(old))
-    template_msgids = {e.msgid for e in template}
     for old in old_obsolete:
-        if old.msgid not in used and old.msgid not in template_msgids:
+        if entry_key(old) not in used and entry_key(old) not in template_keys:
             merged.append(old)
     return merged
+
+
+class PlaceConflict(ValueError):
+    """A catalog's plural entry has the msgid of one of the template's sentences."""
+
+    def __init__(self, entry: polib.POEntry):
+        super().__init__(f"the plural entry {entry.msgid[:60]!r} has the msgid of a sentence of"
+                         " the statement: gettext allows one entry per msgid; give it a"
+                         " msgctxt or move its translation into a singular entry")
+        self.entry = entry
+
+
+def similarity(a: str, b: str) -> float:
+    """msgmerge's measure (gnulib fstrcmp): 2 x longest common subsequence / total length,
+    of the UTF-8 bytes; rapidfuzz's normalized Indel similarity is the same number."""
+    return Indel.normalized_similarity(a.encode("utf-8"), b.encode("utf-8"))
+
+
+def best_fuzzy_match(new: polib.POEntry, candidates: list[polib.POEntry]
+                     ) -> polib.POEntry | None:
+    """The candidate msgmerge would choose for `new`, or None (gettext's
+    message_list_search_fuzzy: the first of the best, above FUZZY_THRESHOLD, with a tiny
+    bonus for an entry of the same or no context)."""
+    best, best_weight = None, FUZZY_THRESHOLD
+    query = new.msgid.encode("utf-8")
+    for old in candidates:
+        bonus = CONTEXT_BONUS if old.msgctxt is None or old.msgctxt == new.msgctxt else 0.0
+        cutoff = best_weight - bonus * 1.01
+        weight = Indel.normalized_similarity(query, old.msgid.encode("utf-8"),
+                                             score_cutoff=max(cutoff, 0.0)) + bonus
+        if weight > best_weight:
+            best, best_weight = old, weight
+    return best
 
 
 def _copy_template_entry(new: polib.POEntry) -> polib.POEntry:
@@ -137,14 +226,19 @@ def _copy_template_entry(new: polib.POEntry) -> polib.POEntry:
 def _carry_translation(old: polib.POEntry, entry: polib.POEntry) -> None:
     entry.msgstr = old.msgstr
     entry.tcomment = old.tcomment
-    entry.flags = [f for f in old.flags]
+    # gettext drops `fuzzy` from an entry with no translation when it writes one; so do we
+    entry.flags = [f for f in old.flags if f != "fuzzy" or old.msgstr]
     if "fuzzy" in old.flags and old.previous_msgid:
         entry.previous_msgid = old.previous_msgid
 
 
 def _as_obsolete(old: polib.POEntry) -> polib.POEntry:
-    return polib.POEntry(msgid=old.msgid, msgstr=old.msgstr, tcomment=old.tcomment,
-                         flags=list(old.flags), obsolete=True)
+    """The entry as `#~`: every translated form, its context, comments and flags, and
+    (as msgmerge) its previous msgid (`#~|`)."""
+    return polib.POEntry(msgid=old.msgid, msgstr=old.msgstr, msgctxt=old.msgctxt,
+                         msgid_plural=old.msgid_plural, msgstr_plural=dict(old.msgstr_plural),
+                         tcomment=old.tcomment, flags=list(old.flags), obsolete=True,
+                         previous_msgid=old.previous_msgid)
 
 
 def machine_comment(engine: str, description: str, confidence: float | None) -> str:
@@ -184,5 +278,6 @@ def translations(catalog: polib.POFile, reviewed_only: bool = False) -> dict[str
     return {
         e.msgid: e.msgstr
         for e in active_entries(catalog)
-        if e.msgstr and (not reviewed_only or entry_state(e) == "reviewed")
+        if e.msgstr and e.msgctxt is None and not e.msgid_plural  # never a sentence's
+        and (not reviewed_only or entry_state(e) == "reviewed")
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -20,6 +21,18 @@ from workflow.lock import project_lock
 EXIT_OK, EXIT_FAILED = 0, 1  # bad input: 2 (PamphletError.exit_code)
 # Commands that write into the project hold its lock while they run (workflow/lock.py).
 WRITING_COMMANDS = frozenset({"import", "update", "translate", "build", "models install"})
+# Commands that say when locale/ holds catalogs of a language the project does not have.
+WARNS_OF_STRAY_CATALOGS = frozenset({"update", "status", "check"})
+
+
+# C0 and C1 controls but tab and newline: a msgstr quoted in a message could otherwise
+# move the cursor, retitle the window or hide text in the user's terminal.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """The text with control characters shown as escapes (ESC as \\x1b), not obeyed."""
+    return _CONTROLS.sub(lambda match: f"\\x{ord(match.group(0)):02x}", text)
 
 
 def cmd_import(args, console: Console) -> int:
@@ -39,7 +52,7 @@ def cmd_update(args, console: Console) -> int:
     from workflow.update import update
 
     project = load_project()
-    report = update(project, args.slugs, check=args.check)
+    report = update(project, args.slugs, check=args.check, languages=args.lang)
     if args.check:
         for path in report.written:
             console.print(f"out of date: {project.relative(path)}")
@@ -49,15 +62,18 @@ def cmd_update(args, console: Console) -> int:
 
 
 def cmd_status(args, console: Console) -> int:
-    """Translation progress per statement and language. Example: pamphlet status --json"""
+    """Translation progress per statement and language. Example: pamphlet status --json;
+    in CI: pamphlet status -l es,fa --threshold 90"""
     from workflow.catalog import STATES
-    from workflow.status import collect_status
+    from workflow.status import collect_status, language_percent
 
     statuses = collect_status(load_project(), args.slugs, args.lang)
+    below = {language: percent for language, percent in language_percent(statuses).items()
+             if args.threshold is not None and percent < args.threshold}
     if args.json:
         console.file.write(json.dumps([s.as_dict() for s in statuses], indent=2,
                                       ensure_ascii=False) + "\n")
-        return EXIT_OK
+        return EXIT_FAILED if below else EXIT_OK
     table = Table(title="Translation status (segments / words)")
     table.add_column("statement", no_wrap=True)
     table.add_column("lang")
@@ -69,7 +85,10 @@ def cmd_status(args, console: Console) -> int:
                       *(f"{s.segments[st]} / {s.words[st]}" for st in STATES),
                       f"{s.reviewed_percent:.0f} %")
     console.print(table)
-    return EXIT_OK
+    for language, percent in below.items():
+        console.print(f"{language}: {percent:.1f} % reviewed, under the threshold of "
+                      f"{args.threshold:g} %")
+    return EXIT_FAILED if below else EXIT_OK
 
 
 def cmd_review_queue(args, console: Console) -> int:
@@ -96,9 +115,10 @@ def cmd_check(args, console: Console) -> int:
     ima-migrants-day-2016 --lang fa"""
     from rich.text import Text
 
-    from workflow.checks import ERROR, run_checks, summary
+    from workflow.qa import ERROR, run_checks, summary
 
-    findings = run_checks(load_project(), args.slugs, args.lang)
+    findings = run_checks(load_project(), args.slugs, args.lang, only=flat(args.only),
+                          skip=flat(args.skip))
     counts = summary(findings)
     if args.json:
         console.file.write(json.dumps([f.as_dict() for f in findings], indent=2,
@@ -107,7 +127,8 @@ def cmd_check(args, console: Console) -> int:
         for f in findings:
             console.print(Text.assemble(
                 f"{f.path}:{f.line}: ", (f"[{f.check}]", "bold"), " ",
-                (f.severity, "red" if f.severity == ERROR else "yellow"), f": {f.message}"))
+                (f.severity, "red" if f.severity == ERROR else "yellow"),
+                f": {terminal_safe(f.message)}"))
         console.print(f"{counts['errors']} error(s), {counts['warnings']} warning(s)"
                       f" in {counts['catalogs']} catalog(s)" if findings
                       else "no problems found in the translated entries")
@@ -206,6 +227,46 @@ def cmd_models(args, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_languages(args, console: Console) -> int:
+    """The languages with a profile, and which of them this project prints.
+    Example: pamphlet languages"""
+    from workflow import languages
+
+    project = load_project()
+    table = Table(title="Language profiles (workflow/languages/)")
+    for column in ("code", "language", "native", "script", "direction", "text font",
+                   "in this project"):
+        table.add_column(column)
+    for profile in languages.all_profiles():
+        table.add_row(profile.code, profile.english_name, profile.native_name,
+                      profile.script.name, profile.direction, profile.fonts.text[0],
+                      "yes" if profile.code in project.languages else "")
+    console.print(table)
+    return EXIT_OK
+
+
+def language_list(value: str) -> list[str]:
+    """`-l es,fa`: a comma-separated list, as sphinx-intl and pybabel take it."""
+    codes = [code.strip() for code in value.split(",") if code.strip()]
+    if not codes:
+        raise argparse.ArgumentTypeError(f"no language code in {value!r}")
+    return codes
+
+
+def name_list(value: str) -> list[str]:
+    """`--only numbers,urls` or `--only numbers urls`."""
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def flat(groups: list[list[str]] | None) -> list[str] | None:
+    return None if groups is None else [name for group in groups for name in group]
+
+
+def add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-l", "--lang", action="extend", type=language_list, metavar="LL",
+                        help="only these languages (repeatable, or comma-separated: es,fa)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pamphlet", description="Statements in, multilingual print-ready pamphlets out.")
@@ -220,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("import", cmd_import, "convert a raw text into a source statement")
     sub.add_argument("raw", help="plain text file as pasted from a web page, e-mail or PDF")
-    sub.add_argument("--lang", required=True,
+    sub.add_argument("-l", "--lang", required=True,
                      help="language of the text: any with a profile (pamphlet languages)")
     sub.add_argument("--slug", help="file name for source/SLUG.md (default: from the title)")
     sub.add_argument("--force", action="store_true", help="overwrite an existing statement")
@@ -228,11 +289,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("update", cmd_update, "write templates and merge PO catalogs")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
     sub.add_argument("--check", action="store_true",
-                     help="write nothing; exit 1 if any catalog is out of date")
+                     help="write nothing; exit 1 if any catalog's content is out of date")
+    add_lang(sub)
 
     sub = command("status", cmd_status, "translation progress per statement and language")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
-    sub.add_argument("--lang", action="append", help="only this language (repeatable)")
+    add_lang(sub)
+    sub.add_argument("--threshold", type=float, metavar="PERCENT",
+                     help="exit 1 if a language has fewer than PERCENT %% of its segments "
+                          "reviewed (over the statements shown)")
     sub.add_argument("--json", action="store_true", help="machine-readable output")
 
     sub = command("review-queue", cmd_review_queue,
@@ -243,12 +308,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("check", cmd_check, "quality checks on translations (exit 1 on errors)")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
-    sub.add_argument("--lang", action="append", help="only this language (repeatable)")
+    add_lang(sub)
+    sub.add_argument("--only", nargs="+", action="extend", type=name_list, metavar="CHECK",
+                     help="run only these checks (names as in the report: numbers, tags ...;"
+                          " after the SLUGs)")
+    sub.add_argument("--skip", nargs="+", action="extend", type=name_list, metavar="CHECK",
+                     help="run every check but these")
     sub.add_argument("--json", action="store_true", help="machine-readable output")
 
     sub = command("build", cmd_build, "typeset PDF pamphlets")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
-    sub.add_argument("--lang", action="append", help="only this language (repeatable)")
+    add_lang(sub)
     sub.add_argument("--layout", action="append", choices=["single", "parallel", "multilingual"],
                      help="only this layout (repeatable; default: all)")
     sub.add_argument("--page-size", choices=["A5", "A4", "letter"],
@@ -267,7 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("translate", cmd_translate, "machine-pretranslate untranslated entries")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
-    sub.add_argument("--lang", action="append", help="only this language (repeatable)")
+    add_lang(sub)
+
+    command("languages", cmd_languages, "the languages with a profile")
 
     sub = command("models", cmd_models, "list or install Argos Translate models")
     models = sub.add_subparsers(dest="models_command", required=True, metavar="ACTION")
@@ -292,6 +364,9 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
     command = " ".join(filter(None, (args.command, getattr(args, "models_command", None))))
     try:
+        if command in WARNS_OF_STRAY_CATALOGS:
+            for warning in load_project().stray_locale_warnings():
+                stderr.write(warning + "\n")
         if command not in WRITING_COMMANDS:
             return args.handler(args, console)
         invocation = " ".join(["pamphlet", *(sys.argv[1:] if argv is None else argv)])
@@ -303,10 +378,11 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
             return args.handler(args, console)
     except OSError as error:  # the system refused a read or write: say which file, no trace
         error = SystemRefusal(error.strerror or str(error), error.filename)
-        stderr.write(f"Error: {error}\n")
+        stderr.write(f"Error: {terminal_safe(str(error))}\n")
         return error.exit_code
     except PamphletError as error:
-        stderr.write(f"Error: {error}\n")
+        for line in str(error).splitlines():  # several problems: one line each
+            stderr.write(f"Error: {terminal_safe(line)}\n")
         return error.exit_code
     except KeyboardInterrupt:
         stderr.write("Interrupted: files already written are complete; rerun to finish.\n")

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workflow import languages
-from workflow.errors import PamphletError
+from workflow.errors import PamphletError, SystemRefusal
+from workflow.fsutil import decode_text, read_input
 from workflow.languages import check_language
 from workflow.languages.profile import ARABIC_INDIC_DIGITS, WESTERN_DIGITS
 
 DEFAULTS = {
-    "languages": ["en", "es", "ar", "fa"],
-    "source_language": "en",
+    "languages": list(languages.DEFAULT_LANGUAGES),
+    "source_language": languages.DEFAULT_LANGUAGES[0],
     "source_dir": "source",
     "locale_dir": "locale",
     "build_dir": "build",
@@ -128,7 +130,15 @@ class Project:
 
     def slugs(self) -> list[str]:
         """All statements in source/, sorted so every walk is deterministic."""
-        return sorted(p.stem for p in self.sources.glob("*.md") if not p.name.startswith("."))
+        try:  # glob() would take an unreadable folder for an empty one
+            names = [entry.name for entry in os.scandir(self.sources)]
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        except OSError as error:
+            raise SystemRefusal(f"cannot list this folder ({error.strerror})",
+                                self.sources) from None
+        return sorted(name[:-3] for name in names
+                      if name.endswith(".md") and not name.startswith("."))
 
     def target_languages(self, source_language: str) -> list[str]:
         return [lang for lang in self.languages if lang != source_language]
@@ -240,6 +250,40 @@ def _machine_translation(table: object, languages: tuple[str, ...], pyproject: P
                                     tuple(sorted(value.items())), pyproject, line))
     return MachineTranslation(tuple(routes), device, minimum)
 
+def _line_of(text: str, pattern: str) -> int | None:
+    match = re.search(pattern, text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _pamphlet_table(data: dict, text: str, pyproject: Path) -> dict:
+    """[tool.pamphlet], refused with its line when it or [tool] is not a table."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise PamphletError(f"`tool` must be a table ([tool]), not {_kind(tool)}", pyproject,
+                            _line_of(text, r"^[ \t]*tool[ \t]*="))
+    settings = tool.get("pamphlet", {})
+    if not isinstance(settings, dict):
+        line = (_line_of(text, r"^[ \t]*\[\[[ \t]*tool[ \t]*\.[ \t]*pamphlet[ \t]*\]\]")
+                or _line_of(text, r"^[ \t]*(?:tool[ \t]*\.[ \t]*)?pamphlet[ \t]*="))
+        raise PamphletError(f"[tool.pamphlet] must be a table of settings, not {_kind(settings)}",
+                            pyproject, line)
+    return settings
+
+
+def _kind(value: object) -> str:
+    """A TOML value's type as a user reads it: 'a number (5)', 'a list', ..."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if isinstance(value, list):
+        return "a list" if not value or not isinstance(value[0], dict) else "an array of tables"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
 
 def load_project(root: Path | None = None) -> Project:
     """Read `[tool.pamphlet]`; every setting has a default, so no config is needed at all."""
@@ -249,12 +293,15 @@ def load_project(root: Path | None = None) -> Project:
     lines: dict[str, int] = {}
     text = ""
     if pyproject.is_file():
-        text = pyproject.read_text(encoding="utf-8")
+        text = decode_text(read_input(pyproject), pyproject)
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise PamphletError(f"invalid TOML: {error}", pyproject) from None
-        settings = data.get("tool", {}).get("pamphlet", {})
+            where = re.search(r"\s*\(at line (\d+), column \d+\)$", str(error))
+            message = str(error)[:where.start()] if where else str(error)
+            raise PamphletError(f"invalid TOML: {message}", pyproject,
+                                int(where.group(1)) if where else None) from None
+        settings = _pamphlet_table(data, text, pyproject)
         lines = _setting_lines(text)
 
     def refuse(message: str, key: str) -> PamphletError:
@@ -287,6 +334,9 @@ def load_project(root: Path | None = None) -> Project:
             0 <= bleed <= MAX_BLEED_MM):
         raise refuse(f"bleed_mm must be a number of millimetres from 0 to {MAX_BLEED_MM},"
                      f" not {bleed!r}", "bleed_mm")
+    for key in ("source_dir", "locale_dir", "build_dir"):
+        if not isinstance(merged[key], str) or not merged[key].strip():
+            raise refuse(f"{key} must be a folder name (a string), not {_kind(merged[key])}", key)
     if not isinstance(merged["icc_profile"], str):
         raise refuse("icc_profile must be a path (a string)", "icc_profile")
     if not isinstance(merged["crop_marks"], bool):

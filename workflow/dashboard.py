@@ -8,12 +8,13 @@ from pathlib import Path
 
 from workflow import __version__
 from workflow.catalog import STATES
-from workflow.checks import check_catalog
 from workflow.config import Project
 from workflow.fsutil import write_if_changed
 from workflow.html import ENVIRONMENT
 from workflow.languages import direction, native_name
-from workflow.source import read_statement
+from workflow.outputs import FORMATS, PRINT, Output, folder, plan_outputs
+from workflow.qa import check_catalog
+from workflow.source import read_project_statement
 from workflow.status import MachineEntry, catalog_status
 
 
@@ -46,14 +47,18 @@ class Row:
     shared_pdfs: list[tuple[str, str]]
 
 
-def _pdf_links(project: Project, slug: str, language: str, source_language: str
-               ) -> list[tuple[str, str]]:
-    folder = project.build / slug
-    candidates = [(language, f"{slug}.{language}.pdf")]
-    if language != source_language:
-        pair = f"{source_language}+{language}"
-        candidates.append((pair, f"{slug}.{pair}.pdf"))
-    return [(label, f"{slug}/{name}") for label, name in candidates if (folder / name).exists()]
+def _links(project: Project, outputs: list[Output]) -> list[tuple[str, str]]:
+    """(label, href) of each file of `outputs` that exists: a screen PDF is labelled by its
+    languages ('en+fa'), a print file 'print en+fa' and its booklet 'booklet en+fa'."""
+    links = []
+    for output in outputs:
+        files = [(output.name, output.path)]
+        if output.format == PRINT:
+            files = [(f"print {output.name}", output.path),
+                     (f"booklet {output.name}", output.booklet)]
+        links += [(label, path.relative_to(project.build).as_posix())
+                  for label, path in files if path.exists()]
+    return links
 
 
 # Machine entries the dashboard lists (the lowest confidence first); `pamphlet review-queue`
@@ -64,7 +69,8 @@ QUEUE_SHOWN = 25
 def dashboard_rows(project: Project, queue: list[MachineEntry] | None = None) -> list[Row]:
     rows = []
     for slug in project.slugs():
-        statement = read_statement(project.source_path(slug))
+        statement = read_project_statement(project, slug)
+        plan = [o for fmt in FORMATS for o in plan_outputs(project, slug, format=fmt)]
         cells = []
         for language in project.languages:
             cell = Cell(language, language == statement.language)
@@ -75,10 +81,14 @@ def dashboard_rows(project: Project, queue: list[MachineEntry] | None = None) ->
                     queue += status.machine_entries
                 severities = Counter(f.severity for f in check_catalog(project, slug, language))
                 cell.errors, cell.warnings = severities["error"], severities["warning"]
-            cell.pdfs = _pdf_links(project, slug, language, statement.language)
+            # its own PDF, and the side-by-side one with the source for a translation
+            mine = [o for o in plan if o.layout != "multilingual" and o.languages[-1] == language]
+            cell.pdfs = _links(project, mine)
             cells.append(cell)
-        shared = [("multilingual", f"{slug}/{slug}.multilingual.pdf")]
-        shared = [(label, href) for label, href in shared if (project.build / href).exists()]
+        shared = _links(project, [o for o in plan if o.layout == "multilingual"])
+        readme = folder(project, slug, PRINT) / "README.txt"
+        if readme.exists():
+            shared.append(("print bundle", readme.relative_to(project.build).as_posix()))
         rows.append(Row(slug, statement.title, statement.language, cells, shared))
     return rows
 

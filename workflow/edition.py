@@ -112,7 +112,8 @@ def build_edition(project: Project, statement: Statement, document: Document, la
         catalog_path = project.relative(path).as_posix()
         if path.exists():
             catalog, lines = read_po_located(path)
-            entries = {e.msgid: e for e in active_entries(catalog)}
+            entries = {e.msgid: e for e in active_entries(catalog)
+                       if e.msgctxt is None and not e.msgid_plural}  # never a sentence's
     empty = Piece("", "", language, "source")
     edition = Edition(statement, language, empty, empty, [], catalog_path=catalog_path,
                       draft=draft)

@@ -27,9 +27,11 @@ class PamphletError(Exception):
 
 def _relative_to_cwd(path: Path) -> Path:
     """Paths in messages as the user typed them: relative to where the command runs."""
+    # The folder is resolved, not the file: a link loop (`ln -s x x`) would make resolve()
+    # raise, and a message names the link itself, not where it points.
     try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except (ValueError, OSError):
+        return (path.parent.resolve() / path.name).relative_to(Path.cwd().resolve())
+    except (ValueError, OSError, RuntimeError):
         return path
 
 
@@ -37,3 +39,16 @@ class SystemRefusal(PamphletError):
     """The system refused a read or write (a full disk, a read-only folder): not bad input."""
 
     exit_code = 1
+
+
+class PamphletErrors(PamphletError):
+    """Several problems found in one run (every bad statement, not just the first): one
+    `path:line: message` line each."""
+
+    def __init__(self, errors: list[PamphletError]):
+        super().__init__(f"{len(errors)} problem(s)")
+        self.errors = list(errors)
+        self.exit_code = max(error.exit_code for error in self.errors)
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)

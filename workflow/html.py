@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from workflow import __version__, languages
 from workflow.edition import Edition, Piece
 from workflow.languages import direction, native_name
-from workflow.stylesheet import language_css
+from workflow.patterns import EMAIL, URL
 
 # Raw HTML in a translation is shown as text (html=False escapes it); markdown-it refuses
 # javascript:, vbscript:, file: and data: links itself; we allow only web and mail links.
@@ -39,6 +39,29 @@ PDF, PDI = "\u202c", "\u2069"
 BIDI_OPENERS = {"\u202a": PDF, "\u202b": PDF, "\u202d": PDF, "\u202e": PDF,
                 "\u2066": PDI, "\u2067": PDI, "\u2068": PDI}
 
+
+
+# WeasyPrint lays out nested inline boxes recursively (250 nested `**` raised
+# RecursionError) and many inline boxes in one line slowly (3,000 `code` spans: 67 s);
+# a real sentence has a few. Both are refused with the segment's line before rendering.
+MAX_INLINE_DEPTH = 8
+MAX_INLINE_ELEMENTS = 64
+
+
+def inline_problem(text: str) -> str | None:
+    """Why a segment's inline Markdown is refused before typesetting, if it is."""
+    depth = deepest = elements = 0
+    for token in _markdown.parseInline(text)[0].children or []:
+        depth += token.nesting
+        deepest = max(deepest, depth)
+        elements += token.nesting == 1 or token.type == "code_inline"
+    if deepest > MAX_INLINE_DEPTH:
+        return (f"inline markup nested {deepest} deep (at most {MAX_INLINE_DEPTH}): check the"
+                " `*`, `_` and `[` in this text")
+    if elements > MAX_INLINE_ELEMENTS:
+        return (f"{elements} inline markup elements in one segment (at most"
+                f" {MAX_INLINE_ELEMENTS}): check the `*`, `_` and backticks in this text")
+    return None
 
 
 def render_inline(text: str) -> str:
@@ -74,6 +97,10 @@ def close_bidi_controls(text: str) -> str:
     after it in the paragraph, reviewed ones included: what a segment does to direction
     stays inside it (UAX #9: PDF closes an embedding, PDI an isolate and what it holds).
     """
+    return text + _closers(text)
+
+
+def _closers(text: str) -> str:
     open_controls: list[str] = []
     for char in text:
         if char in BIDI_OPENERS:
@@ -83,16 +110,106 @@ def close_bidi_controls(text: str) -> str:
         elif char == PDI and PDI in open_controls:
             while open_controls.pop() != PDI:
                 pass
-    return text + "".join(reversed(open_controls))
+    return "".join(reversed(open_controls))
+
+
+def close_bidi_html(html: str) -> str:
+    """close_bidi_controls() on rendered HTML: the controls its text nodes open are closed
+    at its end. It runs after markdown-it, which turns `&#x202E;` or `&#8238;` into the
+    control itself: closing them before rendering missed every one written as a reference.
+    Attribute values (a link's title) are not text and direct nothing."""
+    text = "".join(TAG.split(html)[0::2])
+    return html + _closers(text)
 
 
 STATE_CLASSES = {"machine": "mt", "fuzzy": "mt", "untranslated": "untranslated"}
 
+# What typography leaves alone: inline code, link targets, autolinks and raw HTML (which
+# print as they are typed), URLs, e-mails.
+VERBATIM = re.compile(
+    r"`[^`\n]+`|\]\([^)\n]*\)|<[^<>\s]+>|</?[A-Za-z][^<>]*>"
+    r"|\b(?:https?|ftp)://[^\s<>()]+|\bwww\.[^\s<>()]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+STRAIGHT_QUOTE = re.compile(r'"')
+# A number and the word it counts stay on one line ("3 billion", "٤ ملايين"): the space
+# after a number (any script's digits) and before a letter becomes a no-break space.
+# (Not after a time or a date: "12:30 et", "3/4 de".)
+NUMBER_SPACE = re.compile(r"(?<![\w:/.,\-])(\d+(?:[.,\u066b\u066c]\d+)*) (?=[^\W\d_])")
+# A URL or e-mail address breaks only after / . - (and @), and never gets a hyphen.
+ADDRESS = re.compile(f"{URL.pattern}|{EMAIL.pattern}")
+ADDRESS_BREAK = re.compile(r"(?<=[/.\-@])(?=[^/.\-@])")
+APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
+
+
+def typography(text: str, language: str) -> str:
+    """The language's typographic conventions on a segment's prose, applied as it is
+    printed (catalogs keep what translators typed): straight quotes as the language's
+    quotation marks, apostrophes curled, and where the profile says so a no-break space
+    before ; : ! ? and inside « » (French)."""
+    profile = languages.get(language)
+    pieces, cursor = [], 0
+    for match in VERBATIM.finditer(text):
+        pieces.append(_typeset_prose(text[cursor:match.start()], profile))
+        pieces.append(match.group(0))
+        cursor = match.end()
+    pieces.append(_typeset_prose(text[cursor:], profile))
+    return "".join(pieces)
+
+
+def _typeset_prose(text: str, profile: languages.Profile) -> str:
+    opening, closing = profile.quotes[:2]
+    quoted = []
+    for index, char in enumerate(text):
+        if char != '"':
+            quoted.append(char)
+            continue
+        before = text[index - 1] if index else " "
+        quoted.append(opening if before.isspace() or before in "([{—–-/" else closing)
+    text = APOSTROPHE.sub("’", "".join(quoted))
+    text = NUMBER_SPACE.sub("\\1\u00a0", text)
+    if profile.quote_space:
+        space = profile.quote_space
+        text = re.sub(rf"({re.escape(opening)})[ \u00a0\u202f]*", rf"\1{space}", text)
+        text = re.sub(rf"[ \u00a0\u202f]*({re.escape(closing)})", rf"{space}\1", text)
+    if profile.space_before:
+        marks = "".join(profile.space_before)
+
+        def spaced(match: re.Match) -> str:
+            before, gap, mark = match.group(1), match.group(2), match.group(3)
+            after = text[match.end():match.end() + 1]
+            if before in marks or (not gap and before.isdigit() and after.isdigit()):
+                return match.group(0)  # ?! takes one space; 12:30 is a time
+            return before + profile.space_before[mark] + mark
+
+        text = re.sub(rf"(\S)([ \u00a0\u202f]?)([{re.escape(marks)}])", spaced, text)
+    return text
+
+
+def break_addresses(html: str) -> str:
+    """Each URL and e-mail address of the text nodes in <span class="url"> (never
+    hyphenated) with a <wbr> after each / . - @ inside it: the only places it may break.
+    Run after wrap_ltr_runs, so that an address stays inside its one left-to-right run."""
+    parts = TAG.split(html)
+    for index in range(0, len(parts), 2):
+        text = unescape(parts[index])
+        pieces, cursor = [], 0
+        for match in ADDRESS.finditer(text):
+            pieces.append(escape(text[cursor:match.start()]))
+            broken = "<wbr>".join(escape(part) for part in
+                                  ADDRESS_BREAK.split(match.group(0)))
+            pieces.append(f'<span class="url">{broken}</span>')
+            cursor = match.end()
+        if pieces:
+            pieces.append(escape(text[cursor:]))
+            parts[index] = "".join(pieces)
+    return "".join(parts)
+
 
 def piece_html(piece: Piece) -> str:
     """One segment's inline HTML, its left-to-right runs wrapped if it is right-to-left."""
-    html = render_inline(close_bidi_controls(piece.text))
-    return wrap_ltr_runs(html) if direction(piece.language) == "rtl" else html
+    html = close_bidi_html(render_inline(typography(piece.text, piece.language)))
+    return break_addresses(wrap_ltr_runs(html) if direction(piece.language) == "rtl"
+                           else html)
 
 
 def row_html(pieces: tuple[Piece, ...], language: str) -> Markup:
@@ -119,6 +236,35 @@ def row_html(pieces: tuple[Piece, ...], language: str) -> Markup:
     return Markup("".join(parts))
 
 
+# Titles have no `text-wrap: balance` in WeasyPrint: a short word (a preposition, an
+# article: 1-3 letters) stays with the word after it, and the last two words stay together
+# (no one-word last line; a Persian compound verb such as "نشان دهید" ends many titles and
+# stays whole). Kept together by `white-space: nowrap` spans, so the text (bookmarks,
+# copied text) keeps its ordinary spaces.
+SHORT_WORD = re.compile(r"[^\W\d_]{1,3}")
+
+
+def title_row(pieces: tuple[Piece, ...], language: str) -> Markup:
+    """row_html() of a title, with the spans that keep its lines well broken."""
+    parts = TAG.split(str(row_html(pieces, language)))
+    texts = [i for i in range(0, len(parts), 2) if parts[i].strip()]
+    total = sum(len(parts[i].split(" ")) for i in texts)
+    for index in texts:
+        words = parts[index].split(" ")
+        last_node = index == texts[-1]
+        groups: list[list[str]] = []
+        for position, word in enumerate(words):
+            if groups and (SHORT_WORD.fullmatch(groups[-1][-1]) or (
+                    last_node and total >= 4 and position == len(words) - 1)):
+                groups[-1].append(word)
+            else:
+                groups.append([word])
+        parts[index] = " ".join(" ".join(g) if len(g) == 1 or not all(g)
+                                else f'<span class="nobr">{" ".join(g)}</span>'
+                                for g in groups)
+    return Markup("".join(parts))
+
+
 def date_text(value: str, language: str, digits: Mapping[str, str] | None = None) -> str:
     """The statement date as the language writes it, in the digits printed here."""
     return languages.get(language).format_date(value, (digits or {}).get(language))
@@ -135,6 +281,11 @@ def say(key: str, language: str, digits: Mapping[str, str] | None = None, **valu
     return Markup(wrap_ltr_runs(html) if profile.rtl else html)
 
 
+def label(key: str, language: str) -> Markup:
+    """A label of the colophon with its colon, as the language writes it."""
+    return say(key, language) + languages.get(language).label_suffix
+
+
 def status_html(edition: Edition, digits: Mapping[str, str] | None = None) -> Markup:
     """The translation status of an edition, for its colophon, in its language."""
     language = edition.language
@@ -148,7 +299,12 @@ def status_html(edition: Edition, digits: Mapping[str, str] | None = None) -> Ma
     profile = languages.get(language)
     percent = profile.percent_text(edition.reviewed_percent, (digits or {}).get(language))
     return say("status_partial", language, digits, percent=percent,
-               source=native_name(edition.statement.language))
+               source=language_name(edition.statement.language, language))
+
+
+def language_name(code: str, in_language: str) -> str:
+    """The name of a language as another writes it ("árabe" in a Spanish colophon)."""
+    return languages.get(code).name_in(languages.get(in_language))
 
 
 def _environment() -> Environment:
@@ -159,7 +315,10 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(direction=direction, native_name=native_name, row_html=row_html,
+                       title_row=title_row,
+                       break_addresses=lambda text: Markup(break_addresses(str(escape(text)))),
                        version=__version__, render_inline=render_inline,
+                       language_name=language_name, label=label, typography=typography,
                        html_lang=lambda code: languages.get(code).html_lang)
     return env
 
@@ -176,7 +335,6 @@ def render_html(layout: str, editions: list[Edition], build_date: str, page_size
     digits = dict(digits or {})
     draft = any(e.is_draft for e in editions)
     return template.render(
-        language_css=Markup(language_css(digits, draft)),  # ours, from the profiles
         date_of=lambda edition: date_text(edition.statement.date, edition.language, digits),
         say=lambda key, language, **values: say(key, language, digits, **values),
         status_of=lambda edition: status_html(edition, digits),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from workflow.config import Project
 from workflow.errors import PamphletError
 from workflow.fsutil import atomic_write_bytes, read_text
 from workflow.languages import check_language, to_ascii_digits
+from workflow.patterns import URL
 from workflow.source import check_slug, format_statement
 
 # Page breaks (form feeds from pdftotext) end a paragraph; Unicode line separators (pasted
@@ -26,7 +28,6 @@ LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n\n", "\x85": "
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff]")
 SENTENCE_END = tuple(".!?؟…:\"”»’)")
 LIST_MARKER = re.compile(r"^(?:(\d{1,3})[.)]|[•·▪◦*-])\s*")
-URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
 # A byline's name ends at a separator or a date: "EL PERSONAL | 16 de octubre de 2018".
 BYLINE_END = re.compile(r"\s*(?:[|·•–—]|\s-\s|\(|\[|\]).*$")
 # Front-matter fields `import` guesses, in the order it reports the ones it could not.
@@ -39,17 +40,17 @@ def clean_lines(text: str, language: str) -> list[str]:
     text = unicodedata.normalize("NFC", text).translate(LINE_BREAKS)
     text = CONTROL.sub("", text)
     text = text.replace("\u00a0", " ").replace("\t", " ").replace("\u200b", "")
-    profile, english = languages.get(language), languages.get("en")
+    profile, english = languages.get(language), languages.get(languages.LINGUA_FRANCA)
     teasers = tuple(dict.fromkeys(profile.teasers + english.teasers))
     navigation = _navigation_pattern(profile.navigation_words + english.navigation_words)
     lines = []
     for line in text.split("\n"):
+        if is_navigation(line.strip(), navigation):
+            line = ""  # a site's menu ("فهرست بستن", "Home | News"): no part of the text
         line = re.sub(r" {2,}", " ", line).strip()
         for teaser in teasers:
             if line.endswith(teaser):
                 line = line[: -len(teaser)].rstrip()
-        if line and is_navigation(line, navigation):
-            line = ""  # a site's menu ("فهرست بستن", "Home | Search"): no part of the text
         lines.append(line)
     return lines
 
@@ -60,12 +61,24 @@ def _navigation_pattern(words: tuple[str, ...]) -> re.Pattern:
                       re.IGNORECASE)
 
 
+# What separates a menu's items: bars, bullets, slashes, or the two spaces a pasted row
+# of links leaves.
+MENU_SEPARATOR = re.compile(r"\s*[|·•»›/]\s*|\s{2,}")
+MENU_ITEM_WORDS = 3  # "Quiénes somos", "تماس با ما": a menu item is a few words
+
+
 def is_navigation(line: str, navigation: re.Pattern) -> bool:
-    """True for a line made only of a site's menu words and separators."""
-    if len(line) > 80:
+    """True for a site's menu: a line of nothing but known menu words, or a row of short
+    items between separators of which at least one is a known menu word ("Inicio |
+    Noticias | Contacto")."""
+    if not line or len(line) > 120 or re.search(r"[.!?؟۔:]\s|[.!?؟۔]$", line):
         return False
     rest = navigation.sub(" ", line)
-    return not re.search(r"[^\W\d_]", rest) and rest != line
+    if rest != line and not re.search(r"[^\W\d_]", rest):
+        return True
+    items = [item for item in MENU_SEPARATOR.split(line) if item]
+    return (len(items) >= 2 and all(len(item.split()) <= MENU_ITEM_WORDS for item in items)
+            and any(navigation.fullmatch(item.strip()) for item in items))
 
 
 def _is_hard_wrapped(lines: list[str]) -> tuple[bool, float]:
@@ -89,8 +102,10 @@ def _ends_sentence(line: str) -> bool:
     return line.endswith(SENTENCE_END)
 
 
-def unwrap(lines: list[str]) -> list[list[str]]:
-    """Group lines into paragraphs (lists of lines), joining lines broken by wrapping."""
+def unwrap(lines: list[str], own_line: Callable[[str], bool] = lambda line: False
+           ) -> list[list[str]]:
+    """Group lines into paragraphs (lists of lines), joining lines broken by wrapping; a
+    line `own_line` says stands alone (a byline, a date) is never joined to another."""
     wrapped, width = _is_hard_wrapped(lines)
     paragraphs: list[list[str]] = []
     current: list[str] = []
@@ -101,7 +116,8 @@ def unwrap(lines: list[str]) -> list[list[str]]:
             blank_before = True
             continue
         is_item = bool(LIST_MARKER.match(line))
-        continued = bool(current) and not _ends_sentence(previous) and _starts_lowercase(line)
+        continued = (bool(current) and not _ends_sentence(previous)
+                     and _starts_lowercase(line) and not own_line(line))
         if continued:  # a sentence broken across lines (even across a page break)
             current[-1] = f"{current[-1]} {line}"
         elif not current:
@@ -130,7 +146,7 @@ def _month_numbers(language: str) -> dict[str, int]:
     profile = languages.get(language)
     locales = profile.month_locales or (profile.babel_locale or language,)
     names: dict[str, int] = {}
-    for code in dict.fromkeys((*locales, "en")):
+    for code in dict.fromkeys((*locales, languages.LINGUA_FRANCA)):
         for width in ("wide", "abbreviated"):
             for number, name in get_month_names(width, locale=code).items():
                 names[name.lower().rstrip(".")] = number
@@ -184,7 +200,8 @@ def slugify(title: str) -> str:
 def guess_author(lines: list[str], language: str) -> str:
     """The name after a byline word ("by", "بقلم", "por") on a short line, cut before any
     separator or date on the same line."""
-    words = languages.get(language).byline_words + languages.get("en").byline_words
+    words = (languages.get(language).byline_words
+             + languages.get(languages.LINGUA_FRANCA).byline_words)
     marker = "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
     pattern = re.compile(rf"(?:^|[,،]\s*)(?:{marker})(?!\w)\s*:?\s*\[?([^\]\(\n,،]+)",
                          re.IGNORECASE)
@@ -195,7 +212,13 @@ def guess_author(lines: list[str], language: str) -> str:
         name = BYLINE_END.sub("", byline.group(1))
         dates = find_dates(name, language)
         name = (name[:min(dates)[0]] if dates else name).strip(" .:-")
-        if name and not name[:1].islower():
+        # "por la Red ...": a name may start with its article (capitalised as a name
+        # starts); "by the way" has no capital, and is no name.
+        if name[:1].islower():
+            if not any(word[:1].isupper() for word in name.split()):
+                continue
+            name = name[:1].upper() + name[1:]
+        if name:
             return name
     return ""
 
@@ -205,20 +228,27 @@ def convert_raw(text: str, language: str) -> tuple[dict[str, str], str]:
     A field that could not be guessed is empty (see `missing_fields`)."""
     check_language(language)
     lines = clean_lines(text, language)
-    paragraphs = unwrap(lines)
+    paragraphs = unwrap(lines, lambda line: _is_meta_line(line, language))
     if not paragraphs:
         raise PamphletError("the text is empty")
     flat = "\n".join(lines)
-    title = ""
-    first = " ".join(paragraphs[0])
-    if len(first) <= 200 and not re.search(r"[.!?؟۔]\s", first):
-        title = first
-        paragraphs = paragraphs[1:]
-    meta = {"title": title, "author": guess_author(lines, language),
+    author = guess_author(lines, language)
+    # The title: the first paragraph's lines up to a byline or a date line (a page puts
+    # them under the title without a blank line); those lines are front matter, not body.
+    first = paragraphs[0]
+    head = next((i for i, line in enumerate(first) if _is_meta_line(line, language)),
+                len(first))
+    title = " ".join(first[:head])
+    if head and len(title) <= 200 and not re.search(r"[.!?؟۔]\s", title):
+        rest = [line for line in first[head:] if not _is_meta_line(line, language)]
+        paragraphs = ([rest] if rest else []) + paragraphs[1:]
+    else:
+        title = ""
+    meta = {"title": title, "author": author,
             "date": guess_date(flat, language) or "", "language": language}
-    url = URL.search(flat)
-    if url:
-        meta["origin"] = url.group(0)
+    url = next((m.group(0) for m in URL.finditer(flat) if m.group(0).startswith("http")), None)
+    if url:  # the page it came from: a web address, not a mailto: or a bare www.
+        meta["origin"] = url
     blocks = []
     for paragraph in paragraphs:
         out = []
@@ -235,6 +265,14 @@ def convert_raw(text: str, language: str) -> tuple[dict[str, str], str]:
     return meta, "\n\n".join(blocks)
 
 
+def _is_meta_line(line: str, language: str) -> bool:
+    """A byline ("by X", "بقلم X") or a line that is little more than a date."""
+    if guess_author([line], language):
+        return True
+    dates = find_dates(line, language)
+    return bool(dates) and len(re.findall(r"[^\W\d_]", line)) <= 25
+
+
 def missing_fields(meta: dict[str, str]) -> list[str]:
     """The front-matter fields `import` could not guess, for the editor to fill in."""
     return [name for name in GUESSED_FIELDS if not meta.get(name)]
@@ -248,7 +286,13 @@ def import_file(project: Project, raw: Path, language: str, slug: str | None = N
         raise PamphletError("no such file", raw)
     check_language(language)
     meta, body = convert_raw(read_text(raw), language)
-    slug = check_slug(slug or slugify(meta["title"]) or raw.stem.lower())
+    if slug is None:  # from the title, else from the file name: a guess --slug can replace
+        slug = slugify(meta["title"]) or slugify(raw.stem)
+        if not slug:
+            raise PamphletError("no slug can be made from the title or the file name: name the"
+                                " statement with --slug (lowercase letters, digits and"
+                                " hyphens)", raw)
+    slug = check_slug(slug)
     target = project.source_path(slug)
     if target.exists() and not force:
         raise PamphletError("already exists: choose another --slug or pass --force", target)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +24,8 @@ LOCK_NAME = ".pamphlet.lock"
 TIMEOUT_VARIABLE = "PAMPHLET_LOCK_TIMEOUT"
 DEFAULT_TIMEOUT = 60.0  # seconds a command waits for another one to finish
 POLL_INTERVAL = 0.1
+# What a holder writes into the lock: anything else in the file is not ours to empty.
+HOLDER_LINE = re.compile(rb"\Apid \d+: [^\n]*\n?\Z")
 
 
 def lock_timeout() -> float:
@@ -58,22 +62,65 @@ def project_lock(root: Path, command: str, timeout: float | None = None,
     """
     timeout = lock_timeout() if timeout is None else timeout
     path = root / LOCK_NAME
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    except OSError as error:
-        raise PamphletError(f"cannot create the project lock: {error.strerror}", path) from None
+    fd = _open_lock(path)
     try:
         _acquire(fd, path, timeout, on_wait)
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}: {command} (since {stamp})\n".encode(), 0)
+        command = " ".join(command.split())[:1000]  # one line: what the next holder checks
+        written = _note(fd, f"pid {os.getpid()}: {command} (since {stamp})\n".encode())
         try:
             yield path
         finally:
-            os.ftruncate(fd, 0)  # before unlocking: the next holder writes its own line
+            if written:
+                _note(fd, b"")  # before unlocking: the next holder writes its own line
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _open_lock(path: Path) -> int:
+    """The lock file, opened without following a link: a repository can commit a link
+    named .pamphlet.lock, and emptying the file it points to would destroy data anywhere.
+    Only a regular file with one name that is empty or holds a holder's line is used."""
+    # O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever.
+    flags = os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+    try:
+        try:
+            fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            fd = os.open(path, flags)
+    except OSError as error:
+        if path.is_symlink():
+            raise PamphletError("the project lock is a symbolic link: pamphlet never follows it"
+                                " (remove it; it is recreated as a plain file)", path) from None
+        raise PamphletError(f"cannot create the project lock: {error.strerror}", path) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise PamphletError("the project lock is not a regular file: remove it (it is"
+                                " recreated as a plain file)", path)
+        if info.st_nlink != 1:  # a hard link: the same data has another name elsewhere
+            raise PamphletError("the project lock has another name (a hard link): remove it"
+                                " (it is recreated as a plain file)", path)
+        if info.st_size and not HOLDER_LINE.match(os.pread(fd, 4096, 0)):
+            raise PamphletError("this file holds something other than pamphlet's lock: move"
+                                " it away (the lock is recreated as a plain file)", path)
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _note(fd: int, line: bytes) -> bool:
+    """Write the holder's line; on a full disk the lock still works without it."""
+    try:
+        os.ftruncate(fd, 0)
+        if line:
+            os.pwrite(fd, line, 0)
+    except OSError:
+        return False
+    return True
 
 
 def _acquire(fd: int, path: Path, timeout: float,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -15,16 +16,30 @@ from pathlib import Path, PurePosixPath
 
 from packaging.version import InvalidVersion, Version
 
+from workflow import languages
 from workflow.errors import PamphletError
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 # Argos publishes most pairs to and from English only; other pairs go through it.
-PIVOT = "en"
+PIVOT = languages.LINGUA_FRANCA
 # Argos' largest translation packages unpack to well under 1 GB.
 MAX_PACKAGE_BYTES = 4 * 10**9
 MAX_METADATA_BYTES = 10**6
+# Model weights barely compress (int8 CTranslate2 models: about 1.1x); a package that
+# inflates more than this, beyond a small size, is a zip bomb however much it declares.
+MAX_COMPRESSION_RATIO = 50
+RATIO_FREE_BYTES = 100 * 10**6
+STAGING_PREFIX = ".install-"
+# metadata.json fields as argostranslate.package reads them, with the type it assumes:
+# anything else made Argos' Package() raise, in every later `models list` and `translate`.
+TEXT_FIELDS = ("code", "package_version", "argos_version", "from_code", "from_name", "to_code",
+               "to_name", "type", "target_prefix")
+LIST_FIELDS = ("from_codes", "to_codes", "links", "languages", "dependencies",
+               "source_languages", "target_languages")
+LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$")
+VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,31}$")
 HOW_TO_GET = (
     "download the .argosmodel file from the Argos Translate package index on a connected "
     "machine, then run `pamphlet models install FILE.argosmodel`"
@@ -93,10 +108,15 @@ def installed_models(directory: Path | None = None) -> list[Model]:
     directory = directory or packages_dir()
     if not directory.is_dir():
         return []
+    recover_installs(directory)
     models = []
     for path in sorted(directory.iterdir()):
         # Dot directories are our own half-finished installs; Argos never creates them.
         if not path.is_dir() or path.name.startswith("."):
+            continue
+        problem = _installed_problem(path)
+        if problem:
+            log.warning("ignoring %s: %s", path, problem)
             continue
         try:
             package = Package(path)
@@ -108,6 +128,87 @@ def installed_models(directory: Path | None = None) -> list[Model]:
         models.append(Model(package.from_code, package.to_code, argospm_package_name(package),
                             str(package.package_version), path, package.target_prefix or ""))
     return sorted(models, key=lambda m: (m.from_code, m.to_code, _version_key(m.version)))
+
+
+def _installed_problem(path: Path) -> str | None:
+    """Why an installed folder's metadata.json would break Argos' reader, if it would."""
+    metadata_path = path / "metadata.json"
+    try:
+        if metadata_path.stat().st_size > MAX_METADATA_BYTES:
+            return f"metadata.json is over {MAX_METADATA_BYTES} bytes"
+        metadata = json.loads(metadata_path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        return None  # not a package at all: Package() says so
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        return f"metadata.json cannot be read ({error})"
+    return metadata_problem(metadata)
+
+
+def metadata_problem(metadata: object) -> str | None:
+    """What is wrong with a package's metadata.json, or None: every field Argos reads has
+    the type it assumes, and the pair and version can name a folder."""
+    if not isinstance(metadata, dict):
+        return "metadata.json must be a JSON object"
+    for key in TEXT_FIELDS:
+        if key in metadata and not isinstance(metadata[key], str):
+            return f"metadata.json field {key!r} must be a string, not {metadata[key]!r:.40}"
+    for key in LIST_FIELDS:
+        if key in metadata and not isinstance(metadata[key], list):
+            return f"metadata.json field {key!r} must be a list, not {metadata[key]!r:.40}"
+    for key in ("languages", "source_languages", "target_languages"):
+        if not all(isinstance(item, dict) for item in metadata.get(key, [])):
+            return f"metadata.json field {key!r} must be a list of objects"
+    if metadata.get("type", "translate") != "translate":
+        return f"a {metadata['type']!r} package, not a translation model"
+    for key in ("from_code", "to_code"):
+        if not LANGUAGE_CODE.match(metadata.get(key) or ""):
+            return f"metadata.json has no valid {key!r} (a language code such as 'en')"
+    version = metadata.get("package_version", "")
+    if version and not VERSION.match(version):
+        return f"metadata.json field 'package_version' is not a version: {version!r:.40}"
+    return None
+
+
+def installed_name(metadata: dict) -> str:
+    """The folder a package is installed in, from its metadata (as Argos names it:
+    translate-en_es-1_9), never from the archive: a folder named for en->es holding an
+    en->ar model replaced the installed en->es one."""
+    name = package_name(metadata["from_code"], metadata["to_code"])
+    version = metadata.get("package_version", "")
+    return f"{name}-{version.replace('.', '_')}" if version else name
+
+
+def recover_installs(directory: Path) -> None:
+    """Finish what an install killed midway left: its staging folder is removed, and an
+    old version it had moved aside but not yet replaced is put back."""
+    try:
+        stagings = [p for p in directory.iterdir() if p.name.startswith(STAGING_PREFIX)]
+    except OSError:
+        return
+    for staging in stagings:
+        pid = staging.name[len(STAGING_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and _process_exists(int(pid)):
+            continue  # an install running now
+        previous = staging / ".previous"
+        try:
+            target = directory / (staging / ".target").read_text(encoding="utf-8").strip()
+        except OSError:
+            target = None
+        if (target is not None and previous.is_dir() and not target.exists()
+                and target.parent == directory and not target.name.startswith(".")):
+            os.replace(previous, target)
+            log.warning("put back %s: an install was interrupted", target)
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _version_key(version: str) -> tuple:
@@ -166,13 +267,16 @@ def install(archive: Path, directory: Path | None = None) -> Model:
         with zipfile.ZipFile(archive) as zipped:
             top, members = _check_members(zipped, archive)
             directory.mkdir(parents=True, exist_ok=True)
+            recover_installs(directory)
             _check_space(members, directory, archive)
             metadata = _read_metadata(zipped, top, archive)
-            staging = Path(tempfile.mkdtemp(prefix=".install-", dir=directory))
+            name = installed_name(metadata)
+            staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-",
+                                            dir=directory))
             try:
                 _extract(zipped, members, staging)
                 _check_contents(staging / top, metadata, archive)
-                _move_into_place(staging / top, directory / top, staging)
+                _move_into_place(staging / top, directory / name, staging)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:
@@ -180,7 +284,7 @@ def install(archive: Path, directory: Path | None = None) -> Model:
                             "download it again", archive) from None
     except (RuntimeError, NotImplementedError) as error:  # encrypted, unknown compression
         raise PamphletError(f"cannot read this .argosmodel file: {error}", archive) from None
-    model = next(m for m in installed_models(directory) if m.path == directory / top)
+    model = next(m for m in installed_models(directory) if m.path == directory / name)
     log.info("installed %s (%s->%s) in %s", model.label, model.from_code, model.to_code,
              model.path)
     return model
@@ -219,6 +323,11 @@ def _check_space(members: list[zipfile.ZipInfo], directory: Path, archive: Path)
         raise PamphletError(f"the archive unpacks to {unpacked / 1e9:.1f} GB, more than any "
                             f"Argos package ({MAX_PACKAGE_BYTES / 1e9:.0f} GB at most): "
                             "not a genuine package", archive)
+    packed = sum(info.compress_size for info in members)
+    if unpacked > max(MAX_COMPRESSION_RATIO * packed, RATIO_FREE_BYTES):
+        raise PamphletError(f"the archive unpacks {packed / 1e6:.1f} MB into {unpacked / 1e6:.0f}"
+                            f" MB, {unpacked / max(packed, 1):.0f} times its size: model weights"
+                            " barely compress, so this is not a genuine package", archive)
     free = shutil.disk_usage(directory).free
     if unpacked > free:
         raise PamphletError(f"the package needs {unpacked / 1e6:.0f} MB and {directory} has "
@@ -238,13 +347,10 @@ def _read_metadata(zipped: zipfile.ZipFile, top: str, archive: Path) -> dict:
         metadata = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PamphletError(f"{top}/metadata.json is not valid JSON: {error}", archive) from None
-    if not isinstance(metadata, dict):
-        raise PamphletError(f"{top}/metadata.json must be a JSON object", archive)
-    if metadata.get("type", "translate") != "translate":
-        raise PamphletError(f"a {metadata['type']!r} package, not a translation model", archive)
-    for key in ("from_code", "to_code"):
-        if not isinstance(metadata.get(key), str) or not metadata[key]:
-            raise PamphletError(f"{top}/metadata.json has no {key!r}", archive)
+    problem = metadata_problem(metadata)
+    if problem:  # before anything is installed: Argos' reader would fail on it ever after
+        raise PamphletError(f"{top}/{problem}" if problem.startswith("metadata.json")
+                            else problem, archive)
     return metadata
 
 
@@ -276,6 +382,9 @@ def _check_contents(package: Path, metadata: dict, archive: Path) -> None:
 def _move_into_place(package: Path, target: Path, staging: Path) -> None:
     """Rename the staged package over any previous install of the same name."""
     previous = staging / ".previous"
+    # What recover_installs() needs to put the old version back if this is killed between
+    # the two renames.
+    (staging / ".target").write_text(target.name, encoding="utf-8")
     if target.exists():
         os.replace(target, previous)
         log.info("replacing %s", target)

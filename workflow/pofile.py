@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from pathlib import Path
 
 import polib
 
 from workflow.errors import PamphletError
-from workflow.fsutil import read_text, write_if_changed
+from workflow.fsutil import decode_text, read_input, read_text, write_if_changed
+from workflow.poformat import format_catalog
+from workflow.segment import MAX_SEGMENT_CHARS
 
 # polib silently skips some malformed lines (an unterminated string, for one), which would
 # drop a translation on the next write; every line is checked against the PO grammar's
@@ -31,6 +34,8 @@ _NEXT = {
     "msgstr[N]": ("msgstr[N]", "msgctxt", "msgid"),
 }
 _CHARSET = re.compile(r'^"Content-Type:[^"\n]*?charset=([^"\\\s;]+)', re.MULTILINE | re.IGNORECASE)
+_OBSOLETE_PREVIOUS = re.compile(r'^#~\|(?=[ \t]*(?:(?:msgctxt|msgid|msgid_plural)[ \t]+)?")',
+                                re.MULTILINE)
 _COMMENT_BACKSLASH = re.compile(r"^(#.*\\)$", re.MULTILINE)
 # "CHARSET" is the placeholder of a fresh template (xgettext): nothing else is declared.
 UTF8_NAMES = ("utf-8", "utf8", "charset")
@@ -50,13 +55,49 @@ class _PoText(str):
         return self.split("\n")
 
 
-def _polib_parse(text: str) -> polib.POFile:
+def _polib_parse(text: str) -> tuple[polib.POFile, list[int]]:
+    """polib's catalog of `text`, and the line in `text` of each line polib read."""
+    # polib appends each continuation line to the string it continues with `+=` on an
+    # attribute, which copies the whole string every time: a 2 MB msgstr of short lines
+    # took 36 s to read. Each keyword is given its whole string on one line instead.
+    # polib skips `#~|` lines, the previous msgid of an obsolete entry: read as `#|` lines
+    # they are kept (the entry's `#~` lines make it obsolete all the same).
+    joined, numbers = _join_continuations(_OBSOLETE_PREVIOUS.sub("#|", text))
     # polib adds the last entry at the end of the file only if the last line is not a
     # comment, and skips some comment lines (`#,` alone, `#~|`) without ending the entry:
     # a file ending in one lost its last entry. A final comment line ends every entry.
     # (With a newline in it, the text is also never taken for the name of a file to open.)
-    content = _PoText(text + "\n#\n")
-    return polib.pofile(content, wrapwidth=79, encoding="utf-8", check_for_duplicates=False)
+    content = _PoText(joined + "\n#\n")
+    catalog = polib.pofile(content, wrapwidth=79, encoding="utf-8", check_for_duplicates=False)
+    numbers += [numbers[-1] + 1, numbers[-1] + 2] if numbers else [1, 2]
+    for entry in catalog:
+        if entry.linenum:
+            entry.linenum = numbers[entry.linenum - 1]
+    return catalog, numbers
+
+
+def _join_continuations(text: str) -> tuple[str, list[int]]:
+    """The text with each string's continuation lines joined onto its keyword's line
+    (the lines are checked already), and the original number of every line kept."""
+    out: list[list[str]] = []
+    numbers: list[int] = []
+    last = None  # the output line holding the string a continuation line continues
+    for number, line in enumerate(text.split("\n"), start=1):
+        continued = _CONTINUED.match(line)
+        if continued and last is not None:
+            out[last].append(line[continued.end():].rstrip()[:-1])
+            continue
+        if _KEYWORD.match(line):
+            last = len(out)
+            out.append([line.rstrip()[:-1]])  # closed again once its string is complete
+        else:
+            if line.strip():
+                last = None
+            out.append([line])
+        numbers.append(number)
+    lines = ["".join(pieces) + '"' if _KEYWORD.match(pieces[0]) else pieces[0]
+             for pieces in out]
+    return "\n".join(lines), numbers
 
 
 def declared_charset(text: str) -> tuple[str, int] | None:
@@ -70,15 +111,22 @@ def declared_charset(text: str) -> tuple[str, int] | None:
 def parse_po(text: str, path: Path) -> polib.POFile:
     """Parse PO text; a syntax error becomes `path:line: message`."""
     for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > 4 * MAX_SEGMENT_CHARS:  # refused before any regular expression runs
+            raise PamphletError(f"a line of {len(line):,} characters: a PO string holds one "
+                                f"sentence (at most {MAX_SEGMENT_CHARS:,} characters)",
+                                path, number)
         if not _VALID_LINE.match(line):
             raise PamphletError(f"PO syntax error: cannot read {line.strip()[:40]!r}", path, number)
     _check_structure(text, path)
     try:
-        catalog = _polib_parse(text)
+        catalog, numbers = _polib_parse(text)
     except OSError as error:  # polib reports syntax errors as OSError with the line number
         message = str(error)
         match = re.search(r"line (\d+)", message)
         line = int(match.group(1)) if match else None
+        numbers = _join_continuations(text)[1]
+        if line is not None and 0 < line <= len(numbers):
+            line = numbers[line - 1]
         detail = re.sub(r"^Syntax error in po file(?: \(line \d+\))?:?\s*", "", message)
         detail = re.sub(r"\s*\(line \d+\)", "", detail).strip()
         raise PamphletError(f"PO syntax error{': ' + detail if detail else ''}", path, line
@@ -90,7 +138,21 @@ def parse_po(text: str, path: Path) -> polib.POFile:
                             "UTF-8: convert the file with `msgconv --to-code=UTF-8`", path,
                             declared[1] if declared else None)
     _check_duplicates(catalog, text, path)
+    _check_sizes(catalog, path)
     return catalog
+
+
+def _check_sizes(catalog: polib.POFile, path: Path) -> None:
+    """A string holds one sentence: a longer one is refused (every later stage, from the
+    checks to typesetting, would take minutes over a megabyte of text)."""
+    for entry in catalog:
+        strings = [entry.msgctxt or "", entry.msgid, entry.msgid_plural, entry.msgstr,
+                   *entry.msgstr_plural.values()]
+        longest = max(len(string) for string in strings)
+        if longest > MAX_SEGMENT_CHARS:
+            raise PamphletError(f"a string of {longest:,} characters: a PO string holds one "
+                                f"sentence (at most {MAX_SEGMENT_CHARS:,} characters)", path,
+                                entry.linenum or None)
 
 
 def _check_structure(text: str, path: Path) -> None:
@@ -127,20 +189,44 @@ def _check_structure(text: str, path: Path) -> None:
 
 
 def _check_duplicates(catalog: polib.POFile, text: str, path: Path) -> None:
-    """polib's rule (an entry may not repeat the msgctxt and msgid of an earlier active
-    entry) in one pass: polib's own check takes quadratic time on a large catalog."""
+    """msgfmt's rule: no two entries, obsolete ones included, share msgctxt and msgid
+    (checked in one pass: polib's own check takes quadratic time on a large catalog), and
+    one header. A second `msgid ""` would be written back as `#~ msgid ""`, and a merge
+    that kept one of two obsolete duplicates would lose the other's translation."""
     # polib numbers each entry from the line it starts on, except the file's first (0).
     first = len(text) - len(text.lstrip())
     first_line = text.count("\n", 0, first) + 1
-    active: dict[tuple[str | None, str], int] = {}
+    seen: dict[tuple[str | None, str], int] = {}
     for entry in catalog:
         key = (entry.msgctxt, entry.msgid)
         line = entry.linenum or first_line
-        if key in active:
-            raise PamphletError(f"invalid catalog: entry {entry.msgid[:60]!r} already exists "
-                                f"(line {active[key]}): merge the two", path, line)
-        if not entry.obsolete:
-            active[key] = line
+        if key == (None, ""):
+            header = _second_header_line(text) or line
+            raise PamphletError('a second header (`msgid ""`): a catalog has one; merge its '
+                                "fields into the first and delete this one", path, header)
+        if key in seen:
+            what = "obsolete entry" if entry.obsolete else "entry"
+            context = f" (msgctxt {entry.msgctxt!r})" if entry.msgctxt is not None else ""
+            raise PamphletError(f"invalid catalog: {what} {entry.msgid[:60]!r}{context} already "
+                                f"exists (line {seen[key]}): merge the two", path, line)
+        seen[key] = line
+
+
+_EMPTY_MSGID = re.compile(r'^[ \t]*(?:#~[ \t]*)?msgid[ \t]+""[ \t]*$')
+_STRING_LINE = re.compile(r'^[ \t]*(?:#~[ \t]*)?"')
+
+
+def _second_header_line(text: str) -> int | None:
+    """The line of the second `msgid ""` with no string after it (a header's msgid)."""
+    lines = text.split("\n")
+    found = 0
+    for number, line in enumerate(lines, start=1):
+        if _EMPTY_MSGID.match(line) and not (number < len(lines)
+                                             and _STRING_LINE.match(lines[number])):
+            found += 1
+            if found == 2:
+                return number
+    return None
 
 
 def read_po(path: Path) -> polib.POFile:
@@ -155,25 +241,44 @@ def read_po_located(path: Path) -> tuple[polib.POFile, dict[int, int]]:
 
 
 def msgid_lines(text: str, catalog: polib.POFile) -> dict[int, int]:
-    """polib's entry line (where its comments start) -> the line of its `msgid`."""
-    lines = text.split("\n")
+    """polib's entry line (where its comments start) -> the line of its `msgid`
+    (`#~ msgid` for an obsolete entry): found by bisection, in linear time overall."""
+    active, obsolete = [], []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.startswith("msgid "):
+            active.append(number)
+        elif line.startswith("#~ msgid "):
+            obsolete.append(number)
     result = {}
     for entry in catalog:
-        number = entry.linenum
-        while number <= len(lines) and not lines[number - 1].startswith("msgid "):
-            number += 1
-        result[entry.linenum] = number if number <= len(lines) else entry.linenum
+        starts = obsolete if entry.obsolete else active
+        index = bisect_left(starts, max(entry.linenum, 1))
+        result[entry.linenum] = starts[index] if index < len(starts) else entry.linenum
     return result
 
 
+def header_field_line(path: Path, name: str) -> int | None:
+    """The line of a header field (`"Plural-Forms: ..."`), for messages about it."""
+    pattern = re.compile(rf'^\s*"{re.escape(name)}:', re.IGNORECASE)
+    for number, line in enumerate(read_text(path).split("\n"), start=1):
+        if pattern.match(line):
+            return number
+    return None
+
+
 def _read_po(path: Path) -> tuple[str, polib.POFile]:
+    return parse_po_bytes(read_input(path), path)
+
+
+def parse_po_bytes(data: bytes, path: Path) -> tuple[str, polib.POFile]:
+    """The text and catalog of a file's bytes, as read_po() reads them."""
     try:
-        text = read_text(path)
+        text = decode_text(data, path)
         return text, parse_po(text, path)
     except PamphletError as error:
         if "not valid UTF-8" not in error.message:
             raise
-        charset = declared_charset(path.read_bytes().decode("latin-1"))
+        charset = declared_charset(data.decode("latin-1"))
         if charset is None or charset[0].lower() in UTF8_NAMES:
             raise
         raise PamphletError(f"the file is in {charset[0]}, but catalogs are UTF-8: convert it "
@@ -181,25 +286,36 @@ def _read_po(path: Path) -> tuple[str, polib.POFile]:
 
 
 def format_po(catalog: polib.POFile) -> str:
-    """The file text, ending in one newline; deterministic for equal catalogs."""
-    catalog.wrapwidth = 79
-    header = catalog.header
-    # polib writes a header comment line beginning with ',' or ':' as `#,` or `#:`, which
-    # reads back as flags or references and is lost: such a line keeps a space after '#'.
-    catalog.header = "\n".join(f" {line}" if line[:1] in (",", ":") else line
-                                for line in header.split("\n"))
-    try:
-        text = str(catalog)  # polib's serialisation: its header order, its line wrapping
-    finally:
-        catalog.header = header
+    """The file text as GNU gettext writes it (msgcat prints it unchanged); deterministic."""
+    text = format_catalog(catalog)
     # gettext reads a backslash at the end of a line as "continued on the next line": a
     # comment ending in one swallows the entry's msgid and msgfmt fails. A space after it
     # is dropped again when the file is read.
-    text = _COMMENT_BACKSLASH.sub(r"\1 ", text)
-    return text.rstrip("\n") + "\n"
+    return _COMMENT_BACKSLASH.sub(r"\1 ", text)
+
+
+def same_content(path: Path, new_text: str) -> bool:
+    """True if the file holds what new_text holds, whatever its line layout (an editor's
+    wrapping, Weblate's, msgcat's): such a file is never rewritten. A BOM or CRLF line
+    ends are not kept: the next write makes the file plain UTF-8 with LF."""
+    return same_data(path.read_bytes(), new_text, path)
+
+
+def same_data(data: bytes, new_text: str, path: Path) -> bool:
+    """same_content() of a file's bytes as read."""
+    if data == new_text.encode("utf-8"):
+        return True
+    if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
+        return False
+    try:
+        return format_po(parse_po(decode_text(data, path), path)) == new_text
+    except PamphletError:
+        return False
 
 
 def write_po(path: Path, catalog: polib.POFile) -> bool:
-    """Atomically write the catalog if its text changed; True if the file was written."""
-    return write_if_changed(path, format_po(catalog))
-
+    """Atomically write the catalog if its content changed; True if the file was written."""
+    text = format_po(catalog)
+    if path.exists() and same_content(path, text):
+        return False
+    return write_if_changed(path, text)

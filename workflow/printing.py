@@ -3,9 +3,11 @@ a declared PDF variant, saddle-stitch booklets, preflight, and a bundle for the 
 
 `pamphlet build --print` renders each PDF with `render_options()` (bleed, the variant, a CMYK
 output intent for PDF/X), then `finish()` fixes it up for print, `impose()` makes its booklet,
-and `preflight()` checks both before they are written. `write_bundle()` collects a statement's
-print files in build/print/<slug>/ with manifest.json and README.txt.
+and `preflight()` checks both before they are written, opening and rendering every page
+with MuPDF too. `write_bundle()` writes manifest.json and README.txt beside a statement's
+print files in build/print/<slug>/.
 
+Prepress takes bytes and settings, never build objects: nothing here imports the build.
 Lengths are in PDF points unless named `_mm`.
 """
 
@@ -15,7 +17,11 @@ import hashlib
 import io
 import json
 import logging
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -28,11 +34,11 @@ from pikepdf import Array, Dictionary, Name
 
 from workflow import __version__
 from workflow.errors import PamphletError
-from workflow.fsutil import atomic_write_bytes, write_if_changed
-from workflow.languages import direction, english_name
+from workflow.fsutil import read_input, write_if_changed
+from workflow.languages import english_name
+from workflow.pdfpost import reading_fixups
 
 if TYPE_CHECKING:
-    from workflow.build import Output
     from workflow.config import Project
 
 log = logging.getLogger(__name__)
@@ -40,7 +46,11 @@ log.addHandler(logging.NullHandler())
 
 MM = 72 / 25.4
 TRIM_MM = {"A5": (148.0, 210.0), "A4": (210.0, 297.0), "letter": (215.9, 279.4)}
-SHEETS = {"A5": "A4", "A4": "A3", "letter": "tabloid (11 x 17 in)"}  # a booklet's sheet
+# A booklet's sheet: two trimmed pages plus the bleed do not fit on A4 (296 x 210 mm plus
+# 3 mm all round is 302 x 216 mm), so the sides are printed on the oversize (SRA) sheet of
+# the paper series and cut to the trim. Sizes landscape, as the sides are laid out.
+SHEETS = {"A5": ("SRA4", (320.0, 225.0)), "A4": ("SRA3", (450.0, 320.0)),
+          "letter": ("12 x 18 in", (457.2, 304.8))}
 VARIANT_NAMES = {"pdf/x-4": "PDF/X-4", "pdf/a-2b": "PDF/A-2b", "pdf/ua-1": "PDF/UA-1"}
 TOLERANCE_MM = 0.1
 MARK_LENGTH_MM = 5.0
@@ -84,7 +94,7 @@ class PrintSettings:
         if self.icc_profile is None:
             return files("workflow").joinpath("profiles", BUNDLED_PROFILE).read_bytes()
         try:
-            return self.icc_profile.read_bytes()
+            return read_input(self.icc_profile)
         except OSError as error:
             raise PamphletError(f"cannot read the ICC profile: {error.strerror}"
                                 " (set icc_profile in [tool.pamphlet] to the shop's CMYK"
@@ -115,16 +125,27 @@ def check_cmyk_profile(data: bytes, where: Path | str) -> None:
         raise PamphletError(f"not a CMYK output profile (class {data[12:16].decode('latin1')!r},"
                             f" colour space {data[16:20].decode('latin1').strip()!r}):"
                             " PDF/X needs the print condition's CMYK profile", where)
+    problem = _unusable_profile(data)
+    if problem:
+        raise PamphletError(f"a damaged ICC profile: {problem} (littleCMS); get the shop's"
+                            " profile again, or remove icc_profile to use the bundled FOGRA39",
+                            where)
 
 
-def booklet_path(path: Path) -> Path:
-    """build/<slug>/<slug>.<lang>.pdf -> build/<slug>/<slug>.<lang>.booklet.pdf"""
-    return path.with_name(f"{path.stem}.booklet.pdf")
+@cache
+def _unusable_profile(data: bytes) -> str | None:
+    """Why littleCMS (through Pillow's ImageCms) cannot convert colours to and from the
+    profile, if it cannot: a valid header says nothing about the tables behind it."""
+    from PIL import ImageCms
 
-
-def binding(output: Output) -> str:
-    """Which edge a pamphlet binds on: the right for one whose main language is RTL."""
-    return "right" if direction(output.languages[0]) == "rtl" else "left"
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data))
+        srgb = ImageCms.createProfile("sRGB")
+        ImageCms.buildTransform(srgb, profile, "RGB", "CMYK")
+        ImageCms.buildTransform(profile, srgb, "CMYK", "RGB")
+    except (OSError, ImageCms.PyCMSError) as error:
+        return str(error) or type(error).__name__
+    return None
 
 
 # Rendering ------------------------------------------------------------------------------
@@ -191,21 +212,35 @@ def _reproducible_ids(pdf: pikepdf.Pdf, seed: bytes) -> None:
         pdf.Root.Metadata.write(fixed)
 
 
-def finish(pdf: bytes, settings: PrintSettings, bind: str = "left") -> bytes:
-    """WeasyPrint's PDF made ready for print: blank pages at the end up to a multiple of 4,
-    BleedBox exactly `bleed_mm` around the TrimBox, output intent named, no link annotations
-    in PDF/X, right-to-left page progression for RTL, crop marks if asked for."""
+# A blank page's content: `q Q` does nothing, and unlike an empty stream it survives qpdf,
+# which would write an empty stream as FlateDecode with no data (invalid: renderers warn).
+BLANK_CONTENT = b"q Q\n"
+
+
+def blank_pages(count: int) -> int:
+    """How many blank pages a document of `count` pages needs to reach a multiple of 4."""
+    return -count % 4
+
+
+def finish(pdf: bytes, settings: PrintSettings, bind: str = "left",
+           blanks_before_last: bool = True) -> bytes:
+    """WeasyPrint's PDF made ready for print: blank pages up to a multiple of 4 before the
+    last page (the colophon, which so lands on the inside back cover), BleedBox exactly
+    `bleed_mm` around the TrimBox, output intent named, no link annotations in PDF/X,
+    right-to-left page progression for RTL, page labels, crop marks if asked for."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         bleed = settings.bleed_mm * MM
         for page in doc.pages:  # WeasyPrint caps the BleedBox at 10 pt from the trim
             page.obj.BleedBox = Array(_grow(_box(page, "/TrimBox"), bleed))
         last = doc.pages[-1].obj
-        blanks = -len(doc.pages) % 4
+        blanks = blank_pages(len(doc.pages))
+        at = len(doc.pages) - 1 if blanks_before_last and len(doc.pages) > 1 else len(doc.pages)
         for _ in range(blanks):
-            doc.pages.append(pikepdf.Page(Dictionary(
+            blank = pikepdf.Page(Dictionary(
                 Type=Name.Page, MediaBox=last.MediaBox, TrimBox=last.TrimBox,
                 BleedBox=last.BleedBox, Resources=Dictionary(),
-                Contents=doc.make_stream(b""))))
+                Contents=doc.make_stream(BLANK_CONTENT)))
+            doc.pages.insert(at, blank)
         if blanks:
             log.info("added %d blank page(s): %d pages", blanks, len(doc.pages))
         if settings.cmyk:
@@ -213,9 +248,7 @@ def finish(pdf: bytes, settings: PrintSettings, bind: str = "left") -> bytes:
                 if Name.Annots in page.obj:
                     del page.obj.Annots
             add_output_intent(doc, settings)
-        if bind == "right":
-            doc.Root.ViewerPreferences = doc.Root.get(Name.ViewerPreferences, Dictionary())
-            doc.Root.ViewerPreferences.Direction = Name.R2L
+        reading_fixups(doc, bind)
         if settings.crop_marks:
             for page in doc.pages:
                 add_marks(doc, page, settings)
@@ -505,10 +538,38 @@ def _variant_problems(pdf: pikepdf.Pdf, expected: Expected) -> list[str]:
     return problems
 
 
+# MuPDF, not Ghostscript or PDFium: its `mutool draw` renders every page (fonts, images,
+# shadings, forms) and reports each damaged stream, xref or font on stderr as "warning:" or
+# "error:" instead of repairing silently; it is one small Debian package (mupdf-tools)
+# and renders a 12-page pamphlet in about 30 ms. `-N`: Debian's build has no colour
+# management and would warn so on every file; colours are checked above, not rendered.
+RENDERER = ("mutool", "draw", "-q", "-N", "-r", "72", "-F", "pam", "-o", os.devnull)
+
+
+def render_problems(pdf: bytes) -> list[str]:
+    """What MuPDF says while opening and rendering every page: each warning and error,
+    one line each, in the order it said them; an empty list for a clean file."""
+    if shutil.which(RENDERER[0]) is None:
+        raise PamphletError("preflight renders every page with MuPDF's mutool, which is not"
+                            " installed (Debian: apt-get install mupdf-tools, or `make system`)")
+    with tempfile.TemporaryDirectory(prefix="pamphlet-preflight-") as folder:
+        path = Path(folder) / "check.pdf"
+        path.write_bytes(pdf)
+        result = subprocess.run([*RENDERER, str(path)], capture_output=True, text=True,
+                                errors="replace", check=False)
+    said = [line.strip() for line in (result.stderr + result.stdout).splitlines()
+            if line.strip()]
+    problems = [f"MuPDF: {line}" for line in dict.fromkeys(said)]
+    if result.returncode and not problems:
+        problems.append(f"MuPDF could not render it (exit {result.returncode})")
+    return problems
+
+
 def preflight(pdf: bytes, expected: Expected) -> list[str]:
     """Everything a print shop checks before printing; an empty list if all is well:
     page count rule, trim size and bleed on every page, every font embedded, the declared
-    variant and its output intent, and no RGB or annotations where CMYK is required."""
+    variant and its output intent, no RGB or annotations where CMYK is required, and every
+    page opened and rendered by MuPDF without a warning or an error."""
     problems = []
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         count = len(doc.pages)
@@ -545,7 +606,7 @@ def preflight(pdf: bytes, expected: Expected) -> list[str]:
                         problems.append(f"{where}: {annotation.get(Name.Subtype)} annotation"
                                         " (PDF/X allows none on the page)")
         problems += _variant_problems(doc, expected)
-    return problems
+    return problems + render_problems(pdf)
 
 
 def check(pdf: bytes, expected: Expected, path: Path) -> bytes:
@@ -561,43 +622,51 @@ def check(pdf: bytes, expected: Expected, path: Path) -> bytes:
 
 # The print bundle -----------------------------------------------------------------------
 
-def describe(path: Path, kind: str) -> dict:
+@dataclass(frozen=True)
+class BundleFile:
+    """One print file of a bundle: its name, what it is, its bytes."""
+
+    name: str
+    kind: str  # "pages" or "booklet"
+    data: bytes
+    layout: str
+    languages: tuple[str, ...]
+    binding: str
+
+
+def describe(file: BundleFile) -> dict:
     """One manifest entry, read back from the file itself."""
-    data = path.read_bytes()
-    with pikepdf.open(io.BytesIO(data)) as doc:
+    with pikepdf.open(io.BytesIO(file.data)) as doc:
         trim = _box(doc.pages[0], "/TrimBox")
         bleed = _box(doc.pages[0], "/BleedBox")
-        return {
-            "file": path.name,
-            "kind": kind,
+        media = _box(doc.pages[0], "/MediaBox")
+        entry = {
+            "file": file.name,
+            "kind": file.kind,
             "pages": len(doc.pages),
             "trim_mm": [round((trim[2] - trim[0]) / MM, 1), round((trim[3] - trim[1]) / MM, 1)],
             "bleed_mm": round((trim[0] - bleed[0]) / MM, 2),
+            "media_mm": [round((media[2] - media[0]) / MM, 1),
+                         round((media[3] - media[1]) / MM, 1)],
             "variant": VARIANT_NAMES.get(declared_variant(doc), "none"),
-            "sha256": hashlib.sha256(data).hexdigest(),
+            "sha256": hashlib.sha256(file.data).hexdigest(),
         }
+    entry.update(layout=file.layout, languages=list(file.languages), binding=file.binding)
+    return entry
 
 
-def manifest(project: Project, slug: str, outputs: list[Output], settings: PrintSettings,
-             final: bool, built: str) -> dict:
-    from workflow.source import read_statement
-
-    statement = read_statement(project.source_path(slug))
+def manifest(files: list[BundleFile], settings: PrintSettings, info: dict) -> dict:
+    """The bundle's manifest.json: `info` (statement, title, author, final, built) and an
+    entry per file."""
     entries = []
-    for output in outputs:
-        for path, kind in ((output.path, "pages"), (booklet_path(output.path), "booklet")):
-            entry = describe(path, kind)
-            entry.update(layout=output.layout, languages=list(output.languages),
-                         binding=binding(output))
-            if kind == "booklet":
-                entry.update(sheet=SHEETS[settings.page_size], sides=entry.pop("pages"))
-            entries.append(entry)
+    sheet, sheet_mm = SHEETS[settings.page_size]
+    for file in files:
+        entry = describe(file)
+        if file.kind == "booklet":
+            entry.update(sheet=sheet, sheet_mm=list(sheet_mm), sides=entry.pop("pages"))
+        entries.append(entry)
     return {
-        "statement": slug,
-        "title": statement.title,
-        "author": statement.author,
-        "final": final,
-        "built": built,
+        **info,
         "pamphlet": __version__,
         "page_size": settings.page_size,
         "trim_mm": list(settings.trim_mm),
@@ -630,7 +699,8 @@ def readme(data: dict) -> str:
            if data["variant"] == VARIANT_NAMES["pdf/ua-1"] else ""),
         "Crop marks:  " + ("drawn outside the bleed" if data["crop_marks"]
                            else "none: please use the TrimBox"),
-        "Binding:     saddle stitch; every page count is a multiple of 4 (blank pages at the end)",
+        "Binding:     saddle stitch; every page count is a multiple of 4 (blank pages go"
+        " before the colophon, the last page)",
         "",
         "Files (checksums in manifest.json):",
     ]
@@ -640,47 +710,63 @@ def readme(data: dict) -> str:
             what = (f"{languages}, {entry['pages']} pages in reading order,"
                     f" binds on the {entry['binding']}")
         else:
-            what = (f"booklet: {entry['sides']} sides, 2 pages per side on {entry['sheet']}"
-                    " landscape")
-        lines.append(f"  {entry['file']:<36} {what}")
+            sheet_w, sheet_h = entry["sheet_mm"]
+            media_w, media_h = entry["media_mm"]
+            what = (f"booklet: {entry['sides']} sides of {media_w:g} x {media_h:g} mm (2 pages,"
+                    f" trim {entry['trim_mm'][0]:g} x {entry['trim_mm'][1]:g} mm, plus bleed):"
+                    f" print on {entry['sheet']} ({sheet_w:g} x {sheet_h:g} mm landscape), cut"
+                    " to the trim")
+        lines += [f"  {entry['file']}", f"      {what}"]  # names are long: one line each
     lines += [
         "",
-        "Booklets are already in saddle-stitch order: print them double-sided, flipping on",
-        "the short edge, at 100 % (no scaling); keep the sheets in order, fold them in half",
-        "together and staple on the fold. Arabic and Persian pamphlets open the other way:",
+        "Booklets are already in saddle-stitch order: print them centred on the sheet named",
+        "above, double-sided, flipping on the short edge, at 100 % (no scaling; the trimmed",
+        "spread is exactly twice the page, the bleed runs past it on the outer edges), cut",
+        "to the TrimBox, keep the sheets in order, fold them in half together and staple on",
+        "the fold. Arabic and Persian pamphlets open the other way:",
         "they bind on the right, and their booklets are imposed right to left already.",
         "",
     ]
     return "\n".join(lines)
 
 
-def _copy_if_changed(source: Path, target: Path) -> None:
-    data = source.read_bytes()
-    if not (target.exists() and target.read_bytes() == data):
-        atomic_write_bytes(target, data)
+def bundled_files(folder: Path) -> set[str]:
+    """The files an earlier build put in the bundle, as its manifest lists them: the only
+    ones a build may delete there (a shop's own files, or anything else, stay)."""
+    names = {"manifest.json", "README.txt"}
+    try:
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        listed = [entry["file"] for entry in data["files"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return names
+    return names | {name for name in listed
+                    if isinstance(name, str) and name == Path(name).name
+                    and name not in (".", "..")}
 
 
-def write_bundle(project: Project, outputs: list[Output], settings: PrintSettings,
-                 final: bool, built: str) -> list[Path]:
-    """build/print/<slug>/ for each statement: its print PDFs and booklets, manifest.json
-    and README.txt. Files are written only when changed; files of earlier bundles that are
-    not in this one are removed, so the folder is exactly what its manifest lists."""
-    folders = []
-    for slug in dict.fromkeys(output.slug for output in outputs):
-        mine = [output for output in outputs if output.slug == slug]
-        folder = project.build / "print" / slug
-        data = manifest(project, slug, mine, settings, final, built)
-        keep = {"manifest.json", "README.txt"}
-        for output in mine:
-            for path in (output.path, booklet_path(output.path)):
-                _copy_if_changed(path, folder / path.name)
-                keep.add(path.name)
-        write_if_changed(folder / "manifest.json",
-                         json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        write_if_changed(folder / "README.txt", readme(data))
-        for stale in sorted(folder.iterdir()):
-            if stale.is_file() and stale.name not in keep:
-                stale.unlink()
-        log.info("print bundle: %s", project.relative(folder))
-        folders.append(folder)
-    return folders
+def remove_bundled(folder: Path, names: set[str]) -> list[Path]:
+    """Delete the named regular files of the bundle (never a link or a folder)."""
+    removed = []
+    for name in sorted(names):
+        path = folder / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def write_bundle(folder: Path, files: list[BundleFile], settings: PrintSettings,
+                 info: dict, earlier: set[str] | None = None) -> Path:
+    """manifest.json and README.txt beside the print files in `folder` (build/print/<slug>/,
+    where the build wrote them). Files are written only when changed; files the previous
+    manifest listed (`earlier`, read before the build wrote into the folder; by default
+    now) that are not in this one are removed, so the folder holds what its manifest
+    lists (and whatever someone else put there)."""
+    earlier = bundled_files(folder) if earlier is None else earlier
+    data = manifest(files, settings, info)
+    write_if_changed(folder / "manifest.json",
+                     json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_if_changed(folder / "README.txt", readme(data))
+    keep = {"manifest.json", "README.txt", *(file.name for file in files)}
+    remove_bundled(folder, earlier - keep)
+    return folder

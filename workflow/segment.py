@@ -18,6 +18,8 @@ from functools import cache
 import pysbd
 
 from workflow import languages
+from workflow.errors import PamphletError
+from workflow.patterns import AUTOLINK, CODE, EMAIL, LINK_OR_IMAGE, URL
 from workflow.source import Statement
 
 BLOCK_MARKUP = re.compile(
@@ -27,15 +29,10 @@ BLOCK_MARKUP = re.compile(
 
 # Spans a sentence boundary must never fall into: Markdown links and autolinks, inline
 # code, emphasis, bare URLs and e-mail addresses.
-PROTECTED = re.compile(
-    r"!?\[[^\]\n]*\]\([^)\n]*\)"
-    r"|<[a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*>|<[^>\s@]+@[^>\s]+>"
-    r"|`[^`\n]+`"
-    r"|\*\*[^*\n]+\*\*|\*[^*\n]+\*|(?<!\w)_[^_\n]+_(?!\w)"
-    r"|\b(?:https?|ftp)://[^\s<>()]+[^\s<>().,;:!?'\"]"
-    r"|\bwww\.[^\s<>()]+[^\s<>().,;:!?'\"]"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-)
+PROTECTED = re.compile("|".join([
+    LINK_OR_IMAGE.pattern, AUTOLINK.pattern, CODE.pattern,
+    r"\*\*[^*\n]+\*\*|\*[^*\n]+\*|(?<!\w)_[^_\n]+_(?!\w)",  # emphasis
+    URL.pattern, EMAIL.pattern]))
 
 # pysbd's rules are a good base; the profiles close the gaps measured on our languages
 # (abbreviations; a lowercase start continues a sentence in a cased script). A segment
@@ -45,6 +42,11 @@ NO_BREAK_AFTER = (",", ";", ":", "،", "؛")
 LOWERCASE_START = re.compile(r"^[\"'“‘«(\[]*[a-zà-ÿ]")
 # Longer lines go to pysbd in overlapping windows (see _pysbd_pieces).
 PYSBD_WINDOW = 2000
+# The longest segment accepted, in a statement or a catalog: 20 times the longest sentence
+# of the embedded corpus (444 characters). Every stage after segmentation, from catalogs to
+# typesetting, slows with a segment's length; a megabyte "sentence" is an attack or a
+# mistake (a file pasted without punctuation) and is refused with its line.
+MAX_SEGMENT_CHARS = 10_000
 PYSBD_CONTEXT = 200
 
 
@@ -270,5 +272,11 @@ def segment_body(body: str, language: str, first_line: int = 1) -> tuple[str, tu
 
 def segment_statement(statement: Statement) -> Document:
     lead, blocks = segment_body(statement.body, statement.language, statement.body_line)
-    return Document(title=Segment(statement.title), lead=lead, blocks=blocks,
-                    author=Segment(statement.author))
+    document = Document(title=Segment(statement.title), lead=lead, blocks=blocks,
+                        author=Segment(statement.author))
+    for segment, kind, line in document.segments():
+        if len(segment.text) > MAX_SEGMENT_CHARS:
+            raise PamphletError(f"a {kind} of {len(segment.text):,} characters with no sentence"
+                                f" end: a segment has at most {MAX_SEGMENT_CHARS:,} (end its"
+                                " sentences with punctuation)", statement.path, line or None)
+    return document

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from workflow.errors import PamphletError
+from workflow.errors import PamphletError, PamphletErrors
 from workflow.fsutil import read_text
 from workflow.languages import check_language
 
@@ -38,6 +38,7 @@ class Statement:
     body: str
     body_line: int  # line number of the body's first line in the file
     path: Path
+    language_line: int = 0  # line of `language:` in the file, for messages
 
     @property
     def meta(self) -> dict[str, str]:
@@ -92,28 +93,49 @@ def parse_statement(text: str, path: Path) -> Statement:
         raise PamphletError(f"malformed front matter: {problem}", path, line) from None
     if not isinstance(meta, dict):
         raise PamphletError("front matter must be a mapping of 'key: value' lines", path, 2)
+    tag = next((token for token in yaml.scan("\n".join(front_lines))
+                if isinstance(token, yaml.TagToken)), None)
+    if tag is not None:  # BaseLoader drops a tag silently: `title: !x` read as empty
+        raise PamphletError(f"a YAML tag ({tag.value[0]}{tag.value[1]}) in the front matter:"
+                            " write plain text (in double quotes if it starts with '!')", path,
+                            tag.start_mark.line + 2)
 
     def line_of(key: str) -> int:
         return key_lines.get(key, -1) + 2 if key in key_lines else end + 1
 
+    # Every problem of the front matter at once: an editor fixes them in one go.
+    problems: list[PamphletError] = []
     for key in meta:
         if key not in REQUIRED_FIELDS + OPTIONAL_FIELDS:
-            raise PamphletError(f"unknown front matter field {key!r}", path, line_of(key))
+            problems.append(PamphletError(f"unknown front matter field {key!r}", path,
+                                          line_of(key)))
     for key in REQUIRED_FIELDS:
         value = meta.get(key)
         if not isinstance(value, str) or not value.strip():
-            problem = "is empty" if key in meta else "is missing"
-            raise PamphletError(f"front matter field {key!r} {problem}", path, line_of(key))
-    for key in ("title", "author", "origin"):
-        if key in meta and not isinstance(meta[key], str):
-            raise PamphletError(f"front matter field {key!r} must be text", path, line_of(key))
-    if not DATE_PATTERN.match(meta["date"]) or not _valid_date(meta["date"]):
-        raise PamphletError(
-            f"date {meta['date']!r} is not an ISO date (YYYY-MM-DD, or YYYY-MM)",
-            path,
-            line_of("date"),
-        )
-    check_language(meta["language"], path, line_of("language"))
+            problem = "is empty" if key in meta and value in (None, "") else (
+                "is missing" if key not in meta else "must be text")
+            if isinstance(value, list | dict):  # `title: [a, b]`: say what was found
+                problem = (f"must be text, not a {'list' if isinstance(value, list) else 'mapping'}"
+                           " (put it in double quotes)")
+            problems.append(PamphletError(f"front matter field {key!r} {problem}", path,
+                                          line_of(key)))
+    if "origin" in meta and not isinstance(meta["origin"], str):
+        problems.append(PamphletError("front matter field 'origin' must be text", path,
+                                      line_of("origin")))
+    date_value = meta.get("date")
+    if isinstance(date_value, str) and date_value.strip() and (
+            not DATE_PATTERN.match(date_value) or not _valid_date(date_value)):
+        problems.append(PamphletError(
+            f"date {date_value!r} is not an ISO date (YYYY-MM-DD, or YYYY-MM)", path,
+            line_of("date")))
+    language = meta.get("language")
+    if isinstance(language, str) and language.strip():
+        try:
+            check_language(language, path, line_of("language"))
+        except PamphletError as error:
+            problems.append(error)
+    if problems:
+        raise problems[0] if len(problems) == 1 else PamphletErrors(problems)
     body = "\n".join(lines[end + 1 :])
     if not body.strip():
         raise PamphletError("the statement is empty: no text after the front matter", path,
@@ -128,6 +150,7 @@ def parse_statement(text: str, path: Path) -> Statement:
         body=body,
         body_line=end + 2,
         path=path,
+        language_line=line_of("language"),
     )
 
 
@@ -138,6 +161,20 @@ def _valid_date(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def read_project_statement(project, slug: str) -> Statement:
+    """source/SLUG.md of `project` (a config.Project), refused if it is written in a
+    language the project does not print."""
+    statement = read_statement(project.source_path(slug))
+    if statement.language not in project.languages:
+        where = "pyproject.toml"
+        if "languages" in project.setting_lines:
+            where += f":{project.setting_lines['languages']}"
+        raise PamphletError(f"the statement is in {statement.language!r}, which is not in "
+                            f"languages ({', '.join(project.languages)}): add it there "
+                            f"({where})", statement.path, statement.language_line)
+    return statement
 
 
 def read_statement(path: Path) -> Statement:

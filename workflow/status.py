@@ -9,7 +9,7 @@ from workflow.catalog import MACHINE_MARK, STATES, active_entries, entry_state, 
 from workflow.config import Project
 from workflow.mt.engines import ENGINES
 from workflow.pofile import read_po_located
-from workflow.source import read_statement
+from workflow.source import read_project_statement
 from workflow.update import select_slugs
 
 
@@ -87,13 +87,24 @@ def _engine(comment: str) -> str:
     return "none"
 
 
+def language_percent(statuses: list[CatalogStatus]) -> dict[str, float]:
+    """Reviewed segments in percent per language, over the statements of `statuses`."""
+    reviewed: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for status in statuses:
+        reviewed[status.language] = reviewed.get(status.language, 0) + status.segments["reviewed"]
+        total[status.language] = total.get(status.language, 0) + status.total_segments
+    return {language: 100.0 * reviewed[language] / total[language] if total[language] else 100.0
+            for language in total}
+
+
 def collect_status(project: Project, slugs: list[str] | None = None,
                    languages: list[str] | None = None) -> list[CatalogStatus]:
     """Status of every catalog of the selected statements, in a stable order."""
     project.check_languages(languages)
     result = []
     for slug in select_slugs(project, slugs):
-        source_language = read_statement(project.source_path(slug)).language
+        source_language = read_project_statement(project, slug).language
         for language in project.target_languages(source_language):
             if languages and language not in languages:
                 continue

@@ -20,8 +20,6 @@ from workflow.languages.profile import (
 
 COUNTER_STYLES = {WESTERN_DIGITS: "decimal", ARABIC_INDIC_DIGITS: "arabic-indic",
                   PERSIAN_DIGITS: "persian"}
-# Body text size in the side-by-side layout, relative to the profile's own size.
-PARALLEL_SCALE = 0.85
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -46,34 +44,51 @@ def _selectors(template: str, code: str, elements: tuple[str, ...]) -> str:
     return ", ".join(template.format(element=element, code=code) for element in elements)
 
 
-def profile_css(profile: Profile, digits: str, draft: bool) -> str:
-    """The rules of one language."""
+def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0) -> str:
+    """The rules of one language; `leading` scales the text's line height (the build's
+    fitting pass sets it a few percent either way to keep a page from being a runt)."""
     code = profile.code
     text = families(profile.font_stack("text"))
     heading = families(profile.font_stack("heading"))
     furniture = families(profile.font_stack("furniture"))
     counter = counter_style(digits)
-    body = ("p", "li", "blockquote")
+    body = ("p", "li")
     rules = [
         f":lang({code}) {{ font-family: {text}; }}",
         f"{_selectors('{element}:lang({code})', code, body)} {{ font-size: "
-        f"{profile.font_size_pt:g}pt; line-height: {profile.line_height:g}; }}",
-        f"{_selectors('table.parallel {element}:lang({code})', code, ('p', 'li'))} "
-        f"{{ font-size: {profile.font_size_pt * PARALLEL_SCALE:g}pt; }}",
+        f"{profile.font_size_pt:g}pt; line-height: {round(profile.line_height * leading, 3):g}; }}",
+        f"{_selectors('div.parallel {element}:lang({code})', code, ('p', 'li'))} "
+        f"{{ font-size: {profile.parallel_font_size_pt:g}pt; }}",
         # Element and class in the selector: more specific than `:lang()` above, so
         # headings keep their family whatever the language of the text around them.
         f"{_selectors('{element}:lang({code})', code, HEADINGS)}, "
-        f".title:lang({code}), .cover-title:lang({code}), .byline:lang({code}), "
-        f"nav.contents li:lang({code}) {{ font-family: {heading}; "
-        f"line-height: {profile.heading_line_height:g}; hyphens: manual; }}",
+        f".cover-title:lang({code}), .byline:lang({code}), "
+        f"nav.contents li:lang({code}) {{ font-family: {heading}; hyphens: manual;"
+        + (f" line-height: {profile.heading_line_height:g};"
+           if profile.heading_line_height else "") + " }",
         f".furniture:lang({code}), .colophon:lang({code}), .colophon :lang({code}), "
         f".draft-note:lang({code}), nav.contents h2 .furniture:lang({code}) "
         f"{{ font-family: {furniture}; }}",
         f"ol:lang({code}) {{ list-style-type: {counter}; }}",
-        f"nav.contents li:lang({code}) a::after {{ content: \" \" target-counter(attr(href), "
-        f"page, {counter}); }}",
+        f"nav.contents li:lang({code}) a::after {{ content: leader(\". \") "
+        f"target-counter(attr(href), page, {counter}); }}",
         f"body:lang({code}), article.section.lang-{code} {{ page: {page_name(code)}; }}",
+        # The colophon's page has no number: print files move it to the last page.
+        f"section.colophon:lang({code}) {{ page: {page_name(code)}-colophon; }}",
+        # A shared cover gives every script one visual rank: sizes scaled by the script's
+        # text size (Arabic script is set larger for the same legibility).
+        # In em of the cover's own size (15pt on A5, larger on A4, smaller with many
+        # languages: pamphlet.css and the page-size sheets).
+        f"section.cover p.cover-title:lang({code}) {{ font-size: "
+        f"{profile.font_size_pt / 10:g}em; }}",
+        f"section.cover p.byline:lang({code}) {{ font-size: "
+        f"{0.6 * profile.font_size_pt / 10:g}em; }}",
     ]
+    if profile.heading_line_height:  # titles too, over the cover's own line height
+        rules.append(f"section.cover h1.title:lang({code}), section.cover p.title:lang({code}),"
+                     f" section.cover p.cover-title:lang({code}), "
+                     f"article.section h1.title:lang({code}) "
+                     f"{{ line-height: {profile.heading_line_height:g}; }}")
     if profile.hyphenation:
         # pyphen's dictionary by the profile's locale: `lang="en"` alone loads British
         # patterns, and our English is US English.
@@ -92,13 +107,15 @@ def profile_css(profile: Profile, digits: str, draft: bool) -> str:
         margin.append(f"@top-right {{ content: {css_string(profile.furniture['draft_notice'])};"
                       f" font-family: {furniture}; }}")
     rules.append(f"@page {page_name(code)} {{ {' '.join(margin)} }}")
-    rules.append(f"@page {page_name(code)}:first {{ @top-center {{ content: none; }} "
-                 "@bottom-center { content: none; } }")
+    none = "@top-center { content: none; } @bottom-center { content: none; }"
+    rules.append(f"@page {page_name(code)}:first {{ {none} }}")
+    rules.append(f"@page {page_name(code)}:blank {{ {none} }}")
+    rules.append(f"@page {page_name(code)}-colophon {{ {' '.join(margin[2:])} {none} }}")
     return "\n".join(rules)
 
 
-def language_css(digits: Mapping[str, str], draft: bool) -> str:
+def language_css(digits: Mapping[str, str], draft: bool, leading: float = 1.0) -> str:
     """The rules of every language with a profile; `digits` says which digits a language
     prints here (the project's `arabic_digits`), default its profile's."""
-    return "\n".join(profile_css(profile, digits.get(profile.code, profile.digits), draft)
-                     for profile in languages.all_profiles())
+    return "\n".join(profile_css(profile, digits.get(profile.code, profile.digits), draft,
+                                 leading) for profile in languages.all_profiles())

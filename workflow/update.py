@@ -8,13 +8,13 @@ from pathlib import Path
 
 import polib
 
-from workflow.catalog import build_template, merge
+from workflow.catalog import PlaceConflict, build_template, merge, plural_forms_problem
 from workflow.config import Project
-from workflow.errors import PamphletError
-from workflow.fsutil import atomic_write_bytes
-from workflow.pofile import format_po, read_po
+from workflow.errors import PamphletError, PamphletErrors
+from workflow.fsutil import read_input, remove_stale_temporaries, save_merged
+from workflow.pofile import format_po, header_field_line, parse_po_bytes, same_data
 from workflow.segment import Document, segment_statement
-from workflow.source import SLUG_PATTERN, Statement, read_statement
+from workflow.source import SLUG_PATTERN, Statement, read_project_statement
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -47,43 +47,100 @@ def select_slugs(project: Project, slugs: list[str] | None) -> list[str]:
 
 
 def load_statement(project: Project, slug: str) -> tuple[Statement, Document]:
-    statement = read_statement(project.source_path(slug))
+    statement = read_project_statement(project, slug)
     return statement, segment_statement(statement)
 
 
-def planned_catalogs(project: Project, slug: str) -> dict[Path, polib.POFile]:
-    """Every catalog file of one statement as `update` would write it (nothing written)."""
+@dataclass
+class Planned:
+    """One file as `update` would write it, and what it was merged from."""
+
+    text: str
+    based_on: bytes | None  # the file as read (None: it did not exist)
+    template: polib.POFile
+    language: str | None  # None: the template itself
+
+
+def planned_catalogs(project: Project, slug: str, languages: list[str] | None = None
+                     ) -> dict[Path, Planned]:
+    """Every catalog file of one statement as `update` would write it (nothing written):
+    its template and the catalogs of `languages` (all if None)."""
     statement, document = load_statement(project, slug)
     reference = project.relative(statement.path).as_posix()
     template = build_template(document, slug, statement.language, reference)
-    plan = {project.pot_path(slug): template}
+    pot_path = project.pot_path(slug)
+    plan = {pot_path: Planned(format_po(template), _read_existing(pot_path), template, None)}
     for language in project.target_languages(statement.language):
+        if languages and language not in languages:
+            continue
         po_path = project.po_path(slug, language)
-        existing = read_po(po_path) if po_path.exists() else None
-        plan[po_path] = merge(existing, template, language)
+        based_on = _read_existing(po_path)
+        plan[po_path] = Planned(_merged(project, po_path, based_on, template, language),
+                                based_on, template, language)
     return plan
 
 
-def update(project: Project, slugs: list[str] | None = None, check: bool = False
-           ) -> UpdateReport:
+def _read_existing(path: Path) -> bytes | None:
+    return read_input(path) if path.exists() or path.is_symlink() else None
+
+
+def _merged(project: Project, path: Path, data: bytes | None, template: polib.POFile,
+            language: str) -> str:
+    """The catalog's text after merging the template into `data` (the file's bytes)."""
+    existing = parse_po_bytes(data, path)[1] if data is not None else None
+    problem = plural_forms_problem(existing.metadata, language) if existing else None
+    if problem:
+        raise PamphletError(problem, project.relative(path),
+                            header_field_line(path, "Plural-Forms"))
+    try:
+        return format_po(merge(existing, template, language))
+    except PlaceConflict as conflict:
+        raise PamphletError(str(conflict), project.relative(path),
+                            conflict.entry.linenum) from None
+
+
+def update(project: Project, slugs: list[str] | None = None, check: bool = False,
+           languages: list[str] | None = None) -> UpdateReport:
     """Bring templates and catalogs up to date with source/.
 
     Everything is read and merged before anything is written, so bad input anywhere
-    leaves every file untouched. With `check`, nothing is written and the report lists
-    the files that are out of date.
+    leaves every file untouched. A catalog a translator saves while this runs is merged
+    again as saved (fsutil.save_merged): their save is never overwritten. With `check`,
+    nothing is written and the report lists the files that are out of date. With
+    `languages`, only their catalogs (and the templates) are brought up to date.
     """
-    texts: dict[Path, str] = {}
+    project.check_languages(languages)
+    plans: dict[Path, Planned] = {}
+    problems: list[PamphletError] = []
     for slug in select_slugs(project, slugs):
-        for path, catalog in planned_catalogs(project, slug).items():
-            texts[path] = format_po(catalog)
+        try:
+            plans.update(planned_catalogs(project, slug, languages))
+        except PamphletErrors as errors:
+            problems += errors.errors
+        except PamphletError as error:  # reported with every other one, after the loop
+            problems.append(error)
+    if problems:
+        raise problems[0] if len(problems) == 1 else PamphletErrors(problems)
     report = UpdateReport()
-    for path, text in texts.items():
-        current = path.read_bytes() if path.exists() else None
-        if current == text.encode("utf-8"):
+    for path, plan in plans.items():
+        # content, not layout: a file an editor or msgcat laid out otherwise is left alone
+        if plan.based_on is not None and same_data(plan.based_on, plan.text, path):
+            if not check:
+                remove_stale_temporaries(path)  # what a killed run left beside it
             report.unchanged.append(path)
             continue
-        report.written.append(path)
-        if not check:
-            atomic_write_bytes(path, text.encode("utf-8"))
+        if check:
+            report.written.append(path)
+            continue
+
+        def remerge(current: bytes | None, plan: Planned = plan, path: Path = path) -> bytes:
+            if current == plan.based_on or plan.language is None:
+                return plan.text.encode("utf-8")
+            return _merged(project, path, current, plan.template, plan.language).encode()
+
+        if save_merged(path, plan.based_on, remerge):
+            report.written.append(path)
             log.info("wrote %s", project.relative(path))
+        else:
+            report.unchanged.append(path)
     return report

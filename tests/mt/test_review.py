@@ -14,7 +14,6 @@ import pytest
 from tests.argos_fixture import built_packages
 from tests.conftest import STATEMENT_EN, write_project
 from workflow.catalog import active_entries, machine_confidence
-from workflow.checks import run_checks
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.dashboard import write_dashboard
@@ -23,6 +22,7 @@ from workflow.mt.engines import Output
 from workflow.mt.engines.ctranslate2 import Decoder
 from workflow.mt.stage import translate
 from workflow.pofile import read_po_located
+from workflow.qa import run_checks
 from workflow.update import update
 
 

@@ -23,11 +23,16 @@ from workflow.languages.profile import (
     Script,
 )
 
-__all__ = ["DIGIT_SYSTEMS", "SCRIPTS", "WESTERN_DIGITS", "Profile", "Script", "all_profiles",
-           "check_language", "codes", "direction", "english_name", "get", "native_name",
-           "plural_forms", "to_ascii_digits"]
+__all__ = ["DEFAULT_LANGUAGES", "DIGIT_SYSTEMS", "LINGUA_FRANCA", "SCRIPTS", "WESTERN_DIGITS",
+           "Profile", "Script", "all_profiles", "check_language", "codes", "direction",
+           "english_name", "get", "native_name", "plural_forms", "to_ascii_digits"]
 
 _NOT_LANGUAGES = {"profile"}
+# The languages of a project whose pyproject.toml names none, and its source language.
+DEFAULT_LANGUAGES = ("en", "es", "ar", "fa")
+# English: the pivot of machine translation, and what web pages of any language leave
+# in their menus and teasers ("Read more"), so import knows its words everywhere.
+LINGUA_FRANCA = "en"
 
 
 @cache

@@ -4,24 +4,23 @@ from workflow.languages.profile import (
     ARABIC,
     ARABIC_INDIC_DIGITS,
     ARABIC_SCRIPT_MARKS,
+    NASKH_FONTS,
     WESTERN_DIGITS,
-    Fonts,
     Profile,
 )
 
 PROFILE = Profile(
     code="ar",
     script=ARABIC,
-    # Naskh for reading, Kufi for display.
-    fonts=Fonts(text=("Noto Naskh Arabic",), heading=("Noto Kufi Arabic", "Noto Sans Arabic"),
-                furniture=("Noto Sans Arabic",)),
+    fonts=NASKH_FONTS,
     digits=ARABIC_INDIC_DIGITS,
     # The Maghreb writes Western digits: `arabic_digits = "western"` in [tool.pamphlet].
     other_digits=(WESTERN_DIGITS,),
     counter_style="arabic-indic",
     font_size_pt=11.0,
+    parallel_font_size_pt=9.5,
     line_height=1.7,
-    heading_line_height=1.6,
+    heading_line_height=1.5,  # Kufi's tall letters and dots are cramped below 1.5
     quotes=("«", "»", "“", "”"),
     percent="{}٪",
     sentence_rules="ar",
@@ -50,7 +49,8 @@ PROFILE = Profile(
     teasers=("اقرأ المزيد", "تابع القراءة", "متابعة القراءة"),
     navigation_words=("القائمة", "القائمة الرئيسية", "إغلاق", "اغلاق", "الرئيسية",
                       "الصفحة الرئيسية", "بحث", "مشاركة", "طباعة", "انتقل إلى المحتوى",
-                      "السابق", "التالي"),
+                      "السابق", "التالي", "اتصل بنا", "من نحن", "أخبار", "الأخبار", "تبرع",
+                      "انضم إلينا", "بيانات", "الأرشيف", "فعاليات"),
     furniture={
         "contents": "المحتويات",
         "colophon": "عن هذه الطبعة",

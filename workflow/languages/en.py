@@ -1,11 +1,11 @@
 """English (US spelling and hyphenation)."""
 
-from workflow.languages.profile import LATIN, Fonts, Profile
+from workflow.languages.profile import LATIN, LATIN_FONTS, Profile
 
 PROFILE = Profile(
     code="en",
     script=LATIN,
-    fonts=Fonts(text=("Noto Serif",), heading=("Noto Sans",), furniture=("Noto Sans",)),
+    fonts=LATIN_FONTS,
     hyphenation="en_US",
     quotes=("“", "”", "‘", "’"),
     sentence_rules="en",
@@ -22,7 +22,10 @@ PROFILE = Profile(
     teasers=("Continue reading", "Read more"),
     navigation_words=("menu", "close", "home", "search", "skip to content", "share", "print",
                       "tweet", "facebook", "twitter", "e-mail", "email", "main menu",
-                      "toggle navigation", "back to top", "previous", "next"),
+                      "toggle navigation", "back to top", "previous", "next", "about",
+                      "about us", "contact", "contact us", "news", "donate", "join us",
+                      "events", "blog", "archive", "statements", "resources", "campaigns",
+                      "subscribe", "log in", "login", "categories", "tags"),
     furniture={
         "contents": "Contents",
         "colophon": "About this edition",

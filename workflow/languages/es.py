@@ -1,11 +1,12 @@
 """Spanish."""
 
-from workflow.languages.profile import LATIN, Fonts, Profile
+from workflow.languages.profile import LATIN, LATIN_FONTS, Profile
 
 PROFILE = Profile(
     code="es",
     script=LATIN,
-    fonts=Fonts(text=("Noto Serif",), heading=("Noto Sans",), furniture=("Noto Sans",)),
+    fonts=LATIN_FONTS,
+    other_nplurals=(2,),  # msginit's (n != 1) / (n > 1)
     hyphenation="es",
     quotes=("«", "»", "“", "”"),
     sentence_rules="es",
@@ -24,7 +25,10 @@ PROFILE = Profile(
     byline_words=("por",),
     teasers=("Seguir leyendo", "Leer más", "Sigue leyendo"),
     navigation_words=("menú", "menu", "cerrar", "inicio", "buscar", "compartir", "imprimir",
-                      "ir al contenido", "saltar al contenido", "anterior", "siguiente"),
+                      "ir al contenido", "saltar al contenido", "anterior", "siguiente",
+                      "noticias", "contacto", "contáctenos", "nosotros", "quiénes somos",
+                      "acerca de", "donar", "donaciones", "únete", "eventos", "comunicados",
+                      "campañas", "archivo"),
     furniture={
         "contents": "Índice",
         "colophon": "Sobre esta edición",

@@ -3,23 +3,23 @@
 from workflow.languages.profile import (
     ARABIC,
     ARABIC_SCRIPT_MARKS,
+    NASKH_FONTS,
     PERSIAN_DIGITS,
     WESTERN_DIGITS,
-    Fonts,
     Profile,
 )
 
 PROFILE = Profile(
     code="fa",
     script=ARABIC,
-    fonts=Fonts(text=("Noto Naskh Arabic",), heading=("Noto Kufi Arabic", "Noto Sans Arabic"),
-                furniture=("Noto Sans Arabic",)),
+    fonts=NASKH_FONTS,
     digits=PERSIAN_DIGITS,
     other_digits=(WESTERN_DIGITS,),  # in Latin runs and tables; never Arabic-Indic ones
     counter_style="persian",
     font_size_pt=11.0,
+    parallel_font_size_pt=9.5,
     line_height=1.7,
-    heading_line_height=1.6,
+    heading_line_height=1.5,  # Kufi's tall letters and dots are cramped below 1.5
     quotes=("«", "»", "“", "”"),
     percent="{}٪",
     sentence_rules="fa",
@@ -42,7 +42,8 @@ PROFILE = Profile(
     teasers=("ادامه مطلب", "ادامه‌ی مطلب", "ادامهٔ مطلب", "بیشتر بخوانید"),
     navigation_words=("فهرست", "بستن", "منو", "خانه", "صفحه اصلی", "صفحهٔ اصلی", "جستجو",
                       "جست‌وجو", "اشتراک", "اشتراک‌گذاری", "چاپ", "رفتن به محتوا", "قبلی",
-                      "بعدی"),
+                      "بعدی", "درباره ما", "دربارهٔ ما", "تماس", "تماس با ما", "اخبار",
+                      "حمایت مالی", "بیانیه‌ها", "آرشیو", "رویدادها"),
     furniture={
         "contents": "فهرست",
         "colophon": "دربارهٔ این نسخه",

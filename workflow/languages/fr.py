@@ -1,11 +1,12 @@
 """French (France: « » with narrow no-break spaces, a no-break space before ; : ! ?)."""
 
-from workflow.languages.profile import LATIN, NBSP, NNBSP, Fonts, Profile
+from workflow.languages.profile import LATIN, LATIN_FONTS, NBSP, NNBSP, Profile
 
 PROFILE = Profile(
     code="fr",
     script=LATIN,
-    fonts=Fonts(text=("Noto Serif",), heading=("Noto Sans",), furniture=("Noto Sans",)),
+    fonts=LATIN_FONTS,
+    other_nplurals=(2,),  # msginit's (n != 1) / (n > 1)
     hyphenation="fr",
     quotes=("«", "»", "“", "”"),
     quote_space=NNBSP,
@@ -13,6 +14,7 @@ PROFILE = Profile(
     # one before ; ! ? (and inside « »).
     space_before={":": NBSP, ";": NNBSP, "!": NNBSP, "?": NNBSP},
     percent="{}" + NNBSP + "%",
+    label_suffix=NBSP + ":",
     sentence_rules="fr",
     abbreviations=("M.", "MM.", "Mme.", "Dr.", "Pr.", "p.", "pp.", "cf.", "env.", "av.",
                    "apr.", "art.", "vol.", "St.", "Ste.", "bd.", "n°."),
@@ -27,7 +29,10 @@ PROFILE = Profile(
     byline_words=("par",),
     teasers=("Lire la suite", "Continuer la lecture"),
     navigation_words=("menu", "fermer", "accueil", "rechercher", "recherche", "partager",
-                      "imprimer", "aller au contenu", "précédent", "suivant"),
+                      "imprimer", "aller au contenu", "précédent", "suivant", "actualités",
+                      "contact", "contactez-nous", "à propos", "qui sommes-nous",
+                      "faire un don", "nous rejoindre", "événements", "communiqués",
+                      "campagnes", "archives"),
     furniture={
         "contents": "Sommaire",
         "colophon": "À propos de cette édition",
@@ -38,8 +43,9 @@ PROFILE = Profile(
         "translation": "Traduction",
         "status_source": "texte original",
         "status_reviewed": "entièrement relue",
-        "status_draft": f"brouillon{NBSP}: {{unreviewed}} phrases sur {{total}} pas encore "
-                        f"relues{NNBSP}; la traduction automatique est soulignée",
+        # The plural goes with the total: "1 sur 8 phrases", never "1 phrases".
+        "status_draft": f"brouillon{NBSP}: {{unreviewed}} sur {{total}} phrases restent à "
+                        f"relire{NNBSP}; la traduction automatique est soulignée",
         "status_partial": f"relue à {{percent}}{NNBSP}; les autres phrases sont imprimées "
                           "dans la langue originale ({source})",
         "draft_notice": f"BROUILLON{NBSP}: contient une traduction automatique non relue",

@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 
 from babel import Locale
-from babel.dates import format_date, get_month_names
+from babel.dates import format_date, format_skeleton, get_month_names
 
 WESTERN_DIGITS = "0123456789"
 ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
@@ -86,6 +86,13 @@ class Fonts:
     furniture: tuple[str, ...]  # page numbers, running headers, colophon, contents
 
 
+# The families most profiles share: Serif for reading and Sans for display in Latin
+# script; Naskh for reading and Kufi for display in Arabic script.
+LATIN_FONTS = Fonts(text=("Noto Serif",), heading=("Noto Sans",), furniture=("Noto Sans",))
+NASKH_FONTS = Fonts(text=("Noto Naskh Arabic",), heading=("Noto Kufi Arabic", "Noto Sans Arabic"),
+                    furniture=("Noto Sans Arabic",))
+
+
 @dataclass(frozen=True)
 class Profile:
     """Everything that differs by language. A new language is a new module in this package
@@ -98,12 +105,16 @@ class Profile:
     babel_locale: str = ""  # babel's name for the locale, when it is not `code`
     english_name_override: str = ""  # where babel's name is not what users call it
     native_name_override: str = ""
+    # Plural forms a catalog may declare besides babel's (CLDR's): GNU gettext's msginit
+    # and many Weblate setups still give Spanish and French two, where CLDR has three.
+    other_nplurals: tuple[int, ...] = ()
     # --- Typesetting
     digits: str = WESTERN_DIGITS
     counter_style: str = "decimal"  # CSS counter style of page and list numbers
     font_size_pt: float = 10.0
+    parallel_font_size_pt: float = 8.5  # in the narrower columns of the side-by-side layout
     line_height: float = 1.45
-    heading_line_height: float = 1.3
+    heading_line_height: float | None = None  # None: the stylesheet's own
     hyphenation: str | None = None  # a pyphen dictionary (our English is US English)
     # Quotation marks (primary, secondary), and what goes inside a pair (French: NNBSP).
     quotes: tuple[str, str, str, str] = ("“", "”", "‘", "’")
@@ -111,6 +122,7 @@ class Profile:
     # Marks that take a no-break space before them (French ; : ! ?), and which space.
     space_before: Mapping[str, str] = field(default_factory=dict)
     percent: str = "{} %"
+    label_suffix: str = ":"  # after a label of the colophon: "Date:", French "Date :"
     # --- Sentences
     sentence_rules: str = "en"  # the pysbd language whose rules cut sentences
     abbreviations: tuple[str, ...] = ()
@@ -160,6 +172,14 @@ class Profile:
         name = self.native_name_override or self.locale.get_display_name(self.locale)
         return name[:1].upper() + name[1:] if self.script.cased else name
 
+    def name_in(self, other: Profile) -> str:
+        """This language's name as `other` writes it ("árabe" in Spanish)."""
+        if other.code == self.code:  # as in running text: "español", "français"
+            return self.native_name_override or self.locale.get_display_name(self.locale)
+        if other.code == "en" and self.english_name_override:
+            return self.english_name_override
+        return self.locale.get_language_name(other.locale)
+
     @property
     def direction(self) -> str:
         return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
@@ -203,7 +223,7 @@ class Profile:
             standard = get_month_names("wide", locale=locale)[parts[1]]
             month = self.month_name(parts[1])
         elif len(parts) == 2:
-            text = format_date(date(parts[0], parts[1], 1), "LLLL y", locale=locale)
+            text = format_skeleton("yMMMM", date(parts[0], parts[1], 1), locale=locale)
             standard = get_month_names("wide", "stand-alone", locale=locale)[parts[1]]
             month = self.month_name(parts[1], context="stand-alone")
         else:

@@ -1,12 +1,12 @@
 """Tagalog (Filipino in babel's data). pysbd has no Tagalog rules: its English rules cut
 the sentences (same marks, same use of capitals), with Tagalog's own abbreviations."""
 
-from workflow.languages.profile import LATIN, Fonts, Profile
+from workflow.languages.profile import LATIN, LATIN_FONTS, Profile
 
 PROFILE = Profile(
     code="tl",
     script=LATIN,
-    fonts=Fonts(text=("Noto Serif",), heading=("Noto Sans",), furniture=("Noto Sans",)),
+    fonts=LATIN_FONTS,
     babel_locale="fil",
     english_name_override="Tagalog",
     native_name_override="Tagalog",
@@ -24,7 +24,9 @@ PROFILE = Profile(
     byline_words=("ni", "sinulat ni", "mula kay"),
     teasers=("Magbasa pa", "Ituloy ang pagbasa"),
     navigation_words=("menu", "isara", "tahanan", "home", "maghanap", "hanapin", "ibahagi",
-                      "i-print", "nakaraan", "susunod"),
+                      "i-print", "nakaraan", "susunod", "balita", "tungkol sa amin", "tungkol",
+                      "makipag-ugnayan", "kontak", "mag-donate", "sumali", "kaganapan",
+                      "pahayag"),
     furniture={
         "contents": "Nilalaman",
         "colophon": "Tungkol sa edisyong ito",

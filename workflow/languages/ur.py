@@ -19,6 +19,7 @@ PROFILE = Profile(
     # CLDR's Urdu writes Western digits (ur_IN writes Extended Arabic-Indic ones).
     other_digits=(PERSIAN_DIGITS,),  # never Arabic-Indic ones
     font_size_pt=11.0,
+    parallel_font_size_pt=9.5,
     line_height=2.3,
     heading_line_height=2.2,
     quotes=("“", "”", "‘", "’"),
@@ -36,8 +37,9 @@ PROFILE = Profile(
     month_locales=("ur",),
     byline_words=("تحریر", "منجانب", "از طرف"),
     teasers=("مزید پڑھیں", "مزید پڑھیے"),
-    navigation_words=("فہرست", "مینو", "بند کریں", "صفحہ اول", "سرورق", "تلاش", "شیئر",
-                      "پرنٹ", "پچھلا", "اگلا"),
+    navigation_words=("فہرست", "مینو", "بند کریں", "صفحہ اول", "سرورق", "تلاش", "شیئر", "پرنٹ",
+                      "پچھلا", "اگلا", "ہمارے بارے میں", "رابطہ", "رابطہ کریں", "خبریں",
+                      "عطیہ", "بیانات", "آرکائیو"),
     furniture={
         "contents": "فہرست",
         "colophon": "اس اشاعت کے بارے میں",
@@ -48,7 +50,7 @@ PROFILE = Profile(
         "translation": "ترجمہ",
         "status_source": "اصل متن",
         "status_reviewed": "مکمل نظرِ ثانی شدہ",
-        "status_draft": "مسودہ: {total} میں سے {unreviewed} جملوں پر ابھی نظرِ ثانی نہیں "
+        "status_draft": "مسودہ: {total} جملوں میں سے {unreviewed} پر ابھی نظرِ ثانی نہیں "
                         "ہوئی؛ مشینی ترجمے کے نیچے لکیر ہے",
         "status_partial": "{percent} پر نظرِ ثانی ہو چکی؛ باقی جملے اصل زبان ({source}) "
                           "میں چھپے ہیں",

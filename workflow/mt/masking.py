@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workflow.glossary import Glossary
-from workflow.languages import to_ascii_digits
+from workflow.languages import DIGIT_SYSTEMS, WESTERN_DIGITS, to_ascii_digits
+from workflow.patterns import AUTOLINK, CODE, EMAIL, TAG, URL
 
 
 @dataclass(frozen=True)
@@ -33,22 +34,23 @@ class Masked:
 # `{1}`: the form of placeholder Argos' OPUS-trained models copy through, as they learned
 # from software localisation data; found back with spaces or native digits added.
 PLACEHOLDER = re.compile(r"[{｛]\s*([0-9٠-٩۰-۹]+)\s*[}｝]")
-_URL = r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\"'.,;:!?)\]’”]"
 # Earlier patterns win over later ones where they overlap.
 _PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
-    ("text", re.compile(r"`[^`\n]+`")),  # code span
-    ("text", re.compile(r"<(?:https?://|mailto:)[^>\s]+>|<[^@<>\s]+@[^<>\s]+>")),  # autolink
+    ("text", CODE),  # code span
+    ("text", AUTOLINK),
     ("text", PLACEHOLDER),  # the source's own `{1}` must not be taken for ours
     ("link_end", re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")),  # ](url "title")
     ("link_start", re.compile(r"!?\[(?=[^\]\n]*\]\()")),
-    ("text", re.compile(rf"\b{_URL}")),
-    ("text", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),  # e-mail
-    ("markup", re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")),  # inline HTML
+    ("text", URL),
+    ("text", EMAIL),
+    ("markup", TAG),  # inline HTML
     ("glossary", None),  # do-not-translate and glossary terms, see _term_pattern
     ("text", re.compile(r"\b\w*[A-Za-z0-9]_\w+\b")),  # identifiers: Argos turns _ into spaces
     ("emphasis", re.compile(r"\*\*|__|~~|\*|_")),
-    ("text", re.compile(r"(?<![\w.,])\d+(?:[.,:/-]\d+)*(?!\w)")),  # numbers, dates
+    ("number", re.compile(r"(?<![\w.,٫٬])\d+(?:[.,:/٫٬-]\d+)*(?!\w)")),  # numbers, dates
 )
+# Arabic-script decimal and group separators, as Latin script writes them.
+LATIN_SEPARATORS = str.maketrans({"٫": ".", "٬": ","})
 
 
 def _term_pattern(terms: Iterable[str]) -> re.Pattern | None:
@@ -60,17 +62,21 @@ def _term_pattern(terms: Iterable[str]) -> re.Pattern | None:
 
 
 class Masker:
-    """Replaces what MT must not touch by numbered placeholders, and puts it back."""
+    """Replaces what MT must not touch by numbered placeholders, and puts it back.
 
-    def __init__(self, glossary: Glossary | None = None, source: str = "", target: str = ""):
+    Only do-not-translate terms are masked: a glossary term put in as its translation
+    would lose its agreement, article or Arabic/Persian affixes in the sentence, so the
+    output is checked for it instead (`hints`). Numbers come back in `digits`, the digits
+    of the target language (Persian ۳۸ is 38 in English and ٣٨ in Arabic).
+    """
+
+    def __init__(self, glossary: Glossary | None = None, source: str = "", target: str = "",
+                 digits: str | None = None):
         glossary = glossary or Glossary()
         self.keep = set(glossary.keep)
-        terms = glossary.terms(source, target) if source and target else {}
-        # Names and multi-word terms go in as they are; a single common word would lose
-        # its agreement or its Arabic/Persian affixes, so the output is only checked for it.
-        self.terms = {t.lower(): v for t, v in terms.items() if " " in t or not t.islower()}
-        self.checks = {t: v for t, v in terms.items() if t.lower() not in self.terms}
-        self.term_pattern = _term_pattern([*self.keep, *self.terms])
+        self.digits = digits
+        self.checks = glossary.terms(source, target) if source and target else {}
+        self.term_pattern = _term_pattern(self.keep)
         self.check_pattern = _term_pattern(self.checks)
 
     def mask(self, text: str) -> Masked:
@@ -116,35 +122,47 @@ class Masker:
             closing = after.isspace() or (before.isalnum() and not after.isalnum())
             return Protected(found, found, "markup", "left" if closing else "right")
         if kind == "glossary":
-            if found in self.keep:
-                return Protected(found, found, "text")
-            target = self.terms.get(found.lower())
-            if target is None:  # a do-not-translate term in other case: not the term
+            if found not in self.keep:  # a do-not-translate term in other case: not it
                 return None
-            if found[:1].isupper() and target[:1].islower():
-                target = target[:1].upper() + target[1:]
-            return Protected(found, target, "text")
+            return Protected(found, found, "text")
+        if kind == "number":
+            return Protected(found, self.write_digits(found), "text")
         return Protected(found, found, kind)
+
+    def write_digits(self, text: str) -> str:
+        """Digits (and Arabic-script separators, for Latin-script digits) as the target
+        language writes them."""
+        if self.digits is None:
+            return text
+        if self.digits == WESTERN_DIGITS:
+            text = text.translate(LATIN_SEPARATORS)
+        table = {ord(d): self.digits[value] for system in DIGIT_SYSTEMS
+                 for value, d in enumerate(system)}
+        return text.translate(table)
 
     def hints(self, source: str, translation: str) -> list[str]:
         """Glossary words of the source whose agreed translation is not in the output."""
         if self.check_pattern is None:
             return []
-        found = dict.fromkeys(m.group(0).lower() for m in self.check_pattern.finditer(source))
+        by_lower = {term.lower(): term for term in self.checks}
+        found = dict.fromkeys(by_lower[m.group(0).lower()]
+                              for m in self.check_pattern.finditer(source))
         lowered = translation.lower()
         return [f"glossary: {term!r} is {self.checks[term]!r}" for term in found
                 if self.checks[term].lower() not in lowered]
 
-    @staticmethod
-    def restore(output: str, masked: Masked) -> tuple[str, list[str]]:
+    def restore(self, output: str, masked: Masked) -> tuple[str, list[str]]:
         """The translation with every placeholder replaced, and what the reviewer must check:
-        lost text is added at the end, lost markup dropped, repeats removed."""
+        lost text is added at the end, lost markup dropped, repeats removed; digits the
+        model wrote itself come out in the target's digits too."""
         items = masked.items
         problems: list[str] = []
         seen: set[int] = set()
 
         def token(number: int) -> str:
-            return f"\ue000{number}\ue001"  # private-use characters: never in real text
+            # Private-use characters, never in real text, and no digits in them: the
+            # model's own digits are rewritten around the tokens.
+            return f"\ue000{chr(0xF0000 + number)}\ue001"
 
         removed = "\ue002"
 
@@ -173,6 +191,7 @@ class Masker:
             else:
                 problems.append(f"MT lost {item.original!r} (added at the end)")
                 text = f"{text.rstrip()} {token(number)}"
+        text = self.write_digits(text)
         for number, item in enumerate(items, start=1):
             text = text.replace(token(number), item.replacement)
         return re.sub(r"[ \t]{2,}", " ", text).strip(), problems

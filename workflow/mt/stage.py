@@ -17,14 +17,15 @@ import polib
 from workflow.catalog import MACHINE_MARK, active_entries, entry_state, machine_comment
 from workflow.config import Project
 from workflow.errors import PamphletError
+from workflow.fsutil import read_input, save_merged
 from workflow.glossary import Glossary, load_glossary
 from workflow.models import installed_models
 from workflow.mt.engines import Engine, Output
 from workflow.mt.masking import Masked, Masker
 from workflow.mt.memory import MEMORY_MARK, Fill, Memory, build_memory
 from workflow.mt.routing import EngineCache, open_engine
-from workflow.pofile import read_po, write_po
-from workflow.source import read_statement
+from workflow.pofile import format_po, parse_po_bytes, read_po
+from workflow.source import read_project_statement
 from workflow.update import select_slugs
 
 log = logging.getLogger(__name__)
@@ -44,9 +45,9 @@ class MachineTranslator:
     """One pair's engine with markup and glossary protection."""
 
     def __init__(self, engine: Engine, glossary: Glossary | None = None,
-                 source: str = "", target: str = ""):
+                 source: str = "", target: str = "", digits: str | None = None):
         self.engine = engine
-        self.masker = Masker(glossary, source, target)
+        self.masker = Masker(glossary, source, target, digits)
 
     def mark(self, confidence: float | None) -> str:
         return machine_comment(self.engine.name, self.engine.description, confidence)
@@ -60,8 +61,8 @@ class MachineTranslator:
         done = iter(self.translate_masked([m.text for m in masked if m.needs_translation]))
         results = []
         for segment, one in zip(segments, masked, strict=True):
-            text, problems = Masker.restore(next(done).text if one.needs_translation
-                                            else one.text, one)
+            text, problems = self.masker.restore(
+                next(done).text if one.needs_translation else one.text, one)
             results.append((text, problems + self.masker.hints(segment, text)))
         return results
 
@@ -108,7 +109,7 @@ def translate(project: Project, slugs: list[str] | None = None,
         pair = (source, target)
         if pair not in memories:
             memories[pair] = build_memory(project, source, target, catalogs)
-            maskers[pair] = Masker(glossary, source, target)
+            maskers[pair] = Masker(glossary, source, target, project.digits(target))
         works.append(_plan(path, source, target, catalogs[path], memories[pair], maskers[pair]))
 
     # Every engine is opened (models loaded, servers asked for their languages) before
@@ -117,7 +118,8 @@ def translate(project: Project, slugs: list[str] | None = None,
     pairs = sorted({(w.source, w.target) for w in works if w.pending})
     cache = EngineCache()
     translators = {pair: MachineTranslator(open_engine(project, *pair, models, cache),
-                                           glossary, *pair) for pair in pairs}
+                                           glossary, *pair, digits=project.digits(pair[1]))
+                   for pair in pairs}
 
     report = TranslateReport(routes=[f"{translators[pair].engine.name} "
                                      f"{translators[pair].engine.description}"
@@ -142,7 +144,7 @@ def _catalog_jobs(project: Project, slugs: list[str], languages: list[str] | Non
                   ) -> list[tuple[Path, str, str]]:
     jobs = []
     for slug in slugs:
-        source = read_statement(project.source_path(slug)).language
+        source = read_project_statement(project, slug).language
         for target in project.target_languages(source):
             if languages and target not in languages:
                 continue
@@ -204,7 +206,7 @@ def _machine_translate(project: Project, translator: MachineTranslator,
 
 def _machine_fill(translator: MachineTranslator, msgid: str, masked: Masked, output: Output
                   ) -> Fill:
-    msgstr, problems = Masker.restore(output.text, masked)
+    msgstr, problems = translator.masker.restore(output.text, masked)
     problems += translator.masker.hints(msgid, msgstr)
     mark = translator.mark(output.confidence) if masked.needs_translation else COPY_MARK
     comments = [mark] + [f"{REVIEW_MARK} {problem}" for problem in problems]
@@ -215,24 +217,37 @@ def _finish(project: Project, work: CatalogWork, report: TranslateReport) -> Non
     """Apply the fills to the catalog as it is on disk now and save it if it changed.
 
     The file is read again: a translator may have saved it since the run started, and
-    only entries still untranslated are filled.
+    only entries still untranslated are filled. A save made while this one is written is
+    merged too (fsutil.save_merged): it is never overwritten.
     """
-    catalog = read_po(work.path)
-    for entry in active_entries(catalog):
-        fill = work.fills.get(entry.msgid)
-        if fill is None or not fill.msgstr or entry_state(entry) != "untranslated":
-            continue
-        _apply(entry, fill)
-        if fill.source == "machine":
-            report.machine += 1
-            report.flagged += fill.flagged
-        else:
-            setattr(report, fill.source, getattr(report, fill.source) + 1)
-    if write_po(work.path, catalog):
+    counts: dict[str, int] = {}
+
+    def fill(data: bytes | None) -> bytes:
+        if data is None:
+            raise PamphletError("the catalog was removed while `translate` ran: run "
+                                "`pamphlet update`, then translate again", work.path)
+        catalog = parse_po_bytes(data, work.path)[1]
+        counts.clear()
+        for entry in active_entries(catalog):
+            fill = work.fills.get(entry.msgid)
+            if (fill is None or not fill.msgstr or entry_state(entry) != "untranslated"
+                    or entry.msgid_plural or entry.msgctxt is not None):
+                continue
+            _apply(entry, fill)
+            key = "flagged" if fill.source == "machine" and fill.flagged else None
+            counts[fill.source] = counts.get(fill.source, 0) + 1
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+        # Nothing filled: the file stays as it is, in whatever layout its editor gave it.
+        return format_po(catalog).encode("utf-8") if counts else data
+
+    if save_merged(work.path, read_input(work.path), fill):
         report.written.append(work.path)
         log.info("wrote %s", project.relative(work.path))
     else:
         report.unchanged.append(work.path)
+    for source, count in counts.items():
+        setattr(report, source, getattr(report, source) + count)
 
 
 def _apply(entry: polib.POEntry, fill: Fill) -> None:

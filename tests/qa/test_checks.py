@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
 
 import polib
 import pytest
@@ -12,36 +15,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REPO, STATEMENT_EN
-from workflow import checks
 from workflow.catalog import MACHINE_MARK
-from workflow.checks import (
-    CHECKS,
-    CheckFailure,
-    brackets,
-    digits,
-    end_punctuation,
-    foreign_script,
-    glossary_terms,
-    latin_words,
-    length,
-    letters,
-    make_context,
-    markup,
-    number_value,
-    numbers,
-    placeholders,
-    punctuation,
-    repeated_phrase,
-    repeated_words,
-    run_checks,
-    unchanged,
-    unusual_letters,
-    urls,
-)
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.glossary import Glossary
 from workflow.pofile import msgid_lines, write_po
+from workflow.qa import CHECKS, CheckFailure, make_context, run_checks, runner
+from workflow.qa.checks.fluency import length, repeated_phrase, repeated_words, unchanged
+from workflow.qa.checks.glossary import glossary_terms
+from workflow.qa.checks.machine import low_confidence, machine_copy
+from workflow.qa.checks.markup import markup, placeholders, tags, urls
+from workflow.qa.checks.numbers import digits, number_value, numbers
+from workflow.qa.checks.punctuation import brackets, end_punctuation, punctuation
+from workflow.qa.checks.script import foreign_script, latin_words, letters, unusual_letters
+from workflow.qa.checks.whitespace import double_space, newlines, tabs, whitespace
 from workflow.update import update
 
 GLOSSARY = Glossary(
@@ -52,10 +39,12 @@ GLOSSARY = Glossary(
     keep=("IMA",))
 
 
-def fails(check, source: str, target: str, language: str = "es") -> bool:
-    """True if `check` rejects `target` as a translation of the English `source`."""
+def fails(check, source: str, target: str, language: str = "es", entry: dict | None = None
+          ) -> bool:
+    """True if `check` rejects `target` as a translation of the English `source`; `entry`:
+    what the context knows of the entry (machine output, its confidence)."""
     try:
-        check(source, target, make_context(language, "en", GLOSSARY))
+        check(source, target, replace(make_context(language, "en", GLOSSARY), **(entry or {})))
     except CheckFailure:
         return True
     return False
@@ -106,19 +95,31 @@ EXAMPLES = [
      "Solidarity with the caravan"),
     (glossary_terms, "es", "We stand with the caravan.", "Apoyamos a la caravana.",
      "Apoyamos al convoy."),
+    (tags, "es", "We walk **together**.", "Caminamos **juntos**.", "Caminamos <b>juntos</b>."),
+    (newlines, "es", "We walk together.", "Caminamos juntos.", "Caminamos juntos.\n"),
+    (whitespace, "ar", "We walk together.", "نسير معًا.", "نسير معًا. "),
+    (double_space, "fa", "We walk together.", "ما با هم راه می‌رویم.", "ما با هم  راه می‌رویم."),
+    (tabs, "es", "We walk together.", "Caminamos juntos.", "Caminamos\tjuntos."),
+    (machine_copy, "ar", "More than 7000 people walk together.", "يسير أكثر من ٧٠٠٠ شخص معًا.",
+     "More than ٧٠٠٠ people walk together.", {"machine": True}),
+    (low_confidence, "es", "We walk together.", "Caminamos juntos.", "Caminamos juntos.",
+     {"machine": True, "min_confidence": 0.4}, {"confidence": 0.62}, {"confidence": 0.31}),
 ]
 
 
 def test_every_check_has_examples():
     assert {c.function for c in CHECKS} == {example[0] for example in EXAMPLES}
+    assert not fails(machine_copy, "We walk together.", "We walk together.", "ar")  # reviewed
     assert len({c.name for c in CHECKS}) == len(CHECKS)
 
 
-@pytest.mark.parametrize(("check", "language", "source", "good", "bad"), EXAMPLES,
-                         ids=[f"{e[0].__name__}-{e[1]}" for e in EXAMPLES])
-def test_check_passes_good_and_fails_bad(check, language, source, good, bad):
-    assert fails(check, source, good, language) is False
-    assert fails(check, source, bad, language) is True
+@pytest.mark.parametrize("example", EXAMPLES, ids=[f"{e[0].__name__}-{e[1]}" for e in EXAMPLES])
+def test_check_passes_good_and_fails_bad(example):
+    # (check, language, source, good, bad[, entry[, entry of good, entry of bad]])
+    check, language, source, good, bad, entry, good_entry, bad_entry = (
+        *example, {}, {}, {})[:8]
+    assert fails(check, source, good, language, {**entry, **good_entry}) is False
+    assert fails(check, source, bad, language, {**entry, **bad_entry}) is True
 
 
 def test_numbers_across_scripts_and_separators():
@@ -299,6 +300,13 @@ PLANTED = {
         "Nov 3, 2018": ("3 de noviembre de ۲۰۱۸", "digits"),
         "The U.S. army has killed thousands.": ("El ejército de آمریکا ha matado a miles.",
                                                 "foreign-script"),
+        "Solidarity with the caravan": ("Solidaridad con la <b>caravana</b>", "tags"),
+        "We express our solidarity with the caravan.":
+            ("Expresamos nuestra solidaridad con la caravana.\n", "newlines"),
+        "More than 7000 people walk together.": (" Más de 7000 personas caminan juntas.",
+                                                 "whitespace"),
+        "How can we challenge this?": ("¿Cómo podemos  desafiar esto?", "double-space"),
+        "No one is illegal": ("Ningún ser humano es\tilegal", "tabs"),
     },
 }
 
@@ -317,12 +325,13 @@ def catalogs(project):
 
 
 def fill(project, language: str, translations: dict[str, str], states: dict[str, str]
-         | None = None) -> dict[str, int]:
+         | None = None, flags: dict[str, list[str]] | None = None) -> dict[str, int]:
     """Write translations into a catalog; returns msgid -> line of its `msgid`."""
     path = project.po_path("caravan", language)
     catalog = polib.pofile(str(path))
     for entry in catalog:
         entry.msgstr = translations.get(entry.msgid, "")
+        entry.flags += (flags or {}).get(entry.msgid, [])
         state = (states or {}).get(entry.msgid)
         if state == "machine":
             entry.tcomment = f"{MACHINE_MARK} argos en->{language}"
@@ -340,8 +349,8 @@ def test_only_changed_catalogs_are_checked_again(catalogs, monkeypatch):
     fill(catalogs, "fa", CLEAN["fa"])
     first = run_checks(catalogs)
     checked = []
-    real = checks.check_po
-    monkeypatch.setattr(checks, "check_po", lambda path, *rest: checked.append(path.parent.name)
+    real = runner.check_po
+    monkeypatch.setattr(runner, "check_po", lambda path, *rest: checked.append(path.parent.name)
                         or real(path, *rest))
     assert run_checks(catalogs) == first and checked == []  # all from build/
     fill(catalogs, "fa", {**CLEAN["fa"], "Solidarity with the caravan": "کاروان ۷"})
@@ -377,7 +386,9 @@ def test_planted_errors_reported_at_their_lines(catalogs):
                      for msgid, (_, name) in planted.items()}
     findings = run_checks(catalogs)
     assert {(f.path, f.line, f.check) for f in findings} == expected
-    assert {c.name for c in CHECKS} <= {name for _, _, name in expected}
+    # The checks of machine entries' marks are planted in tests/mt/test_review.py.
+    machine_only = {"machine-copy", "confidence"}
+    assert {c.name for c in CHECKS} - machine_only <= {name for _, _, name in expected}
     by_check = {(f.path[7:9], f.check): f for f in findings}
     assert by_check["fa", "numbers"].state == "machine"
     assert by_check["fa", "numbers"].severity == "error"
@@ -397,8 +408,8 @@ def test_findings_point_at_the_msgid_line():
 
 def test_untranslated_entries_are_not_checked(catalogs):
     fill(catalogs, "fa", {"More than 7000 people walk together.": ""})
-    assert checks.check_catalog(catalogs, "caravan", "fa") == []
-    assert checks.check_catalog(catalogs, "caravan", "ar") == []  # all untranslated
+    assert runner.check_catalog(catalogs, "caravan", "fa") == []
+    assert runner.check_catalog(catalogs, "caravan", "ar") == []  # all untranslated
 
 
 # --- The real catalogs ------------------------------------------------------------------
@@ -458,3 +469,64 @@ def test_cli_bad_arguments(catalogs):
     assert code == 2 and "unknown language 'xx'" in err
     code, _, err = run("check", "nosuch")
     assert code == 2 and "no statement 'nosuch'" in err
+
+
+def test_weblate_ignore_flags_silence_a_check_on_one_entry(catalogs):
+    """`#, ignore-<check>`, with our name or Weblate's for the same check; `update` keeps
+    the flag (msgmerge and msgcat would drop it)."""
+    alliance = "Alliance of Middle Eastern Socialists"
+    translations = {**CLEAN["es"], alliance: alliance,
+                    "We express our solidarity with the caravan.":
+                        "Expresamos nuestra solidaridad con la caravana",
+                    "More than 7000 people walk together.": "Más de 700 personas caminan juntas.",
+                    "No one is illegal": "Ningún ser humano es ilegal "}
+    fill(catalogs, "es", translations)
+    assert {f.check for f in run_checks(catalogs)} == {"unchanged", "end-punctuation",
+                                                       "numbers", "whitespace"}
+    fill(catalogs, "es", translations, flags={
+        "Alliance of Middle Eastern Socialists": ["ignore-same"],  # Weblate's name
+        "We express our solidarity with the caravan.": ["ignore-end-stop"],  # Weblate's
+        "More than 7000 people walk together.": ["ignore-numbers"],  # ours
+        "No one is illegal": ["ignore-length"]})  # another check: whitespace still reported
+    assert [f.check for f in run_checks(catalogs)] == ["whitespace"]
+    assert run("update")[0] == 0
+    catalog = polib.pofile(str(catalogs.po_path("caravan", "es")))
+    assert catalog.find("More than 7000 people walk together.").flags == ["ignore-numbers"]
+
+
+def test_only_and_skip_choose_the_checks_of_a_run(catalogs):
+    fill(catalogs, "es", {**CLEAN["es"], **{m: t for m, (t, _) in PLANTED["es"].items()}})
+    everything = {f.check for f in run_checks(catalogs)}
+    assert {"numbers", "tags", "tabs"} - everything == {"numbers"}
+    code, out, _ = run("check", "--only", "tags", "tabs")
+    assert code == 1 and {line.split("[")[1].split("]")[0] for line in out.splitlines()[:-1]
+                          } == {"tags", "tabs"}
+    code, out, _ = run("check", "--json", "--skip", "tags,tabs", "--skip", "unchanged")
+    assert {f["check"] for f in json.loads(out)} == everything - {"tags", "tabs", "unchanged"}
+    code, _, err = run("check", "--only", "nosuch")
+    assert code == 2 and err.startswith("Error: unknown check 'nosuch' (checks: placeholders,")
+
+
+def test_the_cache_key_covers_the_qa_and_language_code(tmp_path, monkeypatch):
+    """Findings are kept under a hash of the code that makes them: a change to a language
+    profile or to a check is a new key, a change to the typesetting is not."""
+    from workflow.qa import cache
+
+    copy = tmp_path / "workflow"
+    shutil.copytree(Path(cache.__file__).parent.parent, copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "_PACKAGE", copy)
+
+    def fingerprint():
+        cache.code_fingerprint.cache_clear()
+        return cache.code_fingerprint()
+
+    first = fingerprint()
+    for changed in ("languages/es.py", "qa/checks/numbers.py", "segment.py", "glossary.py"):
+        with (copy / changed).open("a", encoding="utf-8") as file:
+            file.write("# changed\n")
+        assert fingerprint() != first, changed
+        first = fingerprint()
+    (copy / "build.py").write_text("# not an input of any finding\n", encoding="utf-8")
+    assert fingerprint() == first
+    cache.code_fingerprint.cache_clear()

@@ -1,0 +1,234 @@
+"""Typographic rules read back from real PDFs: headings, URLs, quotes, where the colophon and
+the sections fall, running headers, the cover and contents, reading direction, page labels.
+Text is read with poppler's pdftotext (`-raw`: content order, hyphens kept) and pypdf."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import STATEMENT_EN, write_project
+from tests.test_build import BIDI_CONTROLS, keeping_numbers
+from tests.test_html import translate_catalog
+from workflow import languages
+from workflow.build import build
+from workflow.config import load_project
+from workflow.update import update
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler")
+
+LONG_HEADING = "Internationalism against counterrevolutionary militarization and imperialism"
+URL = "https://allianceofmesocialists.org/oppose-war-on-iran-show-solidarity-with-uprisings/"
+# Words the US patterns hyphenate, set in narrow columns: the body has hyphens to find.
+BODY = ("The representatives of international capitalism disregard the extraordinary"
+        " responsibilities of governments towards unrepresented communities.")
+STATEMENT = STATEMENT_EN.replace("## No one is illegal", f"## {LONG_HEADING}").replace(
+    "More than 7000 people walk together.",
+    f'More than 7000 people walk together. Read "the other" at {URL} today.') + "\n" + \
+    "\n\n".join([BODY] * 12) + "\n"
+
+
+def raw_lines(path, first: int | None = None, last: int | None = None) -> list[str]:
+    command = ["pdftotext", "-raw"]
+    if first:
+        command += ["-f", str(first), "-l", str(last or first)]
+    text = subprocess.run([*command, str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [BIDI_CONTROLS.sub("", line).strip() for line in text.splitlines() if line.strip()]
+
+
+def page_texts(path) -> list[str]:
+    return [BIDI_CONTROLS.sub("", page.extract_text() or "").strip()
+            for page in PdfReader(path).pages]
+
+
+def spans(path, page_index: int) -> list[tuple[str, str, float]]:
+    """(text, font name, font size in points) of each text run of a page, via pypdf."""
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and font is not None:
+            scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            found.append((text.strip(), str(font.get("/BaseFont", "")), size * scale))
+
+    PdfReader(path).pages[page_index].extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.fixture
+def english(tmp_path, monkeypatch):
+    root = write_project(tmp_path / "project", {"caravan": STATEMENT},
+                         config='[tool.pamphlet]\nlanguages = ["en", "es", "ar", "fa"]\n')
+    monkeypatch.chdir(root)
+    project = load_project(root)
+    update(project)
+    translate_catalog(project, "es", keeping_numbers('Dijo "el otro" en la calle.'))
+    translate_catalog(project, "ar", keeping_numbers("نحن نعبر عن تضامننا مع القافلة."))
+    translate_catalog(project, "fa", keeping_numbers("ما همبستگی خود را اعلام می‌کنیم."))
+    return project
+
+
+def test_headings_are_sans_and_never_hyphenated_while_the_body_is(english):
+    build(english, languages=["en", "es"], layouts=["parallel"])
+    pdf = english.build / "caravan" / "caravan.en+es.pdf"
+    lines = raw_lines(pdf)
+    heading_words = set(LONG_HEADING.split())
+    # The heading is set on several lines in the narrow column, none ending in a hyphen.
+    heading_lines = [line for line in lines if set(line.split()) <= heading_words
+                     or any(w.rstrip("-") and LONG_HEADING.find(w.rstrip("-")) >= 0
+                            and len(w) > 6 and w.endswith("-") for w in line.split()[-1:])
+                     and set(line.split()[:-1]) <= heading_words]
+    assert len(heading_lines) >= 2, lines[:20]
+    assert not any(line.endswith("-") for line in heading_lines), heading_lines
+    # ... while body text in the same columns is hyphenated (so the rule is not vacuous),
+    # with US patterns and at least 3 letters either side of the break.
+    broken = [line.split()[-1] for line in lines if re.search(r"[a-z]-$", line)]
+    assert broken, "no hyphenated body line: the test would prove nothing"
+    assert all(len(word.rstrip("-")) >= 3 for word in broken), broken
+    assert "repres-" not in broken and "Americ-" not in broken
+    runs = spans(pdf, 1)
+    heading_fonts = {font for text, font, _ in runs if text in heading_words}
+    assert heading_fonts and all("Sans" in font for font in heading_fonts), heading_fonts
+
+
+def test_urls_print_intact_and_break_only_after_slash_dot_or_hyphen(english):
+    build(english, languages=["en", "es"], layouts=["parallel"])
+    pdf = english.build / "caravan" / "caravan.en+es.pdf"
+    lines = raw_lines(pdf)
+    assert URL in "".join(lines), "the URL must read back with nothing inserted"
+    pieces = [line for line in lines if line and URL.find(line.split()[-1]) > 0
+              or line.startswith(("allianceof", "oppose-", "show-", "uprisings"))]
+    for line in lines:  # wherever the URL is broken, the break follows / . or -
+        last = line.split()[-1] if line.split() else ""
+        if last and URL.startswith(last) and last != URL:
+            assert last[-1] in "/.-", (last, pieces)
+
+
+def test_typographic_quotes_per_language(english):
+    # Long enough for running headers, which repeat the (quoted) title.
+    translate_catalog(english, "es", keeping_numbers(
+        'Dijo "el otro" en la calle, ' + "y la calle respondió " * 12 + "."))
+    build(english, languages=["en", "es"], layouts=["single"])
+    en = " ".join(raw_lines(english.build / "caravan" / "caravan.en.pdf"))
+    es_pages = page_texts(english.build / "caravan" / "caravan.es.pdf")
+    assert len(es_pages) >= 4
+    es = " ".join(es_pages)
+    assert "\u201cthe other\u201d" in en and '"' not in en
+    assert es.count("«el otro»") > len(es_pages) and '"' not in es
+
+
+def test_number_and_its_word_share_a_line(english):
+    build(english, languages=["en"], layouts=["single"])
+    html_space = "7000\u00a0people"
+    text = subprocess.run(["pdftotext", "-raw", str(english.build / "caravan" /
+                                                      "caravan.en.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert html_space in text or "7000 people" in text.replace("\u00a0", " ")
+    assert not re.search(r"\b7000\n", text)
+
+
+@pytest.mark.parametrize("for_print", [False, True])
+def test_colophon_on_the_last_page_and_sections_on_odd_pages(english, for_print):
+    build(english, layouts=["multilingual"], for_print=for_print)
+    where = english.build / ("print/caravan" if for_print else "caravan")
+    pdf = where / "caravan.multilingual.pdf"
+    texts = page_texts(pdf)
+    colophon = languages.get("en").furniture["colophon"]
+    assert texts[-1].startswith(colophon) and not any(t.startswith(colophon)
+                                                      for t in texts[:-1])
+    reader = PdfReader(pdf)
+    starts = {item.title: reader.get_destination_page_number(item) + 1
+              for item in reader.outline if not isinstance(item, list)}
+    sections = [title for title in starts if title != colophon]
+    assert len(sections) == 4, starts
+    assert all(starts[title] % 2 == 1 for title in sections), starts
+    if for_print:  # blank pages: before a section's recto, or padding before the colophon
+        assert len(texts) % 4 == 0
+        for index in (i for i, t in enumerate(texts) if not t):
+            following = next(i for i in range(index, len(texts)) if texts[i])
+            assert following + 1 in starts.values() or following == len(texts) - 1
+    # The colophon bookmark is at the top level, not under the last language.
+    assert any(item.title == colophon for item in reader.outline if not isinstance(item, list))
+
+
+def test_running_header_not_on_a_section_s_opening_page(english):
+    build(english, layouts=["multilingual"])
+    pdf = english.build / "caravan" / "caravan.multilingual.pdf"
+    reader = PdfReader(pdf)
+    starts = [reader.get_destination_page_number(item) for item in reader.outline
+              if not isinstance(item, list)][:4]
+    for index in starts:
+        runs = spans(pdf, index)
+        small = [text for text, _, size in runs if size < 7.5]  # header 7pt, number 8pt
+        assert not small, (index, small)
+    follower = spans(pdf, starts[0] + 1)
+    assert any(size < 7.5 for _, _, size in follower), "no running header at all"
+
+
+def test_multilingual_cover_gives_every_script_the_same_rank(english):
+    build(english, layouts=["multilingual"])
+    runs = spans(english.build / "caravan" / "caravan.multilingual.pdf", 0)
+    arabic = [size for text, _, size in runs if re.search("[\u0600-\u06ff]", text)]
+    latin = [size for text, _, size in runs if re.search("[A-Za-z]", text)]
+    assert max(arabic) >= max(latin)  # the titles: Arabic script no smaller than Latin
+    cover = page_texts(english.build / "caravan" / "caravan.multilingual.pdf")[0]
+    assert "November 3, 2018" in cover  # the date is on the cover
+
+
+def test_contents_has_leaders_a_number_column_and_capitalised_names(english):
+    build(english, layouts=["multilingual"])
+    text = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(
+        english.build / "caravan" / "caravan.multilingual.pdf"), "-"], capture_output=True,
+        text=True, check=True).stdout
+    lines = [BIDI_CONTROLS.sub("", line).rstrip() for line in text.splitlines()]
+    entries = [line for line in lines if re.search(r"(?:\. ){5,}", line)]
+    assert len(entries) == 4, lines
+    latin = [line for line in entries if re.search("[A-Za-z]", line[:8])]
+    assert all(re.search(r"\. [0-9]+$", line) for line in latin), latin
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", "2", "-l", "2", str(
+        english.build / "caravan" / "caravan.multilingual.pdf"), "-"], capture_output=True,
+        text=True, check=True).stdout
+    # Where the Latin entries' page numbers end: one column, at the measure's end.
+    numbers = [float(x) for x, word in re.findall(r'xMax="([\d.]+)"[^>]*>([35])</word>', boxes)]
+    assert len(numbers) == 2 and abs(numbers[0] - numbers[1]) < 1, numbers
+    assert any(line.strip().startswith("Español") for line in entries), entries
+
+
+def test_screen_pdfs_read_right_to_left_and_carry_page_labels(english):
+    build(english, languages=["en", "fa"], layouts=["single"])
+    for lang, direction in (("en", None), ("fa", "/R2L")):
+        root = PdfReader(english.build / "caravan" / f"caravan.{lang}.pdf").trailer["/Root"]
+        assert root.get("/ViewerPreferences", {}).get("/Direction") == direction
+        assert root["/PageLabels"]["/Nums"][1]["/S"] == "/D"
+
+
+def test_print_build_leaves_the_screen_pdfs_alone(english):
+    build(english, languages=["en", "fa"])
+    screen = {p.name: p.read_bytes() for p in (english.build / "caravan").glob("*.pdf")}
+    report = build(english, languages=["en", "fa"], for_print=True)
+    assert {p.name: p.read_bytes() for p in (english.build / "caravan").glob("*.pdf")} == screen
+    assert all(p.parent == english.build / "print" / "caravan" for p in report.written)
+    for name in screen:
+        page = PdfReader(english.build / "caravan" / name).pages[0]
+        assert page.mediabox == page.trimbox  # no bleed
+        assert [float(v) for v in page.mediabox] == pytest.approx([0, 0, 419.53, 595.28], abs=0.1)
+    html = (english.build / "index.html").read_text(encoding="utf-8")
+    assert 'href="caravan/caravan.fa.pdf"' in html  # both kinds, each named for what it is
+    assert 'href="print/caravan/caravan.fa.pdf">print fa' in html
+    assert 'href="print/caravan/caravan.fa.booklet.pdf">booklet fa' in html
+    assert 'href="print/caravan/README.txt">print bundle' in html
+
+
+def test_a_title_kept_together_keeps_its_heading_font(english):
+    translate_catalog(english, "fa", keeping_numbers(
+        "با جنگ علیه ایران مخالفت کنید، با خیزش‌های منطقه همبستگی نشان دهید."))
+    build(english, languages=["fa"], layouts=["single"])
+    runs = spans(english.build / "caravan" / "caravan.fa.pdf", 0)
+    title = [(text, font) for text, font, size in runs
+             if size > 15 and re.search("[\u0600-\u06ff]", text)]
+    assert len(title) >= 2, runs  # more than one run: the no-break groups are spans
+    assert all("Kufi" in font for _, font in title), title

@@ -1,0 +1,86 @@
+"""PDF fix-ups WeasyPrint leaves to us, for screen and print files alike: reading direction,
+page labels, and, in tagged PDFs, running headers and page numbers as artifacts."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+
+def reading_fixups(doc: pikepdf.Pdf, bind: str) -> None:
+    """Right-to-left page progression for a pamphlet bound on the right (viewers show its
+    spreads right to left), page labels that match the printed numbers (the cover is 1),
+    and margin-box text out of the tag tree."""
+    if bind == "right":
+        doc.Root.ViewerPreferences = doc.Root.get(Name.ViewerPreferences, Dictionary())
+        doc.Root.ViewerPreferences.Direction = Name.R2L
+    doc.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D)]))
+    if Name.StructTreeRoot in doc.Root:
+        artifact_margins(doc)
+
+
+def finish_screen(pdf: bytes, bind: str) -> bytes:
+    """A screen PDF with its reading fix-ups, saved deterministically."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        reading_fixups(doc, bind)
+        buffer = io.BytesIO()
+        doc.save(buffer, deterministic_id=True)
+        return buffer.getvalue()
+
+
+def _reachable(root) -> set:
+    """The object numbers of every structure element in the tag tree."""
+    seen, todo = set(), [root]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, Array):
+            todo.extend(node)
+            continue
+        if not isinstance(node, Dictionary) or node.objgen in seen:
+            continue
+        if node.objgen != (0, 0):
+            seen.add(node.objgen)
+        kids = node.get(Name.K)
+        if kids is not None:
+            todo.append(kids)
+    return seen
+
+
+def artifact_margins(doc: pikepdf.Pdf) -> int:
+    """WeasyPrint 70 tags the running header and page numbers like text (it builds their
+    structure elements but leaves them out of the tree): mark them as pagination artifacts,
+    so that a screen reader skips them, and drop them from the parent tree. Returns how
+    many marked-content sequences became artifacts."""
+    tree = doc.Root.StructTreeRoot
+    reachable = _reachable(tree.get(Name.K))
+    parent_tree = tree.get(Name.ParentTree)
+    if parent_tree is None or Name.Nums not in parent_tree:
+        return 0
+    nums = parent_tree.Nums
+    orphans: dict[int, set[int]] = {}  # StructParents of a page -> its MCIDs not in the tree
+    for index in range(0, len(nums), 2):
+        key, value = int(nums[index]), nums[index + 1]
+        if not isinstance(value, Array):
+            continue
+        for mcid, element in enumerate(value):
+            if isinstance(element, Dictionary) and element.objgen not in reachable:
+                orphans.setdefault(key, set()).add(mcid)
+                value[mcid] = pikepdf.Object.parse(b"null")
+    changed = 0
+    for page in doc.pages:
+        key = page.obj.get(Name.StructParents)
+        if key is None or int(key) not in orphans:
+            continue
+        mcids = orphans[int(key)]
+        instructions = []
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if (str(operator) == "BDC" and len(operands) == 2
+                    and isinstance(operands[1], Dictionary)
+                    and int(operands[1].get(Name.MCID, -1)) in mcids):
+                operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
+                changed += 1
+            instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
+        page.obj.Contents = doc.make_stream(pikepdf.unparse_content_stream(instructions))
+    return changed

@@ -1,0 +1,119 @@
+"""Running the checks on catalogs: findings at the msgid line of each entry, Weblate's
+`ignore-<check>` flags honoured, a chosen set of checks (`check --only/--skip`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import workflow.qa.checks  # noqa: F401  (registers every check)
+from workflow.catalog import active_entries, entry_state, machine_confidence
+from workflow.config import Project
+from workflow.glossary import Glossary
+from workflow.pofile import read_po_located
+from workflow.qa import cache
+from workflow.qa.context import Context, make_context, read_glossary
+from workflow.qa.registry import CHECKS, ERROR, WARNING, Check, CheckFailure, ignored_by, selected
+from workflow.source import read_project_statement
+from workflow.update import select_slugs
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one entry, located at the line of its msgid."""
+
+    path: str  # relative to the project root, e.g. locale/ar/slug.po
+    line: int
+    check: str
+    severity: str
+    message: str
+    state: str = ""  # the entry's review state: reviewed, machine or fuzzy
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: [{self.check}] {self.severity}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def check_entry(source: str, target: str, context: Context,
+                checks: list[Check] | None = None) -> list[tuple[Check, str]]:
+    """(check, message) for every check the translation fails, in registry order."""
+    failures = []
+    for item in CHECKS if checks is None else checks:
+        try:
+            item.function(source, target, context)
+        except CheckFailure as failure:
+            failures.append((item, str(failure)))
+    return failures
+
+
+def check_po(path: Path, display_path: str, context: Context) -> list[Finding]:
+    """Every finding in one PO file; untranslated and obsolete entries are skipped, and
+    so is every check an entry's flags silence (`#, ignore-numbers`, `#, ignore-same`)."""
+    catalog, lines = read_po_located(path)
+    findings = []
+    for entry in active_entries(catalog):
+        state = entry_state(entry)
+        if state == "untranslated":
+            continue
+        ignored = ignored_by(entry.flags)
+        checks = [item for item in CHECKS if item.name not in ignored] if ignored else None
+        here = (replace(context, machine=True, confidence=machine_confidence(entry))
+                if state == "machine" else context)
+        for item, message in check_entry(entry.msgid, entry.msgstr, here, checks):
+            findings.append(Finding(display_path, lines[entry.linenum], item.name,
+                                    item.severity, message, state))
+    return findings
+
+
+def check_catalog(project: Project, slug: str, language: str,
+                  glossary: Glossary | None = None) -> list[Finding]:
+    """Findings in one statement's catalog for one language (none if it does not exist)."""
+    path = project.po_path(slug, language)
+    if not path.exists():
+        return []
+    source_language = read_project_statement(project, slug).language
+    display = project.relative(path).as_posix()
+    key = cache.findings_key(project, path, source_language, language)
+    cached = cache.load(project)
+    entry = cached.get(display)
+    if isinstance(entry, dict) and entry.get("key") == key:
+        try:
+            return [Finding(**finding) for finding in entry["findings"]]
+        except (KeyError, TypeError):
+            pass  # written by another version: check again
+    if glossary is None:
+        glossary = read_glossary(project)
+    context = replace(make_context(language, source_language, glossary),
+                      min_confidence=project.machine_translation.min_confidence)
+    findings = check_po(path, display, context)
+    cached[display] = {"key": key, "findings": [asdict(f) for f in findings]}
+    cache.store(project, cached)
+    return findings
+
+
+def run_checks(project: Project, slugs: list[str] | None = None,
+               languages: list[str] | None = None, only: list[str] | None = None,
+               skip: list[str] | None = None) -> list[Finding]:
+    """Findings in every catalog of the selected statements and languages, in file order,
+    of the chosen checks (all, or `only` these, less `skip`)."""
+    project.check_languages(languages)
+    names = {item.name for item in selected(only, skip)}
+    glossary = read_glossary(project)
+    findings = []
+    for slug in select_slugs(project, slugs):
+        source_language = read_project_statement(project, slug).language
+        for language in project.target_languages(source_language):
+            if languages and language not in languages:
+                continue
+            findings += [f for f in check_catalog(project, slug, language, glossary)
+                         if f.check in names]
+    return findings
+
+
+def summary(findings: list[Finding]) -> dict[str, int]:
+    counts = Counter(f.severity for f in findings)
+    return {"errors": counts[ERROR], "warnings": counts[WARNING],
+            "catalogs": len({f.path for f in findings})}

@@ -8,20 +8,26 @@ BIN := $(VENV)/bin
 ARGOS := argostranslate==1.11.0
 # mupdf-tools: preflight renders every page of every print file with MuPDF (mutool draw).
 DEBIAN_PACKAGES := fonts-noto-core fonts-noto-ui-core libharfbuzz-subset0 gettext poppler-utils \
-	icc-profiles-free mupdf-tools
+	icc-profiles-free mupdf-tools iproute2 util-linux
+# The tests run a real LibreTranslate server (tests/libretranslate/) from a virtualenv of its
+# own: it pins numpy<2 and needs torch, which .venv never loads. onnx writes the sentence
+# splitter model its Argos fork would otherwise download. `ip` and `unshare` (iproute2,
+# util-linux) give the server and its client a network namespace with only loopback up.
+LT_VENV := .venv-libretranslate
+LT_CONSTRAINTS := tests/libretranslate/constraints.txt
 
 # Reproducible PDFs: the build date printed in colophons is the last commit's date.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
-.PHONY: pamphlets test lint bench bench-build bench-translate system clean
+.PHONY: pamphlets test lint bench bench-build bench-translate system clean libretranslate
 
 pamphlets: $(VENV)/.installed system
 	$(BIN)/pamphlet update
 	$(BIN)/pamphlet check
 	$(BIN)/pamphlet build --final
 
-test: $(VENV)/.installed system
+test: $(VENV)/.installed $(LT_VENV)/.installed system
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
@@ -36,6 +42,15 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
 	$(BIN)/pip install -q -c constraints.txt --no-deps $(ARGOS)
 	touch $@
+
+# torch==2.13.0 first: the CPU wheel on disk, not a multi-GB CUDA build.
+$(LT_VENV)/.installed: $(LT_CONSTRAINTS)
+	test -x $(LT_VENV)/bin/python || $(PYTHON) -m venv $(LT_VENV)
+	$(LT_VENV)/bin/pip install -q -c $(LT_CONSTRAINTS) torch
+	$(LT_VENV)/bin/pip install -q -c $(LT_CONSTRAINTS) libretranslate onnx
+	touch $@
+
+libretranslate: $(LT_VENV)/.installed
 
 # Debian packages: fonts for all four languages, msgfmt for checks, pdftotext/pdffonts,
 # mutool for preflight.
@@ -52,14 +67,13 @@ bench: bench-build bench-translate
 bench-build: $(VENV)/.installed system
 	$(BIN)/python benchmarks/bench_build.py
 
-# The benchmark compares with argostranslate.translate(), which needs stanza and torch.
+# The benchmark compares with argostranslate.translate(), which needs stanza and torch, and
+# with a LibreTranslate server (its own virtualenv), in a network namespace (root).
 # torch==2.13.0 first: the CPU wheel on disk, not a multi-GB CUDA build.
-bench-translate: $(VENV)/.installed system
+bench-translate: $(VENV)/.installed $(LT_VENV)/.installed system
 	$(BIN)/pip install -q -c constraints.txt torch==2.13.0
 	$(BIN)/pip install -q -c constraints.txt $(ARGOS)
 	$(BIN)/python benchmarks/bench_translate.py
-	$(BIN)/python benchmarks/bench_translate.py --argos-threads 1
-	$(BIN)/python benchmarks/bench_translate.py --sweep
 
 clean:
 	rm -rf build

@@ -1,32 +1,37 @@
-"""Segments per second: our batched path against argostranslate.translate() per sentence.
+"""Segments per second of `pamphlet translate`'s engines beside every peer, in one run.
 
-Needs the full argostranslate (stanza, torch): `make bench`. Both paths run the same
-random-weight model of real Argos size (6+6 layers, d_model 512, 8 heads, ffn 2048, 32k
-vocabulary, int8) on the same sentences, with the same beam size (4), length penalty (0.2)
-and output-length cap, in one process, fully offline (a socket guard fails on any
-connection). What differs is how the model is driven:
+Needs the full argostranslate (stanza, torch) and the LibreTranslate virtualenv:
+`make bench-translate`. Every path runs the same random-weight model of real Argos size
+(6+6 layers, d_model 512, 8 heads, ffn 2048, 32k vocabulary, int8) on the same sentences
+with the same decoding (beam 4, length penalty 0.2, `--cap` output tokens: random weights
+never choose </s>, so every path does exactly the same decoding work), timed in alternating
+rounds in one process (this VM's speed drifts, and other processes share its cores):
 
-- ours: `workflow.translate.MachineTranslator.translate()`, the code `pamphlet translate`
-  runs: placeholders masked, every sentence in one `translate_batch` call (batches of 16
-  spread over one single-threaded CTranslate2 worker per core), placeholders restored;
-- Argos: `argostranslate.translate.translate(sentence, "en", "es")` once per sentence, as a
-  caller of its public API does, with Argos' own thread settings (its defaults unless
-  `--argos-threads` is given). Two changes make it run offline and decode the same way:
-  its sentence splitter (MiniSBD or stanza, which download a model on first use) is
-  replaced by one returning the text whole, as our segments are sentences already; and
-  its CTranslate2 translator is given the same `max_decoding_length` as ours.
+- ours: `MachineTranslator.translate()` with the `argos` engine, the code `pamphlet
+  translate` runs (masking, one asynchronous `translate_batch` per length cap, workers and
+  batch size chosen from the core count, restoring);
+- ours, `ctranslate2` engine: the same weights as a CTranslate2 model directory (the
+  package's model/ and sentencepiece.model), routed as `engine = "ctranslate2"`;
+- the ceiling: CTranslate2 alone on the same model, swept over workers x batch size
+  (examples, and tokens), nothing else in the way: what this machine can do;
+- Argos per sentence: `argostranslate.translate()` once per sentence, with its default
+  threads and with one thread (its best setting differs between machines);
+- Argos batch: the whole text in one `argostranslate.translate()` call, its batch
+  (`ARGOS_BATCH_SIZE`, in tokens) large enough for all of it;
+- LibreTranslate: one `/translate` request with `q` a list, to a real server on 127.0.0.1
+  (its own virtualenv) with the same package. The benchmark runs in a network namespace of
+  its own with only loopback up (it re-executes itself under `unshare -n` as root).
 
-Random weights almost never produce </s>, so every output is exactly `--cap` tokens long
-in both paths: the same decoding work per sentence. Both paths run in one process, after
-argostranslate.translate has loaded stanza and torch (`pamphlet` itself never loads
-them), warmed up, then timed in alternating rounds. The process runs with
-GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (it re-executes itself to set it): see main().
+Argos' and LibreTranslate's sentence splitters (which download a model) are replaced by
+ones that keep each segment whole, as our segments are sentences already, and their
+CTranslate2 calls get the same output cap as ours.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import platform
 import shutil
@@ -35,23 +40,24 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the model builder lives with the tests
+sys.path.insert(0, str(ROOT))  # the model builders live with the tests
 
 REAL_SIZE = {"layers": 6, "d_model": 512, "heads": 8, "ffn": 2048}
 VOCAB_SIZE = 32000
-
-
-def refuse_network() -> None:
-    def refuse(*args, **kwargs):
-        raise RuntimeError("network access attempted during the benchmark")
-
-    for name in ("connect", "connect_ex", "sendto"):
-        setattr(socket.socket, name, refuse)
-    socket.create_connection = refuse
-    socket.getaddrinfo = refuse
+# LibreTranslate's CTranslate2 calls get the benchmark's output cap (see the docstring).
+LT_CAP = """\
+import os, ctranslate2
+_cap = int(os.environ["BENCH_MAX_DECODING_LENGTH"])
+_translate_batch = ctranslate2.Translator.translate_batch
+def _capped(self, *args, **kwargs):
+    kwargs["max_decoding_length"] = _cap
+    return _translate_batch(self, *args, **kwargs)
+ctranslate2.Translator.translate_batch = _capped
+"""
 
 
 def sentences(count: int) -> list[str]:
@@ -70,10 +76,13 @@ def sentences(count: int) -> list[str]:
     return list(itertools.islice(itertools.cycle(found), count))
 
 
-def timed(function, texts: list[str]) -> tuple[list, float]:
-    started = time.perf_counter()
-    result = function(texts)
-    return result, time.perf_counter() - started
+def cpu_name() -> str:
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
 
 
 class CappedTranslator:
@@ -88,29 +97,34 @@ class CappedTranslator:
         return self.translator.translate_batch(*args, **kwargs)
 
 
-class WholeText:
-    """Stands in for Argos' sentence splitter: the segment is one sentence already."""
+class KnownSentences:
+    """Stands in for Argos' sentence splitter: the segments are sentences already (a whole
+    text joined for the batch mode is split back into them)."""
+
+    pieces: dict[str, list[str]] = {}
 
     def __init__(self, pkg):
         self.pkg = pkg
 
     def split_sentences(self, text: str) -> list[str]:
-        return [text]
+        return self.pieces.get(text, [text])
+
+
+def in_network_namespace() -> bool:
+    """Re-executed under `unshare -n` with loopback up: no packet can leave 127.0.0.1."""
+    return os.environ.get("BENCH_NETNS") == "1"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=200)
     parser.add_argument("--cap", type=int, default=48,
-                        help="output tokens per sentence, both paths (default: 48)")
-    parser.add_argument("--rounds", type=int, default=4,
-                        help="alternating timing rounds: ours on all sentences, Argos on "
-                             "a 1/ROUNDS share (default: 4)")
-    parser.add_argument("--argos-threads", type=int,
-                        help="ARGOS_INTRA_THREADS for the Argos path (default: Argos' own)")
-    parser.add_argument("--sweep", action="store_true",
-                        help="instead: CTranslate2 alone on the same model, by batch size and "
-                             "workers (why batching gains what it gains on this CPU)")
+                        help="output tokens per sentence, every path (default: 48)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating timing rounds; the per-sentence peers translate "
+                             "a 1/ROUNDS share in each (default: 3)")
+    parser.add_argument("--no-libretranslate", action="store_true",
+                        help="leave out the LibreTranslate row (no server, no namespace)")
     parser.add_argument("--no-hugepages", action="store_true",
                         help="keep glibc's default malloc (see below)")
     args = parser.parse_args()
@@ -118,11 +132,18 @@ def main() -> int:
     if not args.no_hugepages and "glibc.malloc.hugetlb" not in tunables:
         # Without transparent huge pages for malloc, this VM runs CTranslate2 up to twice
         # as slowly for the first minutes of a process (page faults on fresh memory), which
-        # swamps the comparison; with them, both paths are at full speed from the start.
+        # swamps the comparison; with them, every path is at full speed from the start.
         os.environ["GLIBC_TUNABLES"] = ":".join(filter(None, [tunables,
                                                                "glibc.malloc.hugetlb=1"]))
         os.execv(sys.executable, [sys.executable, *sys.argv])
-
+    if not args.no_libretranslate and not in_network_namespace():
+        if os.geteuid() != 0 or not shutil.which("unshare"):
+            raise SystemExit("the LibreTranslate row needs root and unshare (a network "
+                             "namespace): run as root, or with --no-libretranslate")
+        os.environ["BENCH_NETNS"] = "1"
+        os.execvp("unshare", ["unshare", "-n", "--", "sh", "-c",
+                              'ip link set lo up && exec "$@"', "sh", sys.executable,
+                              *sys.argv])
     work = Path(tempfile.mkdtemp(prefix="bench-translate-"))
     try:
         return run(args, work)
@@ -130,39 +151,31 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def cpu_name() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
+def ctranslate2_directory(package: Path, target: Path) -> Path:
+    """The Argos package's weights as a CTranslate2 model directory for the ctranslate2
+    engine: model/ as the converter wrote it, the tokenizer beside it."""
+    target.mkdir()
+    for item in (package / "model").iterdir():
+        os.link(item, target / item.name)
+    os.link(package / "sentencepiece.model", target / "sentencepiece.model")
+    return target
 
 
-def sweep(model, texts: list[str], cap: int) -> int:
-    """Segments/second of bare CTranslate2 (Argos' decoding settings) by batching."""
-    import ctranslate2
-    import sentencepiece
+def start_libretranslate(work: Path, packages: Path, cap: int):
+    from tests.libretranslate import harness
+    from tests.libretranslate.server import VENV
 
-    tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(model.tokenizer_path))
-    tokens = [tokenizer.encode(text, out_type=str) for text in texts]
-    options = {"beam_size": 4, "length_penalty": 0.2, "max_decoding_length": cap}
-    print(f"CTranslate2 {ctranslate2.__version__} alone, {len(texts)} sentences, beam 4, "
-          f"{cap} output tokens each; {cpu_name()}, {os.cpu_count()} cores")
-    for workers, batch in ((1, 1), (1, 16), (2, 4), (2, 16), (2, 24), (2, 64)):
-        translator = ctranslate2.Translator(str(model.model_dir), device="cpu",
-                                            inter_threads=workers, intra_threads=1)
-        translator.translate_batch(tokens[:8], **options)  # warm-up
-        started = time.perf_counter()
-        if batch == 1:  # one call per sentence, as argostranslate.translate() makes
-            for sentence in tokens:
-                translator.translate_batch([sentence], **options)
-        else:
-            translator.translate_batch(tokens, max_batch_size=batch, **options)
-        seconds = time.perf_counter() - started
-        print(f"  {workers} worker(s) x 1 thread, batches of {batch:2d}: "
-              f"{len(tokens) / seconds:6.2f} segments/s")
-    return 0
+    hook = work / "lt-cap"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(LT_CAP)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (work / "lt").mkdir()
+    spec = {"venv": str(VENV), "packages": str(packages), "work": str(work / "lt"),
+            "port": port, "server_env": {"PYTHONPATH": str(hook),
+                                         "BENCH_MAX_DECODING_LENGTH": str(cap)}}
+    return harness.start_server(spec, ["--char-limit", "-1", "--batch-limit", "-1"])
 
 
 def run(args: argparse.Namespace, work: Path) -> int:
@@ -171,13 +184,15 @@ def run(args: argparse.Namespace, work: Path) -> int:
         os.environ[variable] = str(work / variable.lower())
     os.environ["ARGOS_PACKAGES_DIR"] = str(work / "packages")
     os.environ["ARGOS_BEAM_SIZE"] = "4"
-    if args.argos_threads is not None:
-        os.environ["ARGOS_INTRA_THREADS"] = str(args.argos_threads)
-    refuse_network()
+
+    import ctranslate2
+    import sentencepiece
 
     from tests.argos_fixture import build_package
-    from workflow import translate as ours
     from workflow.models import find_route, install
+    from workflow.mt.engines import ctranslate2 as ct2
+    from workflow.mt.engines.argos import ArgosEngine
+    from workflow.mt.stage import MachineTranslator
 
     texts = sentences(args.sentences)
     print(f"building a random-weight en->es model: {REAL_SIZE}, vocabulary {VOCAB_SIZE}, int8")
@@ -186,64 +201,167 @@ def run(args: argparse.Namespace, work: Path) -> int:
     # Argos' 32k SentencePiece models than the tests' small one.
     archive = build_package(work, "en", "es", vocab_size=VOCAB_SIZE, tokenizer_size=1100,
                             **REAL_SIZE)
-    install(archive)
+    package = install(archive)
     print(f"  built and installed in {time.perf_counter() - started:.1f} s "
           f"({archive.stat().st_size / 1e6:.0f} MB)")
+    route = find_route("en", "es")
+    ours = MachineTranslator(ArgosEngine(route, max_decoding_length=args.cap),
+                             source="en", target="es")
+    model_dir = ctranslate2_directory(package.path, work / "ct2-en-es")
+    ours_ct2 = MachineTranslator(ct2.CTranslate2Engine(
+        "en", "es", {"model": str(model_dir), "version": "bench"}, work,
+        (work / "pyproject.toml", None), max_decoding_length=args.cap),
+        source="en", target="es")
+    placement = ours.engine.decoders[0].placement
 
-    if args.sweep:
-        return sweep(find_route("en", "es").steps[0], texts, args.cap)
+    # The ceiling: CTranslate2 alone, on the same masked inputs our path decodes.
+    tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(package.tokenizer_path))
+    masked = [ours.masker.mask(text).text for text in texts]
+    tokens = [tokenizer.encode(text, out_type=str) for text in masked]
+    options = {"beam_size": 4, "length_penalty": 0.2, "max_decoding_length": args.cap,
+               "replace_unknowns": True}
+    cores = ct2.usable_cores()
+    sweep = sorted({(1, 16, "examples"), (cores, 8, "examples"), (cores, 16, "examples"),
+                    (cores, 24, "examples"), (cores, 32, "examples"),
+                    (cores, 1024, "tokens")})
+    ceilings = {}
+    for workers, batch, kind in sweep:
+        translator = ctranslate2.Translator(str(package.model_dir), device="cpu",
+                                            inter_threads=workers, intra_threads=1)
+        ceilings[workers, batch, kind] = translator
 
-    import ctranslate2
+    def ceiling(key):
+        def go(_texts):
+            return ceilings[key].translate_batch(tokens, max_batch_size=key[1],
+                                                 batch_type=key[2], **options)
+        return go
+
+    # Argos, through its public API.
     from argostranslate import settings
     from argostranslate import translate as argos
 
-    argos.MiniSBDSentencizer = argos.StanzaSentencizer = WholeText
-    translation = argos.get_translation_from_codes("en", "es")
-    package_translation = translation.underlying
-    package_translation.translator = CappedTranslator(ctranslate2.Translator(
-        str(package_translation.pkg.package_path / "model"), device=settings.device,
-        inter_threads=settings.inter_threads, intra_threads=settings.intra_threads,
-        compute_type=settings.compute_type), args.cap)
-    machine = ours.MachineTranslator(find_route("en", "es"), max_decoding_length=args.cap)
+    argos.MiniSBDSentencizer = argos.StanzaSentencizer = KnownSentences
+    translation = argos.get_translation_from_codes("en", "es").underlying
+    model_path = str(translation.pkg.package_path / "model")
+    argos_translators = {
+        threads: CappedTranslator(ctranslate2.Translator(
+            model_path, device="cpu", inter_threads=settings.inter_threads,
+            intra_threads=threads, compute_type=settings.compute_type), args.cap)
+        for threads in (settings.intra_threads, 1)}
 
-    def argos_path(batch: list[str]) -> list[str]:
-        return [argos.translate(text, "en", "es") for text in batch]
+    def argos_per_sentence(threads):
+        def go(batch):
+            translation.translator = argos_translators[threads]
+            return [argos.translate(text, "en", "es") for text in batch]
+        return go
 
-    # Both paths are warmed up, then timed in alternating rounds: the same machine state
-    # for both, as this VM's speed drifts.
-    machine.translate(texts)
-    argos_path(texts[:10])
-    slices = [texts[i::args.rounds] for i in range(args.rounds)]
-    ours_times, argos_times, single = [], [], [[] for _ in slices]
-    for number, part in enumerate(slices):
-        batched, seconds = timed(machine.translate, texts)
-        ours_times.append(seconds)
-        single[number], seconds = timed(argos_path, part)
-        argos_times.append(seconds)
-        print(f"  round {number + 1}: ours {len(texts) / ours_times[-1]:.2f}, Argos "
-              f"{len(part) / seconds:.2f} segments/s")
-    single = [single[i % args.rounds][i // args.rounds] for i in range(len(texts))]
-    ours_rate = len(texts) / statistics.median(ours_times)
-    argos_rate = len(texts) / sum(argos_times)
+    calls = itertools.count()
 
-    comparable = [(mine, theirs) for (mine, problems), theirs in zip(batched, single,
-                                                                     strict=True)
-                  if not problems]
-    same = sum(mine == theirs for mine, theirs in comparable)
-    engine = machine.engines[0].translator
-    print(f"machine: {cpu_name()}, {os.cpu_count()} cores; CTranslate2 "
-          f"{ctranslate2.__version__}, compute type {engine.compute_type}")
-    print(f"{len(texts)} sentences, beam {settings.beam_size}/{ours.BEAM_SIZE}, length penalty "
-          f"0.2, {args.cap} output tokens per sentence (Argos/ours)")
-    print(f"ours: {engine.num_translators} worker(s) x 1 thread, batches of {ours.BATCH_SIZE}; "
-          f"Argos: inter_threads {settings.inter_threads}, intra_threads "
-          f"{settings.intra_threads} (0: CTranslate2's default)")
-    print(f"ours, batched (median of {args.rounds} runs):  {ours_rate:7.2f} segments/s")
-    print(f"argostranslate.translate, per sentence:  {argos_rate:7.2f} segments/s "
-          f"({len(texts)} sentences in {sum(argos_times):.0f} s)")
-    print(f"ratio: {ours_rate / argos_rate:.1f}x (target >= 8)")
-    print(f"identical outputs: {same}/{len(comparable)} sentences without placeholders "
-          "(random weights give near-ties that batching numerics can flip)")
+    def argos_batch(batch):
+        # Argos caches the previous call's text: each call starts at another sentence.
+        shift = next(calls) % len(batch)
+        batch = batch[shift:] + batch[:shift]
+        whole = " ".join(batch)
+        KnownSentences.pieces = {whole: batch}
+        translation.translator = argos_translators[settings.intra_threads]
+        settings.batch_size = 64 * len(batch)  # in tokens: the whole text in one batch
+        return argos.translate(whole, "en", "es")
+
+    server = lt_url = None
+    if not args.no_libretranslate:
+        # LibreTranslate loads every package at start and asks its model index for more
+        # when it has fewer than two: a small second package keeps it offline.
+        lt_packages = work / "lt-packages"
+        from tests.libretranslate.server import prepare_packages
+
+        small = build_package(work, "es", "en", seed=1)
+        prepare_packages([archive, small], lt_packages)
+        server, lt_url = start_libretranslate(work, lt_packages, args.cap)
+
+    def libretranslate(batch):
+        body = json.dumps({"q": batch, "source": "en", "target": "es",
+                           "format": "text"}).encode()
+        request = urllib.request.Request(lt_url + "/translate", data=body,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=3600) as answer:
+            result = json.loads(answer.read())["translatedText"]
+        assert len(result) == len(batch)
+        return result
+
+    paths = {"ours (argos engine)": (ours.translate, False),
+             "ours (ctranslate2 engine, same weights)": (ours_ct2.translate, False)}
+    for key in sweep:
+        workers, batch, kind = key
+        paths[f"CTranslate2 alone, {workers} worker(s) x batches of {batch} {kind}"] = (
+            ceiling(key), False)
+    default = settings.intra_threads
+    paths[f"Argos per sentence, intra_threads {default} (its default)"] = (
+        argos_per_sentence(default), True)
+    paths["Argos per sentence, intra_threads 1"] = (argos_per_sentence(1), True)
+    paths["Argos batch: whole text in one call"] = (argos_batch, False)
+    if server is not None:
+        paths["LibreTranslate: one /translate request, q a list"] = (libretranslate, True)
+
+    try:
+        # Warm-up, then alternating rounds: every path in every round.
+        for function, _share in paths.values():
+            function(texts[:8])
+        slices = [texts[i::args.rounds] for i in range(args.rounds)]
+        rates: dict[str, list[float]] = {name: [] for name in paths}
+        cpu: dict[str, list[float]] = {name: [] for name in paths}  # segments per CPU-second
+        load_before = os.getloadavg()
+        names = list(paths)
+        for number, part in enumerate(slices):
+            # Each round starts at another path: none is always the one after the slowest.
+            for name in names[number % len(names):] + names[:number % len(names)]:
+                function, share = paths[name]
+                batch = part if share else texts
+                started, cpu_started = time.perf_counter(), time.process_time()
+                function(batch)
+                rates[name].append(len(batch) / (time.perf_counter() - started))
+                cpu[name].append(len(batch) / max(1e-9, time.process_time() - cpu_started))
+            print(f"  round {number + 1}: " + ", ".join(
+                f"{rates[name][-1]:.2f}" for name in paths))
+    finally:
+        if server is not None:
+            from tests.libretranslate.harness import stop_server
+
+            stop_server(server)
+
+    median = {name: statistics.median(values) for name, values in rates.items()}
+    cpu_median = {name: statistics.median(values) for name, values in cpu.items()}
+    load_after = os.getloadavg()
+    ours_rate = median["ours (argos engine)"]
+    best_name = max((n for n in paths if n.startswith("CTranslate2 alone")), key=median.get)
+    argos_best = max((n for n in paths if n.startswith("Argos per sentence")), key=median.get)
+    print()
+    print(f"machine: {cpu_name()}, {os.cpu_count()} cores ({cores} usable); CTranslate2 "
+          f"{ctranslate2.__version__}, CUDA devices seen: {ctranslate2.get_cuda_device_count()}")
+    print(f"{len(texts)} sentences, beam 4, length penalty 0.2, {args.cap} output tokens "
+          f"each; median of {args.rounds} alternating rounds (per-sentence peers: a "
+          f"1/{args.rounds} share per round)")
+    print(f"ours: device {placement.device}, {placement.workers} worker(s) x "
+          f"{placement.threads} thread (one per usable core), batches of "
+          f"{placement.batch_for(len(texts))} (at most {ct2.CPU_BATCH_SIZE}, as many for "
+          "every worker)")
+    print(f"load average (1 min) before and after the rounds: {load_before[0]:.1f}, "
+          f"{load_after[0]:.1f} on {os.cpu_count()} cores (other processes share them)")
+    width = max(map(len, paths))
+    print(f"  {'path':<{width}}  segments/s  per CPU-second of this process")
+    for name in paths:
+        own = "(server)" if name.startswith("LibreTranslate") else f"{cpu_median[name]:7.2f}"
+        print(f"  {name:<{width}}  {median[name]:10.2f}  {own:>8}")
+    print(f"ours / best ceiling ({best_name}): {ours_rate / median[best_name]:.2f} "
+          "(target >= 0.9)")
+    print(f"ours / {argos_best} (Argos' best thread setting): "
+          f"{ours_rate / median[argos_best]:.1f}x (target >= 5)")
+    batch_mode = median["Argos batch: whole text in one call"]
+    print(f"ours / Argos batch mode: {ours_rate / batch_mode:.1f}x")
+    if server is not None:
+        name = "LibreTranslate: one /translate request, q a list"
+        print(f"ours / LibreTranslate batch request: {ours_rate / median[name]:.1f}x")
+    print(f"ctranslate2 engine / argos engine (same weights): "
+          f"{median['ours (ctranslate2 engine, same weights)'] / ours_rate:.2f} (target 1.0)")
     return 0
 
 

@@ -24,8 +24,8 @@ from workflow.catalog import active_entries
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.models import install
+from workflow.mt.stage import translate
 from workflow.qa import run_checks
-from workflow.translate import translate
 from workflow.update import update
 
 STATEMENT_AR = """\

@@ -26,8 +26,8 @@ from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.html import close_bidi_html, inline_problem, render_inline
 from workflow.lock import LOCK_NAME, project_lock
+from workflow.mt.stage import translate
 from workflow.pofile import read_po, read_po_located
-from workflow.translate import translate
 from workflow.update import update
 
 REPO = Path(__file__).resolve().parent.parent

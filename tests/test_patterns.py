@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from workflow import importer, patterns, segment, translate
+from workflow import importer, patterns, segment
+from workflow.mt import masking
+from workflow.mt.masking import Masker
 from workflow.qa import text as qa_text
 from workflow.qa.checks.markup import addresses
 from workflow.segment import split_sentences
-from workflow.translate import Masker
 
 TRICKY = [  # (text, the address in it)
     ("Read https://en.wikipedia.org/wiki/Caravan_(migrants). Then act.",
@@ -25,9 +26,9 @@ TRICKY = [  # (text, the address in it)
 def test_every_stage_uses_the_one_definition():
     assert qa_text.URL is patterns.URL and importer.URL is patterns.URL
     assert patterns.URL.pattern in segment.PROTECTED.pattern
-    assert ("text", patterns.URL) in translate._PATTERNS
-    assert ("text", patterns.EMAIL) in translate._PATTERNS
-    assert ("markup", patterns.TAG) in translate._PATTERNS
+    assert ("text", patterns.URL) in masking._PATTERNS
+    assert ("text", patterns.EMAIL) in masking._PATTERNS
+    assert ("markup", patterns.TAG) in masking._PATTERNS
 
 
 @pytest.mark.parametrize(("text", "url"), TRICKY)

@@ -4,6 +4,7 @@ is marked, reviewed entries untouched, idempotence, pivoting, placeholders, memo
 from __future__ import annotations
 
 import io
+import re
 import socket
 
 import polib
@@ -11,13 +12,18 @@ import pytest
 
 from tests.argos_fixture import built_packages
 from tests.conftest import STATEMENT_EN, snapshot, write_project
-from workflow import translate as stage
 from workflow.catalog import MACHINE_MARK, active_entries, entry_state
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError
+from workflow.glossary import Glossary, load_glossary
 from workflow.models import install
-from workflow.translate import Glossary, Masker, load_glossary, translate
+from workflow.mt import stage
+from workflow.mt.engines import Output
+from workflow.mt.engines.argos import package_decoder
+from workflow.mt.engines.ctranslate2 import Decoder
+from workflow.mt.masking import Masker
+from workflow.mt.stage import translate
 from workflow.update import update
 
 STATEMENT_MARKUP = """\
@@ -112,20 +118,22 @@ def edit(project, slug, language, changes):
 
 def identity(monkeypatch):
     """Make every model echo its input: what comes back is what the masking produced."""
-    monkeypatch.setattr(stage.Engine, "translate", lambda self, texts: list(texts))
+    monkeypatch.setattr(Decoder, "translate",
+                        lambda self, texts: [Output(text, 1.0) for text in texts])
 
 
 def test_fills_every_untranslated_entry_and_marks_it_machine(project):
     report = translate(project, languages=["es"])
-    assert report.routes == ["en->es translate-en_es 1.0"]
+    assert report.routes == ["argos en->es translate-en_es 1.0"]
     for slug in ("caravan", "markup"):
         filled = entries(project, slug, "es")
         assert filled
         for entry in filled:
             assert entry.msgstr.strip()
             assert "fuzzy" in entry.flags and entry.previous_msgid is None
-            assert entry.tcomment.splitlines()[0] == (
-                f"{MACHINE_MARK} argos en->es translate-en_es 1.0")
+            assert re.fullmatch(re.escape(f"{MACHINE_MARK} argos en->es translate-en_es 1.0, "
+                                          "confidence ") + r"0\.\d\d",
+                                entry.tcomment.splitlines()[0])
             assert entry_state(entry) == "machine"
     assert report.machine == sum(len(entries(project, s, "es")) for s in ("caravan", "markup"))
     # Other languages were not asked for.
@@ -169,8 +177,8 @@ def test_second_run_changes_nothing(project):
 
 def test_pivot_through_english_and_target_prefix(project):
     report = translate(project, ["solidaridad"], ["en", "ar"])
-    assert report.routes == ["es->en->ar translate-es_en 1.0 + translate-en_ar 1.0",
-                             "es->en translate-es_en 1.0"]
+    assert report.routes == ["argos es->en->ar translate-es_en 1.0 + translate-en_ar 1.0",
+                             "argos es->en translate-es_en 1.0"]
     for entry in entries(project, "solidaridad", "ar"):
         assert entry.msgstr and entry_state(entry) == "machine"
         # polib wraps comments at 79 columns like xgettext: compare the words.
@@ -186,7 +194,7 @@ def test_pivot_through_english_and_target_prefix(project):
 def test_engine_sends_argos_target_prefix_and_strips_it(project, installed):
     from workflow.models import find_route
 
-    engine = stage.Engine(find_route("en", "ar").steps[0])
+    engine = package_decoder(find_route("en", "ar").steps[0])
     calls = []
     real = engine.translator
 
@@ -199,13 +207,13 @@ def test_engine_sends_argos_target_prefix_and_strips_it(project, installed):
     outputs = engine.translate(["We express our solidarity.", "No one is illegal."])
     assert [p for call in calls for p in call["target_prefix"]] == [["__ar__"], ["__ar__"]]
     assert all(c["beam_size"] == 4 and c["replace_unknowns"] is True for c in calls)
-    assert len(outputs) == 2 and not any(o.startswith("__ar__") for o in outputs)
+    assert len(outputs) == 2 and not any(o.text.startswith("__ar__") for o in outputs)
 
 
 def test_a_sentence_translates_the_same_whatever_else_is_pending(project, installed):
     from workflow.models import find_route
 
-    engine = stage.Engine(find_route("en", "es").steps[0])
+    engine = package_decoder(find_route("en", "es").steps[0])
     short = "No one is illegal."
     long = " ".join(["We express our solidarity with the caravan of migrants."] * 6)
     assert engine.cap(engine.tokenizer.encode(short, out_type=str)) < engine.cap(
@@ -365,7 +373,7 @@ def test_progress_reaches_the_total(project):
 def test_cli_translate(project):
     code, out, err = run("translate", "caravan", "--lang", "es")
     assert code == 0, err
-    assert "model: en->es translate-en_es 1.0" in out
+    assert "model: argos en->es translate-en_es 1.0" in out
     assert "1 catalog(s) written, 0 unchanged" in out
     code, out, _ = run("translate", "caravan", "--lang", "es")
     assert code == 0 and "0 machine-translated" in out and "0 catalog(s) written" in out

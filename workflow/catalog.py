@@ -23,6 +23,9 @@ TEAM = "pamphlet translation team"
 # Translator comment that marks machine output; a translator comment survives Poedit,
 # Lokalize, Weblate and msgcat, unlike custom flags, which some editors drop.
 MACHINE_MARK = "machine translation:"
+# After the engine, route, model and version: the model's confidence in the output, the
+# geometric mean of its token probabilities (`n/a` where the engine gives no score).
+_CONFIDENCE = re.compile(re.escape(MACHINE_MARK) + r"[^\n]*?, confidence (\d+\.\d+|n/a)\b")
 
 # What a catalog's header must say; the other fields are the translators' to keep or drop.
 REQUIRED_HEADERS = ("Project-Id-Version", "Language", "MIME-Version", "Content-Type",
@@ -236,6 +239,19 @@ def _as_obsolete(old: polib.POEntry) -> polib.POEntry:
                          msgid_plural=old.msgid_plural, msgstr_plural=dict(old.msgstr_plural),
                          tcomment=old.tcomment, flags=list(old.flags), obsolete=True,
                          previous_msgid=old.previous_msgid)
+
+
+def machine_comment(engine: str, description: str, confidence: float | None) -> str:
+    """E.g. 'machine translation: argos en->es translate-en_es 1.9, confidence 0.42'."""
+    score = "n/a" if confidence is None else f"{confidence:.2f}"
+    return f"{MACHINE_MARK} {engine} {description}, confidence {score}"
+
+
+def machine_confidence(entry: polib.POEntry) -> float | None:
+    """The confidence a machine entry's mark records; None if it has none (n/a)."""
+    # polib wraps long comments like xgettext: the mark may span several lines.
+    match = _CONFIDENCE.search(" ".join((entry.tcomment or "").split()))
+    return float(match.group(1)) if match and match.group(1) != "n/a" else None
 
 
 def is_machine(entry: polib.POEntry) -> bool:

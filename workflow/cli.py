@@ -92,6 +92,25 @@ def cmd_status(args, console: Console) -> int:
     return EXIT_FAILED if below else EXIT_OK
 
 
+def cmd_review_queue(args, console: Console) -> int:
+    """Machine translations to review, lowest model confidence first, with their catalog
+    lines. Example: pamphlet review-queue ima-migrants-day-2016 --lang ar"""
+    from workflow.status import review_queue
+
+    queue = review_queue(load_project(), args.slugs, args.lang)
+    if args.json:
+        console.file.write(json.dumps([e.as_dict() for e in queue], indent=2,
+                                      ensure_ascii=False) + "\n")
+        return EXIT_OK
+    for entry in queue:
+        score = "n/a " if entry.confidence is None else f"{entry.confidence:.2f}"
+        console.print(f"{entry.path}:{entry.line}: confidence {score} ({entry.engine}) "
+                      f"{entry.msgid}", markup=False, highlight=False)
+    console.print(f"{len(queue)} machine translation(s) to review" if queue
+                  else "no machine translations to review")
+    return EXIT_OK
+
+
 def cmd_check(args, console: Console) -> int:
     """Quality checks on translated entries; exit 1 if any error. Example: pamphlet check
     ima-migrants-day-2016 --lang fa"""
@@ -194,9 +213,10 @@ def print_refusal(refused, console: Console) -> None:
     if len(blockers) > REFUSAL_ROWS:
         console.print(f"... and {len(blockers) - REFUSAL_ROWS} more edition(s) not ready.",
                       markup=False, highlight=False)
-    console.print("`pamphlet status` shows what is left to review, `pamphlet check` the check"
-                  " errors; `--keep PERCENT` prints partial editions.", markup=False,
+    console.print("`pamphlet status` shows what is left to review, `pamphlet review-queue`"
+                  " each entry, `pamphlet check` the check errors;", markup=False,
                   highlight=False)
+    console.print("`--keep PERCENT` prints partial editions.", markup=False, highlight=False)
 
 
 def _short_lines(lines) -> str:
@@ -235,11 +255,12 @@ def cmd_watch(args, console: Console) -> int:
 
 
 def cmd_translate(args, console: Console) -> int:
-    """Pretranslate untranslated entries offline: translation memory, then Argos models.
+    """Pretranslate untranslated entries: translation memory, then the engine of each pair
+    ([tool.pamphlet.machine_translation]; Argos by default).
     Example: pamphlet translate ima-migrants-day-2016 --lang es"""
     from rich.progress import Progress
 
-    from workflow.translate import translate
+    from workflow.mt.stage import translate
 
     project = load_project()
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
@@ -259,7 +280,8 @@ def cmd_translate(args, console: Console) -> int:
 
 
 def cmd_models(args, console: Console) -> int:
-    """List or install Argos Translate models, offline.
+    """List or install Argos Translate models, offline; list also shows the engine of every
+    pair routed in [tool.pamphlet.machine_translation].
     Example: pamphlet models install translate-en_es-1_9.argosmodel"""
     from workflow.models import install, installed_models, packages_dir
 
@@ -268,7 +290,17 @@ def cmd_models(args, console: Console) -> int:
         console.print(f"installed {model.label} ({model.from_code}->{model.to_code})"
                       f" in {model.path}")
         return EXIT_OK
+    from workflow.mt.routing import configured_routes
+
     models = installed_models()
+    routes = configured_routes(load_project(), models)
+    if routes:
+        table = Table(title="Routes in pyproject.toml (other pairs: argos)")
+        for column in ("pair", "engine", "model", "line"):
+            table.add_column(column)
+        for row in routes:
+            table.add_row(row.pair, row.engine, row.model, str(row.line or ""))
+        console.print(table)
     if not models:
         console.print(f"no models installed in {packages_dir()}: "
                       "get one with `pamphlet models install FILE.argosmodel`")
@@ -369,6 +401,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--threshold", type=float, metavar="PERCENT",
                      help="exit 1 if a language has fewer than PERCENT %% of its segments "
                           "reviewed (over the statements shown)")
+    sub.add_argument("--json", action="store_true", help="machine-readable output")
+
+    sub = command("review-queue", cmd_review_queue,
+                  "machine translations to review, lowest confidence first")
+    sub.add_argument("slugs", nargs="*", metavar="SLUG")
+    sub.add_argument("--lang", action="append", help="only this language (repeatable)")
     sub.add_argument("--json", action="store_true", help="machine-readable output")
 
     sub = command("check", cmd_check, "quality checks on translations (exit 1 on errors)")

@@ -29,11 +29,52 @@ DEFAULTS = {
     "bleed_mm": 3,
     "icc_profile": "",  # CMYK output profile for PDF/X; empty: the bundled FOGRA39L profile
     "crop_marks": False,
+    # `pamphlet translate`: the engine of each language pair, see workflow/mt/routing.py
+    "machine_translation": {},
 }
 PAGE_SIZES = ("A5", "A4", "letter")
 ARABIC_DIGITS = ("arabic-indic", "western")
 PRINT_VARIANTS = ("pdf/x-4", "pdf/a-2b", "pdf/ua-1")
 MAX_BLEED_MM = 10
+MT_TABLE = "machine_translation"
+PAIR = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
+MT_DEVICES = ("auto", "cpu", "cuda")
+
+
+@dataclass(frozen=True)
+class RouteSettings:
+    """One pair's entry of [tool.pamphlet.machine_translation], and where it is written."""
+
+    source: str
+    target: str
+    engine: str
+    settings: tuple[tuple[str, object], ...]  # the whole table, `engine` included
+    path: Path  # pyproject.toml
+    line: int | None
+
+    @property
+    def pair(self) -> str:
+        return f"{self.source}-{self.target}"
+
+    @property
+    def where(self) -> tuple[Path, int | None]:
+        return self.path, self.line
+
+    def as_dict(self) -> dict:
+        return dict(self.settings)
+
+
+@dataclass(frozen=True)
+class MachineTranslation:
+    """[tool.pamphlet.machine_translation]: routes per pair, and settings for all of them."""
+
+    routes: tuple[RouteSettings, ...] = ()
+    device: str = "auto"  # where local models run: auto (CUDA if CTranslate2 sees one), cpu
+    min_confidence: float | None = None  # `check` warns about machine entries below it
+
+    def route(self, source: str, target: str) -> RouteSettings | None:
+        return next((r for r in self.routes if (r.source, r.target) == (source, target)),
+                    None)
 
 
 @dataclass(frozen=True)
@@ -52,6 +93,7 @@ class Project:
     bleed_mm: float = float(DEFAULTS["bleed_mm"])
     icc_profile: Path | None = None  # None: the bundled profile
     crop_marks: bool = DEFAULTS["crop_marks"]
+    machine_translation: MachineTranslation = field(default_factory=MachineTranslation)
     setting_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -147,18 +189,66 @@ def find_root(start: Path) -> Path:
     return start
 
 
-def _setting_lines(text: str) -> dict[str, int]:
-    """The line of each `key =` of the [tool.pamphlet] table, for error messages."""
+def _setting_lines(text: str, table: str = "tool.pamphlet") -> dict[str, int]:
+    """The line of each `key =` of a table, for error messages; a sub-table
+    `[table.key]` counts as the line of `key`."""
     lines: dict[str, int] = {}
     inside = False
+    header = f"[{table}]"
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("["):
-            inside = stripped.replace(" ", "") == "[tool.pamphlet]"
+            compact = stripped.split("#", 1)[0].replace(" ", "").replace("'", '"')
+            inside = compact == header
+            if compact.startswith(f"[{table}.") and compact.endswith("]"):
+                lines.setdefault(compact[len(table) + 2:-1].strip('"'), number)
         elif inside and "=" in stripped and not stripped.startswith("#"):
-            lines.setdefault(stripped.split("=", 1)[0].strip().strip('"'), number)
+            key = stripped.split("=", 1)[0].strip().strip("'\"")
+            lines.setdefault(key, number)
     return lines
 
+
+def _machine_translation(table: object, languages: tuple[str, ...], pyproject: Path,
+                         text: str, table_line: int | None) -> MachineTranslation:
+    """Check the table's shape; each engine checks its own settings when it is opened."""
+    lines = _setting_lines(text, f"tool.pamphlet.{MT_TABLE}") if text else {}
+    if not isinstance(table, dict):
+        raise PamphletError(f"{MT_TABLE} must be a table of language pairs", pyproject,
+                            table_line)
+    routes, device, minimum = [], "auto", None
+    for key, value in table.items():
+        line = lines.get(key, table_line)
+        if key == "device":
+            if value not in MT_DEVICES:
+                raise PamphletError(f"device must be one of {', '.join(MT_DEVICES)}, not "
+                                    f"{value!r}", pyproject, line)
+            device = value
+            continue
+        if key == "min_confidence":
+            if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                    0 <= value <= 1):
+                raise PamphletError(f"min_confidence must be a number from 0 to 1, not "
+                                    f"{value!r}", pyproject, line)
+            minimum = float(value)
+            continue
+        match = PAIR.match(key)
+        if match is None:
+            raise PamphletError(f"{key!r} is not a language pair such as \"en-ar\" (nor "
+                                "device or min_confidence)", pyproject, line)
+        source, target = match.groups()
+        for code in (source, target):
+            if code not in languages:
+                raise PamphletError(f"{code!r} of {key!r} is not one of this project's "
+                                    f"languages ({', '.join(languages)})", pyproject, line)
+        if source == target:
+            raise PamphletError(f"{key!r} translates a language into itself", pyproject, line)
+        if not isinstance(value, dict) or not isinstance(value.get("engine"), str):
+            raise PamphletError(f"{key} needs a table with an engine, e.g. {{ engine = "
+                                "\"ctranslate2\", model = \"models/opus-mt-en-ar\" }",
+                                pyproject, line)
+        routes.append(RouteSettings(source, target, value["engine"],
+                                    tuple(sorted(value.items())), pyproject, line))
+    return MachineTranslation(tuple(routes), device, minimum)
 
 def _line_of(text: str, pattern: str) -> int | None:
     match = re.search(pattern, text, re.MULTILINE)
@@ -201,6 +291,7 @@ def load_project(root: Path | None = None) -> Project:
     settings: dict = {}
     pyproject = root / "pyproject.toml"
     lines: dict[str, int] = {}
+    text = ""
     if pyproject.is_file():
         text = decode_text(read_input(pyproject), pyproject)
         try:
@@ -212,6 +303,7 @@ def load_project(root: Path | None = None) -> Project:
                                 int(where.group(1)) if where else None) from None
         settings = _pamphlet_table(data, text, pyproject)
         lines = _setting_lines(text)
+
     def refuse(message: str, key: str) -> PamphletError:
         return PamphletError(message, pyproject, lines.get(key))
 
@@ -249,6 +341,8 @@ def load_project(root: Path | None = None) -> Project:
         raise refuse("icc_profile must be a path (a string)", "icc_profile")
     if not isinstance(merged["crop_marks"], bool):
         raise refuse("crop_marks must be true or false", "crop_marks")
+    machine = _machine_translation(merged[MT_TABLE], configured, pyproject, text,
+                                   lines.get(MT_TABLE))
     return Project(
         root=root,
         languages=configured,
@@ -262,5 +356,6 @@ def load_project(root: Path | None = None) -> Project:
         bleed_mm=float(bleed),
         icc_profile=root / merged["icc_profile"] if merged["icc_profile"] else None,
         crop_marks=merged["crop_marks"],
+        machine_translation=machine,
         setting_lines=lines,
     )

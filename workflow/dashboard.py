@@ -17,6 +17,7 @@ from workflow.outputs import FORMATS, PRINT, Output, folder, plan_outputs
 
 if TYPE_CHECKING:
     from workflow.fileindex import FileIndex
+    from workflow.status import MachineEntry
 
 # The checks, the status counts and the templates are imported when the page is made:
 # a build that finds the page up to date (dashboard_fingerprint) does not pay for them.
@@ -82,9 +83,16 @@ def _failures(project: Project, outputs: list[Output], failed: dict[str, str]
     return found
 
 
-def dashboard_rows(project: Project, failed: dict[str, str] | None = None) -> list[Row]:
+# Machine entries the dashboard lists (the lowest confidence first); `pamphlet review-queue`
+# lists them all.
+QUEUE_SHOWN = 25
+
+
+def dashboard_rows(project: Project, failed: dict[str, str] | None = None,
+                   queue: list[MachineEntry] | None = None) -> list[Row]:
     """One row per statement. `failed`: what the last builds could not make, by the path of
-    the PDF or of the statement (relative to the root), with the reason."""
+    the PDF or of the statement (relative to the root), with the reason; `queue` gets the
+    machine entries of every catalog."""
     from workflow.qa import check_catalog
     from workflow.source import read_project_statement
     from workflow.status import catalog_status
@@ -108,6 +116,8 @@ def dashboard_rows(project: Project, failed: dict[str, str] | None = None) -> li
                 try:
                     status = catalog_status(project, slug, language)
                     cell.segments, cell.words = status.segments, status.words
+                    if queue is not None:
+                        queue += status.machine_entries
                     severities = Counter(f.severity
                                          for f in check_catalog(project, slug, language))
                     cell.errors, cell.warnings = severities["error"], severities["warning"]
@@ -163,10 +173,13 @@ def write_dashboard(project: Project, build_date: str, failed: dict[str, str] | 
     from workflow.languages import direction, native_name
 
     template = ENVIRONMENT.get_template("dashboard.html.j2")
-    rows = dashboard_rows(project, failed)
+    queue: list = []
+    rows = dashboard_rows(project, failed, queue)
+    queue.sort(key=lambda e: e.sort_key)
     failures = (sum(len(c.failed) for r in rows for c in r.cells)
                 + sum(len(r.failed) + bool(r.problem) for r in rows))
-    html = template.render(rows=rows, languages=project.languages, states=STATES,
+    html = template.render(rows=rows, queue=queue[:QUEUE_SHOWN], queued=len(queue),
+                           languages=project.languages, states=STATES,
                            build_date=build_date, version=__version__,
                            native_name=native_name, direction=direction, failures=failures)
     path = project.build / "index.html"

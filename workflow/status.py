@@ -1,14 +1,38 @@
-"""Translation statistics per statement and language: segments and words in each state."""
+"""Translation statistics per statement and language: segments and words in each state, and
+the machine entries to review, lowest confidence first."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from workflow.catalog import STATES, active_entries, entry_state
+from workflow.catalog import MACHINE_MARK, STATES, active_entries, entry_state, machine_confidence
 from workflow.config import Project
-from workflow.pofile import read_po
+from workflow.mt.engines import ENGINES
+from workflow.pofile import read_po_located
 from workflow.source import read_project_statement
 from workflow.update import select_slugs
+
+
+@dataclass(frozen=True)
+class MachineEntry:
+    """One unreviewed machine translation, where it is and how sure the model was."""
+
+    path: str  # relative to the project root, e.g. locale/ar/slug.po
+    line: int  # of its msgid
+    language: str
+    confidence: float | None  # None: the engine gives no score (LibreTranslate)
+    engine: str
+    msgid: str
+    msgstr: str
+
+    @property
+    def sort_key(self) -> tuple:
+        # Lowest confidence first; entries without a score after every scored one.
+        unknown = self.confidence is None
+        return (unknown, self.confidence or 0.0, self.path, self.line)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass
@@ -18,6 +42,7 @@ class CatalogStatus:
     path: str
     segments: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     words: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+    machine_entries: list[MachineEntry] = field(default_factory=list)  # lowest confidence first
 
     @property
     def total_segments(self) -> int:
@@ -40,11 +65,26 @@ def catalog_status(project: Project, slug: str, language: str) -> CatalogStatus:
     status = CatalogStatus(slug, language, project.relative(path).as_posix())
     if not path.exists():
         return status
-    for entry in active_entries(read_po(path)):
+    catalog, lines = read_po_located(path)
+    for entry in active_entries(catalog):
         state = entry_state(entry)
         status.segments[state] += 1
         status.words[state] += len(entry.msgid.split())
+        if state == "machine":
+            status.machine_entries.append(MachineEntry(
+                status.path, lines[entry.linenum], language, machine_confidence(entry),
+                _engine(entry.tcomment), entry.msgid, entry.msgstr))
+    status.machine_entries.sort(key=lambda e: e.sort_key)
     return status
+
+
+def _engine(comment: str) -> str:
+    """The engine a mark names; `none` where no model was needed (only names, numbers)."""
+    for line in comment.splitlines():
+        if line.startswith(MACHINE_MARK):
+            words = line[len(MACHINE_MARK):].split()
+            return words[0] if words and words[0] in ENGINES else "none"
+    return "none"
 
 
 def language_percent(statuses: list[CatalogStatus]) -> dict[str, float]:
@@ -70,3 +110,10 @@ def collect_status(project: Project, slugs: list[str] | None = None,
                 continue
             result.append(catalog_status(project, slug, language))
     return result
+
+
+def review_queue(project: Project, slugs: list[str] | None = None,
+                 languages: list[str] | None = None) -> list[MachineEntry]:
+    """Every machine entry of the selected catalogs, lowest confidence first."""
+    entries = [e for s in collect_status(project, slugs, languages) for e in s.machine_entries]
+    return sorted(entries, key=lambda e: e.sort_key)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import polib
@@ -17,16 +18,17 @@ from tests.conftest import REPO, STATEMENT_EN
 from workflow.catalog import MACHINE_MARK
 from workflow.cli import main
 from workflow.config import load_project
+from workflow.glossary import Glossary
 from workflow.pofile import msgid_lines, write_po
 from workflow.qa import CHECKS, CheckFailure, make_context, run_checks, runner
 from workflow.qa.checks.fluency import length, repeated_phrase, repeated_words, unchanged
 from workflow.qa.checks.glossary import glossary_terms
+from workflow.qa.checks.machine import low_confidence, machine_copy
 from workflow.qa.checks.markup import markup, placeholders, tags, urls
 from workflow.qa.checks.numbers import digits, number_value, numbers
 from workflow.qa.checks.punctuation import brackets, end_punctuation, punctuation
 from workflow.qa.checks.script import foreign_script, latin_words, letters, unusual_letters
 from workflow.qa.checks.whitespace import double_space, newlines, tabs, whitespace
-from workflow.translate import Glossary
 from workflow.update import update
 
 GLOSSARY = Glossary(
@@ -37,10 +39,12 @@ GLOSSARY = Glossary(
     keep=("IMA",))
 
 
-def fails(check, source: str, target: str, language: str = "es") -> bool:
-    """True if `check` rejects `target` as a translation of the English `source`."""
+def fails(check, source: str, target: str, language: str = "es", entry: dict | None = None
+          ) -> bool:
+    """True if `check` rejects `target` as a translation of the English `source`; `entry`:
+    what the context knows of the entry (machine output, its confidence)."""
     try:
-        check(source, target, make_context(language, "en", GLOSSARY))
+        check(source, target, replace(make_context(language, "en", GLOSSARY), **(entry or {})))
     except CheckFailure:
         return True
     return False
@@ -96,19 +100,26 @@ EXAMPLES = [
     (whitespace, "ar", "We walk together.", "نسير معًا.", "نسير معًا. "),
     (double_space, "fa", "We walk together.", "ما با هم راه می‌رویم.", "ما با هم  راه می‌رویم."),
     (tabs, "es", "We walk together.", "Caminamos juntos.", "Caminamos\tjuntos."),
+    (machine_copy, "ar", "More than 7000 people walk together.", "يسير أكثر من ٧٠٠٠ شخص معًا.",
+     "More than ٧٠٠٠ people walk together.", {"machine": True}),
+    (low_confidence, "es", "We walk together.", "Caminamos juntos.", "Caminamos juntos.",
+     {"machine": True, "min_confidence": 0.4}, {"confidence": 0.62}, {"confidence": 0.31}),
 ]
 
 
 def test_every_check_has_examples():
     assert {c.function for c in CHECKS} == {example[0] for example in EXAMPLES}
+    assert not fails(machine_copy, "We walk together.", "We walk together.", "ar")  # reviewed
     assert len({c.name for c in CHECKS}) == len(CHECKS)
 
 
-@pytest.mark.parametrize(("check", "language", "source", "good", "bad"), EXAMPLES,
-                         ids=[f"{e[0].__name__}-{e[1]}" for e in EXAMPLES])
-def test_check_passes_good_and_fails_bad(check, language, source, good, bad):
-    assert fails(check, source, good, language) is False
-    assert fails(check, source, bad, language) is True
+@pytest.mark.parametrize("example", EXAMPLES, ids=[f"{e[0].__name__}-{e[1]}" for e in EXAMPLES])
+def test_check_passes_good_and_fails_bad(example):
+    # (check, language, source, good, bad[, entry[, entry of good, entry of bad]])
+    check, language, source, good, bad, entry, good_entry, bad_entry = (
+        *example, {}, {}, {})[:8]
+    assert fails(check, source, good, language, {**entry, **good_entry}) is False
+    assert fails(check, source, bad, language, {**entry, **bad_entry}) is True
 
 
 def test_numbers_across_scripts_and_separators():
@@ -375,7 +386,9 @@ def test_planted_errors_reported_at_their_lines(catalogs):
                      for msgid, (_, name) in planted.items()}
     findings = run_checks(catalogs)
     assert {(f.path, f.line, f.check) for f in findings} == expected
-    assert {c.name for c in CHECKS} <= {name for _, _, name in expected}
+    # The checks of machine entries' marks are planted in tests/mt/test_review.py.
+    machine_only = {"machine-copy", "confidence"}
+    assert {c.name for c in CHECKS} - machine_only <= {name for _, _, name in expected}
     by_check = {(f.path[7:9], f.check): f for f in findings}
     assert by_check["fa", "numbers"].state == "machine"
     assert by_check["fa", "numbers"].severity == "error"
@@ -509,7 +522,7 @@ def test_the_cache_key_covers_the_qa_and_language_code(tmp_path, monkeypatch):
         return cache.code_fingerprint()
 
     first = fingerprint()
-    for changed in ("languages/es.py", "qa/checks/numbers.py", "segment.py", "translate.py"):
+    for changed in ("languages/es.py", "qa/checks/numbers.py", "segment.py", "glossary.py"):
         with (copy / changed).open("a", encoding="utf-8") as file:
             file.write("# changed\n")
         assert fingerprint() != first, changed

@@ -69,8 +69,10 @@ def code_fingerprint() -> str:
 
 def findings_key(project: Project, path: Path, source_language: str, language: str) -> str:
     """Everything a catalog's findings depend on: the code, the language pair, the
-    catalog, the glossary."""
-    digest = hashlib.sha256(f"{code_fingerprint()} {source_language} {language}".encode())
+    catalog, the glossary, min_confidence."""
+    minimum = project.machine_translation.min_confidence  # the `confidence` check's
+    digest = hashlib.sha256(f"{code_fingerprint()} {source_language} {language} "
+                            f"{minimum}".encode())
     digest.update(read_input(path))  # a FIFO or a link out of the project: refused
     if project.glossary_path.exists():
         digest.update(read_input(project.glossary_path))

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from workflow import languages
 from workflow.config import Project
+from workflow.glossary import Glossary, load_glossary
 from workflow.languages.profile import Profile
 from workflow.qa.text import LATIN_WORD
-from workflow.translate import Glossary, load_glossary
 
 
 def language_rules(code: str) -> Profile:
@@ -36,6 +36,10 @@ class Context:
     target: Profile
     terms: tuple[Term, ...] = ()
     keep: tuple[str, ...] = ()  # do-not-translate terms, and Latin words of agreed terms
+    # Of the entry checked, where it is unreviewed machine output (qa/checks/machine.py):
+    machine: bool = False
+    confidence: float | None = None  # the model's, from its mark (None: n/a)
+    min_confidence: float | None = None  # the project's setting
 
 
 # "(s)" is an optional ending, "(PYD)" part of the name; any other bracket is a note.

@@ -4,18 +4,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import workflow.qa.checks  # noqa: F401  (registers every check)
-from workflow.catalog import active_entries, entry_state
+from workflow.catalog import active_entries, entry_state, machine_confidence
 from workflow.config import Project
+from workflow.glossary import Glossary
 from workflow.pofile import read_po_located
 from workflow.qa import cache
 from workflow.qa.context import Context, make_context, read_glossary
 from workflow.qa.registry import CHECKS, ERROR, WARNING, Check, CheckFailure, ignored_by, selected
 from workflow.source import read_project_statement
-from workflow.translate import Glossary
 from workflow.update import select_slugs
 
 
@@ -60,7 +60,9 @@ def check_po(path: Path, display_path: str, context: Context) -> list[Finding]:
             continue
         ignored = ignored_by(entry.flags)
         checks = [item for item in CHECKS if item.name not in ignored] if ignored else None
-        for item, message in check_entry(entry.msgid, entry.msgstr, context, checks):
+        here = (replace(context, machine=True, confidence=machine_confidence(entry))
+                if state == "machine" else context)
+        for item, message in check_entry(entry.msgid, entry.msgstr, here, checks):
             findings.append(Finding(display_path, lines[entry.linenum], item.name,
                                     item.severity, message, state))
     return findings
@@ -84,7 +86,8 @@ def check_catalog(project: Project, slug: str, language: str,
             pass  # written by another version: check again
     if glossary is None:
         glossary = read_glossary(project)
-    context = make_context(language, source_language, glossary)
+    context = replace(make_context(language, source_language, glossary),
+                      min_confidence=project.machine_translation.min_confidence)
     findings = check_po(path, display, context)
     cached[display] = {"key": key, "findings": [asdict(f) for f in findings]}
     cache.store(project, cached)

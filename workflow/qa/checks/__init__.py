@@ -9,4 +9,5 @@ from workflow.qa.checks import script  # noqa: F401
 from workflow.qa.checks import fluency  # noqa: F401
 from workflow.qa.checks import glossary  # noqa: F401
 from workflow.qa.checks import whitespace  # noqa: F401
+from workflow.qa.checks import machine  # noqa: F401
 # isort: on

@@ -1,0 +1,1 @@
+"""Machine pretranslation: masking, translation memory, engines and the stage that uses them."""

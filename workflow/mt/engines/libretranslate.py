@@ -1,0 +1,220 @@
+"""The `libretranslate` engine: a LibreTranslate server's /translate, many segments a request.
+
+The API key comes from the environment variable the route names (`api_key_env`), never
+from pyproject.toml, which is committed. Every request has a time-out; a refused
+connection, a time-out, a rate limit (429) or a server error (5xx) is retried with
+exponential back-off, then reported in one line. A batch is used only whole: a failed
+request raises, so nothing from it reaches a catalog. Where the server has no way from the
+source to the target but has both legs through English, we pivot ourselves. LibreTranslate
+gives no score: the entries say `confidence n/a`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from workflow.errors import PamphletError, SystemRefusal
+from workflow.mt.engines import Output
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+PIVOT = "en"
+SETTINGS = ("engine", "url", "api_key_env", "timeout", "retries", "backoff", "batch_size")
+DEFAULTS = {"timeout": 60.0, "retries": 3, "backoff": 1.0, "batch_size": 32}
+# A server's Retry-After beyond this is not waited for: the run stops and says when to retry.
+MAX_WAIT = 60.0
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class ServerError(SystemRefusal):
+    """The server failed or refused (not bad input in the project): exit 1."""
+
+
+def check_settings(settings: dict, where: tuple[Path, int | None]) -> dict:
+    """A libretranslate route's settings with defaults, checked without contacting it."""
+    unknown = sorted(set(settings) - set(SETTINGS))
+    if "api_key" in unknown:
+        raise PamphletError("an API key does not belong in pyproject.toml (it is committed): "
+                            "put it in an environment variable and name that with "
+                            "api_key_env = \"LT_API_KEY\"", *where)
+    if unknown:
+        raise PamphletError(f"unknown setting(s) for the libretranslate engine: "
+                            f"{', '.join(unknown)} (it takes {', '.join(SETTINGS[1:])})",
+                            *where)
+    url = settings.get("url")
+    parsed = urllib.parse.urlsplit(url) if isinstance(url, str) else None
+    if (parsed is None or parsed.scheme not in ("http", "https") or not parsed.hostname
+            or parsed.query or parsed.fragment):
+        raise PamphletError(f"url must be the http(s) address of a LibreTranslate server, "
+                            f"e.g. \"http://127.0.0.1:5000\", not {url!r}", *where)
+    try:
+        parsed.port  # noqa: B018 (raises on a bad port)
+    except ValueError:
+        raise PamphletError(f"url has a bad port: {url!r}", *where) from None
+    env = settings.get("api_key_env", "")
+    if not isinstance(env, str) or (env and not ENV_NAME.match(env)):
+        raise PamphletError(f"api_key_env must name an environment variable, not {env!r}",
+                            *where)
+    merged = {**DEFAULTS, **settings}
+    for key, kind in (("timeout", float), ("backoff", float), ("retries", int),
+                      ("batch_size", int)):
+        value = merged[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or (
+                kind is int and not isinstance(value, int)) or (
+                key in ("timeout", "batch_size") and value <= 0):
+            raise PamphletError(f"{key} must be a positive number, not {value!r}", *where)
+    return merged
+
+
+class LibreTranslateEngine:
+    """One pair on one LibreTranslate server."""
+
+    name = "libretranslate"
+
+    def __init__(self, source: str, target: str, settings: dict,
+                 where: tuple[Path, int | None]):
+        self.settings = check_settings(settings, where)
+        self.url = self.settings["url"].rstrip("/")
+        self.where = where
+        self.api_key = None
+        env = self.settings.get("api_key_env")
+        if env:
+            self.api_key = os.environ.get(env)
+            if not self.api_key:
+                raise PamphletError(f"the environment variable {env} (api_key_env of this "
+                                    f"route) is not set: export it with the key of {self.url}",
+                                    *where)
+        self.legs = plan_legs(source, target, self.request("GET", "/languages"), self.url,
+                              where)
+        codes = "->".join([self.legs[0][0]] + [leg[1] for leg in self.legs])
+        self.description = f"{codes} {self.url} {self.server_version()}".rstrip()
+
+    def server_version(self) -> str:
+        try:
+            spec = self.request("GET", "/spec", retries=0)
+        except ServerError:
+            return ""
+        version = spec.get("info", {}).get("version") if isinstance(spec, dict) else None
+        return f"LibreTranslate {version}" if isinstance(version, str) and version else ""
+
+    def translate(self, texts: list[str]) -> list[Output]:
+        for source, target in self.legs:
+            texts = self._translate_leg(texts, source, target)
+        return [Output(text, None) for text in texts]
+
+    def _translate_leg(self, texts: list[str], source: str, target: str) -> list[str]:
+        size = self.settings["batch_size"]
+        results: list[str] = []
+        for start in range(0, len(texts), size):
+            batch = texts[start:start + size]
+            body = {"q": batch, "source": source, "target": target, "format": "text"}
+            if self.api_key:
+                body["api_key"] = self.api_key
+            answer = self.request("POST", "/translate", body)
+            translated = answer.get("translatedText") if isinstance(answer, dict) else None
+            if (not isinstance(translated, list) or len(translated) != len(batch)
+                    or not all(isinstance(t, str) for t in translated)):
+                raise ServerError(f"{self.url} answered {len(batch)} segments with "
+                                  f"{json.dumps(answer, ensure_ascii=False)[:200]}", *self.where)
+            results += translated
+        return results
+
+    def request(self, method: str, path: str, body: dict | None = None,
+                retries: int | None = None) -> object:
+        """One API call with time-out and retries; a one-line ServerError when it fails."""
+        retries = self.settings["retries"] if retries is None else retries
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        attempt = 0
+        while True:
+            request = urllib.request.Request(self.url + path, data=data, headers=headers,
+                                             method=method)
+            wait = self.settings["backoff"] * 2 ** attempt
+            try:
+                with urllib.request.urlopen(request, timeout=self.settings["timeout"]) as answer:
+                    return json.loads(answer.read().decode("utf-8"))
+            except urllib.error.HTTPError as error:
+                problem, retry = self._http_problem(error, path)
+                wait = max(wait, _retry_after(error))
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+                reason = getattr(error, "reason", error)
+                problem = (f"cannot reach the LibreTranslate server at {self.url} "
+                           f"({_reason(reason)})")
+                retry = True
+            except (ValueError, UnicodeDecodeError) as error:
+                problem, retry = f"{self.url}{path} did not answer JSON ({error})", False
+            if not retry or attempt >= retries or wait > MAX_WAIT:
+                tries = f" after {attempt + 1} tries" if attempt else ""
+                raise ServerError(f"{problem}{tries}", *self.where) from None
+            log.info("%s; retrying in %.1f s", problem, wait)
+            time.sleep(wait)
+            attempt += 1
+
+    def _http_problem(self, error: urllib.error.HTTPError, path: str) -> tuple[str, bool]:
+        message = _error_message(error)
+        if error.code == 429:
+            return (f"the LibreTranslate server at {self.url} is rate-limiting us ({message}):"
+                    " try again later, or ask its operator for an API key with a higher limit",
+                    True)
+        if error.code in (401, 403) or (error.code == 400 and "api key" in message.lower()):
+            env = self.settings.get("api_key_env")
+            key = f"the API key in ${env}" if env and self.api_key else "a request without key"
+            return (f"the LibreTranslate server at {self.url} refused {key} ({message})",
+                    False)
+        if error.code == 400 and ("not supported" in message or "not available" in message):
+            return f"the LibreTranslate server at {self.url} {message}", False
+        if error.code >= 500:
+            return f"the LibreTranslate server at {self.url} failed ({error.code}: {message})", True
+        return f"{self.url}{path} answered {error.code}: {message}", False
+
+
+def plan_legs(source: str, target: str, languages: object, url: str,
+              where: tuple[Path, int | None] = (None, None)) -> list[tuple[str, str]]:
+    """The requests one segment takes: direct where the server has the pair, else through
+    English, else an error listing what the server has."""
+    targets: dict[str, set[str]] = {}
+    if isinstance(languages, list):
+        for language in languages:
+            if isinstance(language, dict) and isinstance(language.get("code"), str):
+                targets[language["code"]] = set(language.get("targets") or ())
+    if target in targets.get(source, ()):
+        return [(source, target)]
+    if PIVOT in targets.get(source, ()) and target in targets.get(PIVOT, ()):
+        return [(source, PIVOT), (PIVOT, target)]
+    have = ", ".join(f"{code}->{'/'.join(sorted(t - {code}))}"
+                     for code, t in sorted(targets.items()) if t - {code}) or "nothing"
+    raise ServerError(f"the LibreTranslate server at {url} cannot translate {source}->{target}, "
+                      f"not even through English (it has {have})", *where)
+
+
+def _error_message(error: urllib.error.HTTPError) -> str:
+    try:
+        body = json.loads(error.read().decode("utf-8"))
+        message = body.get("error") if isinstance(body, dict) else None
+    except (ValueError, UnicodeDecodeError, OSError):
+        message = None
+    return str(message or error.reason or error.code).strip().rstrip(".")
+
+
+def _retry_after(error: urllib.error.HTTPError) -> float:
+    try:
+        return float(error.headers.get("Retry-After", 0))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _reason(reason: object) -> str:
+    if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+        return "no answer within the time-out"
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror
+    return str(reason)

@@ -84,12 +84,14 @@ class WorkerPool:
         If the caller stops early (an exception, Ctrl-C, closing the iterator), every
         worker is stopped at once and the jobs not finished are dropped.
         """
-        pending = {self._executor.submit(function, job): job for job in jobs}
+        pending = {self._executor.submit(function, job): (number, job)
+                   for number, job in enumerate(jobs)}
         try:
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield pending.pop(future), future.result()
+                # jobs that ended together come in the order they were started
+                for future in sorted(done, key=lambda f: pending[f][0]):
+                    yield pending.pop(future)[1], future.result()
         except BaseException:
             self.stop()
             raise

@@ -13,7 +13,6 @@ import shutil
 import polib
 import pytest
 
-from tests.argos_fixture import built_packages
 from tests.conftest import STATEMENT_EN, write_project
 from tests.conftest import snapshot as all_files
 from tests.mt_fixture import built_models
@@ -21,7 +20,7 @@ from workflow.catalog import MACHINE_MARK, active_entries, entry_state, machine_
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError
-from workflow.models import find_route, install
+from workflow.models import find_route
 from workflow.mt.engines import ctranslate2 as ct2
 from workflow.mt.engines.argos import package_decoder
 from workflow.mt.stage import translate
@@ -38,14 +37,6 @@ def snapshot(root):
 def run(*argv):
     out, err = io.StringIO(), io.StringIO()
     return main(list(argv), stdout=out, stderr=err), out.getvalue(), err.getvalue()
-
-
-@pytest.fixture(scope="module")
-def argos_dir(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("argos")
-    for archive in built_packages().values():
-        install(archive, directory)
-    return directory
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from workflow.catalog import active_entries, entry_state, machine_confidence
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError
-from workflow.models import install
 from workflow.mt.engines.libretranslate import ServerError, plan_legs
 from workflow.update import update
 
@@ -27,15 +26,6 @@ def route(url: str, **extra) -> str:
     settings = ", ".join(f'{key} = {value!r}'.replace("'", '"') for key, value in
                          {"engine": "libretranslate", "url": url, **extra}.items())
     return f'[tool.pamphlet.machine_translation]\n"en-es" = {{ {settings} }}\n'
-
-
-@pytest.fixture(scope="module")
-def argos_dir(tmp_path_factory):
-    """Our own Argos packages (en->ar for the mixed run)."""
-    directory = tmp_path_factory.mktemp("argos")
-    for archive in built_packages().values():
-        install(archive, directory)
-    return directory
 
 
 def snapshot(root):

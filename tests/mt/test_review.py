@@ -11,13 +11,11 @@ import re
 import polib
 import pytest
 
-from tests.argos_fixture import built_packages
 from tests.conftest import STATEMENT_EN, write_project
 from workflow.catalog import active_entries, machine_confidence
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.dashboard import write_dashboard
-from workflow.models import install
 from workflow.mt.engines import Output
 from workflow.mt.engines.ctranslate2 import Decoder
 from workflow.mt.stage import translate
@@ -29,14 +27,6 @@ from workflow.update import update
 def run(*argv):
     out, err = io.StringIO(), io.StringIO()
     return main(list(argv), stdout=out, stderr=err), out.getvalue(), err.getvalue()
-
-
-@pytest.fixture(scope="module")
-def argos_dir(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("argos")
-    for archive in built_packages().values():
-        install(archive, directory)
-    return directory
 
 
 @pytest.fixture

@@ -21,11 +21,13 @@ from workflow.languages.profile import (
     WESTERN_DIGITS,
     Profile,
     Script,
+    write_digits,
 )
 
 __all__ = ["DEFAULT_LANGUAGES", "DIGIT_SYSTEMS", "LINGUA_FRANCA", "SCRIPTS", "WESTERN_DIGITS",
            "Profile", "Script", "all_profiles", "check_language", "codes", "direction",
-           "english_name", "get", "native_name", "plural_forms", "to_ascii_digits"]
+           "english_name", "get", "native_name", "plural_forms", "to_ascii_digits",
+           "write_digits"]
 
 _NOT_LANGUAGES = {"profile"}
 # The languages of a project whose pyproject.toml names none, and its source language.
@@ -93,6 +95,4 @@ def plural_forms(code: str) -> str:
 
 def to_ascii_digits(text: str) -> str:
     """Every digit of any system as 0-9, so numbers compare across scripts."""
-    table = {ord(digit): str(value) for system in DIGIT_SYSTEMS
-             for value, digit in enumerate(system)}
-    return text.translate(table)
+    return write_digits(text, WESTERN_DIGITS)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, get_month_names
@@ -18,6 +18,16 @@ DIGIT_SYSTEMS = {WESTERN_DIGITS: "Western", ARABIC_INDIC_DIGITS: "Arabic-Indic",
                  PERSIAN_DIGITS: "Persian"}
 
 NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+@cache
+def _digit_table(digits: str) -> dict[int, str]:
+    return {ord(d): digits[value] for system in DIGIT_SYSTEMS for value, d in enumerate(system)}
+
+
+def write_digits(text: str, digits: str) -> str:
+    """`text` with every digit of any system written in `digits`."""
+    return text.translate(_digit_table(digits))
 
 
 @dataclass(frozen=True)
@@ -197,10 +207,7 @@ class Profile:
 
     def write_digits(self, text: str, digits: str | None = None) -> str:
         """`text` with every digit of any system written in `digits` (default: ours)."""
-        digits = digits or self.digits
-        table = {ord(d): digits[value] for system in DIGIT_SYSTEMS
-                 for value, d in enumerate(system)}
-        return text.translate(table)
+        return write_digits(text, digits or self.digits)
 
     def number(self, value: int, digits: str | None = None) -> str:
         return self.write_digits(str(value), digits)

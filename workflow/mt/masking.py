@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workflow.glossary import Glossary
-from workflow.languages import DIGIT_SYSTEMS, WESTERN_DIGITS, to_ascii_digits
+from workflow.languages import WESTERN_DIGITS, to_ascii_digits, write_digits
 from workflow.patterns import AUTOLINK, CODE, EMAIL, TAG, URL
 
 
@@ -136,9 +136,7 @@ class Masker:
             return text
         if self.digits == WESTERN_DIGITS:
             text = text.translate(LATIN_SEPARATORS)
-        table = {ord(d): self.digits[value] for system in DIGIT_SYSTEMS
-                 for value, d in enumerate(system)}
-        return text.translate(table)
+        return write_digits(text, self.digits)
 
     def hints(self, source: str, translation: str) -> list[str]:
         """Glossary words of the source whose agreed translation is not in the output."""

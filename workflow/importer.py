@@ -7,6 +7,7 @@ import statistics
 import unicodedata
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import jdatetime
@@ -159,9 +160,10 @@ def guess_date(text: str, language: str) -> str | None:
     return min(found)[1] if found else None
 
 
-def find_dates(text: str, language: str) -> list[tuple[int, str]]:
-    """(offset, ISO date) of every date written in the text."""
-    text = to_ascii_digits(text)
+@cache
+def _date_patterns(language: str) -> tuple[dict[str, int], tuple[tuple[re.Pattern, tuple], ...]]:
+    """(month name -> number, the date patterns with the order of their fields), made
+    once per language: import asks for every line that may be a date line."""
     months = _month_numbers(language)
     month = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
     # Persian statements from Iran are dated in the Solar Hijri calendar: ۲۵ دی ۱۳۹۸.
@@ -174,9 +176,17 @@ def find_dates(text: str, language: str) -> list[tuple[int, str]]:
          rf"(\d{{4}})\b", ("d", "M", "y")),
         (rf"(?<!\w)({month})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", ("M", "d", "y")),
     ]
+    return months, tuple((re.compile(pattern, re.IGNORECASE), order)
+                         for pattern, order in patterns)
+
+
+def find_dates(text: str, language: str) -> list[tuple[int, str]]:
+    """(offset, ISO date) of every date written in the text."""
+    text = to_ascii_digits(text)
+    months, patterns = _date_patterns(language)
     found = []
     for pattern, order in patterns:
-        for match in re.finditer(pattern, text, re.IGNORECASE):
+        for match in pattern.finditer(text):
             parts = dict(zip(order, match.groups(), strict=True))
             try:
                 if "S" in parts:
@@ -197,14 +207,19 @@ def slugify(title: str) -> str:
     return "-".join(slug.split("-")[:8])
 
 
-def guess_author(lines: list[str], language: str) -> str:
-    """The name after a byline word ("by", "بقلم", "por") on a short line, cut before any
-    separator or date on the same line."""
+@cache
+def _byline_pattern(language: str) -> re.Pattern:
     words = (languages.get(language).byline_words
              + languages.get(languages.LINGUA_FRANCA).byline_words)
     marker = "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
-    pattern = re.compile(rf"(?:^|[,،]\s*)(?:{marker})(?!\w)\s*:?\s*\[?([^\]\(\n,،]+)",
-                         re.IGNORECASE)
+    return re.compile(rf"(?:^|[,،]\s*)(?:{marker})(?!\w)\s*:?\s*\[?([^\]\(\n,،]+)",
+                      re.IGNORECASE)
+
+
+def guess_author(lines: list[str], language: str) -> str:
+    """The name after a byline word ("by", "بقلم", "por") on a short line, cut before any
+    separator or date on the same line."""
+    pattern = _byline_pattern(language)
     for line in lines:
         byline = pattern.search(line)
         if not byline or len(line) >= 200:

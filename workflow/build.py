@@ -359,7 +359,9 @@ def render_document(html: str, base: Path, printing: PrintSettings | None = None
     from weasyprint.urls import FatalURLFetchingError
 
     font_config, css = _weasyprint()
-    stylesheets, options = [css], {}
+    # Screen PDFs are tagged as the pdf/ua-1 print variant is (each element's /Lang too):
+    # a screen reader reads their structure, headings and languages.
+    stylesheets, options = [css], {"pdf_tags": True}
     if language_css:
         stylesheets.append(_language_stylesheet(language_css))
     if _size_stylesheet(page_size):

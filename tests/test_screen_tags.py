@@ -44,7 +44,7 @@ def test_every_screen_pdf_is_tagged_with_an_ordered_outline(reviewed):  # noqa: 
     for path in report.written:
         levels = [HEADINGS[kind] for kind, _ in tags(path) if kind in HEADINGS]
         assert levels[0] == 1, f"{path.name} starts with H{levels[0]}"
-        for before, after in zip(levels, levels[1:]):
+        for before, after in zip(levels, levels[1:], strict=False):
             assert after <= before + 1, f"{path.name}: H{before} then H{after}"
 
 

@@ -288,9 +288,10 @@ def _weasyprint():
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    from workflow import tagging
+    from workflow import tagging, textlayer
 
     tagging.install()  # /Lang on the structure elements of tagged (PDF/UA) files
+    textlayer.install()  # Arabic-script text that copies out as written
     font_config = FontConfiguration()
     stylesheet = files("workflow").joinpath("styles", "pamphlet.css").read_text("utf-8")
     css = CSS(string=stylesheet, font_config=font_config, url_fetcher=_fetcher())

@@ -6,8 +6,10 @@ Run from a project root after `pamphlet build`: `python benchmarks/bench_copyout
 [--pdf build/x/x.ar.pdf ...] [--show N]`. A segment counts as right when its printed text
 (the catalog's, with the typography and markup the PDF prints) occurs in the extracted text
 of its PDF, both in Unicode NFC, whitespace folded, bidi controls (which extractors insert
-and no one sees) left out. The running header and page numbers are cropped away, so that a
-segment running over a page turn is found whole.
+and no one sees) left out. The running header and page numbers (tagged as pagination
+artifacts) are taken out of a copy first, so that a segment running over a page turn is
+found whole; the page is otherwise extracted whole (pdftotext's -x/-y/-W/-H crop takes
+another code path, which orders right-to-left lines otherwise).
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ import argparse
 import re
 import subprocess
 import sys
+import tempfile
 import unicodedata
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -31,7 +33,6 @@ from workflow.outputs import plan_outputs
 from workflow.source import select_slugs
 
 SCRIPTS = ("ar", "fa", "ur")  # the languages written in the Arabic script
-MARGIN = 15 * 72 / 25.4  # points cut at the top and bottom: header and folio, not text
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
                                        "\u2066\u2067\u2068\u2069\u061c"))
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u00ad"))  # <wbr> and soft hyphens
@@ -60,34 +61,36 @@ def expected_segments(project, slug: str, languages: tuple[str, ...]) -> list[tu
     return segments
 
 
-def page_box(path: Path) -> tuple[float, float]:
+def without_pagination(path: Path, folder: Path) -> Path:
+    """A copy of the PDF without its pagination artifacts (running header, folios)."""
+    copy = folder / path.name
     with pikepdf.open(path) as pdf:
-        x0, y0, x1, y1 = (float(v) for v in pdf.pages[0].mediabox)
-    return x1 - x0, y1 - y0
+        for page in pdf.pages:
+            kept, depth = [], 0
+            for operands, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                if depth:
+                    depth += {"BDC": 1, "BMC": 1, "EMC": -1}.get(name, 0)
+                    continue
+                if name in ("BDC", "BMC") and operands and operands[0] == pikepdf.Name.Artifact:
+                    depth = 1
+                    continue
+                kept.append(pikepdf.ContentStreamInstruction(operands, operator))
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(kept))
+        pdf.save(copy)
+    return copy
 
 
 def poppler_text(path: Path) -> str:
-    width, height = page_box(path)
-    crop = ["-x", "0", "-y", f"{MARGIN:.0f}", "-W", f"{width:.0f}",
-            "-H", f"{height - 2 * MARGIN:.0f}"]
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", *crop, str(path), "-"],
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
                          capture_output=True, check=True, text=True).stdout
     return normal(out.replace("\f", " "))
 
 
 def mutool_text(path: Path) -> str:
-    """mutool's text output, lines in the header and footer margins left out."""
-    xml = subprocess.run(["mutool", "draw", "-q", "-F", "stext", "-o", "-", str(path)],
-                         capture_output=True, check=True).stdout
-    lines = []
-    for page in ElementTree.fromstring(xml).iter("page"):
-        height = float(page.get("height"))
-        for line in page.iter("line"):
-            y0, y1 = (float(v) for v in line.get("bbox").split()[1::2])
-            if y1 < MARGIN or y0 > height - MARGIN:
-                continue
-            lines.append("".join(char.get("c", "") for char in line.iter("char")))
-    return normal(" ".join(lines))
+    out = subprocess.run(["mutool", "draw", "-q", "-F", "txt", "-o", "-", str(path)],
+                         capture_output=True, check=True, text=True).stdout
+    return normal(out.replace("\f", " "))
 
 
 def pymupdf_text(path: Path) -> str | None:
@@ -97,13 +100,8 @@ def pymupdf_text(path: Path) -> str | None:
         import pymupdf
     except ImportError:
         return None
-    parts = []
     with pymupdf.open(path) as doc:
-        for page in doc:
-            rect = page.rect
-            clip = pymupdf.Rect(rect.x0, rect.y0 + MARGIN, rect.x1, rect.y1 - MARGIN)
-            parts.append(page.get_text("text", clip=clip))
-    return normal(" ".join(parts))
+        return normal(" ".join(page.get_text("text") for page in doc))
 
 
 EXTRACTORS = {"pdftotext": poppler_text, "mutool": mutool_text, "pymupdf": pymupdf_text}
@@ -119,12 +117,14 @@ class Tally:
 def measure(paths: list[tuple[Path, str, tuple[str, ...]]], project, show: int) -> int:
     tallies: dict[tuple[str, str], Tally] = {}
     versions = {}
+    folder = Path(tempfile.mkdtemp(prefix="copyout-"))
     for path, slug, languages in paths:
         segments = expected_segments(project, slug, languages)
         if not segments:
             continue
+        bare = without_pagination(path, folder)
         for name, extract in EXTRACTORS.items():
-            text = extract(path)
+            text = extract(bare)
             if text is None:
                 continue
             versions[name] = True

@@ -60,7 +60,7 @@ def install() -> bool:
     def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         if text_overflow == "ellipsis" or block_ellipsis != "none":
             return original(stream, textbox, text_overflow, block_ellipsis, matrix)
-        glyphs = line_glyphs(stream, textbox, text)
+        glyphs = line_glyphs(stream, textbox, text, _continues(stream, textbox))
         if glyphs is None:
             return original(stream, textbox, text_overflow, block_ellipsis, matrix)
         return original(SpanningStream(stream, glyphs), textbox, text_overflow,
@@ -69,6 +69,27 @@ def install() -> bool:
     text.draw_first_line = draw_first_line  # draw_text() calls it through the module
     _installed = True
     return True
+
+
+# The last line of text drawn: (stream, baseline, right edge, whether it ends in a
+# left-to-right run); a URL broken into boxes at each <wbr> is drawn box after box.
+_last: list[tuple[int, float, float, bool]] = []
+
+
+def _continues(stream, textbox) -> bool:
+    """Whether this box continues, on its left, a left-to-right run drawn just before
+    (then no RLM is wanted between them: it would split the run in two)."""
+    if not _last:
+        return False
+    owner, baseline, right, ltr = _last[0]
+    return (ltr and owner == id(stream)
+            and abs(baseline - (textbox.position_y + textbox.baseline)) < 0.5
+            and abs(right - textbox.position_x) < 0.5)
+
+
+def _remember(stream, textbox, ends_ltr: bool) -> None:
+    _last[:] = [(id(stream), textbox.position_y + textbox.baseline,
+                 textbox.position_x + textbox.width, ends_ltr)]
 
 
 def _rtl_context(textbox) -> bool:
@@ -80,7 +101,8 @@ def _kept_in_order(char: str) -> bool:
     return unicodedata.bidirectional(char) in KEPT_IN_ORDER
 
 
-def line_glyphs(stream, textbox, text) -> list[tuple[int, str | None]] | None:
+def line_glyphs(stream, textbox, text, continues: bool = False
+                ) -> list[tuple[int, str | None]] | None:
     """(glyph id, text to copy out or None for its font's ToUnicode entry) of each glyph
     the first line of `textbox` draws, in drawing order; every glyph id given a ToUnicode
     entry (the text of its first use). None where the line cannot be read."""
@@ -91,6 +113,7 @@ def line_glyphs(stream, textbox, text) -> list[tuple[int, str | None]] | None:
     rtl_context = _rtl_context(textbox)
     first_line, _ = textbox.pango_layout.get_first_line()
     result: list[tuple[int, str | None]] = []
+    after_ltr = continues  # the glyph before ends a left-to-right run
     run = first_line.runs[0]
     while run != ffi.NULL:
         glyph_item = run.data
@@ -108,19 +131,22 @@ def line_glyphs(stream, textbox, text) -> list[tuple[int, str | None]] | None:
         rtl = bool(item.analysis.level % 2)
         texts = _glyph_texts(utf8[item.offset:item.offset + item.length], clusters, ids,
                              widths, rtl, pango.PANGO_GLYPH_EMPTY)
-        first_drawn = True
         for index, (glyph, logical) in enumerate(zip(ids, texts, strict=True)):
             if glyph == pango.PANGO_GLYPH_EMPTY:
                 continue
             if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
                 return None  # WeasyPrint draws .notdef under an id of its choosing
             stored = logical[::-1] if rtl else logical
+            # a left-to-right run starts here, after right-to-left text: an RLM before it
             if rtl_context and stored and _kept_in_order(stored[0]) and (
-                    rtl or first_drawn):
+                    rtl or not after_ltr):
                 stored = RLM + stored
-            first_drawn = False
+            if stored:
+                after_ltr = not rtl and _kept_in_order(stored[-1])
             default = font.to_unicode.setdefault(glyph, logical or _fallback(texts, index))
             result.append((glyph, None if stored == default else stored))
+    if result:
+        _remember(stream, textbox, after_ltr)
     return result
 
 

@@ -3,7 +3,11 @@ gets back, character for character, when copying text out with poppler (pdftotex
 MuPDF (mutool; and PyMuPDF's own, newer MuPDF where it is installed).
 
 Run from a project root after `pamphlet build`: `python benchmarks/bench_copyout.py
-[--pdf build/x/x.ar.pdf ...] [--show N]`. A segment counts as right when its printed text
+[--pdf build/x/x.ar.pdf ...] [--show N]`. PyMuPDF (`pip install pymupdf`, a current MuPDF)
+and pdf.js (PDFJS_NODE_MODULES=path/to/node_modules with pdfjs-dist) are measured where
+they are installed; they are not dependencies of pamphlet.
+
+A segment counts as right when its printed text
 (the catalog's, with the typography and markup the PDF prints) occurs in the extracted text
 of its PDF, both in Unicode NFC, whitespace folded, bidi controls (which extractors insert
 and no one sees) left out. The running header and page numbers (tagged as pagination
@@ -15,7 +19,9 @@ another code path, which orders right-to-left lines otherwise).
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -104,7 +110,20 @@ def pymupdf_text(path: Path) -> str | None:
         return normal(" ".join(page.get_text("text") for page in doc))
 
 
-EXTRACTORS = {"pdftotext": poppler_text, "mutool": mutool_text, "pymupdf": pymupdf_text}
+def pdfjs_text(path: Path) -> str | None:
+    """pdf.js's extraction (Firefox's viewer), if PDFJS_NODE_MODULES names a node_modules
+    folder with pdfjs-dist (`npm install pdfjs-dist@4`)."""
+    modules = os.environ.get("PDFJS_NODE_MODULES")
+    if not modules or not shutil.which("node"):
+        return None
+    script = Path(__file__).with_name("pdfjs_text.mjs")
+    out = subprocess.run(["node", str(script), str(path)], capture_output=True, check=True,
+                         text=True, env={**os.environ, "NODE_PATH": modules}).stdout
+    return normal(out.replace("\f", " "))
+
+
+EXTRACTORS = {"pdftotext": poppler_text, "mutool": mutool_text, "pymupdf": pymupdf_text,
+              "pdf.js": pdfjs_text}
 
 
 @dataclass

@@ -143,17 +143,49 @@ def line_glyphs(stream, textbox, text, continues: bool = False
                 stored = RLM + stored
             if stored:
                 after_ltr = not rtl and _kept_in_order(stored[-1])
-            default = font.to_unicode.setdefault(glyph, logical or _fallback(texts, index))
+            if glyph not in font.to_unicode:
+                font.to_unicode[glyph] = _own_text(font, glyph, logical, texts, index)
+            default = font.to_unicode[glyph]
             result.append((glyph, None if stored == default else stored))
     if result:
         _remember(stream, textbox, after_ltr)
     return result
 
 
-def _fallback(texts: list[str], index: int) -> str:
-    """A ToUnicode entry for a glyph that copies out as nothing here (a mark drawn apart
-    from its letter): the text of its cluster's base, which it belongs to."""
-    return next((t for t in texts[index:] + texts[:index][::-1] if t), " ")
+def _own_text(font, glyph: int, logical: str, texts: list[str], index: int) -> str:
+    """The ToUnicode entry of a glyph (what extractors that ignore /ActualText, pdf.js
+    among them, copy out): the character the font maps to it, if its cluster has it; else
+    its text here without the marks drawn apart; for a glyph that copies out as nothing
+    here, the marks of its cluster (never an empty entry: WeasyPrint #2841)."""
+    cluster = logical or next((t for t in texts[index:] + texts[:index][::-1] if t), " ")
+    own = _cmap(font).get(glyph)
+    if own and own in cluster:
+        return own
+    marks = "".join(c for c in cluster if unicodedata.category(c)[0] == "M")
+    if logical:
+        return "".join(c for c in logical if c not in marks) or logical
+    return marks or cluster
+
+
+_cmaps: dict[str, dict[int, str]] = {}
+
+
+def _cmap(font) -> dict[int, str]:
+    """Glyph id -> the character the font maps to it (fontTools, once per font)."""
+    if font.hash not in _cmaps:
+        from io import BytesIO
+
+        from fontTools.ttLib import TTFont
+
+        try:
+            ttfont = TTFont(BytesIO(font.file_content), fontNumber=font.index or 0,
+                            lazy=True)
+            order = {name: gid for gid, name in enumerate(ttfont.getGlyphOrder())}
+            _cmaps[font.hash] = {order[name]: chr(code) for code, name in
+                                 sorted(ttfont.getBestCmap().items(), reverse=True)}
+        except Exception:  # noqa: BLE001 (a font fontTools cannot read: no names)
+            _cmaps[font.hash] = {}
+    return _cmaps[font.hash]
 
 
 def _glyph_texts(item_text: bytes, clusters: list[int], ids: list[int], widths: list[int],

@@ -8,6 +8,8 @@ import io
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from workflow.textlayer import spans_to_cids
+
 
 def reading_fixups(doc: pikepdf.Pdf, bind: str) -> None:
     """Right-to-left page progression for a pamphlet bound on the right (viewers show its
@@ -19,6 +21,7 @@ def reading_fixups(doc: pikepdf.Pdf, bind: str) -> None:
     if bind == "right":
         doc.Root.ViewerPreferences.Direction = Name.R2L
     doc.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D)]))
+    spans_to_cids(doc)  # what each glyph copies out as, in ToUnicode (workflow/textlayer)
     if Name.StructTreeRoot in doc.Root:
         artifact_margins(doc)
 

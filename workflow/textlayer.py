@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -63,8 +64,10 @@ def install() -> bool:
         glyphs = line_glyphs(stream, textbox, text, _continues(stream, textbox))
         if glyphs is None:
             return original(stream, textbox, text_overflow, block_ellipsis, matrix)
-        return original(SpanningStream(stream, glyphs), textbox, text_overflow,
-                        block_ellipsis, matrix)
+        spanning = SpanningStream(stream, glyphs)
+        emojis = original(spanning, textbox, text_overflow, block_ellipsis, matrix)
+        spanning.finish()
+        return emojis
 
     text.draw_first_line = draw_first_line  # draw_text() calls it through the module
     _installed = True
@@ -101,8 +104,7 @@ def _kept_in_order(char: str) -> bool:
     return unicodedata.bidirectional(char) in KEPT_IN_ORDER
 
 
-def line_glyphs(stream, textbox, text, continues: bool = False
-                ) -> list[tuple[int, str | None]] | None:
+def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] | None:
     """(glyph id, text to copy out or None for its font's ToUnicode entry) of each glyph
     the first line of `textbox` draws, in drawing order; every glyph id given a ToUnicode
     entry (the text of its first use). None where the line cannot be read."""
@@ -112,7 +114,7 @@ def line_glyphs(stream, textbox, text, continues: bool = False
     utf8 = textbox.pango_layout.text.encode()
     rtl_context = _rtl_context(textbox)
     first_line, _ = textbox.pango_layout.get_first_line()
-    result: list[tuple[int, str | None]] = []
+    result: list[Drawn] = []
     after_ltr = continues  # the glyph before ends a left-to-right run
     run = first_line.runs[0]
     while run != ffi.NULL:
@@ -131,6 +133,7 @@ def line_glyphs(stream, textbox, text, continues: bool = False
         rtl = bool(item.analysis.level % 2)
         texts = _glyph_texts(utf8[item.offset:item.offset + item.length], clusters, ids,
                              widths, rtl, pango.PANGO_GLYPH_EMPTY)
+        drawn: list[Glyph] = []
         for index, (glyph, logical) in enumerate(zip(ids, texts, strict=True)):
             if glyph == pango.PANGO_GLYPH_EMPTY:
                 continue
@@ -145,11 +148,61 @@ def line_glyphs(stream, textbox, text, continues: bool = False
                 after_ltr = not rtl and _kept_in_order(stored[-1])
             if glyph not in font.to_unicode:
                 font.to_unicode[glyph] = _own_text(font, glyph, logical, texts, index)
-            default = font.to_unicode[glyph]
-            result.append((glyph, None if stored == default else stored))
+            drawn.append(Glyph(glyph, stored, stored != font.to_unicode[glyph],
+                               infos[index].geometry.y_offset != 0,
+                               bool(logical) and not logical.strip()))
+        result += _spans(drawn)
     if result:
         _remember(stream, textbox, after_ltr)
     return result
+
+
+@dataclass
+class Glyph:
+    """A glyph as drawn: its id, its text in drawing order, whether that text is not its
+    ToUnicode entry, whether it is drawn off the baseline, whether it is a space."""
+
+    id: int
+    text: str
+    actual: bool
+    raised: bool
+    space: bool
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A glyph to draw: its id, the /ActualText of a span opening before it (None: no
+    span opens), and whether a span closes after it."""
+
+    id: int
+    opens: str | None = None
+    closes: bool = False
+
+
+def _spans(glyphs: list[Glyph]) -> list[Drawn]:
+    """The spans of a run's glyphs: one per glyph whose text is not its ToUnicode entry,
+    and one per word with letters drawn off the baseline (Nastaliq's, which step down to
+    the word's last letter): an extractor places a span's text where its first glyph is,
+    the word's leftmost letter, on the baseline, not each letter on a line of its own."""
+    drawn: list[Drawn] = []
+    word: list[Glyph] = []
+    for glyph in [*glyphs, None]:
+        if glyph is not None and not glyph.space:
+            word.append(glyph)
+            continue
+        if (len(word) > 1 and not word[0].raised
+                and any(g.raised and g.text for g in word[1:])):
+            text = "".join(g.text for g in word)
+            drawn.append(Drawn(word[0].id, text, False))
+            drawn += [Drawn(g.id) for g in word[1:-1]]
+            drawn.append(Drawn(word[-1].id, None, True))
+        else:
+            drawn += [Drawn(g.id, g.text, True) if g.actual else Drawn(g.id) for g in word]
+        if glyph is not None:
+            drawn.append(Drawn(glyph.id, glyph.text, True) if glyph.actual
+                         else Drawn(glyph.id))
+        word = []
+    return drawn
 
 
 def _own_text(font, glyph: int, logical: str, texts: list[str], index: int) -> str:
@@ -218,13 +271,15 @@ def _glyph_texts(item_text: bytes, clusters: list[int], ids: list[int], widths: 
 
 
 class SpanningStream:
-    """A WeasyPrint stream whose show_text() draws each glyph with its own text in an
-    /ActualText span; everything else goes to the stream itself."""
+    """A WeasyPrint stream whose show_text() draws glyphs in the /ActualText spans of
+    `glyphs`; everything else goes to the stream itself (inside a span, when one is
+    open: a rise, a font change)."""
 
-    def __init__(self, stream, glyphs: list[tuple[int, str | None]]):
+    def __init__(self, stream, glyphs: list[Drawn]):
         self._stream = stream
         self._glyphs = glyphs
         self._next = 0
+        self._open = False
 
     def __getattr__(self, name):
         return getattr(self._stream, name)
@@ -232,42 +287,201 @@ class SpanningStream:
     def show_text(self, string: str) -> None:
         import pydyf
 
-        parts: list[str] = []  # the TJ being built, without spans
+        parts: list[str] = []  # the TJ being built
+
+        def flush() -> None:
+            if parts:
+                self._stream.show_text(" ".join(parts))
+                parts.clear()
+
         for match in GLYPHS.finditer(string):
             hexes, number = match.groups()
             if number is not None:
                 parts.append(number)
                 continue
-            pending: list[str] = []
             for at in range(0, len(hexes), 4):
                 code = hexes[at:at + 4]
-                actual = self._take(int(code, 16))
-                if actual is None:
-                    pending.append(code)
-                    continue
-                if pending:
-                    parts.append("<" + "".join(pending) + ">")
-                    pending = []
-                if parts:
-                    self._stream.show_text(" ".join(parts))
-                    parts = []
-                self._stream.begin_marked_content(
-                    "Span", pydyf.Dictionary({"ActualText": pydyf.String(actual)}))
-                self._stream.show_text(f"<{code}>")
-                self._stream.end_marked_content()
-            if pending:
-                parts.append("<" + "".join(pending) + ">")
-        if parts:
-            self._stream.show_text(" ".join(parts))
+                drawn = self._take(int(code, 16))
+                if drawn is not None and drawn.opens is not None and not self._open:
+                    flush()
+                    self._stream.begin_marked_content(
+                        "Span", pydyf.Dictionary({"ActualText": pydyf.String(drawn.opens)}))
+                    self._open = True
+                parts.append(f"<{code}>")
+                if drawn is not None and drawn.closes and self._open:
+                    flush()
+                    self._stream.end_marked_content()
+                    self._open = False
+        flush()
 
-    def _take(self, glyph: int) -> str | None:
-        """The text of the next glyph drawn, if it is not its ToUnicode entry."""
+    def finish(self) -> None:
+        """Close a span the line left open (it never should)."""
+        if self._open:
+            self._stream.end_marked_content()
+            self._open = False
+
+    def _take(self, glyph: int) -> Drawn | None:
+        """What to do with the next glyph drawn (None: draw it as it is)."""
         if self._next >= len(self._glyphs):
             return None
-        expected, actual = self._glyphs[self._next]
-        if expected != glyph:  # not the line measured: leave WeasyPrint's text layer
+        drawn = self._glyphs[self._next]
+        if drawn.id != glyph:  # not the line measured: leave WeasyPrint's text layer
             self._next = len(self._glyphs)
-            log.warning("text layer: glyph %d drawn where %d was expected", glyph, expected)
+            log.warning("text layer: glyph %d drawn where %d was expected", glyph, drawn.id)
             return None
         self._next += 1
-        return actual
+        return drawn
+
+
+# After writing: single-glyph spans become glyphs of their own ----------------------------
+
+def spans_to_cids(pdf) -> int:
+    """Give each glyph drawn in a one-glyph /ActualText span a character id of its own,
+    mapped to the same glyph (a CIDToGIDMap) and to the span's text (ToUnicode), and drop
+    the span: pdf.js reads no /ActualText and MuPDF 1.24+ matches it against the glyphs'
+    own text; every extractor reads ToUnicode. Spans over several glyphs (a Nastaliq
+    word) stay. Returns how many glyphs got an id."""
+    fonts: dict[tuple[int, int], _CidFont] = {}
+    done = 0
+    seen: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        done += _rewrite(pdf, page.obj, fonts, seen)
+    for font in fonts.values():
+        font.save(pdf)
+    return done
+
+
+def _rewrite(pdf, owner, fonts, seen) -> int:
+    """Rewrite one content stream (a page's or a form's), then the forms it draws."""
+    import pikepdf
+    from pikepdf import Name
+
+    resources = owner.get(Name.Resources) or pikepdf.Dictionary()
+    font_resources = resources.get(Name.Font) or pikepdf.Dictionary()
+    instructions = list(pikepdf.parse_content_stream(owner))
+    out, changed, font, index = [], 0, None, 0
+    while index < len(instructions):
+        operands, operator = instructions[index]
+        name = str(operator)
+        if name == "Tf" and operands:
+            font = _font(fonts, font_resources.get(operands[0]))
+        single = (name == "BDC" and len(operands) == 2
+                  and isinstance(operands[1], pikepdf.Dictionary)
+                  and Name.ActualText in operands[1] and index + 2 < len(instructions)
+                  and str(instructions[index + 1][1]) == "TJ"
+                  and str(instructions[index + 2][1]) == "EMC")
+        if single and font is not None:
+            text = str(operands[1].ActualText)
+            shown = instructions[index + 1][0][0]
+            codes = [item for item in shown if isinstance(item, pikepdf.String)]
+            raw = bytes(codes[0]) if len(codes) == 1 else b""
+            if len(raw) == 2:
+                cid = font.cid(int.from_bytes(raw, "big"), text)
+                shown = pikepdf.ContentStreamInstruction(
+                    [pikepdf.Array([pikepdf.String(cid.to_bytes(2, "big"))])],
+                    pikepdf.Operator("TJ"))
+                # a glyph that copies out as nothing keeps its span too: an empty
+                # ToUnicode entry is nothing in poppler and pdf.js, U+FFFD in MuPDF
+                out += [instructions[index], shown, instructions[index + 2]] if not text \
+                    else [shown]
+                changed += 1
+                index += 3
+                continue
+        out.append(pikepdf.ContentStreamInstruction(operands, operator))
+        index += 1
+    if changed:
+        data = pikepdf.unparse_content_stream(out)
+        if isinstance(owner, pikepdf.Stream):
+            owner.write(data)
+        else:
+            owner.Contents = pdf.make_stream(data)
+    for xobject in (resources.get(Name.XObject) or {}).values():
+        if xobject.get(Name.Subtype) == Name.Form and xobject.objgen not in seen:
+            seen.add(xobject.objgen)
+            changed += _rewrite(pdf, xobject, fonts, seen)
+    return changed
+
+
+def _font(fonts, dictionary):
+    """The _CidFont of a Type0 font resource WeasyPrint wrote (None for any other)."""
+    from pikepdf import Name
+
+    if dictionary is None or dictionary.get(Name.Subtype) != Name.Type0:
+        return None
+    if dictionary.get(Name.Encoding) != Name("/Identity-H"):
+        return None
+    key = dictionary.objgen
+    if key not in fonts:
+        descendant = dictionary.DescendantFonts[0]
+        if descendant.get(Name.CIDToGIDMap) != Name.Identity or Name.FontFile2 not in (
+                descendant.FontDescriptor):
+            return None
+        fonts[key] = _CidFont(dictionary)
+    return fonts[key]
+
+
+class _CidFont:
+    """New character ids of one font: each (glyph, text) pair once."""
+
+    def __init__(self, dictionary):
+        from io import BytesIO
+
+        from fontTools.ttLib import TTFont
+
+        self.dictionary = dictionary
+        program = dictionary.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
+        self.first = TTFont(BytesIO(program), lazy=True)["maxp"].numGlyphs
+        self.ids: dict[tuple[int, str], int] = {}
+
+    def cid(self, glyph: int, text: str) -> int:
+        key = (glyph, text)
+        if key not in self.ids:
+            self.ids[key] = self.first + len(self.ids)
+            if self.ids[key] > 0xFFFF:
+                raise ValueError("more than 65536 character ids in one font")
+        return self.ids[key]
+
+    def save(self, pdf) -> None:
+        """CIDToGIDMap, widths and ToUnicode entries of the new ids."""
+        import pikepdf
+
+        if not self.ids:
+            return
+        descendant = self.dictionary.DescendantFonts[0]
+        gids = list(range(self.first)) + [glyph for glyph, _ in self.ids]
+        descendant.CIDToGIDMap = pdf.make_stream(
+            b"".join(g.to_bytes(2, "big") for g in gids))
+        widths = _widths(descendant.get("/W"))
+        default = int(descendant.get("/DW", 1000))
+        new_widths = []
+        for (glyph, _), cid in self.ids.items():
+            new_widths += [cid, pikepdf.Array([widths.get(glyph, default)])]
+        descendant.W = pikepdf.Array(list(descendant.get("/W", pikepdf.Array())) + new_widths)
+        entries = [f"<{cid:04x}> <{text.encode('utf-16-be').hex()}>"
+                   for (_, text), cid in self.ids.items()]
+        blocks = "".join(
+            f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar\n"
+            for chunk in (entries[i:i + 100] for i in range(0, len(entries), 100)))
+        cmap = self.dictionary.ToUnicode.read_bytes()
+        at = cmap.rindex(b"endcmap")
+        self.dictionary.ToUnicode.write(cmap[:at] + blocks.encode() + cmap[at:])
+
+
+def _widths(array) -> dict[int, int]:
+    """A CIDFont's /W array as character id -> width."""
+    import pikepdf
+
+    widths: dict[int, int] = {}
+    items = list(array or [])
+    index = 0
+    while index < len(items):
+        first = int(items[index])
+        if isinstance(items[index + 1], pikepdf.Array):
+            for offset, width in enumerate(items[index + 1]):
+                widths[first + offset] = int(width)
+            index += 2
+        else:
+            for cid in range(first, int(items[index + 1]) + 1):
+                widths[cid] = int(items[index + 2])
+            index += 3
+    return widths

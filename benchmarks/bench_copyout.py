@@ -154,7 +154,7 @@ def measure(paths: list[tuple[Path, str, tuple[str, ...]]], project, show: int) 
                     tally.right += 1
                 else:
                     tally.wrong.append((path.name, language, segment))
-    print(f"{len(paths)} PDF(s) with Arabic-script text")
+    print(f"{len(paths)} PDF(s) with Arabic-script text; {versions_line()}")
     print(f"{'extractor':10} {'lang':4} {'right':>6} {'total':>6} {'wrong':>6}")
     wrong = 0
     for (name, language), tally in sorted(tallies.items()):
@@ -164,6 +164,25 @@ def measure(paths: list[tuple[Path, str, tuple[str, ...]]], project, show: int) 
         for pdf, lang, segment in tally.wrong[:show]:
             print(f"    {pdf} [{lang}] {segment[:90]}")
     return wrong
+
+
+def versions_line() -> str:
+    """Which poppler, MuPDF and PyMuPDF measured: they extract right-to-left text
+    differently from version to version."""
+    found = []
+    for command in (["pdftotext", "-v"], ["mutool", "-v"]):
+        try:
+            out = subprocess.run(command, capture_output=True, text=True)
+            found.append((out.stdout + out.stderr).splitlines()[0])
+        except (OSError, IndexError):
+            pass
+    try:
+        import pymupdf
+
+        found.append(f"PyMuPDF {pymupdf.__version__} (MuPDF {pymupdf.mupdf_version})")
+    except ImportError:
+        pass
+    return "; ".join(found)
 
 
 def pdfs(project, only: list[Path]) -> list[tuple[Path, str, tuple[str, ...]]]:

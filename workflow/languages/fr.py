@@ -18,6 +18,7 @@ PROFILE = Profile(
     sentence_rules="fr",
     abbreviations=("M.", "MM.", "Mme.", "Dr.", "Pr.", "p.", "pp.", "cf.", "env.", "av.",
                    "apr.", "art.", "vol.", "St.", "Ste.", "bd.", "n°."),
+    continuation_words=("et", "ou", "ni"),
     length_factor=1.15,
     endings=("es", "s", "e", "x"),
     roman_numerals=True,

@@ -135,7 +135,10 @@ class Profile:
     label_suffix: str = ":"  # after a label of the colophon: "Date:", French "Date :"
     # --- Sentences
     sentence_rules: str = "en"  # the pysbd language whose rules cut sentences
-    abbreviations: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()  # one in lower case also matches with a capital
+    # Conjunctions that continue a sentence after an initialism even with a capital
+    # ("EE. UU. Y México"); a sentence may end with "EE. UU." before any other word.
+    continuation_words: tuple[str, ...] = ()
     # --- Checks
     marks: Mapping[str, str] = field(default_factory=lambda: LATIN_MARKS)
     # End mark -> the opening mark the sentence must also have (Spanish ¿...? and ¡...!).

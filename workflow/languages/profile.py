@@ -11,6 +11,8 @@ from functools import cache, cached_property
 from babel import Locale
 from babel.dates import format_date, format_skeleton, get_month_names
 
+from workflow.languages.zwnj import ZwnjRules
+
 WESTERN_DIGITS = "0123456789"
 ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"  # Extended Arabic-Indic: Persian, Urdu
@@ -147,6 +149,8 @@ class Profile:
     wrong_letters: Mapping[str, str] = field(default_factory=dict)
     wrong_letters_of: str = ""  # whose letters they are, for the message
     unusual_letters: Mapping[str, str] = field(default_factory=dict)
+    # Affixes written with a zero-width non-joiner (Persian می‌گویند, جامعه‌ها).
+    zwnj: ZwnjRules | None = None
     # Digit systems a translation may write numbers in, besides `digits`.
     other_digits: tuple[str, ...] = ()
     number_words: Mapping[str, int] = field(default_factory=dict)  # "billion": 9

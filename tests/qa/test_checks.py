@@ -28,6 +28,7 @@ from workflow.qa.checks.markup import markup, placeholders, tags, urls
 from workflow.qa.checks.numbers import digits, number_value, numbers
 from workflow.qa.checks.punctuation import brackets, end_punctuation, punctuation
 from workflow.qa.checks.script import foreign_script, latin_words, letters, unusual_letters
+from workflow.qa.checks.spelling import zwnj
 from workflow.qa.checks.whitespace import double_space, newlines, tabs, whitespace
 from workflow.update import update
 
@@ -85,6 +86,7 @@ EXAMPLES = [
     (foreign_script, "es", "Nasrin Sotoudeh is in prison.", "Nasrin Sotoudeh está presa.",
      "نسرین ستوده está presa."),
     (unusual_letters, "fa", "the circle", "دایره", "دایرة"),
+    (zwnj, "fa", "They say so.", "آن‌ها چنین می‌گویند.", "آن‌ها چنین میگویند."),
     (repeated_words, "es", "We walk together.", "Caminamos juntos.",
      "Caminamos juntos juntos."),
     (repeated_phrase, "es", "We walk together.", "Caminamos juntos.",
@@ -292,6 +294,7 @@ PLANTED = {
             ("دیوارها و مرزها (و نگهبانانشان ما را از هم جدا می‌کنند.", "brackets"),
         "They said “never again” and meant it.":
             ("آنان گفتند «دیگر هرگز» و منظورشان همین بود همین بود.", "repeated-phrase"),
+        "Nov 3, 2018": ("۳ نوامبر ۲۰۱۸ میلادی، روز تظاهراتهای سراسری", "zwnj"),
     },
     "es": {
         "Alliance of Middle Eastern Socialists": ("Alliance of Middle Eastern Socialists",

@@ -25,7 +25,7 @@ from workflow.qa.checks.fluency import length, repeated_phrase, repeated_words, 
 from workflow.qa.checks.glossary import glossary_terms
 from workflow.qa.checks.machine import low_confidence, machine_copy
 from workflow.qa.checks.markup import markup, placeholders, tags, urls
-from workflow.qa.checks.numbers import digits, number_value, numbers
+from workflow.qa.checks.numbers import digits, number_value, numbers, separators
 from workflow.qa.checks.punctuation import brackets, end_punctuation, punctuation
 from workflow.qa.checks.script import foreign_script, latin_words, letters, unusual_letters
 from workflow.qa.checks.spelling import zwnj
@@ -83,6 +83,7 @@ EXAMPLES = [
     (digits, "ar", "38 people", "٣٨ شخصًا", "۳۸ شخصًا"),
     (digits, "en", "۳۸ نفر", "38 people", "۳۸ people"),
     (digits, "fa", "38 people", "۳۸ نفر", "٣٨ نفر"),
+    (separators, "fa", "1,500 people", "۱٬۵۰۰ نفر", "۱,۵۰۰ نفر"),
     (foreign_script, "es", "Nasrin Sotoudeh is in prison.", "Nasrin Sotoudeh está presa.",
      "نسرین ستوده está presa."),
     (unusual_letters, "fa", "the circle", "دایره", "دایرة"),
@@ -301,6 +302,8 @@ PLANTED = {
                                                   "unchanged"),
         "What will happen next?": ("Qué pasará después?", "punctuation"),
         "Nov 3, 2018": ("3 de noviembre de ۲۰۱۸", "digits"),
+        "The march of 2,500 km began in Honduras in October.":
+            ("La marcha de 2٬500 km comenzó en Honduras en octubre.", "separators"),
         "The U.S. army has killed thousands.": ("El ejército de آمریکا ha matado a miles.",
                                                 "foreign-script"),
         "Solidarity with the caravan": ("Solidaridad con la <b>caravana</b>", "tags"),

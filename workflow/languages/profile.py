@@ -32,6 +32,57 @@ def write_digits(text: str, digits: str) -> str:
     return text.translate(_digit_table(digits))
 
 
+# Arabic script's own separators: ٬ groups thousands, ٫ marks decimals. A Latin comma among
+# Arabic-script digits (۱,۵۰۰) reads to a Persian reader as a decimal mark: 1.5.
+ARABIC_GROUP, ARABIC_DECIMAL = "\u066c", "\u066b"
+_ANY_DIGIT = "0-9\u0660-\u0669\u06f0-\u06f9"
+NUMBER_WITH_SEPARATORS = re.compile(rf"(?<![{_ANY_DIGIT}])[{_ANY_DIGIT}]+"
+                                    rf"(?:[.,{ARABIC_GROUP}{ARABIC_DECIMAL}][{_ANY_DIGIT}]+)+")
+
+
+_LATIN_SEPARATORS = str.maketrans({ARABIC_GROUP: ",", ARABIC_DECIMAL: "."})
+
+
+def separator_roles(number: str) -> list[str] | None:
+    """"group" or "decimal" for each separator of a number ("1,500.5": group, decimal),
+    whichever script wrote it: a separator before exactly three digits groups them, as
+    in 1,500 and Spanish 1.500. None for a date or version (3.11.2018, 1.2.3), whose
+    separators are no number's."""
+    parts = re.split(rf"([.,{ARABIC_GROUP}{ARABIC_DECIMAL}])", number)
+    separators, groups = parts[1::2], parts[2::2]
+    roles = []
+    for separator, group in zip(separators, groups, strict=True):
+        if separator == ARABIC_GROUP or (separator != ARABIC_DECIMAL and len(group) == 3):
+            roles.append("group")
+        else:
+            roles.append("decimal")
+    if roles.count("decimal") > 1 or ("decimal" in roles and roles[-1] != "decimal"):
+        return None
+    return roles
+
+
+def write_separators(text: str, digits: str) -> str:
+    """`text` with the separators inside its numbers as `digits` takes them: ٬ and ٫
+    with Arabic-Indic or Persian digits; with Western ones ٬ and ٫ become , and . (a
+    Latin-script number's own . and , are its language's convention: left alone)."""
+    if digits == WESTERN_DIGITS:
+        return text.translate(_LATIN_SEPARATORS)
+    group, decimal = ARABIC_GROUP, ARABIC_DECIMAL
+
+    def rewrite(match: re.Match) -> str:
+        number = match.group(0)
+        roles = separator_roles(number)
+        if roles is None:
+            return number
+        parts = re.split(rf"[.,{ARABIC_GROUP}{ARABIC_DECIMAL}]", number)
+        out = parts[0]
+        for role, part in zip(roles, parts[1:], strict=True):
+            out += (group if role == "group" else decimal) + part
+        return out
+
+    return NUMBER_WITH_SEPARATORS.sub(rewrite, text)
+
+
 @dataclass(frozen=True)
 class Script:
     """A writing system: how to find its letters, and the fonts that print it in an

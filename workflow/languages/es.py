@@ -15,6 +15,13 @@ PROFILE = Profile(
                    "núm.", "No.", "Nº.", "pág.", "Lic.", "Ing.", "Gral.", "Av.", "Avda.",
                    "Sres.", "Dña.", "Excmo.", "Cía.", "Dpto.", "Col."),
     continuation_words=("y", "e", "o", "u", "ni"),
+    common_words=frozenset("""
+        el la los las de del que y en un una unos unas con por para es son fue fueron se su
+        sus al lo como más pero sino este esta estos estas ese esa esos esas nuestro nuestra
+        nuestros nuestras ellos ellas nosotros también muy sobre entre contra desde hasta
+        durante cuando donde porque hay está están ha han ser ya todo todos todas otro otra
+        otros otras cual cuales quien quienes mientras
+        """.split()),
     opening_marks={"?": "¿", "!": "¡"},
     length_factor=1.12,
     endings=("es", "as", "os", "s", "a", "o", "e"),

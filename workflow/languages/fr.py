@@ -19,6 +19,11 @@ PROFILE = Profile(
     abbreviations=("M.", "MM.", "Mme.", "Dr.", "Pr.", "p.", "pp.", "cf.", "env.", "av.",
                    "apr.", "art.", "vol.", "St.", "Ste.", "bd.", "n°."),
     continuation_words=("et", "ou", "ni"),
+    common_words=frozenset("""
+        le la les des du et est sont une dans pour qui que pas sur avec cette ces nous vous
+        ils elles leur leurs notre nos mais aussi très été être avoir ont était depuis
+        contre par au aux
+        """.split()),
     length_factor=1.15,
     endings=("es", "s", "e", "x"),
     roman_numerals=True,

@@ -200,6 +200,9 @@ class Profile:
     wrong_letters: Mapping[str, str] = field(default_factory=dict)
     wrong_letters_of: str = ""  # whose letters they are, for the message
     unusual_letters: Mapping[str, str] = field(default_factory=dict)
+    # The language's function words (Latin script): found in another language's text,
+    # they were left untranslated; never cognates or names.
+    common_words: frozenset[str] = frozenset()
     # Affixes written with a zero-width non-joiner (Persian می‌گویند, جامعه‌ها).
     zwnj: ZwnjRules | None = None
     # Digit systems a translation may write numbers in, besides `digits`.

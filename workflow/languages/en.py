@@ -31,6 +31,8 @@ PROFILE = Profile(
     endings=("es", "s"),
     byline_words=("by",),
     teasers=("Continue reading", "Read more"),
+    site_labels=("Statement", "Official statement", "Press statement", "Press release", "News",
+                 "Opinion", "Article", "Analysis", "Update", "Breaking"),
     navigation_words=("menu", "close", "home", "search", "skip to content", "share", "print",
                       "tweet", "facebook", "twitter", "e-mail", "email", "main menu",
                       "toggle navigation", "back to top", "previous", "next", "about",

@@ -34,6 +34,8 @@ PROFILE = Profile(
     month_locales=("fr",),
     byline_words=("par",),
     teasers=("Lire la suite", "Continuer la lecture"),
+    site_labels=("Communiqué", "Communiqué de presse", "Déclaration", "Actualités", "Tribune",
+                 "Analyse"),
     navigation_words=("menu", "fermer", "accueil", "rechercher", "recherche", "partager",
                       "imprimer", "aller au contenu", "précédent", "suivant", "actualités",
                       "contact", "contactez-nous", "à propos", "qui sommes-nous",

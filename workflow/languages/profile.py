@@ -100,6 +100,9 @@ class Script:
     affixes_attach: bool = False
     # Letters whose spelling varies, not their meaning: folded before words are compared.
     fold: Mapping[int, str | None] = field(default_factory=dict)
+    # Letters -> ASCII, for file names (slugs): short vowels are not written, so this is
+    # a skeleton ("همبستگی" -> "hmbstgi"), stable and readable enough to find a file by.
+    romanization: Mapping[int, str] = field(default_factory=dict)
 
     @cached_property
     def letter_pattern(self) -> re.Pattern:
@@ -123,7 +126,15 @@ ARABIC = Script(
     affixes_attach=True,
     fold=str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي",
                         "ک": "ك", "ة": "ه", "ۀ": "ه", "ہ": "ه", "ۃ": "ه", "ؤ": "و",
-                        "\u200c": None, "\u200d": None}))
+                        "\u200c": None, "\u200d": None}),
+    romanization=str.maketrans({
+        "ا": "a", "آ": "a", "أ": "a", "إ": "i", "ٱ": "a", "ء": "", "ئ": "y", "ؤ": "w",
+        "ب": "b", "پ": "p", "ت": "t", "ة": "a", "ث": "th", "ج": "j", "چ": "ch", "ح": "h",
+        "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "ژ": "zh", "س": "s", "ش": "sh",
+        "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "q",
+        "ک": "k", "ك": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "ں": "n", "و": "w",
+        "ه": "h", "ۀ": "h", "ہ": "h", "ھ": "h", "ی": "y", "ي": "y", "ى": "a", "ے": "e",
+        "ٹ": "t", "ڈ": "d", "ڑ": "r", "\u200c": "", "\u0640": ""}))
 SCRIPTS = (LATIN, ARABIC)
 
 # The kinds of marks a sentence may end with, as Latin script writes them.
@@ -200,6 +211,8 @@ class Profile:
     wrong_letters: Mapping[str, str] = field(default_factory=dict)
     wrong_letters_of: str = ""  # whose letters they are, for the message
     unusual_letters: Mapping[str, str] = field(default_factory=dict)
+    # Letters romanised otherwise than the script's table says (Persian و is v, ی is i).
+    romanization: Mapping[str, str] = field(default_factory=dict)
     # The language's function words (Latin script): found in another language's text,
     # they were left untranslated; never cognates or names.
     common_words: frozenset[str] = frozenset()
@@ -220,6 +233,8 @@ class Profile:
     byline_words: tuple[str, ...] = ()  # words before an author's name: "by", "بقلم"
     teasers: tuple[str, ...] = ()  # "Continue reading" links left at a line's end
     navigation_words: tuple[str, ...] = ()  # a line of nothing else is a site's menu
+    # A site's label for the kind of page, above the title: "Press release", "بيان رسمي"
+    site_labels: tuple[str, ...] = ()
     # --- Dates: month names of these babel locales, joined by "/" (تشرين الثاني/نوفمبر)
     date_months: tuple[str, ...] = ()
 
@@ -316,6 +331,12 @@ class Profile:
                                    for family in self.font_stack(role)))
 
     # --- Script
+
+    def romanize(self, text: str) -> str:
+        """`text` in ASCII letters (where the script has a table) and digits, for slugs."""
+        text = text.translate(str.maketrans(dict(self.romanization))) if \
+            self.romanization else text
+        return write_digits(text.translate(self.script.romanization), WESTERN_DIGITS)
 
     def foreign_words(self, text: str) -> list[str]:
         """Words in `text` written in a script other than this language's."""

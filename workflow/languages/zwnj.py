@@ -88,6 +88,14 @@ class ZwnjRules:
                 found.setdefault(word, fixed)
         return list(found.items())
 
+    def advice(self, text: str) -> list[str]:
+        """One line per word of `text` that lacks a ZWNJ: as written, and how to write it
+        (both readings where the letters allow two: سوریهای)."""
+        # The ZWNJ is invisible in a terminal: say where it goes, with a bar.
+        return [f"'{written}': write " + " or ".join(
+                    f"'{fix}' ({'|'.join(fix.split(ZWNJ))})" for fix in fixes)
+                for written, fixes in self.suggestions(text)]
+
     # --- the rules
 
     def _fused(self, part: str) -> str:

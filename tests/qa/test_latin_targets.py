@@ -57,11 +57,16 @@ def test_words_left_untranslated_in_a_latin_script_translation(language, source_
 
 @pytest.mark.parametrize("target", [
     "El control social y general del Estado es total.",  # cognates
-    "La Alliance of Middle Eastern Socialists apoya la caravana.",  # a name
+    "La Alliance of Middle Eastern Socialists apoya la caravana.",  # names
+    "Lo publicó The Guardian y lo firmó La Via Campesina.",
     "Él no ha dicho nada a la prensa; son muchos.",  # Spanish words that are English too
 ])
 def test_cognates_names_and_shared_words_are_no_leftovers(target):
     assert fails(untranslated_words, target, "es") is None
+
+
+def test_a_name_starting_with_a_function_word_is_a_name():
+    assert fails(untranslated_words, "It was signed by La Via Campesina.", "en", "es") is None
 
 
 def test_no_leftovers_reported_in_the_reviewed_spanish_catalogs():

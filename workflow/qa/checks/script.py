@@ -38,7 +38,8 @@ def latin_words(source: str, target: str, context: Context) -> None:
 def _left_words(text: str, target: Profile, source: Profile) -> dict[str, Profile]:
     """Function words of the source language, or of English (machine translation's
     pivot), in a Latin-script text of another language: word -> whose. A function word
-    inside a name ("Alliance of Middle Eastern Socialists") is the name's."""
+    in a name ("Alliance of Middle Eastern Socialists", "La Via Campesina") is the
+    name's."""
     others = [profile for profile in (source, languages.get(languages.LINGUA_FRANCA))
               if profile.code != target.code and profile.script is LATIN]
     words = list(LATIN_WORD.finditer(text))
@@ -52,8 +53,8 @@ def _left_words(text: str, target: Profile, source: Profile) -> dict[str, Profil
             continue
         before = words[index - 1].group(0) if index else ""
         after = words[index + 1].group(0) if index + 1 < len(words) else ""
-        if before[:1].isupper() and after[:1].isupper() and match.group(0).islower():
-            continue  # inside a name: Bank of America, Alliance of Middle Eastern Socialists
+        if after[:1].isupper() and (before[:1].isupper() or match.group(0)[:1].isupper()):
+            continue  # in a name: Bank of America, La Via Campesina, The Guardian
         found.setdefault(match.group(0), language)
     return found
 

@@ -135,10 +135,9 @@ class ZwnjRules:
             if stem[-1] in "اآو" and not known:
                 continue  # راهی، کوهی: a ه after ا or و is a consonant (not جلوه)
             if ending.startswith("ا") and not known:
-                # بیانی‌های or بیانیه‌ای? a word of neither kind we know: both, if the
-                # plural reading is one at all
-                if (_joins(stem[-1]) and stem[-1] != "ه"
-                        and "ه" + ending in self.plural_suffixes):
+                # بیانی‌های or بیانیه‌ای? a word of neither kind we know: both where a
+                # silent ه is likely (ـیه: بیانیه، نظریه، سوریه), and the plural is one
+                if (stem.endswith("ی") and "ه" + ending in self.plural_suffixes):
                     readings.append(f"{stem}ه{ZWNJ}{ending}")
                 continue
             readings.insert(0, f"{stem}ه{ZWNJ}{ending}")

@@ -149,3 +149,11 @@ def test_import_warns_of_persian_without_zwnj(project):
     assert len(lines) == 1 and lines[0].startswith("note: source/strike.md:")
     for word in ("'میگویند'", "'جامعههای'", "'بینالمللی'", "'بیسابقهی'"):
         assert word in lines[0]
+
+
+def test_persian_imported_as_arabic_is_flagged():
+    raw = ("همبستگی با کارگران نفت\n\nکارگران نفت آبادان سه هفته است که در اعتصاب هستند و "
+           "دستمزدهای معوقهٔ خود را می‌خواهند. آنان با بازداشت و اخراج روبه‌رو شده‌اند. ما از "
+           "این اعتصاب حمایت می‌کنیم و خواهان آزادی همه بازداشت‌شدگان هستیم.\n")
+    assert convert(raw, "ar").notes[0].startswith("the text reads as Persian")
+    assert convert(raw, "fa").notes == ()

@@ -47,6 +47,11 @@ PROFILE = Profile(
     # "بيان" is "statement", not a byline: "بيان رسمي" is an official statement.
     byline_words=("بقلم", "صادر عن", "إعداد", "كتبه"),
     teasers=("اقرأ المزيد", "تابع القراءة", "متابعة القراءة"),
+    # Function words (Persian spells its own with ی and ک: they tell the two apart).
+    common_words=frozenset("""
+        في من على إلى أن التي الذي الذين هذا هذه عن مع كان كانت لا ما هو هي قد كل بين ذلك
+        أو لم حتى ضد عند منذ لقد إن كما بعد قبل غير
+        """.split()),
     site_labels=("بيان", "بيان رسمي", "بيان صحفي", "تصريح", "تصريح صحفي", "بلاغ", "أخبار",
                  "مقالات", "مقال", "رأي", "تحليل"),
     navigation_words=("القائمة", "القائمة الرئيسية", "إغلاق", "اغلاق", "الرئيسية",

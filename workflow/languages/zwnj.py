@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 ZWNJ = "\u200c"
 # Letters that join only the letter before them: after these a fused affix prints as it
@@ -99,21 +100,33 @@ class ZwnjRules:
     # --- the rules
 
     def _fused(self, part: str) -> str:
+        if part[:2] not in self._fused_starts:
+            return part
         for fused, written in self._fused_longest_first:
             if part.startswith(fused):
                 return written + part[len(fused):]
         return part
 
-    @property
+    @cached_property
+    def _fused_starts(self) -> frozenset[str]:
+        return frozenset(fused[:2] for fused in self.fused)
+
+    @cached_property
     def _fused_longest_first(self) -> list[tuple[str, str]]:
         return sorted(self.fused.items(), key=lambda item: -len(item[0]))
 
+    @cached_property
+    def _longest_first(self) -> dict[str, tuple[str, ...]]:
+        return {name: tuple(sorted(getattr(self, name), key=len, reverse=True))
+                for name in ("verb_prefixes", "after_silent_h", "plural_suffixes",
+                             "comparatives")}
+
     def _verb_prefix(self, part: str) -> str:
-        if part in self.exceptions or any(
+        if not part.startswith(self.verb_prefixes) or part in self.exceptions or any(
                 part.startswith(stem) and part[len(stem):] in self.stem_suffixes
                 for stem in self.mi_stems):
             return part
-        for prefix in sorted(self.verb_prefixes, key=len, reverse=True):
+        for prefix in self._longest_first["verb_prefixes"]:
             rest = part[len(prefix):]
             if (part.startswith(prefix) and len(rest) >= 2 and rest.endswith(self.verb_endings)
                     and rest not in self.exceptions):
@@ -124,7 +137,7 @@ class ZwnjRules:
         """The ways the last part of a word may end (itself if no rule applies)."""
         readings: list[str] = []
         # A silent ه and what follows it (ezafe, indefinite, clitic, perfect tense).
-        for ending in sorted(self.after_silent_h, key=len, reverse=True):
+        for ending in self._longest_first["after_silent_h"]:
             stem = part[:-len(ending) - 1]
             if not part.endswith("ه" + ending) or len(stem) < 2:
                 continue
@@ -142,7 +155,7 @@ class ZwnjRules:
                 continue
             readings.insert(0, f"{stem}ه{ZWNJ}{ending}")
             break
-        for suffix in sorted(self.plural_suffixes, key=len, reverse=True):
+        for suffix in self._longest_first["plural_suffixes"]:
             stem = part[:-len(suffix)]
             if part.endswith(suffix) and len(stem) >= 2 and _joins(stem[-1]):
                 readings.insert(0 if len(readings) == 1 and not self._known_h(part)
@@ -150,7 +163,7 @@ class ZwnjRules:
                 break
         if readings:
             return list(dict.fromkeys(readings))
-        for suffix in sorted(self.comparatives, key=len, reverse=True):
+        for suffix in self._longest_first["comparatives"]:
             stem = part[:-len(suffix)]
             if not part.endswith(suffix) or len(stem) < 2 or not _joins(stem[-1]):
                 continue
@@ -166,7 +179,7 @@ class ZwnjRules:
 
     # --- affixes written after a space ("می گویند", "کتاب ها", "بیانیه ای")
 
-    @property
+    @cached_property
     def _spaced_pattern(self) -> re.Pattern:
         word = f"[{LETTERS}]+"
         prefixes = "|".join(sorted(self.verb_prefixes, key=len, reverse=True))

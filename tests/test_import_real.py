@@ -47,7 +47,10 @@ def test_a_title_given_twice_is_kept_once():
     converted = convert(raw, "en")
     assert converted.meta["title"] == "Stop the Deportations Now"
     assert converted.body.startswith("We, the undersigned")
-    assert "left out paragraph 1: it repeats the title" in converted.notes
+    assert "left out the title's second copy" in converted.notes
+    converted = convert(raw.replace("Now\n\nStop", "Now\nStop", 1), "en")
+    assert converted.meta["title"] == "Stop the Deportations Now"
+    assert converted.body.startswith("We, the undersigned")
 
 
 def test_a_title_with_the_text_straight_under_it():
@@ -69,6 +72,9 @@ def test_a_short_line_between_paragraphs_is_a_heading():
     assert "\n\n## Our demands\n\n" in converted.body
     assert "In solidarity,\nThe Migrant Workers' Network" in converted.body  # no heading
     assert "made 'Our demands' a heading (## )" in converted.notes
+    # ... also with the paragraph straight under it
+    raw = raw.replace("Our demands\n\n", "Our demands\n")
+    assert "\n\n## Our demands\n\nWe demand an end" in convert(raw, "en").body
     # Persian: no capitals to go by
     raw = ("همبستگی با کارگران نفت\n\nکارگران نفت آبادان سه هفته است که در اعتصاب‌اند و "
            "دستمزدهای معوقهٔ خود را می‌خواهند. آنان با بازداشت و اخراج روبه‌رو شده‌اند.\n\n"

@@ -294,6 +294,10 @@ def convert(text: str, language: str) -> Converted:
     # The title: the first paragraph's lines up to a byline or a date line (a page puts
     # them under the title without a blank line); those lines are front matter, not body.
     first = paragraphs[0]
+    if len(first) > 1 and _same_text(first[0], first[1]):  # the page's title, the article's
+        notes.append("left out the title's second copy")
+        first = [first[0], *first[2:]]
+        paragraphs = [first, *paragraphs[1:]]
     head = next((i for i, line in enumerate(first) if _is_meta_line(line, language)),
                 len(first))
     title = " ".join(first[:head])
@@ -316,7 +320,7 @@ def convert(text: str, language: str) -> Converted:
         paragraphs = paragraphs[1:]
     # A page's title often comes twice (the page's and the article's).
     if title and paragraphs and _same_text(paragraphs[0][0], title):
-        notes.append("left out paragraph 1: it repeats the title")
+        notes.append("left out the title's second copy")
         paragraphs = ([paragraphs[0][1:]] if paragraphs[0][1:] else []) + paragraphs[1:]
     meta = {"title": title, "author": author,
             "date": guess_date(flat, language) or "", "language": language}
@@ -331,6 +335,11 @@ def convert(text: str, language: str) -> Converted:
             notes.append(f"made '{paragraph[0]}' a heading (## )")
             blocks.append(f"## {paragraph[0]}")
             continue
+        if (len(paragraph) > 1 and _heading_like(paragraph[0], language)
+                and len(paragraph[1]) > PARAGRAPH_LINE):  # a heading with no blank line
+            notes.append(f"made '{paragraph[0]}' a heading (## )")
+            blocks.append(f"## {paragraph[0]}")
+            paragraph = paragraph[1:]
         out = []
         for line in paragraph:
             marker = LIST_MARKER.match(line)

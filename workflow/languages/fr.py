@@ -22,7 +22,7 @@ PROFILE = Profile(
     common_words=frozenset("""
         le la les des du et est sont une dans pour qui que pas sur avec cette ces nous vous
         ils elles leur leurs notre nos mais aussi très été être avoir ont était depuis
-        contre par au aux
+        contre aux on or but
         """.split()),
     length_factor=1.15,
     endings=("es", "s", "e", "x"),

@@ -35,6 +35,13 @@ def latin_words(source: str, target: str, context: Context) -> None:
                            "dnt=yes, or in parentheses after the translation)")
 
 
+# Phrases every language borrows as they are: their words are no leftovers.
+LOAN_PHRASES = ("de facto", "de jure", "en masse", "en route", "per se", "vis-à-vis",
+                "coup d'état", "coup d’état", "raison d'être", "raison d’être", "status quo",
+                "laissez-faire", "par excellence", "fait accompli", "force majeure",
+                "tour de force", "à la carte", "sine qua non", "ad hoc", "pro bono")
+
+
 def _left_words(text: str, target: Profile, source: Profile) -> dict[str, Profile]:
     """Function words of the source language, or of English (machine translation's
     pivot), in a Latin-script text of another language: word -> whose. A function word
@@ -65,7 +72,7 @@ def untranslated_words(source: str, target: str, context: Context) -> None:
     their function words ("the", "of", "de la") are never cognates or names."""
     if context.target.script is not LATIN or not context.target.common_words:
         return
-    text = without_terms(prose(target), context.keep)
+    text = without_terms(prose(target), (*context.keep, *LOAN_PHRASES))
     found = _left_words(text, context.target, context.source)
     if found:
         names = dict.fromkeys(language.english_name for language in found.values())

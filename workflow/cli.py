@@ -136,6 +136,12 @@ def cmd_check(args, console: Console) -> int:
     return EXIT_FAILED if counts["errors"] else EXIT_OK
 
 
+def builder_names() -> list[str]:
+    from workflow import builders
+
+    return builders.names()
+
+
 def cmd_build(args, console: Console) -> int:
     """Typeset PDF pamphlets into build/; exit 1 if any could not be made (the others are).
     Example: pamphlet build --lang ar --layout single; for the print shop: pamphlet build
@@ -155,12 +161,12 @@ def cmd_build(args, console: Console) -> int:
         try:
             report = build(project, args.slugs, args.lang, args.layout, final=args.final,
                            page_size=args.page_size, progress=progress, force=args.force,
-                           for_print=args.print, keep=args.keep, jobs=args.jobs)
+                           for_print=args.print, keep=args.keep, jobs=args.jobs, to=args.to)
         except FinalRefused as refused:
             bar.stop()
             print_refusal(refused, args.errors)
             return refused.exit_code
-    console.print(f"{len(report.written)} PDF(s) written, {len(report.skipped)} up to date"
+    console.print(f"{written_counts(report)} written, {len(report.skipped)} up to date"
                   f" in {project.relative(project.build)}/")
     for path, why in report.held_back.items():
         console.print(f"held back {project.relative(path)}: {why}", markup=False,
@@ -176,6 +182,16 @@ def cmd_build(args, console: Console) -> int:
         console.print(f"dashboard: {project.relative(project.build)}/index.html", markup=False)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def written_counts(report) -> str:
+    """'5 PDF(s)', or '5 PDF(s), 4 Markdown file(s)': what a build wrote, by kind."""
+    kinds = {".pdf": "PDF(s)", ".md": "Markdown file(s)"}
+    counts: dict[str, int] = {"PDF(s)": 0}
+    for path in report.written:
+        kind = kinds.get(path.suffix, "other file(s)")
+        counts[kind] = counts.get(kind, 0) + 1
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items() if n or kind == "PDF(s)")
 
 
 def print_failures(failures, console: Console) -> None:
@@ -440,6 +456,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print files: bleed, PDF variant, booklets, preflight, and a bundle"
                           " in build/print/SLUG/ ([tool.pamphlet] print_variant, bleed_mm,"
                           " icc_profile, crop_marks)")
+    sub.add_argument("--to", action="append", metavar="BUILDERS",
+                     help="the outputs to make, comma-separated builder names (repeatable):"
+                          f" {', '.join(builder_names())}; default: every builder but print")
 
     sub = command("watch", cmd_watch, "rebuild draft PDFs as files are saved (Ctrl-C stops)")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")

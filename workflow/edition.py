@@ -8,6 +8,7 @@ its unreviewed translation or the source text, with the state of every piece rec
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from workflow.catalog import STATES, active_entries, entry_state
 from workflow.config import Project
@@ -15,6 +16,9 @@ from workflow.pofile import read_po_located
 from workflow.segment import Block, Document, Segment
 from workflow.source import Statement
 from workflow.update import load_statement
+
+if TYPE_CHECKING:
+    import polib
 
 
 @dataclass(frozen=True)
@@ -103,15 +107,20 @@ def group_blocks(blocks: tuple[Block, ...]) -> list[list[Block]]:
 
 
 def build_edition(project: Project, statement: Statement, document: Document, language: str,
-                  draft: bool = True) -> Edition:
-    """The edition of `statement` in `language`; without `draft` only reviewed text is used."""
-    entries, lines = {}, {}
+                  draft: bool = True, located: tuple[polib.POFile, dict[int, int]] | None = None
+                  ) -> Edition:
+    """The edition of `statement` in `language`; without `draft` only reviewed text is used.
+    `located`: its catalog as read already (read_po_located), if it is."""
+    entries: dict[str, polib.POEntry] = {}
+    lines: dict[int, int] = {}
     catalog_path = None
     if language != statement.language:
         path = project.po_path(statement.slug, language)
         catalog_path = project.relative(path).as_posix()
-        if path.exists():
-            catalog, lines = read_po_located(path)
+        if located is None and path.exists():
+            located = read_po_located(path)
+        if located is not None:
+            catalog, lines = located
             entries = {e.msgid: e for e in active_entries(catalog)
                        if e.msgctxt is None and not e.msgid_plural}  # never a sentence's
     empty = Piece("", "", language, "source")

@@ -61,11 +61,14 @@ def _term_pairs(source: str, target: str) -> list[tuple[str, str]]:
     return list(zip(sources, targets, strict=True))
 
 
-def load_glossary(path: Path, languages: Iterable[str]) -> Glossary:
-    """Read the glossary if there is one; a bad cell is reported with its line."""
-    if not path.exists():
-        return Glossary()
-    reader = csv.DictReader(read_text(path).split("\n"))
+def load_glossary(path: Path, languages: Iterable[str], text: str | None = None) -> Glossary:
+    """Read the glossary if there is one (`text`: its content, read already); a bad cell
+    is reported with its line."""
+    if text is None:
+        if not path.exists():
+            return Glossary()
+        text = read_text(path)
+    reader = csv.DictReader(text.split("\n"))
     columns = [c.strip() for c in reader.fieldnames or []]
     wanted, languages = list(languages), [lang for lang in languages if lang in columns]
     if not languages:

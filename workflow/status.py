@@ -4,6 +4,7 @@ the machine entries to review, lowest confidence first."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from workflow.catalog import MACHINE_MARK, STATES, active_entries, entry_state, machine_confidence
 from workflow.config import Project
@@ -11,6 +12,9 @@ from workflow.mt.engines import ENGINES
 from workflow.pofile import read_po_located
 from workflow.source import read_project_statement
 from workflow.update import select_slugs
+
+if TYPE_CHECKING:
+    from workflow.corpus import Corpus
 
 
 @dataclass(frozen=True)
@@ -60,12 +64,16 @@ class CatalogStatus:
         return data
 
 
-def catalog_status(project: Project, slug: str, language: str) -> CatalogStatus:
+def catalog_status(project: Project, slug: str, language: str,
+                   corpus: Corpus | None = None) -> CatalogStatus:
+    """Segments and words by state in one catalog (`corpus`: the run's, which reads it)."""
     path = project.po_path(slug, language)
     status = CatalogStatus(slug, language, project.relative(path).as_posix())
-    if not path.exists():
+    located = corpus.catalog(slug, language) if corpus is not None else (
+        read_po_located(path) if path.exists() else None)
+    if located is None:
         return status
-    catalog, lines = read_po_located(path)
+    catalog, lines = located
     for entry in active_entries(catalog):
         state = entry_state(entry)
         status.segments[state] += 1

@@ -6,7 +6,8 @@ Run from the repository root:
   python benchmarks/check_identical.py --save     # record the reference (before changing)
   python benchmarks/check_identical.py            # compare with it (exit 1 on a difference)
 `--print` adds the print files (build --print: PDFs and booklets). The build runs in a
-temporary copy of pyproject.toml, source/ and locale/, as `python -m workflow build`.
+temporary copy of pyproject.toml, source/ and locale/, as `python -m workflow build`;
+`--rev REV` builds with the code of a commit (git archive), so work can go on meanwhile.
 """
 
 from __future__ import annotations
@@ -26,14 +27,22 @@ REFERENCE = REPO / "benchmarks" / "identical-reference.json"
 EPOCH = "1700000000"  # 2023-11-14: any fixed date; the colophons print it
 
 
-def build_hashes(print_files: bool, jobs: str) -> dict[str, str]:
+def build_hashes(print_files: bool, jobs: str, rev: str | None = None) -> dict[str, str]:
     """sha256 of every PDF a cold build of the corpus writes, by path under build/."""
     with tempfile.TemporaryDirectory(prefix="pamphlet-identical-") as tmp:
-        root = Path(tmp)
+        root = Path(tmp) / "project"
+        root.mkdir()
         shutil.copy(REPO / "pyproject.toml", root)
         shutil.copytree(REPO / "source", root / "source")
         shutil.copytree(REPO / "locale", root / "locale")
-        env = {**os.environ, "PYTHONPATH": str(REPO), "SOURCE_DATE_EPOCH": EPOCH}
+        code = REPO
+        if rev is not None:
+            code = Path(tmp) / "code"
+            code.mkdir()
+            archive = subprocess.run(["git", "archive", rev, "workflow"], cwd=REPO,
+                                     check=True, capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+        env = {**os.environ, "PYTHONPATH": str(code), "SOURCE_DATE_EPOCH": EPOCH}
         runs = [["build", "--jobs", jobs]]
         if print_files:
             runs.append(["build", "--print", "--jobs", jobs])
@@ -54,8 +63,9 @@ def main() -> int:
     parser.add_argument("--print", action="store_true", help="also the print files")
     parser.add_argument("--jobs", default="auto")
     parser.add_argument("--reference", type=Path, default=REFERENCE)
+    parser.add_argument("--rev", help="build with the code of this commit")
     args = parser.parse_args()
-    hashes = build_hashes(args.print, args.jobs)
+    hashes = build_hashes(args.print, args.jobs, args.rev)
     if args.save:
         saved = {}
         if args.reference.exists():

@@ -15,6 +15,7 @@ __all__ = ["BUILTIN", "Builder", "Job", "Rendered", "Selection", "get", "names",
 BUILTIN = (
     "workflow.builders.pdf",
     "workflow.builders.printfiles",
+    "workflow.builders.markdown",
 )
 
 _REGISTRY: dict[str, Builder] = {}

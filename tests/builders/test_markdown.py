@@ -14,7 +14,8 @@ SPANISH = {
     "Solidarity with the caravan": "Solidaridad con la caravana",
     "Alliance of Middle Eastern Socialists": "Alianza de Socialistas de Oriente Medio",
     "No one is illegal": "Nadie es ilegal",
-    "We express our solidarity with the caravan.": "Expresamos nuestra solidaridad con la caravana.",
+    "We express our solidarity with the caravan.":
+        "Expresamos nuestra solidaridad con la caravana.",
 }
 
 

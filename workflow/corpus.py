@@ -90,7 +90,8 @@ class Corpus:
         path = self.project.source_path(slug)
         if ("statement", slug) in self._made or not path.is_file():
             return self.statement(slug).language
-        language = self.index.fact(path, "language", lambda: self.statement(slug).language)
+        language = self.index.fact(path, "language", lambda: self.statement(slug).language,
+                                   self.data)
         if language not in self.project.languages:  # refused, naming the line
             self.statement(slug)
         return language

@@ -67,10 +67,11 @@ class FileIndex:
             self.changed = True
         return digest
 
-    def fact(self, path: Path, name: str, compute: Callable[[], T]) -> T:
+    def fact(self, path: Path, name: str, compute: Callable[[], T],
+             read: Callable[[Path], bytes] | None = None) -> T:
         """A fact about the file's content (a statement's language, say), computed once
         per content: remembered beside its digest, forgotten when the file changes."""
-        self.digest(path)
+        self.digest(path, read)
         entry = self.entries.get(str(path))
         facts = entry[5] if entry is not None and len(entry) == 6 else None
         if facts is not None and name in facts:

@@ -14,7 +14,7 @@ from tests.test_html import translate_catalog
 from workflow.build import build
 from workflow.edition import load_editions
 from workflow.errors import PamphletError
-from workflow.html import render_html
+from workflow.render.html import render_html
 from workflow.update import update
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler")

@@ -26,7 +26,7 @@ from workflow.build import build
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError
-from workflow.printing import MM, Expected, PrintSettings, booklet_order, finish, preflight
+from workflow.pdf.printing import MM, Expected, PrintSettings, booklet_order, finish, preflight
 from workflow.update import update
 
 A5 = (148 * MM, 210 * MM)

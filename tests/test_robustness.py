@@ -33,16 +33,16 @@ from tests.conftest import STATEMENT_EN, write_project
 from workflow import build as build_module
 from workflow import segment
 from workflow.build import STATE_FILE, build, render_pdf
+from workflow.catalog.pofile import read_po, write_po
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.edition import load_editions
 from workflow.fileindex import INDEX_FILE
 from workflow.fsutil import atomic_write_bytes, remove_stale_temporaries, write_if_changed
-from workflow.html import render_html
 from workflow.lock import LOCK_NAME, project_lock
 from workflow.models import install
-from workflow.pofile import read_po, write_po
 from workflow.qa import FINDINGS_CACHE
+from workflow.render.html import render_html
 from workflow.update import update
 
 REPO = Path(__file__).resolve().parent.parent

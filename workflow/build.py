@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from workflow.builders.pdf import PdfWork
     from workflow.edition import Edition, Piece
-    from workflow.printing import PrintSettings
+    from workflow.pdf.printing import PrintSettings
 
 # Rendering needs WeasyPrint, pikepdf, fontTools, jinja2 and the edition stage: they are
 # imported where they are used, so a build with nothing to render starts in a fraction
@@ -225,7 +225,7 @@ def edition_texts(project: Project, edition: Edition) -> dict[str, dict[str, str
 def check_markup(project: Project, edition: Edition) -> None:
     """Refuse, with its catalog or statement line, a segment whose inline markup would
     crash or stall the typesetter (html.inline_problem)."""
-    from workflow.html import inline_problem
+    from workflow.render.html import inline_problem
 
     statement = project.relative(edition.statement.path)
     pieces = [(edition.title, None), (edition.author, None)]
@@ -272,7 +272,7 @@ def _weasyprint():
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    from workflow import tagging
+    from workflow.render import tagging
 
     tagging.install()  # /Lang on the structure elements of tagged (PDF/UA) files
     font_config = FontConfiguration()
@@ -349,7 +349,7 @@ def render_document(html: str, base: Path, printing: PrintSettings | None = None
     if _size_stylesheet(page_size):
         stylesheets.append(_size_stylesheet(page_size))
     if printing:  # bleed, the PDF variant, a CMYK output intent for PDF/X
-        from workflow import printing as prints
+        from workflow.pdf import printing as prints
 
         extra, options = prints.render_options(printing)
         stylesheets += extra
@@ -418,7 +418,7 @@ def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
     page, or, for print, is one page over a multiple of 4 (three blank pages, a sheet more),
     the line height is tried a few percent tighter, then (for a runt still) looser, then
     more so, and the layout with the fewest faults wins, the first of equals."""
-    from workflow.stylesheet import language_css
+    from workflow.render.stylesheet import language_css
 
     tried = []
     for leading in LEADINGS:
@@ -454,7 +454,7 @@ def _package_fingerprint() -> str:
 def fonts_fingerprint(languages: tuple[str, ...]) -> str:
     """Font files by path, size and mtime: a font upgrade rebuilds its languages."""
     from workflow import languages as language_profiles
-    from workflow.fonts import family_files
+    from workflow.render.fonts import family_files
 
     families = sorted({f for lang in languages for f in language_profiles.get(lang).all_fonts()})
     parts = []
@@ -549,10 +549,10 @@ def _remove_held_back(corpus: Corpus, report: BuildReport, state: BuildState,
 
 def build_output(project: Project, work: PdfWork) -> bytes:
     """One PDF's bytes; with `work.printing`, finished for print and preflighted."""
-    from workflow import printing as prints
-    from workflow.fonts import check_coverage
-    from workflow.html import render_html
-    from workflow.pdfpost import finish_screen
+    from workflow.pdf import printing as prints
+    from workflow.pdf.post import finish_screen
+    from workflow.render.fonts import check_coverage
+    from workflow.render.html import render_html
 
     output, editions, printing = work.output, list(work.editions), work.printing
     if work.final:  # final editions print only reviewed text: this refuses what is under `keep`

@@ -65,7 +65,7 @@ def cmd_update(args, console: Console) -> int:
 def cmd_status(args, console: Console) -> int:
     """Translation progress per statement and language. Example: pamphlet status --json;
     in CI: pamphlet status -l es,fa --threshold 90"""
-    from workflow.catalog import STATES
+    from workflow.catalog.model import STATES
     from workflow.status import collect_status, language_percent
 
     statuses = collect_status(load_project(), args.slugs, args.lang)

@@ -119,7 +119,7 @@ class Corpus:
     def catalog(self, slug: str, language: str) -> tuple[polib.POFile, dict[int, int]] | None:
         """locale/LANG/SLUG.po parsed once, with the msgid line of each entry; None if
         there is no such file."""
-        from workflow.pofile import msgid_lines, parse_po_bytes
+        from workflow.catalog.pofile import msgid_lines, parse_po_bytes
 
         path = self.project.po_path(slug, language)
 

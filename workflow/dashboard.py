@@ -181,9 +181,9 @@ def dashboard_fingerprint(corpus: Corpus, failed: dict[str, str], build_date: st
 def write_dashboard(project: Project, build_date: str, failed: dict[str, str] | None = None,
                     corpus: Corpus | None = None) -> Path:
     """Write build/index.html (only if its content changed) and return its path."""
-    from workflow.catalog import STATES
-    from workflow.html import ENVIRONMENT
+    from workflow.catalog.model import STATES
     from workflow.languages import direction, native_name
+    from workflow.render.html import ENVIRONMENT
 
     template = ENVIRONMENT.get_template("dashboard.html.j2")
     queue: list = []

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from workflow.catalog import STATES, active_entries, entry_state
+from workflow.catalog.model import STATES, active_entries, entry_state
+from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
-from workflow.pofile import read_po_located
 from workflow.segment import Block, Document, Segment
 from workflow.source import Statement
 from workflow.update import load_statement

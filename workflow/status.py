@@ -6,10 +6,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
-from workflow.catalog import MACHINE_MARK, STATES, active_entries, entry_state, machine_confidence
+from workflow.catalog.model import (
+    MACHINE_MARK,
+    STATES,
+    active_entries,
+    entry_state,
+    machine_confidence,
+)
+from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
 from workflow.mt.engines import ENGINES
-from workflow.pofile import read_po_located
 from workflow.source import read_project_statement
 from workflow.update import select_slugs
 

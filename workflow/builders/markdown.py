@@ -62,7 +62,7 @@ class MarkdownEdition(Builder):
                 for lang in every if not selection.languages or lang in selection.languages]
 
     def load(self, corpus: Corpus, selection: Selection, job: Job) -> Job:
-        from workflow.catalog import active_entries, entry_state
+        from workflow.catalog.model import active_entries, entry_state
 
         language = job.languages[0]
         statement = corpus.statement(job.slug)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from workflow.config import Project
     from workflow.corpus import Corpus
     from workflow.edition import Edition
-    from workflow.printing import PrintSettings
+    from workflow.pdf.printing import PrintSettings
 
 
 @dataclass(frozen=True)

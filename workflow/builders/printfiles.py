@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from workflow.builders.base import Job, Selection
     from workflow.config import Project
     from workflow.corpus import Corpus
-    from workflow.printing import PrintSettings
+    from workflow.pdf.printing import PrintSettings
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -31,7 +31,7 @@ class PrintFiles(ScreenPdf):
     format = PRINT
 
     def printing(self, corpus: Corpus, selection: Selection) -> PrintSettings:
-        from workflow.printing import print_settings
+        from workflow.pdf.printing import print_settings
 
         key = ("print settings", selection.page_size)
         if key not in corpus.shared:  # checks (and reads) the ICC profile once per run
@@ -39,8 +39,8 @@ class PrintFiles(ScreenPdf):
         return corpus.shared[key]
 
     def render(self, project: Project, job: Job) -> dict[Path, bytes]:
-        from workflow import printing as prints
         from workflow.build import build_output
+        from workflow.pdf import printing as prints
 
         work: PdfWork = job.data
         pdf = build_output(project, work)
@@ -54,8 +54,8 @@ class PrintFiles(ScreenPdf):
                report) -> dict[Path, bytes]:
         """manifest.json and README.txt beside each statement's print files (a statement
         with a failed or held-back PDF keeps its earlier bundle's manifest)."""
-        from workflow import printing as prints
-        from workflow.printing import BundleFile
+        from workflow.pdf import printing as prints
+        from workflow.pdf.printing import BundleFile
 
         failed = {f.slug for f in report.failures}
         built = [job for job in jobs if job.path not in report.held_back]
@@ -86,7 +86,7 @@ class PrintFiles(ScreenPdf):
               rebuilt: bool = False) -> list[Path]:
         """The held-back files, and the statement's bundle unless this build writes it
         anew (the files its manifest lists: the shop's own files stay)."""
-        from workflow import printing as prints
+        from workflow.pdf import printing as prints
 
         paths = super().stale(corpus, slug, languages, rebuilt)
         bundle = folder(corpus.project, slug, PRINT)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import polib
 
-from workflow.catalog import MACHINE_MARK, active_entries, entry_state, machine_comment
+from workflow.catalog.model import MACHINE_MARK, active_entries, entry_state, machine_comment
+from workflow.catalog.pofile import format_po, parse_po_bytes, read_po
 from workflow.config import Project
 from workflow.errors import PamphletError
 from workflow.fsutil import read_input, save_merged
@@ -24,7 +25,6 @@ from workflow.mt.engines import Engine, Output
 from workflow.mt.masking import Masked, Masker
 from workflow.mt.memory import MEMORY_MARK, Fill, Memory, build_memory
 from workflow.mt.routing import EngineCache, open_engine
-from workflow.pofile import format_po, parse_po_bytes, read_po
 from workflow.source import read_project_statement
 from workflow.update import select_slugs
 

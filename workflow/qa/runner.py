@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import workflow.qa.checks  # noqa: F401  (registers every check)
-from workflow.catalog import active_entries, entry_state, machine_confidence
+from workflow.catalog.model import active_entries, entry_state, machine_confidence
+from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
 from workflow.fsutil import read_input
 from workflow.glossary import Glossary
-from workflow.pofile import read_po_located
 from workflow.qa import cache
 from workflow.qa.context import Context, make_context, read_glossary
 from workflow.qa.registry import CHECKS, ERROR, WARNING, Check, CheckFailure, ignored_by, selected

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import polib
 
+from workflow.catalog.poformat import format_catalog
 from workflow.errors import PamphletError
 from workflow.fsutil import decode_text, read_input, read_text, write_if_changed
-from workflow.poformat import format_catalog
 from workflow.segment import MAX_SEGMENT_CHARS
 
 # polib silently skips some malformed lines (an unterminated string, for one), which would

@@ -36,7 +36,7 @@ from workflow import __version__
 from workflow.errors import PamphletError
 from workflow.fsutil import read_input, write_if_changed
 from workflow.languages import english_name
-from workflow.pdfpost import reading_fixups
+from workflow.pdf.post import reading_fixups
 
 if TYPE_CHECKING:
     from workflow.config import Project

@@ -734,7 +734,7 @@ def test_weasyprint_is_imported_without_spawning_a_compiler():
               "    spawned.append(args)\n"
               "    real(self, args, *a, **k)\n"
               "subprocess.Popen.__init__ = spy\n"
-              "from workflow.build import import_weasyprint\n"
+              "from workflow.render.typeset import import_weasyprint\n"
               "import_weasyprint()\n"
               "import weasyprint.text.ffi\n"
               "print(spawned)\n")

@@ -18,6 +18,7 @@ from workflow import __version__
 from workflow.config import find_root, load_project
 from workflow.errors import PamphletError, SystemRefusal
 from workflow.lock import project_lock
+from workflow.pages import PAGE_SIZES
 
 EXIT_OK, EXIT_FAILED = 0, 1  # bad input: 2 (PamphletError.exit_code)
 # Commands that write into the project hold its lock while they run (workflow/lock.py).
@@ -148,7 +149,8 @@ def cmd_build(args, console: Console) -> int:
     --final --print"""
     from rich.progress import Progress
 
-    from workflow.build import FinalRefused, build
+    from workflow.build import build
+    from workflow.gate import FinalRefused
 
     project = load_project()
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
@@ -214,7 +216,7 @@ def print_failures(failures, console: Console) -> None:
 
 def print_refusal(refused, console: Console) -> None:
     """--final refused: a table of the editions not ready, at most a screen of it."""
-    from workflow.build import REFUSAL_ROWS
+    from workflow.gate import REFUSAL_ROWS
 
     blockers = refused.blockers
     table = Table(title="--final refused: not ready for print", title_justify="left",
@@ -440,7 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_lang(sub)
     sub.add_argument("--layout", action="append", choices=["single", "parallel", "multilingual"],
                      help="only this layout (repeatable; default: all)")
-    sub.add_argument("--page-size", choices=["A5", "A4", "letter"],
+    sub.add_argument("--page-size", choices=list(PAGE_SIZES),
                      help="override [tool.pamphlet] page_size")
     sub.add_argument("--final", action="store_true",
                      help="print edition: refuse unless every segment is reviewed")

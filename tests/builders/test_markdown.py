@@ -7,7 +7,8 @@ import polib
 import pytest
 
 from tests.conftest import STATEMENT_EN
-from workflow.build import FinalRefused, build
+from workflow.build import build
+from workflow.gate import FinalRefused
 from workflow.update import update
 
 SPANISH = {

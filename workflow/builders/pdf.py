@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 
 from workflow.builders import register
 from workflow.builders.base import Builder, Job, Selection
+from workflow.errors import PamphletError
+from workflow.gate import gate_problems
 from workflow.outputs import PRINT, SCREEN, Output, plan_outputs
 
 if TYPE_CHECKING:
     from workflow.config import Project
     from workflow.corpus import Corpus
-    from workflow.edition import Edition
+    from workflow.edition import Edition, Piece
     from workflow.pdf.printing import PrintSettings
 
 
@@ -43,13 +45,79 @@ def estimated_cost(project: Project, output: Output) -> int:
     return size * len(output.languages) + (size if output.layout == "multilingual" else 0)
 
 
+def edition_texts(project: Project, edition: Edition) -> dict[str, dict[str, str]]:
+    """What an edition prints, by the language it is printed in (segments left in the
+    source language count as that language), each text labelled with where to fix it: its
+    catalog line, or for source text the statement's line."""
+    statement = project.relative(edition.statement.path).as_posix()
+    texts: dict[str, dict[str, str]] = {}
+
+    def add(pieces: list[Piece], source_label: str) -> None:
+        for piece in pieces:
+            label = f"{edition.catalog_path}:{piece.line}" if piece.line else source_label
+            labelled = texts.setdefault(piece.language, {})
+            labelled[label] = f"{labelled.get(label, '')} {piece.text}".strip()
+
+    add([edition.title], f"{statement} (title)")
+    add([edition.author], f"{statement} (author)")
+    for unit in edition.units:
+        add([p for row in unit.rows for p in row], f"{statement}:{unit.line}")
+    return texts
+
+
+def check_markup(project: Project, edition: Edition) -> None:
+    """Refuse, with its catalog or statement line, a segment whose inline markup would
+    crash or stall the typesetter (html.inline_problem)."""
+    from workflow.render.html import inline_problem
+
+    statement = project.relative(edition.statement.path)
+    pieces = [(edition.title, None), (edition.author, None)]
+    pieces += [(p, unit.line) for unit in edition.units for row in unit.rows for p in row]
+    for piece, source_line in pieces:
+        problem = inline_problem(piece.text)
+        if problem is None:
+            continue
+        if piece.line and edition.catalog_path:
+            raise PamphletError(problem, edition.catalog_path, piece.line)
+        raise PamphletError(problem, statement, source_line)
+
+
+def build_output(project: Project, work: PdfWork) -> bytes:
+    """One PDF's bytes; with `work.printing`, finished for print and preflighted."""
+    from workflow.pdf import printing as prints
+    from workflow.pdf.post import finish_screen
+    from workflow.render.fonts import check_coverage
+    from workflow.render.html import render_html
+    from workflow.render.typeset import typeset
+
+    output, editions, printing = work.output, list(work.editions), work.printing
+    if work.final:  # final editions print only reviewed text: this refuses what is under `keep`
+        problems = gate_problems(editions, work.keep)
+        if problems:
+            raise PamphletError("not ready for print: " + "; ".join(problems))
+    for edition in editions:
+        check_markup(project, edition)
+        for language, texts in edition_texts(project, edition).items():
+            check_coverage(texts, language,
+                           edition.catalog_path or project.relative(edition.statement.path))
+    html = render_html(output.layout, editions, work.date, work.page_size,
+                       work.digits)
+    pdf = typeset(html, project.root, printing, work.digits, any(e.is_draft for e in editions),
+                  work.page_size)
+    if not printing:
+        return finish_screen(pdf, output.binding)
+    pdf = prints.finish(pdf, printing, output.binding)
+    prints.check(pdf, prints.expected_pages(printing), project.relative(output.path))
+    return pdf
+
+
 class ScreenPdf(Builder):
     """Screen PDFs in build/<slug>/."""
 
     name = "pdf"
     description = "screen PDFs in build/SLUG/"
     format = SCREEN
-    preload = ("workflow.build", "weasyprint")
+    preload = ("workflow.build", "workflow.builders.pdf", "weasyprint")
 
     def printing(self, corpus: Corpus, selection: Selection) -> PrintSettings | None:
         return None
@@ -67,7 +135,7 @@ class ScreenPdf(Builder):
                    output, estimated_cost(project, output))
 
     def fingerprint(self, corpus: Corpus, selection: Selection, job: Job) -> str:
-        from workflow.build import fonts_fingerprint
+        from workflow.render.fonts import fonts_fingerprint
 
         printing = self.printing(corpus, selection)
         settings = [job.data.layout, selection.page_size, corpus.project.arabic_digits,
@@ -85,13 +153,11 @@ class ScreenPdf(Builder):
                                          self.printing(corpus, selection)))
 
     def setup_worker(self) -> None:
-        from workflow.build import setup_worker
+        from workflow.render.typeset import setup
 
-        setup_worker()
+        setup()
 
     def render(self, project: Project, job: Job) -> dict[Path, bytes]:
-        from workflow.build import build_output
-
         work: PdfWork = job.data
         return {job.path: build_output(project, work)}
 

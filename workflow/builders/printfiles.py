@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workflow.builders import register
-from workflow.builders.pdf import PdfWork, ScreenPdf
+from workflow.builders.pdf import PdfWork, ScreenPdf, build_output
 from workflow.outputs import PRINT, folder
 
 if TYPE_CHECKING:
@@ -39,7 +39,6 @@ class PrintFiles(ScreenPdf):
         return corpus.shared[key]
 
     def render(self, project: Project, job: Job) -> dict[Path, bytes]:
-        from workflow.build import build_output
         from workflow.pdf import printing as prints
 
         work: PdfWork = job.data

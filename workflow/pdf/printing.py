@@ -36,6 +36,7 @@ from workflow import __version__
 from workflow.errors import PamphletError
 from workflow.fsutil import read_input, write_if_changed
 from workflow.languages import english_name
+from workflow.pages import PAGE_SIZES, PRINT_VARIANTS
 from workflow.pdf.post import reading_fixups
 
 if TYPE_CHECKING:
@@ -45,13 +46,9 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 MM = 72 / 25.4
-TRIM_MM = {"A5": (148.0, 210.0), "A4": (210.0, 297.0), "letter": (215.9, 279.4)}
-# A booklet's sheet: two trimmed pages plus the bleed do not fit on A4 (296 x 210 mm plus
-# 3 mm all round is 302 x 216 mm), so the sides are printed on the oversize (SRA) sheet of
-# the paper series and cut to the trim. Sizes landscape, as the sides are laid out.
-SHEETS = {"A5": ("SRA4", (320.0, 225.0)), "A4": ("SRA3", (450.0, 320.0)),
-          "letter": ("12 x 18 in", (457.2, 304.8))}
-VARIANT_NAMES = {"pdf/x-4": "PDF/X-4", "pdf/a-2b": "PDF/A-2b", "pdf/ua-1": "PDF/UA-1"}
+TRIM_MM = {name: size.trim_mm for name, size in PAGE_SIZES.items()}
+SHEETS = {name: (size.sheet, size.sheet_mm) for name, size in PAGE_SIZES.items()}
+VARIANT_NAMES = PRINT_VARIANTS
 TOLERANCE_MM = 0.1
 MARK_LENGTH_MM = 5.0
 MARK_GAP_MM = 1.0  # crop marks start this far past the bleed, and at least 3 mm from the trim

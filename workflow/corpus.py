@@ -32,11 +32,18 @@ class Corpus:
 
     def __init__(self, project: Project, index: FileIndex | None = None):
         self.project = project
-        self.index = index if index is not None else FileIndex(project.build / INDEX_FILE)
+        self._index = index
         self._data: dict[Path, bytes] = {}
         self._made: dict[tuple, object] = {}
         self.reads: dict[Path, int] = {}  # how often each file was read (tests count them)
         self.shared: dict[object, object] = {}  # what builders make once per run
+
+    @property
+    def index(self) -> FileIndex:
+        """build/'s file index, read when first needed (a check or status run never does)."""
+        if self._index is None:
+            self._index = FileIndex(self.project.build / INDEX_FILE)
+        return self._index
 
     # Files --------------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
 from workflow.segment import Block, Document, Segment
 from workflow.source import Statement
-from workflow.update import load_statement
 
 if TYPE_CHECKING:
     import polib
@@ -157,5 +156,7 @@ def build_edition(project: Project, statement: Statement, document: Document, la
 
 def load_editions(project: Project, slug: str, languages: list[str], draft: bool = True
                   ) -> list[Edition]:
-    statement, document = load_statement(project, slug)
-    return [build_edition(project, statement, document, lang, draft) for lang in languages]
+    """The statement's editions in `languages`, its files read once."""
+    from workflow.corpus import Corpus
+
+    return Corpus(project).editions(slug, languages, draft)

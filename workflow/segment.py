@@ -19,6 +19,7 @@ import pysbd
 
 from workflow import languages
 from workflow.errors import PamphletError
+from workflow.limits import MAX_SEGMENT_CHARS
 from workflow.patterns import AUTOLINK, CODE, EMAIL, LINK_OR_IMAGE, URL
 from workflow.source import Statement
 
@@ -42,11 +43,6 @@ NO_BREAK_AFTER = (",", ";", ":", "،", "؛")
 LOWERCASE_START = re.compile(r"^[\"'“‘«(\[]*[a-zà-ÿ]")
 # Longer lines go to pysbd in overlapping windows (see _pysbd_pieces).
 PYSBD_WINDOW = 2000
-# The longest segment accepted, in a statement or a catalog: 20 times the longest sentence
-# of the embedded corpus (444 characters). Every stage after segmentation, from catalogs to
-# typesetting, slows with a segment's length; a megabyte "sentence" is an attack or a
-# mistake (a file pasted without punctuation) and is refused with its line.
-MAX_SEGMENT_CHARS = 10_000
 PYSBD_CONTEXT = 200
 
 

@@ -4,7 +4,6 @@ the machine entries to review, lowest confidence first."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
 
 from workflow.catalog.model import (
     MACHINE_MARK,
@@ -15,12 +14,8 @@ from workflow.catalog.model import (
 )
 from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
+from workflow.corpus import Corpus
 from workflow.mt.engines import ENGINES
-from workflow.source import read_project_statement
-from workflow.update import select_slugs
-
-if TYPE_CHECKING:
-    from workflow.corpus import Corpus
 
 
 @dataclass(frozen=True)
@@ -115,15 +110,9 @@ def language_percent(statuses: list[CatalogStatus]) -> dict[str, float]:
 def collect_status(project: Project, slugs: list[str] | None = None,
                    languages: list[str] | None = None) -> list[CatalogStatus]:
     """Status of every catalog of the selected statements, in a stable order."""
-    project.check_languages(languages)
-    result = []
-    for slug in select_slugs(project, slugs):
-        source_language = read_project_statement(project, slug).language
-        for language in project.target_languages(source_language):
-            if languages and language not in languages:
-                continue
-            result.append(catalog_status(project, slug, language))
-    return result
+    corpus = Corpus(project)
+    return [catalog_status(project, slug, language, corpus)
+            for slug, _, language in corpus.targets(slugs, languages)]
 
 
 def review_queue(project: Project, slugs: list[str] | None = None,

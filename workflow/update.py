@@ -14,11 +14,7 @@ from workflow.config import Project
 from workflow.errors import PamphletError, PamphletErrors
 from workflow.fsutil import read_input, remove_stale_temporaries, save_merged
 from workflow.segment import Document, segment_statement
-from workflow.source import (  # noqa: F401 (select_slugs re-exported)
-    Statement,
-    read_project_statement,
-    select_slugs,
-)
+from workflow.source import Statement, read_project_statement, select_slugs
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

@@ -11,7 +11,7 @@ import polib
 from workflow.catalog.poformat import format_catalog
 from workflow.errors import PamphletError
 from workflow.fsutil import decode_text, read_input, read_text, write_if_changed
-from workflow.segment import MAX_SEGMENT_CHARS
+from workflow.limits import MAX_SEGMENT_CHARS
 
 # polib silently skips some malformed lines (an unterminated string, for one), which would
 # drop a translation on the next write; every line is checked against the PO grammar's

@@ -12,18 +12,17 @@ import workflow.qa.checks  # noqa: F401  (registers every check)
 from workflow.catalog.model import active_entries, entry_state, machine_confidence
 from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
+from workflow.corpus import Corpus
 from workflow.fsutil import read_input
 from workflow.glossary import Glossary
 from workflow.qa import cache
 from workflow.qa.context import Context, make_context, read_glossary
 from workflow.qa.registry import CHECKS, ERROR, WARNING, Check, CheckFailure, ignored_by, selected
 from workflow.source import read_project_statement
-from workflow.update import select_slugs
 
 if TYPE_CHECKING:
     import polib
 
-    from workflow.corpus import Corpus
 
 
 @dataclass(frozen=True)
@@ -118,16 +117,11 @@ def run_checks(project: Project, slugs: list[str] | None = None,
     of the chosen checks (all, or `only` these, less `skip`)."""
     project.check_languages(languages)
     names = {item.name for item in selected(only, skip)}
-    glossary = read_glossary(project)
-    findings = []
-    for slug in select_slugs(project, slugs):
-        source_language = read_project_statement(project, slug).language
-        for language in project.target_languages(source_language):
-            if languages and language not in languages:
-                continue
-            findings += [f for f in check_catalog(project, slug, language, glossary)
-                         if f.check in names]
-    return findings
+    corpus = Corpus(project)
+    glossary = corpus.glossary()
+    return [finding for slug, _, language in corpus.targets(slugs, languages)
+            for finding in check_catalog(project, slug, language, glossary, corpus)
+            if finding.check in names]
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:

@@ -310,12 +310,12 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
                                m for name in names for m in by_name[name].preload)))
         for done, ((_, job), rendered) in enumerate(results, 1):
             key = project.relative(job.path).as_posix()
-            failure = None
+            failed: Failure | None = None
             if rendered.error is not None:
-                failure = Failure(job.slug, job.path, rendered.error)
-                failures.append(failure)
-                state.failed[key] = failure.reason
-                log.info("failed %s: %s", key, failure.reason)
+                failed = Failure(job.slug, job.path, rendered.error)
+                failures.append(failed)
+                state.failed[key] = failed.reason
+                log.info("failed %s: %s", key, failed.reason)
             else:
                 for path in (*job.also, job.path):  # the main file last: it marks the job done
                     if path in rendered.files:
@@ -329,7 +329,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
             # Saved after every job: an interrupted build redoes only what it had not finished.
             state.save()
             if progress:
-                progress(job, failure, done, len(todo))
+                progress(job, failed, done, len(todo))
     finally:
         corpus.index.save()
     order = {job.path: number for number, job in enumerate(planned)}
@@ -337,7 +337,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
     report.written.sort(key=order.__getitem__)
     report.booklets.sort(key=lambda path: order[also[path]])
     report.failures = sorted(failures, key=lambda f: (f.path is not None,
-                                                      order.get(f.path, -1), f.slug))
+                                                      order.get(f.path or Path(), -1), f.slug))
     for builder in chosen:
         mine = [job for job in planned if job.builder == builder.name]
         for path, data in builder.finish(corpus, selection, mine, report).items():

@@ -202,8 +202,8 @@ def print_failures(failures, console: Console) -> None:
 
     pdfs = sum(1 for f in failures if f.path is not None)
     statements = sum(1 for f in failures if f.path is None)
-    counted = ", ".join(filter(None, [pdfs and f"{pdfs} PDF(s)",
-                                      statements and f"{statements} statement(s)"]))
+    counted = ", ".join(filter(None, [f"{pdfs} PDF(s)" if pdfs else "",
+                                      f"{statements} statement(s)" if statements else ""]))
     console.print(f"not built: {counted}", style="bold red", markup=False, highlight=False)
     previous = None
     for slug, reason, paths in group_failures(failures):
@@ -512,9 +512,9 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
         with project_lock(find_root(Path.cwd()), invocation, on_wait=waiting):
             return args.handler(args, console)
     except OSError as error:  # the system refused a read or write: say which file, no trace
-        error = SystemRefusal(error.strerror or str(error), error.filename)
-        stderr.write(f"Error: {terminal_safe(str(error))}\n")
-        return error.exit_code
+        refusal = SystemRefusal(error.strerror or str(error), error.filename)
+        stderr.write(f"Error: {terminal_safe(str(refusal))}\n")
+        return refusal.exit_code
     except PamphletError as error:
         for line in str(error).splitlines():  # several problems: one line each
             stderr.write(f"Error: {terminal_safe(line)}\n")

@@ -7,6 +7,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workflow import languages
 from workflow.errors import PamphletError, SystemRefusal
@@ -15,7 +16,7 @@ from workflow.languages import check_language
 from workflow.languages.profile import ARABIC_INDIC_DIGITS, WESTERN_DIGITS
 from workflow.pages import PAGE_SIZES, PRINT_VARIANTS
 
-DEFAULTS = {
+DEFAULTS: dict[str, Any] = {
     "languages": list(languages.DEFAULT_LANGUAGES),
     "source_language": languages.DEFAULT_LANGUAGES[0],
     "source_dir": "source",

@@ -135,12 +135,12 @@ def build_edition(project: Project, statement: Statement, document: Document, la
         state = entry_state(entry) if entry is not None else "untranslated"
         edition.counts[state] += 1
         if entry is not None and state != "reviewed":
-            edition.unreviewed_lines.append(lines[entry.linenum])
+            edition.unreviewed_lines.append(lines[entry.linenum or 0])
         if state != "reviewed" and not draft:  # a final edition: source text, unmarked
             return Piece(segment.text, segment.tail, statement.language, "source")
-        if state == "untranslated":
+        if entry is None or state == "untranslated":
             return Piece(segment.text, segment.tail, statement.language, state)
-        return Piece(entry.msgstr, segment.tail, language, state, lines[entry.linenum])
+        return Piece(entry.msgstr, segment.tail, language, state, lines[entry.linenum or 0])
 
     edition.title = piece(document.title)
     edition.author = piece(document.author or Segment(statement.author))

@@ -297,7 +297,7 @@ def _fsync_directory(directory: Path) -> None:
 def remove_stale_temporaries(path: Path) -> list[Path]:
     """Remove temporary files of `path` whose writing process no longer runs."""
     prefix = _temp_prefix(path)
-    removed = []
+    removed: list[Path] = []
     try:
         names = [entry.name for entry in os.scandir(path.parent)
                  if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX)]

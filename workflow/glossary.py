@@ -73,7 +73,8 @@ def load_glossary(path: Path, languages: Iterable[str], text: str | None = None)
     wanted, languages = list(languages), [lang for lang in languages if lang in columns]
     if not languages:
         raise PamphletError(f"no language column ({', '.join(wanted)}) in the header", path, 1)
-    rows, keep = [], []
+    rows: list[dict[str, str]] = []
+    keep: list[str] = []
     for row in reader:
         cells = {(k or "").strip(): (v or "").strip() for k, v in row.items()
                  if isinstance(v, str | None) and k}

@@ -187,7 +187,7 @@ def _pysbd_pieces(text: str, language: str) -> list[tuple[int, int]]:
 
 def _pysbd_chunk(text: str, language: str) -> list[tuple[int, int]]:
     """pysbd's sentences as offsets; its pieces are located in order so nothing is lost."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     cursor = 0
     # The sentences of Segmenter.segment() without its char-span pass, which compiles a
     # regular expression per sentence (a third of its time); we locate them ourselves.
@@ -226,6 +226,7 @@ def _must_join(text: str, previous: list[int], current: tuple[int, int],
 def _split_block(line: str) -> tuple[str, str, str]:
     """(kind, markup, text) of one body line."""
     match = BLOCK_MARKUP.match(line)
+    assert match is not None  # every group of the pattern is optional
     markup = match.group("markup")
     if match.group("heading"):
         kind = "heading"

@@ -61,7 +61,7 @@ def check_slug(slug: str) -> str:
 
 def _field_lines(front_lines: list[str]) -> dict[str, int]:
     """Line offset (within the front matter) of each top-level key, for error messages."""
-    lines = {}
+    lines: dict[str, int] = {}
     for number, line in enumerate(front_lines):
         match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
         if match:

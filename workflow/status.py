@@ -81,7 +81,7 @@ def catalog_status(project: Project, slug: str, language: str,
         status.words[state] += len(entry.msgid.split())
         if state == "machine":
             status.machine_entries.append(MachineEntry(
-                status.path, lines[entry.linenum], language, machine_confidence(entry),
+                status.path, lines[entry.linenum or 0], language, machine_confidence(entry),
                 _engine(entry.tcomment), entry.msgid, entry.msgstr))
     status.machine_entries.sort(key=lambda e: e.sort_key)
     return status

@@ -71,7 +71,7 @@ def check_markup(project: Project, edition: Edition) -> None:
     from workflow.render.html import inline_problem
 
     statement = project.relative(edition.statement.path)
-    pieces = [(edition.title, None), (edition.author, None)]
+    pieces: list[tuple[Piece, int | None]] = [(edition.title, None), (edition.author, None)]
     pieces += [(p, unit.line) for unit in edition.units for row in unit.rows for p in row]
     for piece, source_line in pieces:
         problem = inline_problem(piece.text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from workflow.builders import register
 from workflow.builders.pdf import PdfWork, ScreenPdf, build_output
@@ -36,18 +36,20 @@ class PrintFiles(ScreenPdf):
         key = ("print settings", selection.page_size)
         if key not in corpus.shared:  # checks (and reads) the ICC profile once per run
             corpus.shared[key] = print_settings(corpus.project, selection.page_size)
-        return corpus.shared[key]
+        return cast("PrintSettings", corpus.shared[key])
 
     def render(self, project: Project, job: Job) -> dict[Path, bytes]:
         from workflow.pdf import printing as prints
 
         work: PdfWork = job.data
+        printing, booklet_path = work.printing, work.output.booklet
+        assert printing is not None and booklet_path is not None  # print jobs have both
         pdf = build_output(project, work)
         # imposed and preflighted before anything of this output is written
-        sheets = prints.impose(pdf, work.printing, work.output.binding)
-        booklet = prints.check(sheets, prints.expected_booklet(work.printing),
-                               project.relative(work.output.booklet))
-        return {job.path: pdf, work.output.booklet: booklet}
+        sheets = prints.impose(pdf, printing, work.output.binding)
+        booklet = prints.check(sheets, prints.expected_booklet(printing),
+                               project.relative(booklet_path))
+        return {job.path: pdf, booklet_path: booklet}
 
     def finish(self, corpus: Corpus, selection: Selection, jobs: list[Job],
                report) -> dict[Path, bytes]:

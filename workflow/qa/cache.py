@@ -34,11 +34,12 @@ def _module_files(name: str) -> list[Path]:
 def _imported(path: Path) -> set[str]:
     """The workflow modules a file imports (`from workflow.x import y` may name a module
     `workflow.x.y` or a name in `workflow.x`: both are taken)."""
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_bytes())):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names if alias.name.startswith("workflow")}
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("workflow"):
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(
+                "workflow"):
             names.add(node.module)
             names |= {f"{node.module}.{alias.name}" for alias in node.names}
     return names

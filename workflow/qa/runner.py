@@ -71,7 +71,7 @@ def check_po(path: Path, display_path: str, context: Context,
         here = (replace(context, machine=True, confidence=machine_confidence(entry))
                 if state == "machine" else context)
         for item, message in check_entry(entry.msgid, entry.msgstr, here, checks):
-            findings.append(Finding(display_path, lines[entry.linenum], item.name,
+            findings.append(Finding(display_path, lines[entry.linenum or 0], item.name,
                                     item.severity, message, state))
     return findings
 

@@ -82,7 +82,7 @@ def missing_glyphs(texts: dict[str, str], families: tuple[str, ...]) -> dict[str
     return missing
 
 
-def check_coverage(texts: dict[str, str], language: str, where: str) -> None:
+def check_coverage(texts: dict[str, str], language: str, where: str | Path) -> None:
     """Fail before rendering if any character would come out as tofu."""
     stack = languages.get(language).all_fonts()
     missing = missing_glyphs(texts, stack)

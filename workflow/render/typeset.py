@@ -125,7 +125,8 @@ def render_document(html: str, base: Path, printing: PrintSettings | None = None
     from weasyprint.urls import FatalURLFetchingError
 
     font_config, css = _weasyprint()
-    stylesheets, options = [css], {}
+    stylesheets: list = [css]
+    options: dict = {}
     if language_css:
         stylesheets.append(_language_stylesheet(language_css))
     if _size_stylesheet(page_size):
@@ -202,7 +203,7 @@ def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
     more so, and the layout with the fewest faults wins, the first of equals."""
     from workflow.render.stylesheet import language_css
 
-    tried = []
+    tried: list[tuple] = []
     for leading in LEADINGS:
         document, options = render_document(html, base, printing,
                                             language_css(digits, draft, leading), page_size)

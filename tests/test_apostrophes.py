@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from workflow.html import typography
+from workflow.render.html import typography
 
 
 @pytest.mark.parametrize(("language", "typed", "printed"), [

@@ -340,8 +340,8 @@ class Profile:
 
     def romanize(self, text: str) -> str:
         """`text` in ASCII letters (where the script has a table) and digits, for slugs."""
-        text = text.translate(str.maketrans(dict(self.romanization))) if \
-            self.romanization else text
+        own: dict[str, str | int | None] = {**self.romanization}
+        text = text.translate(str.maketrans(own)) if own else text
         return write_digits(text.translate(self.script.romanization), WESTERN_DIGITS)
 
     def foreign_words(self, text: str) -> list[str]:

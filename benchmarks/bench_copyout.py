@@ -34,8 +34,8 @@ import pikepdf
 
 from workflow.config import load_project
 from workflow.edition import Piece, load_editions
-from workflow.html import piece_html
 from workflow.outputs import plan_outputs
+from workflow.render.html import piece_html
 from workflow.source import select_slugs
 
 SCRIPTS = ("ar", "fa", "ur")  # the languages written in the Arabic script

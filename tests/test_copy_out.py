@@ -13,7 +13,7 @@ import pytest
 from tests.test_build import keeping_numbers
 from tests.test_html import translate_catalog
 from workflow.build import build
-from workflow.textlayer import _glyph_texts
+from workflow.render.textlayer import _glyph_texts
 from workflow.update import update
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler")

@@ -24,11 +24,11 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from workflow.catalog import PlaceConflict, build_template, is_translated, merge
+from workflow.catalog.model import PlaceConflict, build_template, is_translated, merge
+from workflow.catalog.pofile import format_po, parse_po, read_po, write_po
 from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.importer import convert_raw, import_file
-from workflow.pofile import format_po, parse_po, read_po, write_po
 from workflow.segment import render_body, segment_statement
 from workflow.source import format_statement, read_statement
 
@@ -392,7 +392,7 @@ def test_import_writes_only_source_slug(tmp_path, monkeypatch):
     for slug in ("../evil", "/tmp/evil", "a/b", ".hidden", "UPPER"):
         with pytest.raises(PamphletError, match="invalid slug"):
             import_file(project, raw, "en", slug)
-    path, _ = import_file(project, raw, "en")
+    path, _, _ = import_file(project, raw, "en")
     assert path.parent == project.sources and path.name == "escape-title.md"
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [
         "escape-title.md", "pyproject.toml", "raw.txt"]

@@ -10,7 +10,7 @@ from pikepdf import Array, Dictionary, Name
 from tests.test_build import reviewed  # noqa: F401 (a fixture)
 from workflow.build import build
 from workflow.edition import Unit
-from workflow.html import outline_levels
+from workflow.render.html import outline_levels
 
 HEADINGS = {f"/H{n}": n for n in range(1, 7)}
 

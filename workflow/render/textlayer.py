@@ -359,35 +359,36 @@ def _rewrite(pdf, owner, fonts, seen) -> int:
     resources = owner.get(Name.Resources) or pikepdf.Dictionary()
     font_resources = resources.get(Name.Font) or pikepdf.Dictionary()
     instructions = list(pikepdf.parse_content_stream(owner))
-    out, changed, font, index = [], 0, None, 0
+    out: list = []
+    changed, font, index = 0, None, 0
     while index < len(instructions):
-        operands, operator = instructions[index]
+        operands, operator = instructions[index].operands, instructions[index].operator
         name = str(operator)
         if name == "Tf" and operands:
-            font = _font(fonts, font_resources.get(operands[0]))
+            font = _font(fonts, font_resources.get(str(operands[0])))
         single = (name == "BDC" and len(operands) == 2
                   and isinstance(operands[1], pikepdf.Dictionary)
                   and Name.ActualText in operands[1] and index + 2 < len(instructions)
-                  and str(instructions[index + 1][1]) == "TJ"
-                  and str(instructions[index + 2][1]) == "EMC")
+                  and str(instructions[index + 1].operator) == "TJ"
+                  and str(instructions[index + 2].operator) == "EMC")
         if single and font is not None:
             text = str(operands[1].ActualText)
-            shown = instructions[index + 1][0][0]
-            codes = [item for item in shown if isinstance(item, pikepdf.String)]
+            array = instructions[index + 1].operands[0]
+            codes = [item for item in array if isinstance(item, pikepdf.String)]
             raw = bytes(codes[0]) if len(codes) == 1 else b""
             if len(raw) == 2:
                 cid = font.cid(int.from_bytes(raw, "big"), text)
                 shown = pikepdf.ContentStreamInstruction(
                     [pikepdf.Array([pikepdf.String(cid.to_bytes(2, "big"))])],
                     pikepdf.Operator("TJ"))
-                # a glyph that copies out as nothing keeps its span too: an empty
-                # ToUnicode entry is nothing in poppler and pdf.js, U+FFFD in MuPDF
-                out += [instructions[index], shown, instructions[index + 2]] if not text \
-                    else [shown]
+                # A glyph that copies out as nothing keeps its span: an empty ToUnicode
+                # entry is nothing in poppler but U+FFFD in MuPDF and a guess in pdf.js.
+                out += ([instructions[index], shown, instructions[index + 2]] if not text
+                        else [shown])
                 changed += 1
                 index += 3
                 continue
-        out.append(pikepdf.ContentStreamInstruction(operands, operator))
+        out.append(instructions[index])
         index += 1
     if changed:
         data = pikepdf.unparse_content_stream(out)

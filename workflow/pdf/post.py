@@ -4,11 +4,12 @@ page labels, and, in tagged PDFs, running headers and page numbers as artifacts.
 from __future__ import annotations
 
 import io
+from typing import Any, cast
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from workflow.textlayer import spans_to_cids
+from workflow.render.textlayer import spans_to_cids
 
 
 def reading_fixups(doc: pikepdf.Pdf, bind: str) -> None:
@@ -21,7 +22,7 @@ def reading_fixups(doc: pikepdf.Pdf, bind: str) -> None:
     if bind == "right":
         doc.Root.ViewerPreferences.Direction = Name.R2L
     doc.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D)]))
-    spans_to_cids(doc)  # what each glyph copies out as, in ToUnicode (workflow/textlayer)
+    spans_to_cids(doc)  # what each glyph copies out as, in ToUnicode (workflow/render/textlayer)
     if Name.StructTreeRoot in doc.Root:
         artifact_margins(doc)
 
@@ -75,12 +76,13 @@ def artifact_margins(doc: pikepdf.Pdf) -> int:
                 value[mcid] = pikepdf.Object.parse(b"null")
     changed = 0
     for page in doc.pages:
-        key = page.obj.get(Name.StructParents)
-        if key is None or int(key) not in orphans:
+        parents = page.obj.get(Name.StructParents)
+        if parents is None or int(parents) not in orphans:
             continue
-        mcids = orphans[int(key)]
+        mcids = orphans[int(parents)]
         instructions = []
-        for operands, operator in pikepdf.parse_content_stream(page):
+        # pikepdf's stubs do not say that an instruction unpacks as (operands, operator)
+        for operands, operator in cast("list[Any]", pikepdf.parse_content_stream(page)):
             if (str(operator) == "BDC" and len(operands) == 2
                     and isinstance(operands[1], Dictionary)
                     and int(operands[1].get(Name.MCID, -1)) in mcids):

@@ -23,7 +23,7 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(
     ["image", "html_inline"]
 )
 SAFE_LINK = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
-_markdown.validateLink = lambda url: bool(SAFE_LINK.match(url.strip()))
+_markdown.validateLink = lambda url: bool(SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
 
 # A left-to-right run inside right-to-left text: Latin words, Western digits, URLs and
 # e-mails, with the spaces and punctuation between them. WeasyPrint ignores unicode-bidi,
@@ -82,7 +82,8 @@ def _wrap_text_node(escaped: str) -> str:
     """Runs are found in the text itself, not in its HTML: a run must never cut an
     entity (`&quot;` would print as `&quot;`, `&lt;` as `&lt;`)."""
     text = unescape(escaped)
-    pieces, cursor = [], 0
+    pieces: list[str] = []
+    cursor = 0
     for match in LTR_RUN.finditer(text):
         pieces.append(escape(text[cursor:match.start()]))
         pieces.append(f'<span dir="ltr">{escape(match.group(0))}</span>')
@@ -139,7 +140,13 @@ NUMBER_SPACE = re.compile(r"(?<![\w:/.,\-])(\d+(?:[.,\u066b\u066c]\d+)*) (?=[^\W
 # A URL or e-mail address breaks only after / . - (and @), and never gets a hyphen.
 ADDRESS = re.compile(f"{URL.pattern}|{EMAIL.pattern}")
 ADDRESS_BREAK = re.compile(r"(?<=[/.\-@])(?=[^/.\-@])")
-APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
+# A straight single quote as an apostrophe: inside a word (don't), at a word's end after a
+# letter (workers' rights; also a closing single quote, the same ’ in English), before
+# digits ('90s), or in an elision ('em, rock 'n' roll).
+APOSTROPHE = re.compile(r"(?<=[^\W_])'(?=[^\W\d_])|(?<=[^\W_])'(?![^\W_])|(?<!\d)'(?=\d)"
+                        r"|(?<!\w)'(?=(?:em|tis|twas|n|cause)(?!\w))", re.IGNORECASE)
+# What is left: a single quote opening a word ('not now'), paired with the ’ closing it.
+OPENING_SINGLE = re.compile(r"(?<![^\s(\[{«“—–-])'(?=[^\W\d_])")
 
 
 def typography(text: str, language: str) -> str:
@@ -167,6 +174,8 @@ def _typeset_prose(text: str, profile: languages.Profile) -> str:
         before = text[index - 1] if index else " "
         quoted.append(opening if before.isspace() or before in "([{—–-/" else closing)
     text = APOSTROPHE.sub("’", "".join(quoted))
+    if "’" in text:  # ‘ only where a ’ after it can close it
+        text = OPENING_SINGLE.sub(lambda m: "‘" if "’" in text[m.end():] else "'", text)
     text = NUMBER_SPACE.sub("\\1\u00a0", text)
     if profile.quote_space:
         space = profile.quote_space
@@ -193,7 +202,8 @@ def break_addresses(html: str) -> str:
     parts = TAG.split(html)
     for index in range(0, len(parts), 2):
         text = unescape(parts[index])
-        pieces, cursor = [], 0
+        pieces: list[str] = []
+        cursor = 0
         for match in ADDRESS.finditer(text):
             pieces.append(escape(text[cursor:match.start()]))
             broken = "<wbr>".join(escape(part) for part in
@@ -223,9 +233,9 @@ def row_html(pieces: tuple[Piece, ...], language: str) -> Markup:
     parts = []
     for (piece_language, css), run in groupby(
             pieces, key=lambda p: (p.language, STATE_CLASSES.get(p.state))):
-        run = list(run)
-        html = "".join(piece_html(p) + (" " if p.tail else "") for p in run[:-1])
-        html += piece_html(run[-1])
+        members = list(run)
+        html = "".join(piece_html(p) + (" " if p.tail else "") for p in members[:-1])
+        html += piece_html(members[-1])
         attributes = f' class="{css}"' if css else ""
         if piece_language != language:
             attributes += f' lang="{piece_language}" dir="{direction(piece_language)}"'
@@ -233,7 +243,7 @@ def row_html(pieces: tuple[Piece, ...], language: str) -> Markup:
                 html = f'<span dir="ltr">{html}</span>'
         if attributes:
             html = f"<span{attributes}>{html}</span>"
-        parts.append(html + (" " if run[-1].tail else ""))
+        parts.append(html + (" " if members[-1].tail else ""))
     return Markup("".join(parts))
 
 

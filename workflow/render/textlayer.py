@@ -76,7 +76,7 @@ def install() -> bool:
 
 # The last line of text drawn: (stream, baseline, right edge, whether it ends in a
 # left-to-right run); a URL broken into boxes at each <wbr> is drawn box after box.
-_last: list[tuple[int, float, float, bool]] = []
+_last: list[tuple[object, float, float, bool]] = []
 
 
 def _continues(stream, textbox) -> bool:
@@ -85,13 +85,14 @@ def _continues(stream, textbox) -> bool:
     if not _last:
         return False
     owner, baseline, right, ltr = _last[0]
-    return (ltr and owner == id(stream)
+    return (ltr and owner is stream
             and abs(baseline - (textbox.position_y + textbox.baseline)) < 0.5
             and abs(right - textbox.position_x) < 0.5)
 
 
 def _remember(stream, textbox, ends_ltr: bool) -> None:
-    _last[:] = [(id(stream), textbox.position_y + textbox.baseline,
+    # the stream itself, not its id: an id is reused once its stream is gone
+    _last[:] = [(stream, textbox.position_y + textbox.baseline,
                  textbox.position_x + textbox.width, ends_ltr)]
 
 

@@ -126,9 +126,12 @@ def is_translated(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr) or any(entry.msgstr_plural.values())
 
 
-def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -> polib.POFile:
+def merge(catalog: polib.POFile | None, template: polib.POFile, language: str,
+          fuzzy_matching: bool = True, obsolete: bool = True) -> polib.POFile:
     """msgmerge semantics: exact matches keep their translation, changed sentences turn
     fuzzy with `#| msgid`, translations no longer used become obsolete (`#~`).
+    `fuzzy_matching=False` is msgmerge's --no-fuzzy-matching (a changed sentence starts
+    untranslated); `obsolete=False` is --no-obsolete / pybabel's --ignore-obsolete.
 
     Entries are matched by (msgctxt, msgid) and singular with singular: a plural entry or
     one with a context (templates have neither) keeps every form, as an obsolete entry.
@@ -165,7 +168,7 @@ def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -
     # plural one has no msgstr to lend (its forms stay with it, as obsolete).
     candidates = [e for e in old_entries + old_obsolete
                   if is_translated(e) and not e.msgid_plural]
-    for new, entry in pending:
+    for new, entry in pending if fuzzy_matching else ():
         old = best_fuzzy_match(new, candidates)
         if old is None:
             continue
@@ -176,6 +179,8 @@ def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -
         # we keep it, so that the entry's state says its source changed (see README)
         entry.previous_msgid = old.previous_msgid or old.msgid
         used.add(entry_key(old))
+    if not obsolete:
+        return merged
     for old in old_entries:
         if entry_key(old) not in used and is_translated(old):
             merged.append(_as_obsolete(old))

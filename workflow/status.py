@@ -112,6 +112,19 @@ def collect_status(project: Project, slugs: list[str] | None = None,
     return result
 
 
+def source_editions(project: Project, slugs: list[str] | None = None,
+                    languages: list[str] | None = None) -> list[tuple[str, str]]:
+    """(slug, language) of each selected statement asked for in its own source language:
+    it has no catalog in that language, and nothing to review there."""
+    project.check_languages(languages)
+    found = []
+    for slug in select_slugs(project, slugs):
+        source_language = read_project_statement(project, slug).language
+        if languages and source_language in languages:
+            found.append((slug, source_language))
+    return found
+
+
 def review_queue(project: Project, slugs: list[str] | None = None,
                  languages: list[str] | None = None) -> list[MachineEntry]:
     """Every machine entry of the selected catalogs, lowest confidence first."""

@@ -14,7 +14,13 @@ from pathlib import Path
 
 import polib
 
-from workflow.catalog import MACHINE_MARK, active_entries, entry_state, machine_comment
+from workflow.catalog import (
+    MACHINE_MARK,
+    active_entries,
+    entry_state,
+    machine_comment,
+    stamp_machine_text,
+)
 from workflow.config import Project
 from workflow.errors import PamphletError
 from workflow.fsutil import read_input, save_merged
@@ -253,7 +259,8 @@ def _finish(project: Project, work: CatalogWork, report: TranslateReport) -> Non
 def _apply(entry: polib.POEntry, fill: Fill) -> None:
     ours = (MACHINE_MARK, MEMORY_MARK, REVIEW_MARK)
     kept = [line for line in (entry.tcomment or "").splitlines() if not line.startswith(ours)]
-    entry.tcomment = "\n".join(kept + fill.comments)
+    # the machine's text is recorded by its digest: a person's later edit shows (catalog.py)
+    entry.tcomment = stamp_machine_text("\n".join(kept + fill.comments), fill.msgstr)
     entry.msgstr = fill.msgstr
     entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
     if fill.fuzzy:

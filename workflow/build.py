@@ -9,7 +9,7 @@ import json
 import logging
 import os
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
@@ -21,7 +21,7 @@ from workflow.config import Project
 from workflow.errors import PamphletError, PamphletErrors, SystemRefusal
 from workflow.fileindex import INDEX_FILE, FileIndex
 from workflow.fsutil import atomic_write_bytes, refuse_links, write_if_changed
-from workflow.outputs import FORMATS, PRINT, SCREEN, Output, folder, plan_outputs
+from workflow.outputs import PRINT, SCREEN, Output, folder, narrowed, plan_outputs
 from workflow.source import read_project_statement, read_statement, select_slugs
 from workflow.workers import WorkerPool, run_jobs
 
@@ -62,6 +62,9 @@ class BuildReport:
     held_back: dict[Path, str] = field(default_factory=dict)  # --keep: PDF -> why not built
     removed: list[Path] = field(default_factory=list)  # earlier files of held-back PDFs
     bundles: list[Path] = field(default_factory=list)  # --print: build/print/<slug>/
+    # --final: (slug, language) -> why that edition is not printed (held back or skipped)
+    held_editions: dict[tuple[str, str], str] = field(default_factory=dict)
+    nothing_because: str = ""  # why a build had no PDF to make, when it had none
 
 
 def build_date() -> str:
@@ -542,23 +545,21 @@ class BuildState:
 
 def _remove_held_back(project: Project, report: BuildReport, state: BuildState,
                       held: list[Output], bundled: list[Output]) -> None:
-    """Delete what an earlier build made of the held-back PDFs, screen and print files
-    alike: left in build/, a draft or an outdated edition would pass for this one. A print
-    bundle of a statement with a held-back PDF goes too (the files its manifest lists),
-    unless this build writes it anew."""
+    """Delete what an earlier build of this format made of the held-back PDFs: left in
+    build/, a draft or an outdated edition would pass for this one. A run touches its own
+    format only: a print run (--print) never removes a screen PDF, nor a screen run a
+    print file. A print bundle of a statement with a held-back PDF goes too (the files its
+    manifest lists), unless this build writes it anew."""
     from workflow import printing as prints
 
     for output in held:
-        for fmt in FORMATS:
-            other = replace(output, format=fmt, path=folder(project, output.slug, fmt)
-                            / output.path.name)
-            refuse_links(project.root, other.path)
-            for stale in (other.path, other.booklet):
-                if stale is not None and stale.is_file():
-                    stale.unlink()
-                    report.removed.append(stale)
-            state.outputs.pop(project.relative(other.path).as_posix(), None)
-            state.failed.pop(project.relative(other.path).as_posix(), None)
+        refuse_links(project.root, output.path)
+        for stale in (output.path, output.booklet):
+            if stale is not None and stale.is_file():
+                stale.unlink()
+                report.removed.append(stale)
+        state.outputs.pop(project.relative(output.path).as_posix(), None)
+        state.failed.pop(project.relative(output.path).as_posix(), None)
     for slug in dict.fromkeys(output.slug for output in held):
         bundle = folder(project, slug, PRINT)
         if bundle.is_dir() and not any(o.slug == slug for o in bundled):
@@ -566,6 +567,36 @@ def _remove_held_back(project: Project, report: BuildReport, state: BuildState,
             if not any(bundle.iterdir()):
                 bundle.rmdir()
     state.save()
+
+
+def _without_held(outputs: list[Output], held: dict[tuple[str, str], str],
+                  report: BuildReport) -> tuple[list[Output], list[Output]]:
+    """(the outputs to make, the outputs held back): a PDF with a held-back edition is held
+    back, except a multilingual one, made of its ready languages if two or more are left
+    (under a name that says which: x.en+ar.multilingual.pdf)."""
+    kept, held_outputs = [], []
+    for output in outputs:
+        reasons = [held[(output.slug, lang)] for lang in output.languages
+                   if (output.slug, lang) in held]
+        if not reasons:
+            kept.append(output)
+            continue
+        report.held_back[output.path] = "; ".join(reasons)
+        held_outputs.append(output)
+        ready = tuple(lang for lang in output.languages if (output.slug, lang) not in held)
+        if output.layout == "multilingual" and len(ready) > 1:
+            kept.append(narrowed(output, ready))
+    return kept, held_outputs
+
+
+def nothing_planned(languages: list[str] | None, layouts: list[str] | None) -> str:
+    """Why the selection names no PDF at all."""
+    if layouts == ["multilingual"] and languages and len(languages) < 2:
+        return "a multilingual edition needs two languages or more (--lang en,es)"
+    if layouts == ["parallel"]:
+        return ("a side-by-side edition pairs the statement's language with another:"
+                " --lang names none but the statement's own")
+    return "no PDF matches --lang and --layout for the statements selected"
 
 
 def build_output(project: Project, output: Output, final: bool, page_size: str,
@@ -699,7 +730,8 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
           layouts: list[str] | None = None, final: bool = False, page_size: str | None = None,
           progress: Callable[[Output, Failure | None, int, int], None] | None = None,
           force: bool = False, for_print: bool = False, keep: int | None = None,
-          jobs: int = 1, pool: WorkerPool | None = None) -> BuildReport:
+          jobs: int = 1, pool: WorkerPool | None = None, skip_unready: bool = False
+          ) -> BuildReport:
     """Render the PDFs of the selected statements into build/<slug>/.
 
     A PDF whose inputs (statement, catalogs, templates, fonts, settings) are unchanged
@@ -708,6 +740,9 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
     bleed, a PDF variant, pages padded to a multiple of 4, a booklet beside each PDF, each
     preflighted, and the bundle's manifest.json and README.txt.
     `keep` (with `final`, a percentage) makes partial editions: see final_gate().
+    `skip_unready` (with `final`): an edition not ready for print (a statement in one
+    language) is held back with the reason instead of refusing the build, and the others
+    are built; a multilingual edition is made of its ready languages (as under `keep`).
 
     A PDF that cannot be made (a character no font has, a broken catalog) does not stop
     the others: it is in the report's `failures`, the dashboard shows it, and whatever
@@ -729,18 +764,24 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
                              PRINT if printing else SCREEN, index)
     if keep is not None and not (final and 0 <= keep <= 100):
         raise PamphletError("--keep needs --final and a percentage from 0 to 100")
+    if skip_unready and not final:
+        raise PamphletError("--skip-unready needs --final")
     report = BuildReport()
+    if not outputs and not failures:
+        report.nothing_because = nothing_planned(languages, layouts)
+    held_outputs: list[Output] = []
     if final:  # refuse before writing anything, with every blocker in one report
         blockers, held = final_gate(project, outputs, keep)
-        if blockers:
+        if blockers and not skip_unready:
             raise FinalRefused(blockers)
-        for output in outputs:
-            reasons = [held[(output.slug, lang)] for lang in output.languages
-                       if (output.slug, lang) in held]
-            if reasons:
-                report.held_back[output.path] = "; ".join(reasons)
-        held_outputs = [o for o in outputs if o.path in report.held_back]
-        outputs = [o for o in outputs if o.path not in report.held_back]
+        for blocker in blockers:  # --skip-unready: not printed, and said why
+            key = (blocker.slug, blocker.language)
+            held[key] = "; ".join(filter(None, [held.get(key), str(blocker)]))
+        report.held_editions = held
+        outputs, held_outputs = _without_held(outputs, held, report)
+        if not outputs and held_outputs and not report.nothing_because:
+            report.nothing_because = (f"every PDF asked for was held back: {len(held)}"
+                                      " edition(s) not ready for print")
     for output in outputs:  # before anything is written: no link leads out of the project
         refuse_links(project.root, output.path)
     state = BuildState(project)

@@ -207,27 +207,44 @@ def cmd_build(args, console: Console) -> int:
             report = build(project, targets.slugs, targets.languages, args.layout,
                            final=args.final,
                            page_size=args.page_size, progress=progress, force=args.force,
-                           for_print=args.print, keep=args.keep, jobs=args.jobs)
+                           for_print=args.print, keep=args.keep, jobs=args.jobs,
+                           skip_unready=args.skip_unready)
         except FinalRefused as refused:
             bar.stop()
             print_refusal(refused, args.errors)
             return refused.exit_code
     console.print(f"{len(report.written)} PDF(s) written, {len(report.skipped)} up to date"
                   f" in {project.relative(project.build)}/")
-    for path, why in report.held_back.items():
-        console.print(f"held back {project.relative(path)}: {why}", markup=False,
-                      highlight=False)
-    for path in report.removed:
-        console.print(f"removed {project.relative(path)}: an earlier build of a held-back PDF",
-                      markup=False, highlight=False)
+    print_held_back(report, project, console)
     if args.print:
-        console.print(f"{len(report.booklets)} booklet(s) written; print bundle(s): "
-                      + ", ".join(f"{project.relative(b)}/" for b in report.bundles))
+        console.print(f"{len(report.booklets)} booklet(s) written; {len(report.bundles)} print"
+                      f" bundle(s) in {project.relative(project.build)}/print/")
+    if report.nothing_because:
+        console.print(f"nothing to build: {report.nothing_because}", markup=False,
+                      highlight=False)
     if report.failures:
         print_failures(report.failures, console)
         console.print(f"dashboard: {project.relative(project.build)}/index.html", markup=False)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def print_held_back(report, project, console: Console) -> None:
+    """--keep / --skip-unready: a few lines, one per edition not printed (the first ten),
+    however many PDFs each holds back; `-v` logs every PDF."""
+    if not report.held_back:
+        return
+    removed = f"; {len(report.removed)} earlier file(s) of them removed" if report.removed else ""
+    console.print(f"held back {len(report.held_back)} PDF(s) of {len(report.held_editions)}"
+                  f" edition(s) not ready for print{removed}:", markup=False, highlight=False)
+    for number, why in enumerate(report.held_editions.values()):
+        if number == 10:
+            console.print(f"  ... and {len(report.held_editions) - 10} more (pamphlet status)",
+                          markup=False, highlight=False)
+            break
+        console.print(f"  {why}", markup=False, highlight=False)
+    for path, why in report.held_back.items():
+        logging.getLogger(__name__).info("held back %s: %s", project.relative(path), why)
 
 
 def print_failures(failures, console: Console) -> None:
@@ -268,7 +285,9 @@ def print_refusal(refused, console: Console) -> None:
     console.print("`pamphlet status` shows what is left to review, `pamphlet review-queue`"
                   " each entry, `pamphlet check` the check errors;", markup=False,
                   highlight=False)
-    console.print("`--keep PERCENT` prints partial editions.", markup=False, highlight=False)
+    console.print("`--keep PERCENT` prints partial editions; `--skip-unready` builds the"
+                  " editions that are ready and holds back the others.", markup=False,
+                  highlight=False)
 
 
 def _short_lines(lines) -> str:
@@ -515,6 +534,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="with --final: partial editions; a language at least PERCENT %% "
                           "reviewed prints its other segments in the source language, one "
                           "under it is held back (like po4a's --keep)")
+    sub.add_argument("--skip-unready", action="store_true",
+                     help="with --final: hold back, with the reason, each statement's"
+                          " language that is not ready for print and build the rest")
     sub.add_argument("--force", action="store_true", help="rebuild even up-to-date PDFs")
     sub.add_argument("--jobs", "-j", type=jobs_count, default="auto", metavar="N",
                      help="worker processes rendering PDFs (default: auto, one per usable"

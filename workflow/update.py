@@ -12,7 +12,7 @@ from workflow.catalog import PlaceConflict, build_template, merge, plural_forms_
 from workflow.config import Project
 from workflow.errors import PamphletError, PamphletErrors
 from workflow.fsutil import read_input, remove_stale_temporaries, save_merged
-from workflow.pofile import format_po, header_field_line, parse_po_bytes, same_data
+from workflow.pofile import format_po, header_field_line, layout_like, parse_po_bytes, same_data
 from workflow.segment import Document, segment_statement
 from workflow.source import (  # noqa: F401 (select_slugs re-exported)
     Statement,
@@ -129,10 +129,12 @@ def update(project: Project, slugs: list[str] | None = None, check: bool = False
             continue
 
         def remerge(current: bytes | None, plan: Planned = plan, path: Path = path) -> bytes:
-            if current == plan.based_on or plan.language is None:
+            if plan.language is None:
                 return plan.text.encode("utf-8")
-            return _merged(project, path, current, plan.template, plan.language,
-                           options).encode()
+            text = plan.text if current == plan.based_on else _merged(
+                project, path, current, plan.template, plan.language, options)
+            # the header fields a translator's tool wrote stay on its lines (no churn)
+            return layout_like(text, current).encode("utf-8")
 
         if save_merged(path, plan.based_on, remerge):
             report.written.append(path)

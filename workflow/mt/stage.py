@@ -30,7 +30,7 @@ from workflow.mt.engines import Engine, Output
 from workflow.mt.masking import Masked, Masker
 from workflow.mt.memory import MEMORY_MARK, Fill, Memory, build_memory
 from workflow.mt.routing import EngineCache, open_engine
-from workflow.pofile import format_po, parse_po_bytes, read_po
+from workflow.pofile import format_po, layout_like, parse_po_bytes, read_po
 from workflow.source import read_project_statement
 from workflow.update import select_slugs
 
@@ -245,7 +245,7 @@ def _finish(project: Project, work: CatalogWork, report: TranslateReport) -> Non
             if key:
                 counts[key] = counts.get(key, 0) + 1
         # Nothing filled: the file stays as it is, in whatever layout its editor gave it.
-        return format_po(catalog).encode("utf-8") if counts else data
+        return layout_like(format_po(catalog), data).encode("utf-8") if counts else data
 
     if save_merged(work.path, read_input(work.path), fill):
         report.written.append(work.path)

@@ -83,7 +83,7 @@ def test_the_print_run_leaves_the_screen_pdfs_alone(reviewed):
     lines = out.strip().splitlines()
     assert lines == ["1 PDF(s) written, 0 up to date in build/",
                      "held back 1 PDF(s) of 1 edition(s) not ready for print:",
-                     lines[2], "1 booklet(s) written; 1 print bundle(s) in build/print/"]
+                     lines[2], "1 booklet(s) written; print bundle(s): build/print/caravan/"]
     assert lines[2].startswith("  caravan [es]: 90 % reviewed, under --keep 100")
 
 

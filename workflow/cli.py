@@ -216,9 +216,12 @@ def cmd_build(args, console: Console) -> int:
     console.print(f"{len(report.written)} PDF(s) written, {len(report.skipped)} up to date"
                   f" in {project.relative(project.build)}/")
     print_held_back(report, project, console)
-    if args.print:
-        console.print(f"{len(report.booklets)} booklet(s) written; {len(report.bundles)} print"
-                      f" bundle(s) in {project.relative(project.build)}/print/")
+    if args.print:  # a few bundles by name, many as a count: a summary either way
+        bundles = (", ".join(f"{project.relative(b)}/" for b in report.bundles)
+                   if len(report.bundles) <= 3 else
+                   f"{len(report.bundles)} in {project.relative(project.build)}/print/")
+        console.print(f"{len(report.booklets)} booklet(s) written; print bundle(s): {bundles}",
+                      markup=False, highlight=False)
     if report.nothing_because:
         console.print(f"nothing to build: {report.nothing_because}", markup=False,
                       highlight=False)

@@ -14,7 +14,7 @@ import polib
 import pytest
 
 from tests.conftest import snapshot
-from workflow.catalog import MACHINE_MARK
+from workflow.catalog.model import MACHINE_MARK
 from workflow.cli import main
 
 

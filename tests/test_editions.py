@@ -11,8 +11,9 @@ import pytest
 
 from tests.test_build import keeping_numbers, mark_machine
 from tests.test_html import translate_catalog
-from workflow.build import FinalRefused, build
+from workflow.build import build
 from workflow.cli import main
+from workflow.gate import FinalRefused
 from workflow.update import update
 
 
@@ -52,7 +53,7 @@ def test_a_build_that_makes_nothing_says_why(reviewed):
     mark_machine(reviewed, "es", "More than 7000 people walk together.", "Texto automático.")
     code, out, _ = run("build", "-l", "es", "--layout", "single", "--final", "--keep", "100")
     assert code == 0
-    assert "nothing to build: every PDF asked for was held back" in out
+    assert "nothing to build: every output asked for was held back" in out
 
 
 def test_keep_builds_the_multilingual_edition_of_the_ready_languages(reviewed):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import io
 
+from workflow.catalog.poformat import keep_header_layout
 from workflow.cli import main
-from workflow.poformat import keep_header_layout
 
 # Another tool's line breaking of the Plural-Forms field
 TOOLKIT_LINES = {

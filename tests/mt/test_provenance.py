@@ -11,7 +11,7 @@ import polib
 import pytest
 
 from tests.conftest import STATEMENT_EN, write_project
-from workflow.catalog import EDITED_MARK, MACHINE_MARK, entry_state, machine_edited
+from workflow.catalog.model import EDITED_MARK, MACHINE_MARK, entry_state, machine_edited
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.mt.stage import translate

@@ -16,10 +16,10 @@ import pytest
 
 from tests.conftest import STATEMENT_EN, write_project
 from tests.weblate.conftest import load_recipe_script
-from workflow.catalog import EDITED_MARK, MACHINE_MARK, machine_comment, stamp_machine_text
+from workflow.catalog.model import EDITED_MARK, MACHINE_MARK, machine_comment, stamp_machine_text
+from workflow.catalog.pofile import read_po, write_po
 from workflow.cli import main
 from workflow.config import load_project
-from workflow.pofile import read_po, write_po
 
 # Two statements that share sentences: what Weblate's translation propagation would touch
 SECOND = STATEMENT_EN.replace("The U.S. army has killed thousands.", "They walk on.")

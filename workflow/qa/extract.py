@@ -7,10 +7,10 @@ from pathlib import Path
 
 import polib
 
+from workflow.catalog.pofile import format_po, read_po_located
 from workflow.config import Project
 from workflow.errors import PamphletError
 from workflow.fsutil import refuse_links, write_if_changed
-from workflow.pofile import format_po, read_po_located
 from workflow.qa.runner import Finding
 
 # Where a finding is named in the extracted entry: an extracted comment (`#.`), as
@@ -39,7 +39,7 @@ def write_failing_entries(project: Project, findings: list[Finding], folder: Pat
         extract.header = catalog.header
         extract.metadata = dict(catalog.metadata)
         for entry in catalog:
-            failing = lines.get(msgid_lines.get(entry.linenum, -1))
+            failing = lines.get(msgid_lines.get(entry.linenum or 0, -1))
             if entry.obsolete or not failing:
                 continue
             notes = [f"{NOTE} [{f.check}] {f.severity}: {f.message}" for f in failing]

@@ -278,7 +278,7 @@ def machine_edited(entry: polib.POEntry) -> bool:
     mark's digest no longer matches). A mark without a digest (written before digests
     were recorded) is trusted as it is."""
     match = _DIGEST.search(" ".join((entry.tcomment or "").split()))
-    return bool(match) and match.group(1) != text_digest(entry.msgstr)
+    return match is not None and match.group(1) != text_digest(entry.msgstr)
 
 
 def settle_provenance(entry: polib.POEntry) -> None:

@@ -20,7 +20,13 @@ from workflow import __version__
 from workflow.config import Project
 from workflow.errors import PamphletError, PamphletErrors, SystemRefusal
 from workflow.fileindex import INDEX_FILE, FileIndex
-from workflow.fsutil import atomic_write_bytes, refuse_links, write_if_changed
+from workflow.fsutil import (
+    atomic_write_bytes,
+    check_writable,
+    read_state,
+    refuse_links,
+    write_if_changed,
+)
 from workflow.outputs import FORMATS, PRINT, SCREEN, Output, folder, plan_outputs
 from workflow.source import read_project_statement, read_statement, select_slugs
 from workflow.workers import WorkerPool, run_jobs
@@ -100,8 +106,9 @@ def plan(project: Project, slugs: list[str] | None, languages: list[str] | None,
                 path = project.source_path(slug)
                 language = index.fact(path, "language",
                                       lambda path=path: read_statement(path).language)
-                if language not in project.languages:  # refused, naming the line
-                    read_project_statement(project, slug)
+                if language not in project.languages:  # refused, naming the line (or
+                    # a damaged index: the statement's own language then)
+                    language = read_project_statement(project, slug).language
             outputs += plan_outputs(project, slug, languages, layouts, format, language)
         except PamphletError as error:
             failures.append(Failure(slug, None, describe_error(project, error)))
@@ -523,21 +530,27 @@ class BuildState:
 
     def __init__(self, project: Project):
         self.path = project.build / STATE_FILE
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}  # no state, or a damaged one: everything is simply rebuilt
+        data = read_state(self.path)  # None: no state, or a damaged one: a rebuild
         if not isinstance(data, dict):
             data = {}
         if "outputs" not in data:  # written by an earlier version: PDF -> fingerprint
-            data = {"outputs": {k: v for k, v in data.items() if isinstance(v, str)}}
-        self.outputs: dict[str, str] = dict(data.get("outputs") or {})
-        self.failed: dict[str, str] = dict(data.get("failed") or {})
-        self.dashboard: str = str(data.get("dashboard") or "")
+            data = {"outputs": data}
+        self.outputs: dict[str, str] = _strings(data.get("outputs"))
+        self.failed: dict[str, str] = _strings(data.get("failed"))
+        dashboard = data.get("dashboard")
+        self.dashboard: str = dashboard if isinstance(dashboard, str) else ""
 
     def save(self) -> None:
         data = {"outputs": self.outputs, "failed": self.failed, "dashboard": self.dashboard}
         write_if_changed(self.path, json.dumps(data, indent=1, sort_keys=True))
+
+
+def _strings(table: object) -> dict[str, str]:
+    """A state file's table of strings, less whatever is not one (a damaged entry is
+    simply rebuilt)."""
+    if not isinstance(table, dict):
+        return {}
+    return {k: v for k, v in table.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def _remove_held_back(project: Project, report: BuildReport, state: BuildState,
@@ -555,6 +568,7 @@ def _remove_held_back(project: Project, report: BuildReport, state: BuildState,
             refuse_links(project.root, other.path)
             for stale in (other.path, other.booklet):
                 if stale is not None and stale.is_file():
+                    check_writable(stale, project.root)
                     stale.unlink()
                     report.removed.append(stale)
             state.outputs.pop(project.relative(other.path).as_posix(), None)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from workflow import languages
 from workflow.errors import PamphletError, SystemRefusal
-from workflow.fsutil import decode_text, read_input
+from workflow.fsutil import decode_text, read_input, register_root
 from workflow.languages import check_language
 from workflow.languages.profile import ARABIC_INDIC_DIGITS, WESTERN_DIGITS
 
@@ -285,6 +285,18 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
+def _inside_problem(value: str) -> str | None:
+    """Why a folder setting would lead out of the project, or None: the project's files
+    are written there, and a committed pyproject.toml must not point them at /srv/www."""
+    if "\0" in value or any(ord(c) < 32 for c in value):
+        return "holds a control character"
+    if os.path.isabs(value) or value.startswith("~"):
+        return "is not relative to the project"
+    if ".." in Path(value).parts:
+        return "climbs out of it with '..'"
+    return None
+
+
 def load_project(root: Path | None = None) -> Project:
     """Read `[tool.pamphlet]`; every setting has a default, so no config is needed at all."""
     root = find_root(root or Path.cwd())
@@ -296,6 +308,10 @@ def load_project(root: Path | None = None) -> Project:
         text = decode_text(read_input(pyproject), pyproject)
         try:
             data = tomllib.loads(text)
+        except RecursionError:  # tomllib recurses once per level of nesting
+            raise PamphletError("values nested too deeply (arrays or tables inside each "
+                                "other hundreds of levels deep)", pyproject,
+                                _line_of(text, r"[\[{](?:\s*[\[{]){31}")) from None
         except tomllib.TOMLDecodeError as error:
             where = re.search(r"\s*\(at line (\d+), column \d+\)$", str(error))
             message = str(error)[:where.start()] if where else str(error)
@@ -337,12 +353,26 @@ def load_project(root: Path | None = None) -> Project:
     for key in ("source_dir", "locale_dir", "build_dir"):
         if not isinstance(merged[key], str) or not merged[key].strip():
             raise refuse(f"{key} must be a folder name (a string), not {_kind(merged[key])}", key)
+        problem = _inside_problem(merged[key])
+        if problem or (key == "build_dir" and Path(merged[key]).parts == ()):
+            raise refuse(f"{key} must be a folder inside the project, relative to "
+                         f"pyproject.toml, such as {DEFAULTS[key]!r}: {merged[key]!r} "
+                         f"{problem or 'is the project itself'}", key)
+    dirs = {key: Path(os.path.normpath(merged[key]))
+            for key in ("source_dir", "locale_dir", "build_dir")}
+    for key in ("source_dir", "locale_dir"):  # build/ is written and cleaned: never these
+        if dirs[key] == dirs["build_dir"] or dirs["build_dir"] in dirs[key].parents:
+            raise refuse(f"build_dir {merged['build_dir']!r} would hold {key} "
+                         f"{merged[key]!r}: give it a folder of its own", "build_dir")
     if not isinstance(merged["icc_profile"], str):
         raise refuse("icc_profile must be a path (a string)", "icc_profile")
+    if "\0" in merged["icc_profile"]:
+        raise refuse("icc_profile holds a NUL character", "icc_profile")
     if not isinstance(merged["crop_marks"], bool):
         raise refuse("crop_marks must be true or false", "crop_marks")
     machine = _machine_translation(merged[MT_TABLE], configured, pyproject, text,
                                    lines.get(MT_TABLE))
+    register_root(root)
     return Project(
         root=root,
         languages=configured,

@@ -12,7 +12,7 @@ from pathlib import Path
 import workflow
 from workflow.config import Project
 from workflow.errors import PamphletError
-from workflow.fsutil import read_input, write_if_changed
+from workflow.fsutil import read_input, read_state, write_if_changed
 
 FINDINGS_CACHE = ".pamphlet-checks.json"
 _PACKAGE = Path(workflow.__file__).resolve().parent
@@ -86,13 +86,13 @@ def load(project: Project) -> dict:
     """The cache file's content, parsed once per process while the file is unchanged."""
     path = project.build / FINDINGS_CACHE
     try:
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        if path in _read and _read[path][0] == stamp:
-            return _read[path][1]
-        cached = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}  # none yet, or damaged: everything is simply checked again
+        stat = path.lstat()
+    except OSError:
+        return {}  # none yet: everything is checked
+    stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    if path in _read and _read[path][0] == stamp:
+        return _read[path][1]
+    cached = read_state(path)  # None where damaged: everything is simply checked again
     cached = cached if isinstance(cached, dict) else {}
     _read[path] = (stamp, cached)
     return cached

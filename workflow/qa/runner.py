@@ -68,6 +68,26 @@ def check_po(path: Path, display_path: str, context: Context) -> list[Finding]:
     return findings
 
 
+_FIELDS = {"path": str, "line": int, "check": str, "severity": str, "message": str,
+           "state": str}
+
+
+def _cached_findings(cached: object) -> list[Finding] | None:
+    """The findings a cache entry holds, or None unless every one is whole and of a known
+    check and severity (a `"check": null` would otherwise drop an error unseen)."""
+    if not isinstance(cached, list):
+        return None
+    names = {item.name: item.severity for item in CHECKS}
+    findings = []
+    for finding in cached:
+        if (not isinstance(finding, dict) or finding.keys() != _FIELDS.keys()
+                or any(type(finding[k]) is not kind for k, kind in _FIELDS.items())
+                or names.get(finding["check"]) != finding["severity"]):
+            return None
+        findings.append(Finding(**finding))
+    return findings
+
+
 def check_catalog(project: Project, slug: str, language: str,
                   glossary: Glossary | None = None) -> list[Finding]:
     """Findings in one statement's catalog for one language (none if it does not exist)."""
@@ -80,10 +100,9 @@ def check_catalog(project: Project, slug: str, language: str,
     cached = cache.load(project)
     entry = cached.get(display)
     if isinstance(entry, dict) and entry.get("key") == key:
-        try:
-            return [Finding(**finding) for finding in entry["findings"]]
-        except (KeyError, TypeError):
-            pass  # written by another version: check again
+        findings = _cached_findings(entry.get("findings"))
+        if findings is not None:  # else damaged, or written by another version: check again
+            return findings
     if glossary is None:
         glossary = read_glossary(project)
     context = replace(make_context(language, source_language, glossary),

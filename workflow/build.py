@@ -685,6 +685,13 @@ def render_job(job: RenderJob) -> Rendered:
         return Rendered(error=describe_error(job.project, refusal))
 
 
+def _lost(job: RenderJob) -> Rendered:
+    """A job whose worker process died each time it ran (killed, out of memory)."""
+    return Rendered(error=describe_error(job.project, SystemRefusal(
+        "the process making it ended abruptly each time (killed, or out of memory): the "
+        "others were made; build again", job.output.path)))
+
+
 # Imported once by the fork server, before it forks the workers: WeasyPrint's import is
 # most of a worker's start, and then it is shared (copy-on-write) instead of repeated.
 WORKER_PRELOAD = ("workflow.build", "weasyprint")
@@ -781,7 +788,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
                               _estimated_cost(project, output)))
     try:
         results = run_jobs(render_job, todo, jobs, _cost, setup_worker, pool,
-                           preload=WORKER_PRELOAD)
+                           preload=WORKER_PRELOAD, lost=_lost)
         for done, (job, rendered) in enumerate(results, 1):
             output = job.output
             key = project.relative(output.path).as_posix()

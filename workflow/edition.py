@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from workflow.catalog import STATES, active_entries, entry_state
 from workflow.config import Project
+from workflow.errors import PamphletError
 from workflow.pofile import read_po_located
 from workflow.segment import Block, Document, Segment
 from workflow.source import Statement
@@ -110,6 +111,11 @@ def build_edition(project: Project, statement: Statement, document: Document, la
     if language != statement.language:
         path = project.po_path(statement.slug, language)
         catalog_path = project.relative(path).as_posix()
+        if draft and not path.exists() and not path.is_symlink():
+            # a "Spanish" draft all in English, without a word, passes for a translation
+            raise PamphletError("no such catalog, and its language is configured: run "
+                                "`pamphlet update` (a draft would print the source text)",
+                                path)
         if path.exists():
             catalog, lines = read_po_located(path)
             entries = {e.msgid: e for e in active_entries(catalog)

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from workflow.catalog import MACHINE_MARK, STATES, active_entries, entry_state, machine_confidence
+from workflow.catalog import (
+    MACHINE_MARK,
+    STATES,
+    active_entries,
+    build_template,
+    entry_state,
+    machine_confidence,
+)
 from workflow.config import Project
 from workflow.mt.engines import ENGINES
 from workflow.pofile import read_po_located
 from workflow.source import read_project_statement
-from workflow.update import select_slugs
+from workflow.update import load_statement, select_slugs
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class CatalogStatus:
     segments: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     words: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     machine_entries: list[MachineEntry] = field(default_factory=list)  # lowest confidence first
+    missing: bool = False  # no catalog: every segment counts as untranslated
 
     @property
     def total_segments(self) -> int:
@@ -51,6 +59,8 @@ class CatalogStatus:
     @property
     def reviewed_percent(self) -> float:
         total = self.total_segments
+        if self.missing:
+            return 0.0
         return 100.0 * self.segments["reviewed"] / total if total else 100.0
 
     def as_dict(self) -> dict:
@@ -63,7 +73,15 @@ class CatalogStatus:
 def catalog_status(project: Project, slug: str, language: str) -> CatalogStatus:
     path = project.po_path(slug, language)
     status = CatalogStatus(slug, language, project.relative(path).as_posix())
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
+        # a configured language without its catalog is not "nothing to translate": its
+        # segments are counted from the template `update` would write, all untranslated
+        status.missing = True
+        statement, document = load_statement(project, slug)
+        template = build_template(document, slug, statement.language, "")
+        for entry in active_entries(template):
+            status.segments["untranslated"] += 1
+            status.words["untranslated"] += len(entry.msgid.split())
         return status
     catalog, lines = read_po_located(path)
     for entry in active_entries(catalog):
@@ -94,8 +112,9 @@ def language_percent(statuses: list[CatalogStatus]) -> dict[str, float]:
     for status in statuses:
         reviewed[status.language] = reviewed.get(status.language, 0) + status.segments["reviewed"]
         total[status.language] = total.get(status.language, 0) + status.total_segments
-    return {language: 100.0 * reviewed[language] / total[language] if total[language] else 100.0
-            for language in total}
+    missing = {status.language for status in statuses if status.missing}
+    return {language: 100.0 * reviewed[language] / total[language] if total[language]
+            else 0.0 if language in missing else 100.0 for language in total}
 
 
 def collect_status(project: Project, slugs: list[str] | None = None,

@@ -28,7 +28,13 @@ from workflow.qa.checks.markup import markup, placeholders, tags, urls
 from workflow.qa.checks.numbers import digits, number_value, numbers
 from workflow.qa.checks.punctuation import brackets, end_punctuation, punctuation
 from workflow.qa.checks.script import foreign_script, latin_words, letters, unusual_letters
-from workflow.qa.checks.whitespace import double_space, newlines, tabs, whitespace
+from workflow.qa.checks.whitespace import (
+    control_characters,
+    double_space,
+    newlines,
+    tabs,
+    whitespace,
+)
 from workflow.update import update
 
 GLOSSARY = Glossary(
@@ -100,6 +106,8 @@ EXAMPLES = [
     (whitespace, "ar", "We walk together.", "نسير معًا.", "نسير معًا. "),
     (double_space, "fa", "We walk together.", "ما با هم راه می‌رویم.", "ما با هم  راه می‌رویم."),
     (tabs, "es", "We walk together.", "Caminamos juntos.", "Caminamos\tjuntos."),
+    (control_characters, "fa", "We walk together.", "ما با هم\u200c\u200fراه می\u200cرویم.",
+     "ما با هم \u202eراه می\u200cرویم."),
     (machine_copy, "ar", "More than 7000 people walk together.", "يسير أكثر من ٧٠٠٠ شخص معًا.",
      "More than ٧٠٠٠ people walk together.", {"machine": True}),
     (low_confidence, "es", "We walk together.", "Caminamos juntos.", "Caminamos juntos.",
@@ -290,6 +298,7 @@ PLANTED = {
         "The march of 2,500 km began in Honduras in October.": ("۲٬۵۰۰ کیلومتر.", "length"),
         "Walls and borders (and their guards) divide us.":
             ("دیوارها و مرزها (و نگهبانانشان ما را از هم جدا می‌کنند.", "brackets"),
+        "Nov 3, 2018": ("۳ نوا\u202eمبر ۲۰۱۸", "control-characters"),
         "They said “never again” and meant it.":
             ("آنان گفتند «دیگر هرگز» و منظورشان همین بود همین بود.", "repeated-phrase"),
     },

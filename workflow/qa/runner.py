@@ -68,6 +68,7 @@ def check_po(path: Path, display_path: str, context: Context) -> list[Finding]:
     return findings
 
 
+MISSING = "missing-catalog"  # a finding of no check: the catalog is not there
 _FIELDS = {"path": str, "line": int, "check": str, "severity": str, "message": str,
            "state": str}
 
@@ -126,6 +127,12 @@ def run_checks(project: Project, slugs: list[str] | None = None,
         source_language = read_project_statement(project, slug).language
         for language in project.target_languages(source_language):
             if languages and language not in languages:
+                continue
+            path = project.po_path(slug, language)
+            if not path.exists() and not path.is_symlink():  # not "no problems found"
+                findings.append(Finding(project.relative(path).as_posix(), 1, MISSING, ERROR,
+                                        "no catalog for this configured language: run "
+                                        "`pamphlet update`"))
                 continue
             findings += [f for f in check_catalog(project, slug, language, glossary)
                          if f.check in names]

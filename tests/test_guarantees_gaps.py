@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.conftest import write_project
+from tests.conftest import STATEMENT_EN, write_project
 
 
 def run(*argv):
@@ -81,3 +81,36 @@ def test_joiners_and_direction_marks_are_not_control_characters(tmp_path, monkey
                                     'غیرقانونی نیست"'), encoding="utf-8")
     code, out, _ = run("check", "-l", "fa", "--only", "control-characters")
     assert "control-characters" not in out
+
+
+def big_statement(sentences: int) -> str:
+    lines = []
+    for number in range(sentences):
+        lines.append(f"We stand with the workers of city number {number} against the war.")
+        if number % 5 == 4:
+            lines.append("")
+    return ('---\ntitle: "Big"\nauthor: "A"\ndate: 2020-01-01\nlanguage: en\n---\n\n'
+            + "\n".join(lines) + "\n")
+
+
+def test_a_statement_too_long_for_a_pamphlet_is_refused_before_layout(tmp_path, monkeypatch):
+    """Beyond MAX_PDF_CHARS a PDF is refused with one line naming the statement, before
+    WeasyPrint lays out anything (5.5 MB took it 5 minutes and 3.16 GB); the rest of the
+    build goes on, and the dashboard says why."""
+    from workflow import build
+
+    text = big_statement(5000)  # about 340,000 characters
+    assert len(text) > build.MAX_PDF_CHARS
+    root = write_project(tmp_path / "project", {"big": text, "caravan": STATEMENT_EN},
+                         '[tool.pamphlet]\nlanguages = ["en"]\n')
+    monkeypatch.chdir(root)
+    typeset = []
+    real = build.typeset
+    monkeypatch.setattr(build, "typeset", lambda *a, **k: typeset.append(1) or real(*a, **k))
+    code, out, err = run("build", "--layout", "single", "--jobs", "1")
+    assert code == 1, err
+    assert "source/big.md: big.en.pdf would typeset" in out + err
+    assert "at most 300,000" in out + err
+    assert len(typeset) == 1  # caravan's only
+    assert (root / "build" / "caravan" / "caravan.en.pdf").is_file()
+    assert not (root / "build" / "big").exists() or not any((root / "build" / "big").iterdir())

@@ -245,6 +245,23 @@ def edition_texts(project: Project, edition: Edition) -> dict[str, dict[str, str
     return texts
 
 
+# The most text one PDF typesets: about 150 A5 pages. A pamphlet is a few pages (the
+# longest statement of the embedded corpus has 6,000 characters); WeasyPrint's time and
+# memory grow faster than the text beyond this (issue 25: a 5.5 MB statement took 5
+# minutes and 3.16 GB for one language). Refused before any layout, naming the statement.
+MAX_PDF_CHARS = 300_000
+
+
+def check_size(project: Project, output: Output, editions: list[Edition]) -> None:
+    """Refuse a PDF whose text is more than a pamphlet's (MAX_PDF_CHARS)."""
+    size = sum(len(text) for edition in editions
+               for texts in edition_texts(project, edition).values() for text in texts.values())
+    if size > MAX_PDF_CHARS:
+        raise PamphletError(f"{output.path.name} would typeset {size:,} characters; a PDF "
+                            f"holds at most {MAX_PDF_CHARS:,} (about 150 A5 pages): split "
+                            "the statement", editions[0].statement.path)
+
+
 def check_markup(project: Project, edition: Edition) -> None:
     """Refuse, with its catalog or statement line, a segment whose inline markup would
     crash or stall the typesetter (html.inline_problem)."""
@@ -597,6 +614,7 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
         problems = gate_problems(editions, keep)
         if problems:
             raise PamphletError("not ready for print: " + "; ".join(problems))
+    check_size(project, output, editions)
     for edition in editions:
         check_markup(project, edition)
         for language, texts in edition_texts(project, edition).items():

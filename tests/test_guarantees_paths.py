@@ -183,3 +183,23 @@ def test_deeply_nested_values_are_one_line(tmp_path, monkeypatch):
     err = one_line(*run("status")[::2])
     assert err.startswith("Error: pyproject.toml:5: values nested too deeply")
 
+
+
+@pytest.mark.parametrize("config, line", [
+    ("[tool.pamphlet]\nlanguages = " + "[" * 1000 + "]" * 1000, 5),
+    ('[tool.pamphlet.machine_translation]\n"en-es" = ' + "{a = " * 2000 + "1" + "}" * 2000,
+     5),
+])
+def test_nesting_names_its_line_however_it_is_written(tmp_path, monkeypatch, config, line):
+    root = write_project(tmp_path / "project", config=config + "\n")
+    monkeypatch.chdir(root)
+    err = one_line(*run("status")[::2])
+    assert err.startswith(f"Error: pyproject.toml:{line}: values nested too deeply")
+
+
+def test_a_language_named_twice_is_refused_with_its_line(tmp_path, monkeypatch):
+    root = write_project(tmp_path / "project", config='[tool.pamphlet]\nlanguages = ["en", '
+                         + '"es", ' * 1000 + '"en"]\n')
+    monkeypatch.chdir(root)
+    err = one_line(*run("status")[::2])
+    assert err.startswith("Error: pyproject.toml:5: languages names 'en' more than once")

@@ -250,6 +250,12 @@ def _machine_translation(table: object, languages: tuple[str, ...], pyproject: P
                                     tuple(sorted(value.items())), pyproject, line))
     return MachineTranslation(tuple(routes), device, minimum)
 
+def _deepest_line(text: str) -> int | None:
+    """The line that opens the most arrays and tables: where the nesting is."""
+    counts = [line.count("[") + line.count("{") for line in text.split("\n")]
+    return counts.index(max(counts)) + 1 if counts else None
+
+
 def _line_of(text: str, pattern: str) -> int | None:
     match = re.search(pattern, text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
@@ -311,7 +317,7 @@ def load_project(root: Path | None = None) -> Project:
         except RecursionError:  # tomllib recurses once per level of nesting
             raise PamphletError("values nested too deeply (arrays or tables inside each "
                                 "other hundreds of levels deep)", pyproject,
-                                _line_of(text, r"[\[{](?:\s*[\[{]){31}")) from None
+                                _deepest_line(text)) from None
         except tomllib.TOMLDecodeError as error:
             where = re.search(r"\s*\(at line (\d+), column \d+\)$", str(error))
             message = str(error)[:where.start()] if where else str(error)
@@ -333,6 +339,9 @@ def load_project(root: Path | None = None) -> Project:
     configured = tuple(merged["languages"])
     for language in configured:
         check_language(language, pyproject, lines.get("languages"))
+    if len(set(configured)) != len(configured):
+        twice = next(code for code in configured if configured.count(code) > 1)
+        raise refuse(f"languages names {twice!r} more than once", "languages")
     if merged["source_language"] not in configured:
         raise refuse(f"source_language {merged['source_language']!r} is not in languages",
                      "source_language")

@@ -97,16 +97,18 @@ def test_a_statement_too_long_for_a_pamphlet_is_refused_before_layout(tmp_path, 
     """Beyond MAX_PDF_CHARS a PDF is refused with one line naming the statement, before
     WeasyPrint lays out anything (5.5 MB took it 5 minutes and 3.16 GB); the rest of the
     build goes on, and the dashboard says why."""
-    from workflow import build
+    from workflow import limits
+    from workflow.render import typeset as typesetting
 
     text = big_statement(5000)  # about 340,000 characters
-    assert len(text) > build.MAX_PDF_CHARS
+    assert len(text) > limits.MAX_PDF_CHARS
     root = write_project(tmp_path / "project", {"big": text, "caravan": STATEMENT_EN},
                          '[tool.pamphlet]\nlanguages = ["en"]\n')
     monkeypatch.chdir(root)
     typeset = []
-    real = build.typeset
-    monkeypatch.setattr(build, "typeset", lambda *a, **k: typeset.append(1) or real(*a, **k))
+    real = typesetting.typeset
+    monkeypatch.setattr(typesetting, "typeset",
+                        lambda *a, **k: typeset.append(1) or real(*a, **k))
     code, out, err = run("build", "--layout", "single", "--jobs", "1")
     assert code == 1, err
     assert "source/big.md: big.en.pdf would typeset" in out + err

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_project
-from workflow.build import STATE_FILE, BuildState, plan
+from workflow.build import STATE_FILE, BuildState
 from workflow.cli import main
 from workflow.config import load_project
+from workflow.corpus import Corpus
 from workflow.fileindex import INDEX_FILE, FileIndex
 from workflow.qa.cache import FINDINGS_CACHE
 
@@ -84,8 +85,7 @@ def test_a_cached_language_the_project_has_not_is_read_again(project_dir):
     os.utime(source, (1, 1))  # not racily clean: the index remembers it
     index.digest(source)
     index.entries[str(source)].append({"language": "zz"})
-    outputs, failures = plan(project, None, None, ["single"], index=index)
-    assert failures == [] and outputs[0].languages == ("en",)
+    assert Corpus(project, index).language("caravan") == "en"
 
 
 def make_error(root: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from workflow.catalog import (
+from workflow.catalog.model import (
     MACHINE_MARK,
     STATES,
     active_entries,
@@ -13,11 +13,12 @@ from workflow.catalog import (
     entry_state,
     machine_confidence,
 )
+from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
+from workflow.corpus import Corpus
 from workflow.mt.engines import ENGINES
-from workflow.pofile import read_po_located
+from workflow.segment import segment_statement
 from workflow.source import read_project_statement
-from workflow.update import load_statement, select_slugs
 
 
 @dataclass(frozen=True)
@@ -70,27 +71,35 @@ class CatalogStatus:
         return data
 
 
-def catalog_status(project: Project, slug: str, language: str) -> CatalogStatus:
+def catalog_status(project: Project, slug: str, language: str,
+                   corpus: Corpus | None = None) -> CatalogStatus:
+    """Segments and words by state in one catalog (`corpus`: the run's, which reads it)."""
     path = project.po_path(slug, language)
     status = CatalogStatus(slug, language, project.relative(path).as_posix())
-    if not path.exists() and not path.is_symlink():
-        # a configured language without its catalog is not "nothing to translate": its
-        # segments are counted from the template `update` would write, all untranslated
-        status.missing = True
-        statement, document = load_statement(project, slug)
-        template = build_template(document, slug, statement.language, "")
-        for entry in active_entries(template):
-            status.segments["untranslated"] += 1
-            status.words["untranslated"] += len(entry.msgid.split())
+    located = corpus.catalog(slug, language) if corpus is not None else (
+        read_po_located(path) if path.exists() else None)
+    if located is None:
+        if not path.is_symlink():
+            # a configured language without its catalog is not "nothing to translate":
+            # its segments are counted from the template `update` would write
+            status.missing = True
+            statement = (corpus.statement(slug) if corpus is not None
+                         else read_project_statement(project, slug))
+            document = (corpus.document(slug) if corpus is not None
+                        else segment_statement(statement))
+            template = build_template(document, slug, statement.language, "")
+            for entry in active_entries(template):
+                status.segments["untranslated"] += 1
+                status.words["untranslated"] += len(entry.msgid.split())
         return status
-    catalog, lines = read_po_located(path)
+    catalog, lines = located
     for entry in active_entries(catalog):
         state = entry_state(entry)
         status.segments[state] += 1
         status.words[state] += len(entry.msgid.split())
         if state == "machine":
             status.machine_entries.append(MachineEntry(
-                status.path, lines[entry.linenum], language, machine_confidence(entry),
+                status.path, lines[entry.linenum or 0], language, machine_confidence(entry),
                 _engine(entry.tcomment), entry.msgid, entry.msgstr))
     status.machine_entries.sort(key=lambda e: e.sort_key)
     return status
@@ -120,15 +129,9 @@ def language_percent(statuses: list[CatalogStatus]) -> dict[str, float]:
 def collect_status(project: Project, slugs: list[str] | None = None,
                    languages: list[str] | None = None) -> list[CatalogStatus]:
     """Status of every catalog of the selected statements, in a stable order."""
-    project.check_languages(languages)
-    result = []
-    for slug in select_slugs(project, slugs):
-        source_language = read_project_statement(project, slug).language
-        for language in project.target_languages(source_language):
-            if languages and language not in languages:
-                continue
-            result.append(catalog_status(project, slug, language))
-    return result
+    corpus = Corpus(project)
+    return [catalog_status(project, slug, language, corpus)
+            for slug, _, language in corpus.targets(slugs, languages)]
 
 
 def review_queue(project: Project, slugs: list[str] | None = None,

@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import STATEMENT_EN, write_project
 from tests.conftest import snapshot as all_files
-from workflow.catalog import active_entries, machine_confidence
+from workflow.catalog.model import active_entries, machine_confidence
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.patterns import HIDDEN_CONTROL

@@ -266,12 +266,13 @@ def inspect_model(path: Path, where: tuple[Path, int | None]) -> ModelDirectory:
                 "(OPUS-MT) or sentencepiece.bpe.model (NLLB, M2M-100) from the original "
                 "model beside model.bin", *where)
         source = target = shared
-    config: object = {}
+    config: dict = {}
     if (path / "config.json").is_file():
-        config = _json(path / "config.json", where)
-        if not isinstance(config, dict):
+        read = _json(path / "config.json", where)
+        if not isinstance(read, dict):
             raise PamphletError(f"{path / 'config.json'} must hold a JSON object, not "
-                                f"{type(config).__name__}", *where)
+                                f"{type(read).__name__}", *where)
+        config = read
     return ModelDirectory(path, source, target, config.get("add_source_eos") is True,
                           frozenset(_target_vocabulary(path, where)))
 

@@ -70,7 +70,7 @@ def check_settings(settings: dict, where: tuple[Path, int | None]) -> dict:
         raise PamphletError(f"url has a bad port or host: {url!r}", *where) from None
     if (parsed is None or parsed.scheme not in ("http", "https") or not parsed.hostname
             or parsed.query or parsed.fragment or parsed.username or parsed.password
-            or any(ord(c) < 33 or ord(c) == 127 for c in url)):
+            or any(ord(c) < 33 or ord(c) == 127 for c in str(url))):
         raise PamphletError(f"url must be the http(s) address of a LibreTranslate server, "
                             f"e.g. \"http://127.0.0.1:5000\", not {url!r}", *where)
     env = settings.get("api_key_env", "")
@@ -230,13 +230,14 @@ def exchange(url: str, method: str, data: bytes | None, headers: dict[str, str],
     `limit` bytes of it, no redirect followed (http.client follows none)."""
     limit = MAX_RESPONSE if limit is None else limit
     parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
     target = parts.path or "/"
     if parts.scheme == "https":
         connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-            parts.hostname, port, timeout=timeout, context=ssl.create_default_context())
+            host, port, timeout=timeout, context=ssl.create_default_context())
     else:
-        connection = http.client.HTTPConnection(parts.hostname, port, timeout=timeout)
+        connection = http.client.HTTPConnection(host, port, timeout=timeout)
     expired = threading.Event()
 
     def cut_off() -> None:
@@ -277,7 +278,8 @@ def exchange(url: str, method: str, data: bytes | None, headers: dict[str, str],
 
 
 def plan_legs(source: str, target: str, languages: object, url: str,
-              where: tuple[Path, int | None] = (None, None)) -> list[tuple[str, str]]:
+              where: tuple[Path | None, int | None] = (None, None)
+              ) -> list[tuple[str, str]]:
     """The requests one segment takes: direct where the server has the pair, else through
     English, else an error listing what the server has."""
     targets: dict[str, set[str]] = {}

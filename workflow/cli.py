@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import signal
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from workflow.config import find_root, load_project
 from workflow.errors import PamphletError, SystemRefusal
 from workflow.lock import project_lock
 from workflow.pages import PAGE_SIZES
+from workflow.patterns import CONTROL
 
 EXIT_OK, EXIT_FAILED = 0, 1  # bad input: 2 (PamphletError.exit_code)
 # Commands that write into the project hold its lock while they run (workflow/lock.py).
@@ -27,14 +27,12 @@ WRITING_COMMANDS = frozenset({"import", "update", "translate", "build", "models 
 WARNS_OF_STRAY_CATALOGS = frozenset({"update", "status", "check"})
 
 
-# C0 and C1 controls but tab and newline: a msgstr quoted in a message could otherwise
-# move the cursor, retitle the window or hide text in the user's terminal.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def terminal_safe(text: str) -> str:
     """The text with control characters shown as escapes (ESC as \\x1b), not obeyed."""
-    return _CONTROLS.sub(lambda match: f"\\x{ord(match.group(0)):02x}", text)
+    # a msgstr quoted in a message could otherwise move the cursor or hide text
+    return CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}", text)
 
 
 def cmd_import(args, console: Console) -> int:

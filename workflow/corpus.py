@@ -14,8 +14,7 @@ from workflow.fsutil import decode_text, read_input
 from workflow.source import Statement, check_project_language, parse_statement, select_slugs
 
 if TYPE_CHECKING:
-    import polib
-
+    from workflow.catalog.model import Located
     from workflow.edition import Edition
     from workflow.glossary import Glossary
     from workflow.segment import Document
@@ -123,7 +122,7 @@ class Corpus:
 
     # Catalogs -----------------------------------------------------------------------
 
-    def catalog(self, slug: str, language: str) -> tuple[polib.POFile, dict[int, int]] | None:
+    def catalog(self, slug: str, language: str) -> Located | None:
         """locale/LANG/SLUG.po parsed once, with the msgid line of each entry; None if
         there is no such file."""
         from workflow.catalog.pofile import msgid_lines, parse_po_bytes

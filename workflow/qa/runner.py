@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import workflow.qa.checks  # noqa: F401  (registers every check)
-from workflow.catalog.model import active_entries, entry_state, machine_confidence
+from workflow.catalog.model import Located, active_entries, entry_state, machine_confidence
 from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
 from workflow.corpus import Corpus
@@ -19,10 +18,6 @@ from workflow.qa import cache
 from workflow.qa.context import Context, make_context, read_glossary
 from workflow.qa.registry import CHECKS, ERROR, WARNING, Check, CheckFailure, ignored_by, selected
 from workflow.source import read_project_statement
-
-if TYPE_CHECKING:
-    import polib
-
 
 
 @dataclass(frozen=True)
@@ -56,7 +51,7 @@ def check_entry(source: str, target: str, context: Context,
 
 
 def check_po(path: Path, display_path: str, context: Context,
-             located: tuple[polib.POFile, dict[int, int]] | None = None) -> list[Finding]:
+             located: Located | None = None) -> list[Finding]:
     """Every finding in one PO file (`located`: as read already); untranslated and obsolete
     entries are skipped, and so is every check an entry's flags silence (`#, ignore-numbers`,
     `#, ignore-same`)."""

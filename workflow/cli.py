@@ -137,10 +137,11 @@ def cmd_check(args, console: Console) -> int:
     return EXIT_FAILED if counts["errors"] else EXIT_OK
 
 
-def builder_names() -> list[str]:
+def builder_names(default: bool = False) -> list[str]:
+    """The registered builders (only those a plain build runs, with `default`)."""
     from workflow import builders
 
-    return builders.names()
+    return [b.name for b in builders.chosen(None)] if default else builders.names()
 
 
 def cmd_build(args, console: Console) -> int:
@@ -460,7 +461,8 @@ def build_parser() -> argparse.ArgumentParser:
                           " icc_profile, crop_marks)")
     sub.add_argument("--to", action="append", metavar="BUILDERS",
                      help="the outputs to make, comma-separated builder names (repeatable):"
-                          f" {', '.join(builder_names())}; default: every builder but print")
+                          f" {', '.join(builder_names())}; default:"
+                          f" {', '.join(builder_names(default=True))}")
 
     sub = command("watch", cmd_watch, "rebuild draft PDFs as files are saved (Ctrl-C stops)")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")

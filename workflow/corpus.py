@@ -115,7 +115,7 @@ class Corpus:
         "statements x target languages" loop."""
         self.project.check_languages(languages)
         for slug in self.slugs(slugs):
-            source = self.statement(slug).language
+            source = self.language(slug)
             for language in self.project.target_languages(source):
                 if not languages or language in languages:
                     yield slug, source, language

@@ -25,17 +25,24 @@ def code_fingerprint() -> str:
     return codehash.code_fingerprint("workflow.qa")
 
 
+def content_digest(path: Path) -> str:
+    """The sha256 of a file's bytes (a FIFO or a link out of the project: refused)."""
+    return hashlib.sha256(read_input(path)).hexdigest()
+
+
 def findings_key(project: Project, path: Path, source_language: str, language: str,
-                 read: Callable[[Path], bytes] = read_input) -> str:
+                 digest: Callable[[Path], str] = content_digest) -> str:
     """Everything a catalog's findings depend on: the code, the language pair, the
-    catalog, the glossary, min_confidence."""
+    catalog, the glossary, min_confidence; files by their content digest, as the build
+    state knows them (`digest`: a Corpus's, through build/'s file index, reads a file only
+    when it changed)."""
     minimum = project.machine_translation.min_confidence  # the `confidence` check's
-    digest = hashlib.sha256(f"{code_fingerprint()} {source_language} {language} "
-                            f"{minimum}".encode())
-    digest.update(read(path))  # a FIFO or a link out of the project: refused
+    key = hashlib.sha256(f"{code_fingerprint()} {source_language} {language} "
+                         f"{minimum}".encode())
+    key.update(digest(path).encode())
     if project.glossary_path.exists():
-        digest.update(read(project.glossary_path))
-    return digest.hexdigest()
+        key.update(b"\0" + digest(project.glossary_path).encode())
+    return key.hexdigest()
 
 
 _read: dict[Path, tuple[tuple[int, int], dict]] = {}

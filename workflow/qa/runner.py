@@ -12,7 +12,6 @@ from workflow.catalog.model import Located, active_entries, entry_state, machine
 from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
 from workflow.corpus import Corpus
-from workflow.fsutil import read_input
 from workflow.glossary import Glossary
 from workflow.qa import cache
 from workflow.qa.context import Context, make_context, read_glossary
@@ -80,13 +79,13 @@ def check_catalog(project: Project, slug: str, language: str,
     if not path.exists():
         return []
     if corpus is not None:
-        source_language = corpus.statement(slug).language
-        read = corpus.data
+        source_language = corpus.language(slug)
+        digest = corpus.digest
     else:
         source_language = read_project_statement(project, slug).language
-        read = read_input
+        digest = cache.content_digest
     display = project.relative(path).as_posix()
-    key = cache.findings_key(project, path, source_language, language, read)
+    key = cache.findings_key(project, path, source_language, language, digest)
     cached = cache.load(project)
     entry = cached.get(display)
     if isinstance(entry, dict) and entry.get("key") == key:
@@ -114,9 +113,12 @@ def run_checks(project: Project, slugs: list[str] | None = None,
     names = {item.name for item in selected(only, skip)}
     corpus = Corpus(project)
     glossary = corpus.glossary()
-    return [finding for slug, _, language in corpus.targets(slugs, languages)
-            for finding in check_catalog(project, slug, language, glossary, corpus)
-            if finding.check in names]
+    try:
+        return [finding for slug, _, language in corpus.targets(slugs, languages)
+                for finding in check_catalog(project, slug, language, glossary, corpus)
+                if finding.check in names]
+    finally:  # the digests taken: the next run reads only the files changed since
+        corpus.index.save()
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:

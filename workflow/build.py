@@ -14,7 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workflow import __version__
+from workflow import __version__, codehash
 from workflow.builders.base import Builder, Job, Rendered, Selection
 from workflow.config import Project
 from workflow.corpus import Corpus
@@ -113,11 +113,7 @@ def code_fingerprint(index: FileIndex) -> str:
     everything, as an upgrade of pamphlet does. Taken once per process (the code that
     runs is the code that was imported), through `index`: only changed files are read."""
     if not _code:
-        root = Path(__file__).parent
-        digest = hashlib.sha256()
-        for path in sorted(root.rglob("*.py")):
-            digest.update(f"{path.relative_to(root)}\0{index.digest(path)}\0".encode())
-        _code.append(digest.hexdigest())
+        _code.append(codehash.code_fingerprint(None, index.digest))
     return _code[0]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import signal
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from workflow.config import find_root, load_project
 from workflow.errors import PamphletError, SystemRefusal
 from workflow.lock import project_lock
 from workflow.pages import PAGE_SIZES
+from workflow.patterns import CONTROL
 from workflow.targets import resolve_targets
 
 EXIT_OK, EXIT_FAILED = 0, 1  # bad input: 2 (PamphletError.exit_code)
@@ -28,14 +28,12 @@ WRITING_COMMANDS = frozenset({"import", "update", "translate", "build", "models 
 WARNS_OF_STRAY_CATALOGS = frozenset({"update", "status", "check"})
 
 
-# C0 and C1 controls but tab and newline: a msgstr quoted in a message could otherwise
-# move the cursor, retitle the window or hide text in the user's terminal.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def terminal_safe(text: str) -> str:
     """The text with control characters shown as escapes (ESC as \\x1b), not obeyed."""
-    return _CONTROLS.sub(lambda match: f"\\x{ord(match.group(0)):02x}", text)
+    # a msgstr quoted in a message could otherwise move the cursor or hide text
+    return CONTROL.sub(lambda match: f"\\x{ord(match.group(0)):02x}", text)
 
 
 def cmd_import(args, console: Console) -> int:
@@ -193,10 +191,11 @@ def cmd_check(args, console: Console) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def builder_names() -> list[str]:
+def builder_names(default: bool = False) -> list[str]:
+    """The registered builders (only those a plain build runs, with `default`)."""
     from workflow import builders
 
-    return builders.names()
+    return [b.name for b in builders.chosen(None)] if default else builders.names()
 
 
 def cmd_build(args, console: Console) -> int:
@@ -574,7 +573,8 @@ def build_parser() -> argparse.ArgumentParser:
                           " icc_profile, crop_marks)")
     sub.add_argument("--to", action="append", metavar="BUILDERS",
                      help="the outputs to make, comma-separated builder names (repeatable):"
-                          f" {', '.join(builder_names())}; default: every builder but print")
+                          f" {', '.join(builder_names())}; default:"
+                          f" {', '.join(builder_names(default=True))}")
 
     sub = command("watch", cmd_watch, "rebuild draft PDFs as files are saved (Ctrl-C stops)")
     sub.add_argument("slugs", nargs="*", metavar="SLUG", help=TARGETS_HELP)

@@ -8,17 +8,13 @@ its unreviewed translation or the source text, with the state of every piece rec
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from workflow.catalog.model import STATES, active_entries, entry_state
+from workflow.catalog.model import STATES, Entry, Located, active_entries, entry_state
 from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
 from workflow.errors import PamphletError
 from workflow.segment import Block, Document, Segment
 from workflow.source import Statement
-
-if TYPE_CHECKING:
-    import polib
 
 
 @dataclass(frozen=True)
@@ -107,11 +103,11 @@ def group_blocks(blocks: tuple[Block, ...]) -> list[list[Block]]:
 
 
 def build_edition(project: Project, statement: Statement, document: Document, language: str,
-                  draft: bool = True, located: tuple[polib.POFile, dict[int, int]] | None = None
+                  draft: bool = True, located: Located | None = None
                   ) -> Edition:
     """The edition of `statement` in `language`; without `draft` only reviewed text is used.
     `located`: its catalog as read already (read_po_located), if it is."""
-    entries: dict[str, polib.POEntry] = {}
+    entries: dict[str, Entry] = {}
     lines: dict[int, int] = {}
     catalog_path = None
     if language != statement.language:

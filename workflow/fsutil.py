@@ -372,13 +372,14 @@ def remove_stale_temporaries(path: Path) -> list[Path]:
         return removed
     for name in names:
         pid = name[len(prefix):].split(".", 1)[0]
-        if pid.isdigit() and not _process_exists(int(pid)):
+        if pid.isdigit() and not process_exists(int(pid)):
             (path.parent / name).unlink(missing_ok=True)
             removed.append(path.parent / name)
     return removed
 
 
-def _process_exists(pid: int) -> bool:
+def process_exists(pid: int) -> bool:
+    """Whether a process of this id runs (another user's too)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import re
 
+# C0 and C1 control characters other than tab and newline: invisible in print, often
+# garbage from a PDF or a wrong encoding, a NUL cannot go into a compiled catalog, and in
+# a terminal they move the cursor or retitle the window.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 # A URL runs to the next space, quote or angle bracket; it may hold one level of
 # parentheses (Wikipedia's `Foo_(bar)`) and non-ASCII letters (fa.wikipedia.org/wiki/...),
 # and it does not end in the sentence's punctuation, Latin or Arabic, or a closing mark.

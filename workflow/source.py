@@ -14,6 +14,7 @@ import yaml
 from workflow.errors import PamphletError, PamphletErrors
 from workflow.fsutil import read_text
 from workflow.languages import check_language
+from workflow.patterns import CONTROL
 
 if TYPE_CHECKING:
     from workflow.config import Project
@@ -22,9 +23,6 @@ REQUIRED_FIELDS = ("title", "author", "date", "language")
 OPTIONAL_FIELDS = ("origin",)
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-# C0 and C1 control characters other than tab and newline: invisible in print, often
-# garbage from a PDF or a wrong encoding, and a NUL cannot go into a compiled catalog.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 BASE_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 

@@ -6,9 +6,13 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polib
-
-from workflow.catalog.model import PlaceConflict, build_template, merge, plural_forms_problem
+from workflow.catalog.model import (
+    Catalog,
+    PlaceConflict,
+    build_template,
+    merge,
+    plural_forms_problem,
+)
 from workflow.catalog.pofile import (
     format_po,
     header_field_line,
@@ -51,7 +55,7 @@ class Planned:
 
     text: str
     based_on: bytes | None  # the file as read (None: it did not exist)
-    template: polib.POFile
+    template: Catalog
     language: str | None  # None: the template itself
 
 
@@ -78,7 +82,7 @@ def _read_existing(path: Path) -> bytes | None:
     return read_input(path) if path.exists() or path.is_symlink() else None
 
 
-def _merged(project: Project, path: Path, data: bytes | None, template: polib.POFile,
+def _merged(project: Project, path: Path, data: bytes | None, template: Catalog,
             language: str, options: MergeOptions = MergeOptions()) -> str:
     """The catalog's text after merging the template into `data` (the file's bytes)."""
     existing = parse_po_bytes(data, path)[1] if data is not None else None

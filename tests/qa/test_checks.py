@@ -539,12 +539,13 @@ def test_only_and_skip_choose_the_checks_of_a_run(catalogs):
 def test_the_cache_key_covers_the_qa_and_language_code(tmp_path, monkeypatch):
     """Findings are kept under a hash of the code that makes them: a change to a language
     profile or to a check is a new key, a change to the typesetting is not."""
+    from workflow import codehash
     from workflow.qa import cache
 
     copy = tmp_path / "workflow"
     shutil.copytree(Path(cache.__file__).parent.parent, copy,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(cache, "_PACKAGE", copy)
+    monkeypatch.setattr(codehash, "PACKAGE", copy)
 
     def fingerprint():
         cache.code_fingerprint.cache_clear()

@@ -19,6 +19,12 @@ from workflow.segment import Document
 
 # msgmerge's similarity threshold (gettext's FUZZY_THRESHOLD): a new sentence at least this
 # similar to a translated one gets its translation as a fuzzy suggestion.
+# The catalog and entry types for the stages above: they name them from here, and only
+# this package imports polib.
+Catalog = polib.POFile
+Entry = polib.POEntry
+Located = tuple[polib.POFile, dict[int, int]]  # a catalog and the msgid line of each entry
+
 FUZZY_THRESHOLD = 0.6
 CONTEXT_BONUS = 0.00001  # gettext's advantage for an entry of the same (or no) context
 TEAM = "pamphlet translation team"

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polib
-
 from workflow.catalog.model import (
     MACHINE_MARK,
+    Catalog,
+    Entry,
     active_entries,
     entry_state,
     machine_comment,
@@ -181,7 +181,7 @@ def _catalog_jobs(project: Project, slugs: list[str] | None, languages: list[str
     return jobs
 
 
-def _plan(path: Path, source: str, target: str, catalog: polib.POFile, memory: Memory,
+def _plan(path: Path, source: str, target: str, catalog: Catalog, memory: Memory,
           masker: Masker) -> CatalogWork:
     work = CatalogWork(path, source, target)
     for entry in active_entries(catalog):
@@ -282,7 +282,7 @@ def _finish(project: Project, work: CatalogWork, report: TranslateReport) -> Non
         setattr(report, source, getattr(report, source) + count)
 
 
-def _apply(entry: polib.POEntry, fill: Fill) -> None:
+def _apply(entry: Entry, fill: Fill) -> None:
     ours = (MACHINE_MARK, MEMORY_MARK, REVIEW_MARK)
     kept = [line for line in (entry.tcomment or "").splitlines() if not line.startswith(ours)]
     # the machine's text is recorded by its digest: a person's later edit shows (catalog.py)

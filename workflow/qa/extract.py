@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-import polib
-
+from workflow.catalog.model import Catalog, Entry
 from workflow.catalog.pofile import format_po, read_po_located
 from workflow.config import Project
 from workflow.errors import PamphletError
@@ -35,7 +34,7 @@ def write_failing_entries(project: Project, findings: list[Finding], folder: Pat
     for display, lines in by_catalog.items():
         source = project.root / display
         catalog, msgid_lines = read_po_located(source)
-        extract = polib.POFile(wrapwidth=79, check_for_duplicates=False)
+        extract = Catalog(wrapwidth=79, check_for_duplicates=False)
         extract.header = catalog.header
         extract.metadata = dict(catalog.metadata)
         for entry in catalog:
@@ -44,7 +43,7 @@ def write_failing_entries(project: Project, findings: list[Finding], folder: Pat
                 continue
             notes = [f"{NOTE} [{f.check}] {f.severity}: {f.message}" for f in failing]
             comment = "\n".join(filter(None, [entry.comment, *notes]))
-            extract.append(polib.POEntry(
+            extract.append(Entry(
                 msgid=entry.msgid, msgstr=entry.msgstr, msgctxt=entry.msgctxt,
                 tcomment=entry.tcomment, comment=comment, flags=list(entry.flags),
                 occurrences=list(entry.occurrences), previous_msgid=entry.previous_msgid))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from workflow.errors import PamphletError
 from workflow.mt.engines import Output
+from workflow.workers import usable_cores
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -48,14 +49,6 @@ SHARED_TOKENIZERS = ("sentencepiece.bpe.model", "sentencepiece.model", "spm.mode
 VOCABULARIES = ("shared_vocabulary", "target_vocabulary")
 # Language tokens of multilingual models: NLLB's `spa_Latn`, M2M-100's `__es__`.
 LANGUAGE_TOKEN = re.compile(r"^(?:[a-z]{3}_[A-Z][a-z]{3}|__[a-z]{2,3}__)$")
-
-
-def usable_cores() -> int:
-    """Cores this process may run on (a container's or taskset's limit, not the host's)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)

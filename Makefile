@@ -27,9 +27,12 @@ pamphlets: $(VENV)/.installed system
 	$(BIN)/pamphlet check
 	$(BIN)/pamphlet build --final
 
+# Seeds fixed (hypothesis' ci profile, the interrupt points of tests/test_robustness.py): a
+# failure in CI reproduces as it is. `pytest` alone draws fresh ones.
 test: $(VENV)/.installed $(LT_VENV)/.installed system
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	HYPOTHESIS_PROFILE=ci PAMPHLET_INTERRUPT_SEED=$${PAMPHLET_INTERRUPT_SEED:-2026} \
+	  $(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -17,7 +17,7 @@ import polib
 import pytest
 
 from tests.argos_fixture import build_package
-from tests.conftest import write_project
+from tests.helpers import write_project
 from workflow import languages
 from workflow.build import build
 from workflow.catalog import active_entries

@@ -5,7 +5,6 @@ packages and settings. Each test failed before its fix."""
 from __future__ import annotations
 
 import errno
-import io
 import json
 import os
 import random
@@ -19,9 +18,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.conftest import STATEMENT_EN, write_project
+from tests.helpers import REPO, STATEMENT_EN, needs_msgfmt, run, write_project
 from workflow import fsutil
-from workflow.cli import main, terminal_safe
+from workflow.cli import terminal_safe
 from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.html import close_bidi_html, inline_problem, render_inline
@@ -29,15 +28,6 @@ from workflow.lock import LOCK_NAME, project_lock
 from workflow.mt.stage import translate
 from workflow.pofile import read_po, read_po_located
 from workflow.update import update
-
-REPO = Path(__file__).resolve().parent.parent
-needs_msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs gettext")
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def msgfmt_check(path: Path) -> None:

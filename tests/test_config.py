@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_project
+from tests.helpers import write_project
 from workflow.cli import build_parser
 from workflow.config import (
     MT_SETTINGS,

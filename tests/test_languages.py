@@ -4,15 +4,13 @@ code asks the profiles rather than spelling language codes."""
 from __future__ import annotations
 
 import dataclasses
-import io
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, STATEMENT_EN, write_project
+from tests.helpers import REPO, STATEMENT_EN, run, write_project
 from workflow import languages
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.fonts import family_files
@@ -22,13 +20,6 @@ from workflow.qa import CheckFailure, make_context
 from workflow.qa.checks.punctuation import punctuation
 from workflow.segment import split_sentences
 from workflow.stylesheet import language_css, profile_css
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
-
 
 # The languages this project was built and tested with; a new profile adds to them and
 # breaks none of these tests.

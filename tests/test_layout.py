@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import STATEMENT_EN, write_project
+from tests.helpers import STATEMENT_EN, write_project
 from tests.test_build import BIDI_CONTROLS, keeping_numbers
 from tests.test_html import translate_catalog
 from workflow import languages

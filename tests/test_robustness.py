@@ -11,7 +11,6 @@ the job. The draws come from PAMPHLET_INTERRUPT_SEED (random if unset; failures 
 from __future__ import annotations
 
 import difflib
-import io
 import json
 import os
 import random
@@ -29,11 +28,10 @@ import pytest
 from pypdf import PdfReader
 
 from tests.argos_fixture import built_packages
-from tests.conftest import STATEMENT_EN, write_project
+from tests.helpers import REPO, STATEMENT_EN, needs_poppler, run, write_project
 from workflow import build as build_module
 from workflow import segment
 from workflow.build import STATE_FILE, build, render_pdf
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.edition import load_editions
 from workflow.fileindex import INDEX_FILE
@@ -45,17 +43,9 @@ from workflow.pofile import read_po, write_po
 from workflow.qa import FINDINGS_CACHE
 from workflow.update import update
 
-REPO = Path(__file__).resolve().parent.parent
 SEED = int(os.environ.get("PAMPHLET_INTERRUPT_SEED") or random.SystemRandom().randrange(10**6))
 AGAIN = f"(reproduce with PAMPHLET_INTERRUPT_SEED={SEED})"
 TEMPORARY = re.compile(r"^\..+\.\d+\.[^./]+\.tmp$")  # fsutil's .NAME.PID.XXXX.tmp
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler")
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -290,6 +280,7 @@ def edit_every_statement(root: Path) -> None:
                         encoding="utf-8")
 
 
+@pytest.mark.fuzz
 def test_interrupted_update_loses_nothing_and_a_rerun_finishes(repo_copy, tmp_path):
     """`update` on the six embedded statements, every one edited: 24 catalogs to write."""
     edit_every_statement(repo_copy)
@@ -305,6 +296,7 @@ def argos_en_es(tmp_path_factory):
     return directory
 
 
+@pytest.mark.fuzz
 def test_interrupted_translate_loses_nothing_and_a_rerun_finishes(repo_copy, tmp_path,
                                                                   monkeypatch, argos_en_es):
     """Machine pretranslation into Spanish of three statements with a reviewed catalog
@@ -353,10 +345,12 @@ def draft_project(project_dir):
     return project_dir
 
 
+@pytest.mark.fuzz
 def test_interrupted_build_loses_nothing_and_a_rerun_finishes(draft_project, tmp_path):
     interrupt_and_finish(draft_project, ["build", "--lang", "es"], tmp_path)
 
 
+@pytest.mark.fuzz
 def test_build_signalled_from_outside_at_random_times(draft_project, tmp_path):
     """Real signals at random moments (imports, rendering, writing) of `python -m workflow
     build`: the files are old or new, whatever the moment."""
@@ -719,6 +713,7 @@ BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c
 MARKS = "\u200e\u200f\u061c\u202c\u2069"  # marks and closers with nothing to close
 
 
+@pytest.mark.fuzz
 @needs_poppler
 def test_statement_full_of_direction_controls(project_dir):
     """Bidi controls everywhere: segments keep them exactly, catalogs are valid, the build

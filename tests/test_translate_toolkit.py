@@ -3,20 +3,13 @@ and saved is read by update, status, check and build with no churn and the right
 
 from __future__ import annotations
 
-import io
 import json
 
 import polib
 from translate.storage import po as ttk_po
 
+from tests.helpers import run
 from workflow.catalog import MACHINE_MARK
-from workflow.cli import main
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_a_catalog_saved_by_translate_toolkit_is_read_with_no_churn(project_dir):

@@ -11,11 +11,10 @@ import polib
 import pytest
 
 from tests.argos_fixture import built_packages
-from tests.conftest import STATEMENT_EN, write_project
-from tests.conftest import snapshot as all_files
+from tests.helpers import STATEMENT_EN, run, write_project
+from tests.helpers import snapshot as all_files
 from tests.libretranslate.server import prepare_packages, run_with_server
 from workflow.catalog import active_entries, entry_state, machine_confidence
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.mt.engines.libretranslate import ServerError, plan_legs
@@ -140,13 +139,6 @@ def translate_project(tmp_path, monkeypatch, config):
     root = make_project(tmp_path / "project", config)
     monkeypatch.chdir(root)
     return root
-
-
-def run(*argv):
-    import io
-
-    out, err = io.StringIO(), io.StringIO()
-    return main(list(argv), stdout=out, stderr=err), out.getvalue(), err.getvalue()
 
 
 def test_unreachable_server(tmp_path, monkeypatch):

@@ -20,7 +20,8 @@ LT_CONSTRAINTS := tests/libretranslate/constraints.txt
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
-.PHONY: pamphlets test lint bench bench-build bench-translate system clean libretranslate
+.PHONY: pamphlets test lint docs reference bench bench-build bench-translate system clean \
+	libretranslate
 
 pamphlets: $(VENV)/.installed system
 	$(BIN)/pamphlet update
@@ -37,12 +38,23 @@ test: $(VENV)/.installed $(LT_VENV)/.installed system
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
+# The documentation site, in build/docs/ (open build/docs/index.html). --strict: a broken
+# link or anchor between pages fails the build (not with --quiet: mkdocs 1.6.1 then counts no
+# warnings).
+docs: $(VENV)/.installed
+	$(BIN)/mkdocs build --strict
+
+# docs/reference/{cli,configuration,checks}.md from the parser, the settings table and the
+# check registry (tests/test_docs.py fails when they drift).
+reference: $(VENV)/.installed
+	$(BIN)/python -m workflow.docgen
+
 # constraints.txt pins every package of .venv (not pip itself): same catalogs and PDFs on
 # every machine. bench-translate's extra Argos stack is pinned only at torch and argostranslate.
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,docs]'
 	$(BIN)/pip install -q -c constraints.txt --no-deps $(ARGOS)
 	touch $@
 

@@ -61,13 +61,13 @@ def test_a_catalog_saved_by_translate_toolkit_is_read_with_no_churn(project_dir)
 
 
 def test_weblate_discovery_settings_of_the_readme_fit_our_layout():
-    """The README's component discovery mask finds every catalog, its language and its
+    """The Weblate guide's component discovery mask finds every catalog, its language and its
     statement, and the new-base template it names exists for each statement."""
     import re
     from pathlib import Path
 
     repo = Path(__file__).resolve().parent.parent
-    readme = (repo / "README.md").read_text(encoding="utf-8")
+    readme = (repo / "docs" / "how-to" / "weblate.md").read_text(encoding="utf-8")
     mask = r"locale/(?P<language>[^/.]*)/(?P<component>[^/]*)\.po"
     assert f"`{mask}`" in readme and "`locale/{{ component }}.pot`" in readme
     found = {}

@@ -350,6 +350,11 @@ def flat(groups: list[list[str]] | None) -> list[str] | None:
     return None if groups is None else [name for group in groups for name in group]
 
 
+def add_slugs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("slugs", nargs="*", metavar="SLUG",
+                        help="statements, by file name in source/ without .md (default: all)")
+
+
 def add_lang(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-l", "--lang", action="extend", type=language_list, metavar="LL",
                         help="only these languages (repeatable, or comma-separated: es,fa)")
@@ -390,13 +395,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--force", action="store_true", help="overwrite an existing statement")
 
     sub = command("update", cmd_update, "write templates and merge PO catalogs")
-    sub.add_argument("slugs", nargs="*", metavar="SLUG")
+    add_slugs(sub)
     sub.add_argument("--check", action="store_true",
                      help="write nothing; exit 1 if any catalog's content is out of date")
     add_lang(sub)
 
     sub = command("status", cmd_status, "translation progress per statement and language")
-    sub.add_argument("slugs", nargs="*", metavar="SLUG")
+    add_slugs(sub)
     add_lang(sub)
     sub.add_argument("--threshold", type=float, metavar="PERCENT",
                      help="exit 1 if a language has fewer than PERCENT %% of its segments "
@@ -405,12 +410,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("review-queue", cmd_review_queue,
                   "machine translations to review, lowest confidence first")
-    sub.add_argument("slugs", nargs="*", metavar="SLUG")
+    add_slugs(sub)
     sub.add_argument("--lang", action="append", help="only this language (repeatable)")
     sub.add_argument("--json", action="store_true", help="machine-readable output")
 
     sub = command("check", cmd_check, "quality checks on translations (exit 1 on errors)")
-    sub.add_argument("slugs", nargs="*", metavar="SLUG")
+    add_slugs(sub)
     add_lang(sub)
     sub.add_argument("--only", nargs="+", action="extend", type=name_list, metavar="CHECK",
                      help="run only these checks (names as in the report: numbers, tags ...;"
@@ -420,7 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true", help="machine-readable output")
 
     sub = command("build", cmd_build, "typeset PDF pamphlets")
-    sub.add_argument("slugs", nargs="*", metavar="SLUG")
+    add_slugs(sub)
     add_lang(sub)
     sub.add_argument("--layout", action="append", choices=["single", "parallel", "multilingual"],
                      help="only this layout (repeatable; default: all)")
@@ -442,13 +447,13 @@ def build_parser() -> argparse.ArgumentParser:
                           " icc_profile, crop_marks)")
 
     sub = command("watch", cmd_watch, "rebuild draft PDFs as files are saved (Ctrl-C stops)")
-    sub.add_argument("slugs", nargs="*", metavar="SLUG")
+    add_slugs(sub)
     add_lang(sub)
     sub.add_argument("--jobs", "-j", type=jobs_count, default="auto", metavar="N",
                      help="worker processes rendering PDFs (default: auto, one per usable core)")
 
     sub = command("translate", cmd_translate, "machine-pretranslate untranslated entries")
-    sub.add_argument("slugs", nargs="*", metavar="SLUG")
+    add_slugs(sub)
     add_lang(sub)
 
     command("languages", cmd_languages, "the languages with a profile")

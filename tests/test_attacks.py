@@ -265,6 +265,7 @@ def race(path: Path, command, reset, msgid: str, trials: int, seed: int) -> list
     return lost
 
 
+@pytest.mark.slow
 def test_a_save_during_translate_is_never_lost(memory_project):
     path = memory_project.po_path("caravan", "es")
     pristine = path.read_bytes()
@@ -274,6 +275,7 @@ def test_a_save_during_translate_is_never_lost(memory_project):
     assert lost == [], f"the translator's save was overwritten in trials {lost}"
 
 
+@pytest.mark.slow
 def test_a_save_during_update_is_never_lost(memory_project):
     project = memory_project
     source = project.source_path("caravan")

@@ -449,6 +449,7 @@ def test_final_refusal_is_a_short_table(tmp_path, monkeypatch):
     assert not (root / "build").exists()  # refused before writing anything
 
 
+@pytest.mark.slow
 def test_pdfs_are_the_same_bytes_whatever_the_number_of_jobs(two_statements, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     project = two_statements

@@ -345,11 +345,13 @@ def draft_project(project_dir):
     return project_dir
 
 
+@pytest.mark.slow
 @pytest.mark.fuzz
 def test_interrupted_build_loses_nothing_and_a_rerun_finishes(draft_project, tmp_path):
     interrupt_and_finish(draft_project, ["build", "--lang", "es"], tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.fuzz
 def test_build_signalled_from_outside_at_random_times(draft_project, tmp_path):
     """Real signals at random moments (imports, rendering, writing) of `python -m workflow
@@ -791,6 +793,7 @@ def test_windows_find_pysbd_s_own_sentences(monkeypatch):
             assert split_sentences(line, statement.language) == windowed, path.name
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("PAMPHLET_SLOW_TESTS"), reason="PAMPHLET_SLOW_TESTS=1")
 def test_five_megabyte_statement(project_dir):
     """35-55 s on this project's machines (pysbd reads 100-200 kB/s); a 5 MB single line

@@ -88,6 +88,7 @@ def server_run(tmp_path_factory, argos_dir):
             "results": {r["name"]: r for r in results["results"]}}
 
 
+@pytest.mark.slow
 def test_translates_through_the_server_mixed_with_argos(server_run):
     url, root = server_run["url"], server_run["projects"]["good"]
     result = server_run["results"]["good"]
@@ -108,6 +109,7 @@ def test_translates_through_the_server_mixed_with_argos(server_run):
     assert again["changed"] == [] and "0 machine-translated" in again["out"]
 
 
+@pytest.mark.slow
 def test_models_list_shows_the_route(server_run):
     result = server_run["results"]["list"]
     assert result["code"] == 0, result["err"]
@@ -115,6 +117,7 @@ def test_models_list_shows_the_route(server_run):
     assert "libretranslate" in line and server_run["url"] in line and "LT_API_KEY" in line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, code, message", [
     ("bad_key", 1, "refused the API key in $LT_API_KEY (Invalid API key)"),
     ("no_key", 2, "the environment variable LT_API_KEY (api_key_env of this route) is not "

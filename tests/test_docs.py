@@ -42,7 +42,7 @@ def test_every_setting_command_and_check_is_in_its_reference():
     from workflow.qa import CHECKS
 
     configuration = docgen.configuration_reference()
-    assert all(f"| `{s.name}` |" in configuration for s in SETTINGS + MT_SETTINGS)
+    assert all(f"### `{s.name}`\n\n{s.doc}\n" in configuration for s in SETTINGS + MT_SETTINGS)
     checks = docgen.checks_reference()
     assert all(f"| `{c.name}` | {c.severity} |" in checks for c in CHECKS)
     cli = docgen.cli_reference()

@@ -768,9 +768,9 @@ def test_huge_statement_is_segmented_in_linear_time(project_dir, monkeypatch):
     statement = STATEMENT_EN.split("---\n", 2)
     (project_dir / "source" / "caravan.md").write_text(
         f"---\n{statement[1]}---\n\n{line}\n", encoding="utf-8")
-    started = time.monotonic()
+    started = time.process_time()  # CPU time of this process: others' load cannot fail it
     assert run("update")[0] == 0
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     assert max(fed) <= segment.PYSBD_WINDOW
     assert len(line) <= sum(fed) <= 1.5 * len(line)
     assert elapsed < 60, f"update of a {len(line) // 1000} kB line took {elapsed:.1f} s"
@@ -810,9 +810,9 @@ def test_five_megabyte_statement(project_dir):
     statement = STATEMENT_EN.split("---\n", 2)
     (project_dir / "source" / "caravan.md").write_text(
         f"---\n{statement[1]}---\n\n" + "\n\n".join(body) + "\n", encoding="utf-8")
-    started = time.monotonic()
+    started = time.process_time()
     assert run("update")[0] == 0
-    assert time.monotonic() - started < 300
+    assert time.process_time() - started < 300
 
 
 def test_large_catalog_reads_in_linear_time(tmp_path):
@@ -821,9 +821,9 @@ def test_large_catalog_reads_in_linear_time(tmp_path):
     path.write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n' + "".join(
         f'msgid "Sentence number {i}."\nmsgstr "Frase número {i}."\n\n' for i in range(20000)),
         encoding="utf-8")
-    started = time.monotonic()
+    started = time.process_time()  # CPU time of this process: others' load cannot fail it
     assert len(read_po(path)) == 20000
-    assert time.monotonic() - started < 8
+    assert time.process_time() - started < 8
 
 
 def test_statement_file_names_are_slugs(project_dir):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ class Reading:
     root: Path
     pyproject: Path
     text: str
-    lines: dict[str, int]
+    lines: Mapping[str, int | None]
     values: dict[str, Any]
 
     def refuse(self, message: str, key: str) -> PamphletError:

@@ -32,11 +32,13 @@ pamphlets: $(VENV)/.installed system
 # failure in CI reproduces as it is. `pytest` alone draws fresh ones.
 test: $(VENV)/.installed $(LT_VENV)/.installed system
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	HYPOTHESIS_PROFILE=ci PAMPHLET_INTERRUPT_SEED=$${PAMPHLET_INTERRUPT_SEED:-2026} \
 	  $(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # The documentation site, in build/docs/ (open build/docs/index.html). --strict: a broken
 # link or anchor between pages fails the build (not with --quiet: mkdocs 1.6.1 then counts no

@@ -9,12 +9,12 @@ import polib
 import pytest
 from pypdf import PdfReader
 
-from tests.helpers import needs_poppler, run
+from tests.helpers import STATEMENT_EN, needs_poppler, run, write_project
 from tests.test_html import translate_catalog
 from workflow.build import build
 from workflow.edition import load_editions
 from workflow.errors import PamphletError
-from workflow.html import render_html
+from workflow.render.html import render_html
 from workflow.update import update
 
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -270,7 +270,6 @@ def test_keep_never_prints_a_language_with_nothing_reviewed(reviewed):
 
 
 def test_keep_checks_source_text_against_the_source_language_fonts(tmp_path):
-    from tests.helpers import write_project
     from workflow.config import load_project
 
     statement = ('---\ntitle: "التضامن مع القافلة"\nauthor: "تحالف الاشتراكيين"\n'
@@ -304,7 +303,6 @@ def test_keep_needs_final_and_a_percentage(reviewed):
 
 @needs_poppler
 def test_arabic_digits_configurable(tmp_path, monkeypatch):
-    from tests.helpers import write_project
     from workflow.config import load_project
 
     texts = {}
@@ -323,7 +321,7 @@ def test_arabic_digits_configurable(tmp_path, monkeypatch):
 
 
 def test_a_fetch_attempt_stops_the_build_with_a_clear_error(tmp_path):
-    from workflow.build import render_pdf
+    from workflow.render.typeset import render_pdf
 
     with pytest.raises(PamphletError, match=r"refused to fetch 'file:///etc/passwd'"):
         render_pdf('<p>x</p><img src="file:///etc/passwd">', tmp_path)
@@ -346,7 +344,6 @@ Nadie es ilegal. Más de 7000 personas caminan juntas.
 @pytest.fixture
 def two_statements(tmp_path, monkeypatch):
     """caravan (English, translated into es/ar/fa) and caravana (Spanish, translated)."""
-    from tests.helpers import STATEMENT_EN, write_project
     from workflow.config import load_project
 
     root = write_project(tmp_path / "two", {"caravan": STATEMENT_EN, "caravana": STATEMENT_ES})
@@ -428,8 +425,7 @@ def test_an_unreadable_statement_is_a_failure_and_the_others_build(two_statement
 
 
 def test_final_refusal_is_a_short_table(tmp_path, monkeypatch):
-    from tests.helpers import STATEMENT_EN, write_project
-    from workflow.build import REFUSAL_ROWS
+    from workflow.gate import REFUSAL_ROWS
 
     names = [f"statement-{n}" for n in range(5)]  # 5 x 3 languages: 15 editions not ready
     root = write_project(tmp_path / "many", dict.fromkeys(names, STATEMENT_EN))

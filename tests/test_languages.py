@@ -13,13 +13,13 @@ from tests.helpers import REPO, STATEMENT_EN, run, write_project
 from workflow import languages
 from workflow.config import load_project
 from workflow.errors import PamphletError
-from workflow.fonts import family_files
-from workflow.html import date_text, render_html, typography
 from workflow.languages.profile import FURNITURE_KEYS
 from workflow.qa import CheckFailure, make_context
 from workflow.qa.checks.punctuation import punctuation
+from workflow.render.fonts import family_files
+from workflow.render.html import date_text, render_html, typography
+from workflow.render.stylesheet import language_css, profile_css
 from workflow.segment import split_sentences
-from workflow.stylesheet import language_css, profile_css
 
 # The languages this project was built and tested with; a new profile adds to them and
 # breaks none of these tests.

@@ -11,7 +11,7 @@ import pytest
 
 from tests.argos_fixture import built_packages
 from tests.helpers import STATEMENT_EN, run, snapshot, write_project
-from workflow.catalog import MACHINE_MARK, active_entries, entry_state
+from workflow.catalog.model import MACHINE_MARK, active_entries, entry_state
 from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.glossary import Glossary, load_glossary

@@ -9,7 +9,7 @@ import polib
 from translate.storage import po as ttk_po
 
 from tests.helpers import run
-from workflow.catalog import MACHINE_MARK
+from workflow.catalog.model import MACHINE_MARK
 
 
 def test_a_catalog_saved_by_translate_toolkit_is_read_with_no_churn(project_dir):

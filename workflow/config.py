@@ -29,6 +29,7 @@ from workflow.errors import PamphletError, SystemRefusal
 from workflow.fsutil import decode_text, read_input
 from workflow.languages import DEFAULT_LANGUAGES, check_language
 from workflow.languages.profile import ARABIC_INDIC_DIGITS, WESTERN_DIGITS
+from workflow.pages import PAGE_SIZES, PRINT_VARIANTS
 
 MT_TABLE = "machine_translation"
 PAIR = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
@@ -271,14 +272,14 @@ class Settings:
         Folder(), "locale", "Where the catalogs are (`SLUG.pot`, `LL/SLUG.po`, the glossary).")
     build_dir: Path = setting(Folder(), "build", "Where `pamphlet build` writes.")
     page_size: str = setting(
-        Choice("A5", "A4", "letter"), "A5",
+        Choice(*PAGE_SIZES), "A5",
         "Page size of every PDF (`pamphlet build --page-size` overrides it).")
     arabic_digits: str = setting(
         Choice("arabic-indic", "western"), "arabic-indic",
         "Digits of Arabic pages: Arabic-Indic (٣) as in the Mashriq, or Western (3) as in "
         "the Maghreb. Persian always uses Persian digits.")
     print_variant: str = setting(
-        Choice("pdf/x-4", "pdf/a-2b", "pdf/ua-1"), "pdf/x-4",
+        Choice(*PRINT_VARIANTS), "pdf/x-4",
         "The PDF standard `build --print` declares and checks.")
     bleed_mm: float = setting(
         Number(0, 10, "millimetres"), 3, "Bleed on every side of print files.")
@@ -330,8 +331,6 @@ def _toml(value: Any) -> str:
 
 
 SETTINGS = _settings()
-PAGE_SIZES = choices_of("page_size")
-PRINT_VARIANTS = choices_of("print_variant")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pytest
 from tests.helpers import STATEMENT_EN, run, write_project
 from tests.helpers import snapshot as all_files
 from tests.mt_fixture import built_models
-from workflow.catalog import MACHINE_MARK, active_entries, entry_state, machine_confidence
+from workflow.catalog.model import MACHINE_MARK, active_entries, entry_state, machine_confidence
 from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.models import find_route

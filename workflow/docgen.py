@@ -77,10 +77,10 @@ def cli_reference() -> str:
 
     def command(name: str, sub: argparse.ArgumentParser, summary: str, level: str) -> None:
         out.append(f"\n{level} `pamphlet {name}`\n\n")
-        if summary:
+        description = _text(sub.description)
+        if summary and not description.lower().startswith(summary.lower()):
             out.append(f"{summary[0].upper()}{summary[1:]}.\n\n")
         out.append(f"```\n{' '.join(sub.format_usage().split())}\n```\n\n")
-        description = _text(sub.description)
         if description:
             out.append(description + "\n\n")
         rows = _arguments(sub)

@@ -5,13 +5,15 @@ Every setting is declared once, in `Settings` below (or `MT_SETTINGS` for the
 default, its kind (what values it takes: `Choice`, `Number`, `Flag`, `Folder`, ...) and one
 line of documentation. The Project's fields, the validation with each error's TOML line,
 the CLI's choices (`choices_of("page_size")`) and docs/reference/configuration.md
-(`python -m workflow.docgen`) all come from it. To add a setting, add one field:
+(`python -m workflow.docgen`) all come from it. To add a setting, add one field, e.g.
 
-    site_url: str = setting(Text(), "", "Address the web edition is published at.")
+    crop_marks: bool = setting(Flag(), False, "Crop marks outside the bleed.")
 
-and, if no kind fits, a `Kind` subclass whose `problem()` says what is wrong with a value
-and whose `convert()` turns a TOML value into the field's type. Then run
-`python -m workflow.docgen` (or `make reference`) to regenerate the reference.
+and, if no kind fits, a `Kind` subclass: `problem()` says what is wrong with a value (the
+text after the setting's name in the error), `convert()` turns a TOML value into the
+field's type, `describe()` says what the reference lists it as taking; a kind that needs
+other settings overrides `parse()` and finds those read before it in `reading.values`.
+Then run `make reference` (`python -m workflow.docgen`) and commit what it writes.
 """
 
 from __future__ import annotations

@@ -11,6 +11,10 @@ import pytest
 from tests.helpers import REPO, STATEMENT_EN, snapshot, write_project  # noqa: F401 (re-exported)
 from workflow.config import load_project
 
+# tests/weblate/ runs a real Weblate, whose installation takes longer than CI allows:
+# `make weblate-test` installs it and runs them (PAMPHLET_WEBLATE_VENV names its venv).
+collect_ignore = [] if os.environ.get("PAMPHLET_WEBLATE_VENV") else ["weblate"]
+
 # `make test` (and so CI) runs with HYPOTHESIS_PROFILE=ci: the same examples every run, so
 # a failure in CI reproduces as it is. A plain `pytest` explores fresh ones.
 hypothesis.settings.register_profile("ci", derandomize=True, database=None, print_blob=True)

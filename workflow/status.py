@@ -115,6 +115,16 @@ def collect_status(project: Project, slugs: list[str] | None = None,
             for slug, _, language in corpus.targets(slugs, languages)]
 
 
+def source_editions(project: Project, slugs: list[str] | None = None,
+                    languages: list[str] | None = None) -> list[tuple[str, str]]:
+    """(slug, language) of each selected statement asked for in its own source language:
+    it has no catalog in that language, and nothing to review there."""
+    project.check_languages(languages)
+    corpus = Corpus(project)
+    return [(slug, corpus.language(slug)) for slug in corpus.slugs(slugs)
+            if languages and corpus.language(slug) in languages]
+
+
 def review_queue(project: Project, slugs: list[str] | None = None,
                  languages: list[str] | None = None) -> list[MachineEntry]:
     """Every machine entry of the selected catalogs, lowest confidence first."""

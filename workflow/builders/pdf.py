@@ -11,7 +11,7 @@ from workflow.builders import register
 from workflow.builders.base import Builder, Job, Selection
 from workflow.errors import PamphletError
 from workflow.gate import gate_problems
-from workflow.outputs import PRINT, SCREEN, Output, plan_outputs
+from workflow.outputs import PRINT, SCREEN, Output, narrowed, plan_outputs
 
 if TYPE_CHECKING:
     from workflow.config import Project
@@ -133,6 +133,14 @@ class ScreenPdf(Builder):
         also = (output.booklet,) if output.booklet is not None else ()
         return Job(self.name, output.slug, output.languages, output.path, label, cell, also,
                    output, estimated_cost(project, output))
+
+    def narrow(self, corpus: Corpus, job: Job, languages: tuple[str, ...]) -> Job | None:
+        """A multilingual edition of the ready languages, named for them, if two or more
+        are left; any other PDF is held back whole."""
+        output: Output = job.data
+        if output.layout != "multilingual" or len(languages) < 2:
+            return None
+        return self.job(corpus.project, narrowed(output, languages))
 
     def fingerprint(self, corpus: Corpus, selection: Selection, job: Job) -> str:
         from workflow.render.fonts import fonts_fingerprint

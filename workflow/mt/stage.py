@@ -14,8 +14,14 @@ from pathlib import Path
 
 import polib
 
-from workflow.catalog.model import MACHINE_MARK, active_entries, entry_state, machine_comment
-from workflow.catalog.pofile import format_po, parse_po_bytes, read_po
+from workflow.catalog.model import (
+    MACHINE_MARK,
+    active_entries,
+    entry_state,
+    machine_comment,
+    stamp_machine_text,
+)
+from workflow.catalog.pofile import format_po, layout_like, parse_po_bytes, read_po
 from workflow.config import Project
 from workflow.corpus import Corpus
 from workflow.errors import PamphletError
@@ -234,7 +240,7 @@ def _finish(project: Project, work: CatalogWork, report: TranslateReport) -> Non
             if key:
                 counts[key] = counts.get(key, 0) + 1
         # Nothing filled: the file stays as it is, in whatever layout its editor gave it.
-        return format_po(catalog).encode("utf-8") if counts else data
+        return layout_like(format_po(catalog), data).encode("utf-8") if counts else data
 
     if save_merged(work.path, read_input(work.path), fill):
         report.written.append(work.path)
@@ -248,7 +254,8 @@ def _finish(project: Project, work: CatalogWork, report: TranslateReport) -> Non
 def _apply(entry: polib.POEntry, fill: Fill) -> None:
     ours = (MACHINE_MARK, MEMORY_MARK, REVIEW_MARK)
     kept = [line for line in (entry.tcomment or "").splitlines() if not line.startswith(ours)]
-    entry.tcomment = "\n".join(kept + fill.comments)
+    # the machine's text is recorded by its digest: a person's later edit shows (catalog.py)
+    entry.tcomment = stamp_machine_text("\n".join(kept + fill.comments), fill.msgstr)
     entry.msgstr = fill.msgstr
     entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
     if fill.fuzzy:

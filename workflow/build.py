@@ -22,6 +22,8 @@ from workflow.errors import PamphletError, PamphletErrors, SystemRefusal
 from workflow.fileindex import FileIndex
 from workflow.fsutil import (
     atomic_write_bytes,
+    check_writable,
+    read_state,
     refuse_links,
     write_bytes_if_changed,
     write_if_changed,
@@ -142,21 +144,27 @@ class BuildState:
 
     def __init__(self, project: Project):
         self.path = project.build / STATE_FILE
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}  # no state, or a damaged one: everything is simply rebuilt
+        data = read_state(self.path)  # None: no state, or a damaged one: a rebuild
         if not isinstance(data, dict):
             data = {}
         if "outputs" not in data:  # written by an earlier version: PDF -> fingerprint
-            data = {"outputs": {k: v for k, v in data.items() if isinstance(v, str)}}
-        self.outputs: dict[str, str] = dict(data.get("outputs") or {})
-        self.failed: dict[str, str] = dict(data.get("failed") or {})
-        self.dashboard: str = str(data.get("dashboard") or "")
+            data = {"outputs": data}
+        self.outputs: dict[str, str] = _strings(data.get("outputs"))
+        self.failed: dict[str, str] = _strings(data.get("failed"))
+        dashboard = data.get("dashboard")
+        self.dashboard: str = dashboard if isinstance(dashboard, str) else ""
 
     def save(self) -> None:
         data = {"outputs": self.outputs, "failed": self.failed, "dashboard": self.dashboard}
         write_if_changed(self.path, json.dumps(data, indent=1, sort_keys=True))
+
+
+def _strings(table: object) -> dict[str, str]:
+    """A state file's table of strings, less whatever is not one (a damaged entry is
+    simply rebuilt)."""
+    if not isinstance(table, dict):
+        return {}
+    return {k: v for k, v in table.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def _remove_held_back(corpus: Corpus, report: BuildReport, state: BuildState,
@@ -177,6 +185,7 @@ def _remove_held_back(corpus: Corpus, report: BuildReport, state: BuildState,
                 state.outputs.pop(key, None)
                 state.failed.pop(key, None)
                 if stale.is_file() and not stale.is_symlink():
+                    check_writable(stale, project.root)
                     stale.unlink()
                     report.removed.append(stale)
                     folder = stale.parent  # a bundle folder left empty goes too
@@ -186,6 +195,14 @@ def _remove_held_back(corpus: Corpus, report: BuildReport, state: BuildState,
 
 
 # Executing: one job per output, in this process or in worker processes -----------------
+
+
+def _lost(item: tuple[Project, Job]) -> Rendered:
+    """A job whose worker process died each time it ran (killed, out of memory)."""
+    project, job = item
+    return Rendered(error=describe_error(project, SystemRefusal(
+        "the process making it ended abruptly each time (killed, or out of memory): the "
+        "others were made; build again", job.path)))
 
 
 def render_job(item: tuple[Project, Job]) -> Rendered:
@@ -331,7 +348,8 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
     try:
         results = run_jobs(render_job, todo, jobs, _cost, partial(setup_worker, names), pool,
                            preload=tuple(dict.fromkeys(
-                               m for name in names for m in by_name[name].preload)))
+                               m for name in names for m in by_name[name].preload)),
+                           lost=_lost)
         for done, ((_, job), rendered) in enumerate(results, 1):
             key = project.relative(job.path).as_posix()
             failed: Failure | None = None

@@ -102,6 +102,10 @@ def cmd_status(args, console: Console) -> int:
                       *(f"{s.segments[st]} / {s.words[st]}" for st in STATES),
                       f"{s.reviewed_percent:.0f} %")
     console.print(table)
+    for s in statuses:
+        if s.missing:
+            console.print(f"missing: {s.path} ({s.language} is configured): run "
+                          "`pamphlet update`")
     for language, percent in below.items():
         console.print(f"{language}: {percent:.1f} % reviewed, under the threshold of "
                       f"{args.threshold:g} %")

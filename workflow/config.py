@@ -28,7 +28,7 @@ from typing import Any
 
 from workflow import languages
 from workflow.errors import PamphletError, SystemRefusal
-from workflow.fsutil import decode_text, read_input
+from workflow.fsutil import decode_text, read_input, register_root
 from workflow.languages import DEFAULT_LANGUAGES, check_language
 from workflow.languages.profile import ARABIC_INDIC_DIGITS, WESTERN_DIGITS
 from workflow.pages import PAGE_SIZES, PRINT_VARIANTS
@@ -84,6 +84,7 @@ class Reading:
     text: str
     lines: Mapping[str, int | None]
     values: dict[str, Any]
+    raw: Mapping[str, Any] = field(default_factory=dict)  # the TOML values, defaults filled in
 
     def refuse(self, message: str, key: str) -> PamphletError:
         return PamphletError(message, self.pyproject, self.lines.get(key))
@@ -160,20 +161,50 @@ class Flag(Kind):
 
 
 class Folder(Kind):
-    """A folder of the project, relative to its root."""
+    """A folder inside the project, relative to its root. `holds_none_of`: settings whose
+    folders this one must not hold (build/ is written and cleaned: never the sources)."""
 
     toml = "string"
 
-    def problem(self, value: Any) -> str | None:
+    def __init__(self, holds_none_of: tuple[str, ...] = ()) -> None:
+        self.holds_none_of = holds_none_of
+
+    def parse(self, name: str, value: Any, reading: Reading) -> Any:
         if not isinstance(value, str) or not value.strip():
-            return f"must be a folder name (a string), not {_kind(value)}"
-        return None
+            raise reading.refuse(f"{name} must be a folder name (a string), not {_kind(value)}",
+                                 name)
+        problem = _inside_problem(value)
+        if problem or (self.holds_none_of and Path(value).parts == ()):
+            default = next(s.default for s in SETTINGS if s.name == name)
+            raise reading.refuse(f"{name} must be a folder inside the project, relative to "
+                                 f"pyproject.toml, such as {default!r}: {value!r} "
+                                 f"{problem or 'is the project itself'}", name)
+        folder = Path(os.path.normpath(value))
+        for other in self.holds_none_of:
+            held = Path(os.path.normpath(reading.raw[other]))
+            if held == folder or folder in held.parents:
+                raise reading.refuse(f"{name} {value!r} would hold {other} "
+                                     f"{reading.raw[other]!r}: give it a folder of its own",
+                                     name)
+        return Path(value)
 
     def convert(self, value: Any, root: Path) -> Any:
         return Path(value)
 
     def describe(self) -> str:
-        return "a folder, relative to the project"
+        return "a folder inside the project, relative to it"
+
+
+def _inside_problem(value: str) -> str | None:
+    """Why a folder setting would lead out of the project, or None: the project's files
+    are written there, and a committed pyproject.toml must not point them at /srv/www."""
+    if "\0" in value or any(ord(c) < 32 for c in value):
+        return "holds a control character"
+    if os.path.isabs(value) or value.startswith("~"):
+        return "is not relative to the project"
+    if ".." in Path(value).parts:
+        return "climbs out of it with '..'"
+    return None
 
 
 class File(Kind):
@@ -182,7 +213,9 @@ class File(Kind):
     toml = "string"
 
     def problem(self, value: Any) -> str | None:
-        return None if isinstance(value, str) else "must be a path (a string)"
+        if not isinstance(value, str):
+            return "must be a path (a string)"
+        return "holds a NUL character" if "\0" in value else None
 
     def convert(self, value: Any, root: Path) -> Any:
         return root / value if value else None
@@ -200,6 +233,9 @@ class Languages(Kind):
                                  name)
         for language in value:
             check_language(language, reading.pyproject, reading.lines.get(name))
+        if len(set(value)) != len(value):
+            twice = next(code for code in value if value.count(code) > 1)
+            raise reading.refuse(f"{name} names {twice!r} more than once", name)
         return tuple(value)
 
     def convert(self, value: Any, root: Path) -> Any:
@@ -272,7 +308,8 @@ class Settings:
     source_dir: Path = setting(Folder(), "source", "Where the statements are (`SLUG.md`).")
     locale_dir: Path = setting(
         Folder(), "locale", "Where the catalogs are (`SLUG.pot`, `LL/SLUG.po`, the glossary).")
-    build_dir: Path = setting(Folder(), "build", "Where `pamphlet build` writes.")
+    build_dir: Path = setting(Folder(holds_none_of=("source_dir", "locale_dir")), "build",
+                              "Where `pamphlet build` writes.")
     page_size: str = setting(
         Choice(*PAGE_SIZES), "A5",
         "Page size of every PDF (`pamphlet build --page-size` overrides it).")
@@ -293,6 +330,7 @@ class Settings:
         Routes(), {}, "Engine of each language pair for `pamphlet translate` "
         "(`\"en-ar\" = { engine = \"ctranslate2\", model = \"models/opus-mt-en-ar\" }`; "
         "other pairs: `argos`).")
+
 
 
 def _settings() -> tuple[Setting, ...]:
@@ -493,6 +531,12 @@ def _machine_translation(table: object, reading: Reading) -> MachineTranslation:
     return MachineTranslation(tuple(routes), values["device"], values["min_confidence"])
 
 
+def _deepest_line(text: str) -> int | None:
+    """The line that opens the most arrays and tables: where the nesting is."""
+    counts = [line.count("[") + line.count("{") for line in text.split("\n")]
+    return counts.index(max(counts)) + 1 if counts else None
+
+
 def _line_of(text: str, pattern: str) -> int | None:
     match = re.search(pattern, text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
@@ -539,6 +583,10 @@ def load_project(root: Path | None = None) -> Project:
         text = decode_text(read_input(pyproject), pyproject)
         try:
             data = tomllib.loads(text)
+        except RecursionError:  # tomllib recurses once per level of nesting
+            raise PamphletError("values nested too deeply (arrays or tables inside each "
+                                "other hundreds of levels deep)", pyproject,
+                                _deepest_line(text)) from None
         except tomllib.TOMLDecodeError as error:
             where = re.search(r"\s*\(at line (\d+), column \d+\)$", str(error))
             message = str(error)[:where.start()] if where else str(error)
@@ -552,8 +600,9 @@ def load_project(root: Path | None = None) -> Project:
     if unknown:
         raise PamphletError(f"unknown [tool.pamphlet] setting(s): {', '.join(unknown)}",
                             pyproject, lines.get(unknown[0]))
-    reading = Reading(root, pyproject, text, lines, {})
+    raw = {name: settings.get(name, entry.default) for name, entry in known.items()}
+    reading = Reading(root, pyproject, text, lines, {}, raw)
     for name, entry in known.items():  # in the table's order: a kind may use earlier values
-        value = settings[name] if name in settings else entry.default
-        reading.values[name] = entry.kind.parse(name, value, reading)
+        reading.values[name] = entry.kind.parse(name, raw[name], reading)
+    register_root(root)
     return Project(root=root, setting_lines=lines, **reading.values)

@@ -33,7 +33,13 @@ from workflow.qa.checks.script import (
     unusual_letters,
 )
 from workflow.qa.checks.spelling import zwnj
-from workflow.qa.checks.whitespace import double_space, newlines, tabs, whitespace
+from workflow.qa.checks.whitespace import (
+    control_characters,
+    double_space,
+    newlines,
+    tabs,
+    whitespace,
+)
 from workflow.update import update
 
 GLOSSARY = Glossary(
@@ -109,6 +115,8 @@ EXAMPLES = [
     (whitespace, "ar", "We walk together.", "نسير معًا.", "نسير معًا. "),
     (double_space, "fa", "We walk together.", "ما با هم راه می‌رویم.", "ما با هم  راه می‌رویم."),
     (tabs, "es", "We walk together.", "Caminamos juntos.", "Caminamos\tjuntos."),
+    (control_characters, "fa", "We walk together.", "ما با هم\u200c\u200fراه می\u200cرویم.",
+     "ما با هم \u202eراه می\u200cرویم."),
     (machine_copy, "ar", "More than 7000 people walk together.", "يسير أكثر من ٧٠٠٠ شخص معًا.",
      "More than ٧٠٠٠ people walk together.", {"machine": True}),
     (low_confidence, "es", "We walk together.", "Caminamos juntos.", "Caminamos juntos.",
@@ -323,6 +331,9 @@ PLANTED = {
                                                  "whitespace"),
         "How can we challenge this?": ("¿Cómo podemos  desafiar esto?", "double-space"),
         "No one is illegal": ("Ningún ser humano es\tilegal", "tabs"),
+        "Write to info@example.org for **posters** and leaflets.":
+            ("Escriban a info@example.org para pedir **carteles** y \u202evolantes.",
+             "control-characters"),
     },
 }
 

@@ -11,6 +11,7 @@ from workflow.builders import register
 from workflow.builders.base import Builder, Job, Selection
 from workflow.errors import PamphletError
 from workflow.gate import gate_problems
+from workflow.limits import MAX_PDF_CHARS
 from workflow.outputs import PRINT, SCREEN, Output, narrowed, plan_outputs
 
 if TYPE_CHECKING:
@@ -65,6 +66,16 @@ def edition_texts(project: Project, edition: Edition) -> dict[str, dict[str, str
     return texts
 
 
+def check_size(project: Project, output: Output, editions: list[Edition]) -> None:
+    """Refuse a PDF whose text is more than a pamphlet's (limits.MAX_PDF_CHARS)."""
+    size = sum(len(text) for edition in editions
+               for texts in edition_texts(project, edition).values() for text in texts.values())
+    if size > MAX_PDF_CHARS:
+        raise PamphletError(f"{output.path.name} would typeset {size:,} characters; a PDF "
+                            f"holds at most {MAX_PDF_CHARS:,} (about 150 A5 pages): split "
+                            "the statement", editions[0].statement.path)
+
+
 def check_markup(project: Project, edition: Edition) -> None:
     """Refuse, with its catalog or statement line, a segment whose inline markup would
     crash or stall the typesetter (html.inline_problem)."""
@@ -95,6 +106,7 @@ def build_output(project: Project, work: PdfWork) -> bytes:
         problems = gate_problems(editions, work.keep)
         if problems:
             raise PamphletError("not ready for print: " + "; ".join(problems))
+    check_size(project, output, editions)
     for edition in editions:
         check_markup(project, edition)
         for language, texts in edition_texts(project, edition).items():

@@ -14,6 +14,7 @@ from rapidfuzz.distance import Indel
 
 from workflow import languages
 from workflow.languages import english_name, plural_forms
+from workflow.patterns import HIDDEN_CONTROL
 from workflow.segment import Document
 
 # msgmerge's similarity threshold (gettext's FUZZY_THRESHOLD): a new sentence at least this
@@ -258,6 +259,10 @@ def _as_obsolete(old: polib.POEntry) -> polib.POEntry:
 def machine_comment(engine: str, description: str, confidence: float | None) -> str:
     """E.g. 'machine translation: argos en->es translate-en_es 1.9, confidence 0.42'."""
     score = "n/a" if confidence is None else f"{confidence:.2f}"
+    # The description holds what a server or a model folder says of itself: one line of
+    # printable text, and no ", confidence" of its own that the reader would take first.
+    description = " ".join(HIDDEN_CONTROL.sub("", description).split())
+    description = re.sub(r",(\s*confidence)", r";\1", description, flags=re.IGNORECASE)
     return f"{MACHINE_MARK} {engine} {description}, confidence {score}"
 
 

@@ -20,29 +20,43 @@ LT_CONSTRAINTS := tests/libretranslate/constraints.txt
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
-.PHONY: pamphlets test lint bench bench-build bench-translate system clean libretranslate \
-	weblate-test weblate-system
+.PHONY: pamphlets test lint docs reference bench bench-build bench-translate system clean \
+	libretranslate weblate-test weblate-system
 
 pamphlets: $(VENV)/.installed system
 	$(BIN)/pamphlet update
 	$(BIN)/pamphlet check
 	$(BIN)/pamphlet build --final
 
+# Seeds fixed (hypothesis' ci profile, the interrupt points of tests/test_robustness.py): a
+# failure in CI reproduces as it is. `pytest` alone draws fresh ones.
 test: $(VENV)/.installed $(LT_VENV)/.installed system
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	HYPOTHESIS_PROFILE=ci PAMPHLET_INTERRUPT_SEED=$${PAMPHLET_INTERRUPT_SEED:-2026} \
+	  $(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+# The documentation site, in build/docs/ (open build/docs/index.html). --strict: a broken
+# link or anchor between pages fails the build (not with --quiet: mkdocs 1.6.1 then counts no
+# warnings).
+docs: $(VENV)/.installed
+	$(BIN)/mkdocs build --strict
+
+# docs/reference/{cli,configuration,checks}.md from the parser, the settings table and the
+# check registry (tests/test_docs.py fails when they drift).
+reference: $(VENV)/.installed
+	$(BIN)/python -m workflow.docgen
 
 # constraints.txt pins every package of .venv (not pip itself): same catalogs and PDFs on
 # every machine. bench-translate's extra Argos stack is pinned only at torch and argostranslate.
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,docs]'
 	$(BIN)/pip install -q -c constraints.txt --no-deps $(ARGOS)
 	touch $@
 

@@ -5,7 +5,6 @@ packages and settings. Each test failed before its fix."""
 from __future__ import annotations
 
 import errno
-import io
 import json
 import os
 import random
@@ -19,25 +18,16 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.conftest import STATEMENT_EN, write_project
+from tests.helpers import REPO, STATEMENT_EN, needs_msgfmt, run, write_project
 from workflow import fsutil
 from workflow.catalog.pofile import read_po, read_po_located
-from workflow.cli import main, terminal_safe
+from workflow.cli import terminal_safe
 from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.lock import LOCK_NAME, project_lock
 from workflow.mt.stage import translate
 from workflow.render.html import close_bidi_html, inline_problem, render_inline
 from workflow.update import update
-
-REPO = Path(__file__).resolve().parent.parent
-needs_msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs gettext")
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def msgfmt_check(path: Path) -> None:
@@ -275,6 +265,7 @@ def race(path: Path, command, reset, msgid: str, trials: int, seed: int) -> list
     return lost
 
 
+@pytest.mark.slow
 def test_a_save_during_translate_is_never_lost(memory_project):
     path = memory_project.po_path("caravan", "es")
     pristine = path.read_bytes()
@@ -284,6 +275,7 @@ def test_a_save_during_translate_is_never_lost(memory_project):
     assert lost == [], f"the translator's save was overwritten in trials {lost}"
 
 
+@pytest.mark.slow
 def test_a_save_during_update_is_never_lost(memory_project):
     project = memory_project
     source = project.source_path("caravan")

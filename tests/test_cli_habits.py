@@ -13,15 +13,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.conftest import snapshot
+from tests.helpers import run, snapshot
 from workflow.catalog.model import MACHINE_MARK
 from workflow.cli import main
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def po(project_dir, language="es"):

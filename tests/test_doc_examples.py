@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 from workflow.cli import main
 
 # `Error: locale/es/s.po:14: Plural-Forms has nplurals=1, but Spanish ...`

@@ -4,23 +4,15 @@ makes nothing says why."""
 
 from __future__ import annotations
 
-import io
-
 import polib
 import pytest
 
+from tests.helpers import run
 from tests.test_build import keeping_numbers, mark_machine
 from tests.test_html import translate_catalog
 from workflow.build import build
-from workflow.cli import main
 from workflow.gate import FinalRefused
 from workflow.update import update
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -4,20 +4,11 @@ are an error of `check`."""
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 
-from tests.conftest import STATEMENT_EN, write_project
-
-
-def run(*argv):
-    from workflow.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
+from tests.helpers import STATEMENT_EN, run, write_project
 
 
 @pytest.fixture

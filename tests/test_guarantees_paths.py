@@ -3,22 +3,14 @@
 
 from __future__ import annotations
 
-import io
 import os
 
 import pytest
 
-from tests.conftest import STATEMENT_EN, snapshot, write_project
+from tests.helpers import STATEMENT_EN, run, snapshot, write_project
 from workflow import fsutil
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def one_line(code: int, err: str, expected: int = 2) -> str:
@@ -182,7 +174,6 @@ def test_deeply_nested_values_are_one_line(tmp_path, monkeypatch):
     monkeypatch.chdir(root)
     err = one_line(*run("status")[::2])
     assert err.startswith("Error: pyproject.toml:5: values nested too deeply")
-
 
 
 @pytest.mark.parametrize("config, line", [

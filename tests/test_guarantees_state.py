@@ -3,7 +3,6 @@ state only means a rebuild or a re-check: no traceback, no hang, no hidden error
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -12,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_project
+from tests.helpers import run, write_project
 from workflow.build import STATE_FILE, BuildState
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.corpus import Corpus
 from workflow.fileindex import INDEX_FILE, FileIndex
@@ -23,12 +21,6 @@ from workflow.qa.cache import FINDINGS_CACHE
 REPO = Path(__file__).resolve().parent.parent
 DAMAGED = ['{"outputs": 5}', '"ab"', "[1, 2]", '{"failed": 7}', '{"outputs": {"a": 5}}',
            '{"dashboard": [1]}', "[" * 100_000 + "]" * 100_000, "\xff\xfe", "{"]
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def run_cli(root: Path, *argv: str, timeout: float = 60) -> subprocess.CompletedProcess:

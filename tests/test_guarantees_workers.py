@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import STATEMENT_EN, write_project
+from tests.helpers import STATEMENT_EN, write_project
 from workflow.workers import WorkerLost, WorkerPool, run_jobs
 
 REPO = Path(__file__).resolve().parent.parent

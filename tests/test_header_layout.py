@@ -4,10 +4,8 @@ otherwise than msgcat, and an entry's change must not flip them back and forth."
 
 from __future__ import annotations
 
-import io
-
+from tests.helpers import run
 from workflow.catalog.poformat import keep_header_layout
-from workflow.cli import main
 
 # Another tool's line breaking of the Plural-Forms field
 TOOLKIT_LINES = {
@@ -15,11 +13,6 @@ TOOLKIT_LINES = {
         '"Plural-Forms: nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 "',
     '"1 : 2);\\n"': '"? 1 : 2);\\n"',
 }
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    return main(list(argv), stdout=out, stderr=err), out.getvalue(), err.getvalue()
 
 
 def resave_header_as_tool(path):

@@ -18,7 +18,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from tests.conftest import STATEMENT_EN, write_project
+from tests.helpers import STATEMENT_EN, write_project
 from tests.test_build import keeping_numbers
 from tests.test_html import translate_catalog
 from workflow import languages

@@ -3,7 +3,6 @@ is marked, reviewed entries untouched, idempotence, pivoting, placeholders, memo
 
 from __future__ import annotations
 
-import io
 import re
 import socket
 
@@ -11,9 +10,8 @@ import polib
 import pytest
 
 from tests.argos_fixture import built_packages
-from tests.conftest import STATEMENT_EN, snapshot, write_project
+from tests.helpers import STATEMENT_EN, run, snapshot, write_project
 from workflow.catalog.model import MACHINE_MARK, active_entries, entry_state
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.glossary import Glossary, load_glossary
@@ -68,12 +66,6 @@ More than 7000 people walk together!
 
 Borders kill people every single day.
 """
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="session")
@@ -515,7 +507,7 @@ def test_only_unconditional_glossary_rows_are_applied():
 
 
 def test_the_project_glossary_loads():
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     glossary = load_glossary(REPO / "locale" / "glossary.csv", ["en", "es", "ar", "fa"])
     assert {"IMA", "TPP"} <= set(glossary.keep)

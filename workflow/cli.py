@@ -14,10 +14,9 @@ from rich.console import Console
 from rich.table import Table
 
 from workflow import __version__
-from workflow.config import find_root, load_project
+from workflow.config import choices_of, find_root, load_project
 from workflow.errors import PamphletError, SystemRefusal
 from workflow.lock import project_lock
-from workflow.pages import PAGE_SIZES
 from workflow.patterns import CONTROL
 from workflow.targets import resolve_targets
 
@@ -552,7 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_lang(sub)
     sub.add_argument("--layout", action="append", choices=["single", "parallel", "multilingual"],
                      help="only this layout (repeatable; default: all)")
-    sub.add_argument("--page-size", choices=list(PAGE_SIZES),
+    sub.add_argument("--page-size", choices=choices_of("page_size"),
                      help="override [tool.pamphlet] page_size")
     sub.add_argument("--final", action="store_true",
                      help="print edition: refuse unless every segment is reviewed")

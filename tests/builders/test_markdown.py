@@ -6,7 +6,7 @@ from __future__ import annotations
 import polib
 import pytest
 
-from tests.conftest import STATEMENT_EN
+from tests.helpers import STATEMENT_EN
 from workflow.build import build
 from workflow.gate import FinalRefused
 from workflow.update import update

@@ -4,7 +4,6 @@ should. One line, exit 1, and nothing written that a later command cannot read."
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
@@ -15,10 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import polib
 import pytest
 
-from tests.conftest import STATEMENT_EN, write_project
-from tests.conftest import snapshot as all_files
+from tests.helpers import STATEMENT_EN, run, write_project
+from tests.helpers import snapshot as all_files
 from workflow.catalog.model import active_entries, machine_confidence
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.patterns import HIDDEN_CONTROL
 from workflow.update import update
@@ -99,12 +97,6 @@ def hostile(tmp_path, monkeypatch):
 def snapshot(root):
     """The project's files, less the lock file every writing command leaves."""
     return {name: data for name, data in all_files(root).items() if name != ".pamphlet.lock"}
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def failed_in_one_line(code: int, err: str) -> str:

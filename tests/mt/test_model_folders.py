@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import STATEMENT_EN, write_project
-from tests.conftest import snapshot as all_files
+from tests.helpers import STATEMENT_EN, run, write_project
+from tests.helpers import snapshot as all_files
 from tests.mt_fixture import built_models
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.mt.engines import ctranslate2 as ct2
 from workflow.update import update
@@ -26,11 +25,6 @@ REPO = Path(__file__).resolve().parents[2]
 
 def snapshot(root):
     return {name: data for name, data in all_files(root).items() if name != ".pamphlet.lock"}
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    return main(list(argv), stdout=out, stderr=err), out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -4,23 +4,16 @@ the engine's text; an entry a person rewrote is human, reviewed or still to revi
 
 from __future__ import annotations
 
-import io
 import json
 
 import polib
 import pytest
 
-from tests.conftest import STATEMENT_EN, write_project
+from tests.helpers import STATEMENT_EN, run, write_project
 from workflow.catalog.model import EDITED_MARK, MACHINE_MARK, entry_state, machine_edited
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.mt.stage import translate
 from workflow.update import update
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    return main(list(argv), stdout=out, stderr=err), out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

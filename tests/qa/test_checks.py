@@ -3,7 +3,6 @@ catalog reported at their lines, the real catalogs free of errors, and the CLI."
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 from dataclasses import replace
@@ -14,10 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REPO, STATEMENT_EN
+from tests.helpers import REPO, STATEMENT_EN, run
 from workflow.catalog.model import MACHINE_MARK
 from workflow.catalog.pofile import msgid_lines, write_po
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.glossary import Glossary
 from workflow.qa import CHECKS, CheckFailure, make_context, run_checks, runner
@@ -452,12 +450,6 @@ def test_real_catalogs_have_no_errors():
 
 
 # --- CLI ----------------------------------------------------------------------------------
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_cli_reports_errors_with_exit_code_1(catalogs):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 VENV = Path(os.environ.get("PAMPHLET_WEBLATE_VENV", REPO / ".venv-weblate")).resolve()
 

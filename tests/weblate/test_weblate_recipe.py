@@ -7,29 +7,21 @@ by `make test`: Weblate's installation alone takes longer than CI allows."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 
 import polib
 import pytest
 
-from tests.conftest import STATEMENT_EN, write_project
+from tests.helpers import STATEMENT_EN, run, write_project
 from tests.weblate.conftest import load_recipe_script
 from workflow.catalog.model import EDITED_MARK, MACHINE_MARK, machine_comment, stamp_machine_text
 from workflow.catalog.pofile import read_po, write_po
-from workflow.cli import main
 from workflow.config import load_project
 
 # Two statements that share sentences: what Weblate's translation propagation would touch
 SECOND = STATEMENT_EN.replace("The U.S. army has killed thousands.", "They walk on.")
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def git(root, *args):

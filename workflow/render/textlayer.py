@@ -145,8 +145,8 @@ def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] |
             if rtl_context and stored and _kept_in_order(stored[0]) and (
                     rtl or not after_ltr):
                 stored = RLM + stored
-            if stored:
-                after_ltr = not rtl and _kept_in_order(stored[-1])
+            if stored:  # a neutral inside a left-to-right item (the & of AT&T) continues it
+                after_ltr = not rtl and (_kept_in_order(stored[-1]) or after_ltr)
             if glyph not in font.to_unicode:
                 font.to_unicode[glyph] = _own_text(font, glyph, logical, texts, index)
             drawn.append(Glyph(glyph, stored, stored != font.to_unicode[glyph],

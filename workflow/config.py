@@ -31,6 +31,10 @@ DEFAULTS = {
     "crop_marks": False,
     # `pamphlet translate`: the engine of each language pair, see workflow/mt/routing.py
     "machine_translation": {},
+    # Where build/site/ is published ("https://example.org/statements/"): canonical URLs,
+    # hreflang alternates, the sitemap, and the QR code in each PDF's colophon. Empty: the
+    # site links relatively and PDFs carry no QR code.
+    "site_url": "",
 }
 PAGE_SIZES = ("A5", "A4", "letter")
 ARABIC_DIGITS = ("arabic-indic", "western")
@@ -94,6 +98,7 @@ class Project:
     icc_profile: Path | None = None  # None: the bundled profile
     crop_marks: bool = DEFAULTS["crop_marks"]
     machine_translation: MachineTranslation = field(default_factory=MachineTranslation)
+    site_url: str | None = None  # always ending in "/"
     setting_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -341,6 +346,11 @@ def load_project(root: Path | None = None) -> Project:
         raise refuse("icc_profile must be a path (a string)", "icc_profile")
     if not isinstance(merged["crop_marks"], bool):
         raise refuse("crop_marks must be true or false", "crop_marks")
+    site_url = merged["site_url"]
+    if not isinstance(site_url, str) or (site_url and (
+            not re.match(r"^https?://[^/\s]+", site_url) or re.search(r"[\s\"'<>]", site_url))):
+        raise refuse("site_url must be an absolute http(s) URL such as "
+                     f"\"https://example.org/statements/\", not {site_url!r}", "site_url")
     machine = _machine_translation(merged[MT_TABLE], configured, pyproject, text,
                                    lines.get(MT_TABLE))
     return Project(
@@ -357,5 +367,6 @@ def load_project(root: Path | None = None) -> Project:
         icc_profile=root / merged["icc_profile"] if merged["icc_profile"] else None,
         crop_marks=merged["crop_marks"],
         machine_translation=machine,
+        site_url=(site_url if site_url.endswith("/") else site_url + "/") if site_url else None,
         setting_lines=lines,
     )

@@ -1,4 +1,4 @@
-"""Web fonts: the Debian Noto files a page's languages name, subset to the characters it shows, as WOFF2."""
+"""Web fonts: the Noto files a page's languages name, subset to the characters it shows, WOFF2."""
 
 from __future__ import annotations
 

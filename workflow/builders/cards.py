@@ -1,4 +1,4 @@
-"""Social cards: per statement and language, share images (PNG) set by WeasyPrint, rasterised by MuPDF."""
+"""Social cards: share images (PNG) per statement and language, set by WeasyPrint, MuPDF-drawn."""
 
 from __future__ import annotations
 

@@ -1,0 +1,557 @@
+"""The web edition (build/site/): per language an index, statement pages, a feed; sitemap, fonts."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import logging
+import posixpath
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from markupsafe import Markup
+
+from workflow import languages
+from workflow.builders import cards
+from workflow.config import Project
+from workflow.edition import Edition, Piece
+from workflow.fsutil import atomic_write_bytes, refuse_links
+from workflow.outputs import PRINT, folder, plan_outputs
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+SITE_DIR = "site"
+STATE_FILE = ".pamphlet-site.json"  # in build/: the fingerprint of each card
+FONT_CACHE = ".webfonts"  # in build/: WOFF2 subsets, named by font file and characters
+STYLE_PLACEHOLDER = "/*@font-face*/"
+# Nothing but this folder: no script, no other host, no frame, no form, no plugin.
+CSP = ("default-src 'none'; style-src 'self' {style}; font-src 'self'; img-src 'self';"
+       " base-uri 'none'; form-action 'none'")
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file the page links to (a PDF, the print bundle), copied into the site."""
+
+    label: Markup
+    path: str  # in the site
+    data: bytes = field(repr=False)
+
+
+@dataclass
+class Entry:
+    """One statement on the site: its editions that are published, by language."""
+
+    slug: str
+    source: Edition  # in the statement's own language
+    languages: tuple[str, ...]  # every language the project gives it, its own first
+    editions: dict[str, Edition]  # the published ones
+    quotes: dict[str, Piece]
+    downloads: dict[str, list[Download]]
+
+    @property
+    def statement(self):
+        return self.source.statement
+
+    @property
+    def original(self) -> str:
+        return self.statement.language
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    site_url: str | None
+    date: str
+    digits: Mapping[str, str]
+    languages: tuple[str, ...]  # the project's, its source language first
+    final: bool
+
+
+# Paths -------------------------------------------------------------------------------
+
+
+def page_path(language: str, slug: str) -> str:
+    return f"{language}/{slug}.html"
+
+
+def index_path(language: str) -> str:
+    return f"{language}/index.html"
+
+
+def relative(source: str, target: str) -> str:
+    """A link from the page at `source` to `target`, both relative to the site: the
+    folder can be served from any path, or opened from disk."""
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def absolute(settings: SiteSettings, path: str) -> str | None:
+    if not settings.site_url:
+        return None
+    return settings.site_url.rstrip("/") + "/" + path
+
+
+def link(settings: SiteSettings, source: str, target: str) -> str:
+    """Absolute where `site_url` is set (canonical, alternates, feeds), else relative."""
+    return absolute(settings, target) or relative(source, target)
+
+
+# Gathering (reads the project) -----------------------------------------------------------
+
+
+def collect(project: Project, final: bool, keep: int | None) -> list[Entry]:
+    """Every statement with the editions the review gate publishes: all of them in a draft
+    build; under `final` only those ready (reviewed, or above `keep`), as for the PDFs."""
+    from workflow.build import gate_blockers
+    from workflow.edition import load_editions
+    from workflow.source import read_project_statement
+
+    entries = []
+    for slug in project.slugs():
+        statement = read_project_statement(project, slug)
+        langs = (statement.language, *project.target_languages(statement.language))
+        editions = load_editions(project, slug, list(langs), draft=not final)
+        source = editions[0]
+        published = {e.language: e for e in editions
+                     if not final or not gate_blockers([e], keep)}
+        quotes = {lang: cards.pull_quote(source, e) for lang, e in published.items()}
+        entries.append(Entry(slug, source, langs, published, quotes,
+                             _downloads(project, slug, langs, published)))
+    return entries
+
+
+def _downloads(project: Project, slug: str, langs: tuple[str, ...],
+               published: Mapping[str, Edition]) -> dict[str, list[Download]]:
+    """The screen PDFs a build left of each published language, and the print bundle."""
+    from workflow.html import language_name, say
+
+    found: dict[str, list[Download]] = {lang: [] for lang in published}
+    outputs = plan_outputs(project, slug, source_language=langs[0])
+    for output in outputs:
+        if not output.path.is_file() or not set(output.languages) <= set(published):
+            continue
+        data = output.path.read_bytes()
+        target = f"pdf/{slug}/{output.path.name}"
+        if output.layout == "single":
+            shown = [output.languages[0]]
+        elif output.layout == "parallel":
+            shown = [output.languages[1]]
+        else:
+            shown = list(published)
+        for lang in shown:
+            if output.layout == "parallel":
+                label = say("pdf_parallel", lang, language=language_name(langs[0], lang))
+            else:
+                label = say(f"pdf_{output.layout}", lang)
+            found[lang].append(Download(label, target, data))
+    bundle = folder(project, slug, PRINT)
+    if (bundle / "manifest.json").is_file() and not bundle.is_symlink():
+        data = _zip_folder(bundle)
+        for lang in published:
+            found[lang].append(Download(say("print_bundle", lang),
+                                        f"print/{slug}.print.zip", data))
+    return found
+
+
+def _zip_folder(path: Path) -> bytes:
+    """A folder as a ZIP whose bytes depend only on its files (names sorted, the date of
+    every entry the build date)."""
+    from workflow.build import build_date
+
+    stamp = tuple(int(p) for p in build_date().split("-")) + (0, 0, 0)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()
+                           and not p.name.startswith(".")):
+            info = zipfile.ZipInfo(f"{path.name}/{item.relative_to(path).as_posix()}",
+                                   date_time=stamp[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, item.read_bytes())
+    return buffer.getvalue()
+
+
+# Rendering (pure: entries and settings in, files out) ------------------------------------
+
+
+def _environment():
+    from workflow.html import ENVIRONMENT
+
+    return ENVIRONMENT
+
+
+def _date(edition_or_lang, value: str, settings: SiteSettings) -> str:
+    from workflow.html import date_text
+
+    return date_text(value, edition_or_lang, settings.digits)
+
+
+def _say(settings: SiteSettings):
+    from workflow.html import say
+
+    return lambda key, language, **values: say(key, language, settings.digits, **values)
+
+
+def render_page(entry: Entry, language: str, settings: SiteSettings) -> str:
+    """The HTML of one statement in one language (fonts not yet in it)."""
+    from workflow.html import status_html
+
+    edition = entry.editions[language]
+    path = page_path(language, entry.slug)
+    switcher = []
+    for lang in entry.languages:
+        if lang in entry.editions:
+            switcher.append({"lang": lang, "href": relative(path, page_path(lang, entry.slug)),
+                             "current": lang == language, "missing": None})
+        else:
+            switcher.append({"lang": lang, "current": False,
+                             "href": relative(path, page_path(entry.original, entry.slug)),
+                             "missing": _say(settings)("not_translated", lang)})
+    alternates = [(lang, link(settings, path, page_path(lang, entry.slug)))
+                  for lang in entry.languages if lang in entry.editions]
+    alternates.append(("x-default", link(settings, path, page_path(entry.original,
+                                                                    entry.slug))))
+    card = cards.cards_of(entry.slug, language)[0]
+    quote = entry.quotes[language]
+    date = _date(language, entry.statement.date, settings)
+    return _environment().get_template("site/page.html.j2").render(
+        edition=edition, editions=[edition], statement=entry.statement, language=language,
+        path=path, switcher=switcher, alternates=alternates,
+        canonical=absolute(settings, path),
+        style=relative(path, "style.css"), icon=relative(path, "favicon.svg"),
+        feed=relative(path, f"{language}/feed.atom"),
+        index=relative(path, index_path(language)),
+        description=cards.plain_text(quote),
+        card={"url": link(settings, path, card.path), "width": card.size[0],
+              "height": card.size[1], "alt": cards.alt_text(edition, quote, date)},
+        og_locale=og_locale(language),
+        downloads=[(d.label, relative(path, d.path)) for d in entry.downloads[language]],
+        draft=edition.is_draft,
+        say=_say(settings),
+        date_of=lambda e: _date(e.language, e.statement.date, settings),
+        status_of=lambda e: status_html(e, settings.digits),
+        build_date=settings.date,
+    )
+
+
+def render_index(entries: list[Entry], language: str, settings: SiteSettings) -> str:
+    """A language's list of statements, newest first; those not yet in it link the original."""
+    path = index_path(language)
+    items = []
+    for entry in newest_first(entries):
+        shown = entry.editions.get(language) or entry.editions.get(entry.original)
+        if shown is None:
+            continue
+        published = language in entry.editions
+        items.append({"edition": shown,
+                      "href": relative(path, page_path(shown.language, entry.slug)),
+                      "missing": None if published else _say(settings)("not_translated",
+                                                                      language),
+                      "date": _date(language, entry.statement.date, settings)})
+    alternates = [(lang, link(settings, path, index_path(lang))) for lang in settings.languages]
+    alternates.append(("x-default", link(settings, path, "index.html")))
+    switcher = [{"lang": lang, "href": relative(path, index_path(lang)),
+                 "current": lang == language, "missing": None} for lang in settings.languages]
+    return _environment().get_template("site/index.html.j2").render(
+        language=language, items=items, path=path, alternates=alternates,
+        canonical=absolute(settings, path), switcher=switcher,
+        style=relative(path, "style.css"), icon=relative(path, "favicon.svg"),
+        feed=relative(path, f"{language}/feed.atom"), say=_say(settings),
+        og_locale=og_locale(language), build_date=settings.date)
+
+
+def render_root(settings: SiteSettings) -> str:
+    """site/index.html: every language's index, each named in its own language."""
+    path = "index.html"
+    alternates = [(lang, link(settings, path, index_path(lang))) for lang in settings.languages]
+    alternates.append(("x-default", link(settings, path, path)))
+    return _environment().get_template("site/root.html.j2").render(
+        language=settings.languages[0], path=path, alternates=alternates,
+        canonical=absolute(settings, path),
+        choices=[{"lang": lang, "href": index_path(lang)} for lang in settings.languages],
+        style="style.css", icon="favicon.svg", say=_say(settings),
+        og_locale=og_locale(settings.languages[0]), build_date=settings.date)
+
+
+def newest_first(entries: list[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (e.statement.date, e.slug), reverse=True)
+
+
+def og_locale(language: str) -> str:
+    """Open Graph's locale (language_TERRITORY): babel's likeliest territory for it."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(languages.get(language).locale.language, "")
+    parts = likely.split("_")
+    return f"{parts[0]}_{parts[-1]}" if len(parts) > 1 else language
+
+
+def feed(entries: list[Entry], language: str, settings: SiteSettings) -> str:
+    """An Atom feed (RFC 4287) of the statements published in `language`."""
+    path = f"{language}/feed.atom"
+    shown = [e for e in newest_first(entries) if language in e.editions]
+    say = _say(settings)
+    feed_id = absolute(settings, path) or f"urn:pamphlet:feed:{language}"
+    updated = _rfc3339(shown[0].statement.date if shown else settings.date)
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{language}">',
+             f"<title>{xml_escape(str(say('statements', language)))}</title>",
+             f"<id>{xml_escape(feed_id)}</id>", f"<updated>{updated}</updated>",
+             f'<link rel="self" href={quoteattr(link(settings, path, path))}/>',
+             f'<link rel="alternate" type="text/html" '
+             f'href={quoteattr(link(settings, path, index_path(language)))}/>']
+    for entry in shown:
+        edition = entry.editions[language]
+        page = page_path(language, entry.slug)
+        lines += ["<entry>",
+                  f"<title>{xml_escape(cards.plain_text(edition.title))}</title>",
+                  f"<id>{xml_escape(absolute(settings, page) or f'urn:pamphlet:{entry.slug}:{language}')}</id>",  # noqa: E501
+                  f'<link rel="alternate" type="text/html" href={quoteattr(link(settings, path, page))}/>',  # noqa: E501
+                  f"<updated>{_rfc3339(entry.statement.date)}</updated>",
+                  f"<author><name>{xml_escape(cards.plain_text(edition.author))}</name></author>",
+                  f"<summary>{xml_escape(cards.plain_text(entry.quotes[language]))}</summary>",
+                  "</entry>"]
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def _rfc3339(value: str) -> str:
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    return datetime(parts[0], parts[1], parts[2]).strftime("%Y-%m-%dT00:00:00Z")
+
+
+def sitemap(entries: list[Entry], settings: SiteSettings) -> str:
+    """sitemap.xml with each page's language alternates (needs `site_url`: a sitemap
+    holds absolute URLs only)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+             ' xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+
+    def url(path: str, alternates: list[tuple[str, str]]) -> None:
+        lines.append(f"<url><loc>{xml_escape(absolute(settings, path) or '')}</loc>")
+        for lang, target in alternates:
+            lines.append(f'<xhtml:link rel="alternate" hreflang="{lang}"'
+                         f' href={quoteattr(absolute(settings, target) or "")}/>')
+        lines.append("</url>")
+
+    indexes = [(lang, index_path(lang)) for lang in settings.languages]
+    url("index.html", [*indexes, ("x-default", "index.html")])
+    for _, path in indexes:
+        url(path, [*indexes, ("x-default", "index.html")])
+    for entry in sorted(entries, key=lambda e: e.slug):
+        alternates = [(lang, page_path(lang, entry.slug)) for lang in entry.languages
+                      if lang in entry.editions]
+        alternates.append(("x-default", page_path(entry.original, entry.slug)))
+        for lang in entry.languages:
+            if lang in entry.editions:
+                url(page_path(lang, entry.slug), alternates)
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def stylesheet(settings: SiteSettings) -> str:
+    """style.css: the shared rules, then each language's fonts, size and leading (from its
+    profile, as the PDFs' per-language rules are)."""
+    from workflow.stylesheet import counter_style, families
+
+    rules = [files("workflow").joinpath("styles", "site.css").read_text("utf-8")]
+    for code in languages.codes():
+        profile = languages.get(code)
+        ratio = profile.font_size_pt / 10
+        rules.append(
+            f":lang({code}) {{ font-family: {families(profile.font_stack('text'))}; }}\n"
+            f":lang({code}) h1, :lang({code}) h2, :lang({code}) h3, h1:lang({code}),"
+            f" h2:lang({code}), h3:lang({code}), :lang({code}) .furniture,"
+            f" .furniture:lang({code}) {{ font-family:"
+            f" {families(profile.font_stack('heading'))};"
+            f" line-height: {profile.heading_line_height or 1.3:g}; }}\n"
+            f"main p:lang({code}), main li:lang({code}), main blockquote:lang({code})"
+            f" {{ font-size: {ratio:.3g}em; line-height: {profile.line_height + 0.15:.3g}; }}\n"
+            f"ol:lang({code}) {{ list-style-type:"
+            f" {counter_style(settings.digits.get(code, profile.digits))}; }}")
+    return "\n".join(rules) + "\n"
+
+
+FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
+           '<rect width="16" height="16" rx="2" fill="#b3202a"/>'
+           '<path d="M4 3h5a3 3 0 0 1 0 6H6v4H4z" fill="#fff"/></svg>\n')
+
+
+def with_fonts(html: str, path: str, font_cache: Path | None) -> tuple[str, dict[str, bytes]]:
+    """The page with its @font-face rules (each face subset to the characters the page
+    shows in the languages that use it) and their CSP hash; and the WOFF2 files."""
+    from workflow import webfonts
+
+    chars = text_by_language(html)
+    bold = "<strong>" in html or "<b>" in html
+    faces = webfonts.faces(chars, bold_text=bold)
+    made: dict[str, bytes] = {}
+    rules = []
+    for face in faces:
+        target = f"fonts/{face.file_name}"
+        made[target] = webfonts.subset_woff2(face, font_cache)
+        rules.append(webfonts.font_face_css(face, relative(path, target)))
+    style = "\n".join(rules)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    html = html.replace(STYLE_PLACEHOLDER, style, 1)
+    html = html.replace("{csp-style}", f"'sha256-{digest}'", 1)
+    return html, made
+
+
+def text_by_language(html: str) -> dict[str, str]:
+    """The characters of the page's text (and its title) by the language of the element
+    that holds them, as the browser's :lang() sees it."""
+    import lxml.html
+
+    root = lxml.html.document_fromstring(html)
+    found: dict[str, set[str]] = {}
+
+    def walk(element, language: str) -> None:
+        language = element.get("lang") or language
+        if element.tag in ("script", "style") or not isinstance(element.tag, str):
+            return
+        if element.text:
+            found.setdefault(language, set()).update(element.text)
+        for child in element:
+            walk(child, language)
+            if child.tail:
+                found.setdefault(language, set()).update(child.tail)
+
+    walk(root, root.get("lang") or "en")
+    return {lang: "".join(sorted(chars)) for lang, chars in sorted(found.items())
+            if lang in languages.codes()}
+
+
+def render_site(entries: list[Entry], settings: SiteSettings,
+                font_cache: Path | None = None) -> dict[str, bytes]:
+    """Every file of the site but the cards, by path in the site."""
+    out: dict[str, bytes] = {}
+
+    def page(path: str, html: str) -> None:
+        html, fonts = with_fonts(html, path, font_cache)
+        out[path] = html.encode()
+        out.update(fonts)
+
+    page("index.html", render_root(settings))
+    for language in settings.languages:
+        page(index_path(language), render_index(entries, language, settings))
+        out[f"{language}/feed.atom"] = feed(entries, language, settings).encode()
+    for entry in entries:
+        for language in entry.editions:
+            page(page_path(language, entry.slug), render_page(entry, language, settings))
+            for download in entry.downloads[language]:
+                out[download.path] = download.data
+    out["style.css"] = stylesheet(settings).encode()
+    out["favicon.svg"] = FAVICON.encode()
+    if settings.site_url:
+        out["sitemap.xml"] = sitemap(entries, settings).encode()
+        out["robots.txt"] = (f"User-agent: *\nAllow: /\n"
+                             f"Sitemap: {absolute(settings, 'sitemap.xml')}\n").encode()
+    return dict(sorted(out.items()))
+
+
+# Cards, with the build state --------------------------------------------------------------
+
+
+def card_fingerprint(project: Project, entry: Entry, language: str, settings: SiteSettings
+                     ) -> str:
+    """What a card shows depends on: the statement, its catalog, the date style, the code
+    and the fonts; unchanged, the card is not set again."""
+    from workflow.build import _fonts_fingerprint, _package_fingerprint, code_fingerprint
+    from workflow.fileindex import INDEX_FILE, FileIndex
+
+    index = FileIndex(project.build / INDEX_FILE)
+    digest = hashlib.sha256()
+    for path in (project.source_path(entry.slug), project.po_path(entry.slug, language)):
+        digest.update(str(project.relative(path)).encode() + b"\0")
+        digest.update(index.digest(path).encode() if path.exists() else b"-")
+    digest.update("\0".join([language, str(settings.final), settings.digits.get(language, ""),
+                             _package_fingerprint(), code_fingerprint(index),
+                             _fonts_fingerprint((language,))]).encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class SiteReport:
+    written: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[Path] = field(default_factory=list)
+    cards_set: int = 0
+
+
+def site_settings(project: Project, final: bool) -> SiteSettings:
+    from workflow.build import build_date
+
+    ordered = (project.source_language,
+               *[lang for lang in project.languages if lang != project.source_language])
+    return SiteSettings(project.site_url, build_date(),
+                        {lang: project.digits(lang) for lang in project.languages},
+                        ordered, final)
+
+
+def write_site(project: Project, final: bool = False, keep: int | None = None
+               ) -> SiteReport:
+    """Make build/site/: pages, feeds, fonts, copies of the PDFs, and the cards (set again
+    only when what they show changed); files are written only when their bytes change,
+    and what the site no longer holds (a language held back, say) is removed."""
+    root = project.build / SITE_DIR
+    refuse_links(project.root, root)
+    settings = site_settings(project, final)
+    entries = collect(project, final, keep)
+    wanted = render_site(entries, settings, project.build / FONT_CACHE)
+    state_path = project.build / STATE_FILE
+    try:
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+        state = state if isinstance(state, dict) else {}
+    except (OSError, ValueError):
+        state = {}
+    report = SiteReport()
+    fresh_state: dict[str, str] = {}
+    for entry in entries:
+        for language, edition in entry.editions.items():
+            fingerprint = card_fingerprint(project, entry, language, settings)
+            made = cards.cards_of(entry.slug, language)
+            paths = [p for card in made for p in (card.path, card.alt_path)]
+            if state.get(page_path(language, entry.slug)) == fingerprint and all(
+                    (root / p).is_file() for p in paths):
+                for p in paths:
+                    wanted[p] = (root / p).read_bytes()
+            else:
+                date = _date(language, entry.statement.date, settings)
+                wanted.update(cards.render_cards(edition, entry.quotes[language], date))
+                report.cards_set += len(made)
+            fresh_state[page_path(language, entry.slug)] = fingerprint
+    for name, data in sorted(wanted.items()):
+        target = root / name
+        refuse_links(project.root, target)
+        if target.is_file() and target.read_bytes() == data:
+            report.unchanged += 1
+            continue
+        atomic_write_bytes(target, data)
+        report.written.append(target)
+    if root.is_dir():
+        for path in sorted(root.rglob("*"), reverse=True):
+            name = path.relative_to(root).as_posix()
+            if path.is_symlink() or path.is_file():
+                if name not in wanted:
+                    path.unlink()
+                    report.removed.append(path)
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    text = json.dumps(fresh_state, indent=1, sort_keys=True)
+    if not state_path.exists() or state_path.read_text(encoding="utf-8") != text:
+        atomic_write_bytes(state_path, text.encode())
+    log.info("site: %d file(s) written, %d unchanged, %d removed", len(report.written),
+             report.unchanged, len(report.removed))
+    return report
+
+
+__all__ = ["Entry", "SiteSettings", "collect", "render_site", "write_site"]

@@ -509,6 +509,7 @@ def output_fingerprint(project: Project, output: Output, final: bool, page_size:
         digest.update(str(project.relative(path)).encode() + b"\0")
         digest.update(index.digest(path).encode())
     settings = [output.layout, page_size, str(final), build_date(), project.arabic_digits,
+                project.site_url or "",
                 _package_fingerprint(), code_fingerprint(index),
                 _fonts_fingerprint(output.languages)]
     if printing:
@@ -590,7 +591,7 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
                            edition.catalog_path or project.relative(edition.statement.path))
     digits = {lang: project.digits(lang) for lang in output.languages}
     html = render_html(output.layout, editions, date or build_date(), PAGE_SIZES[page_size],
-                       digits)
+                       digits, web_page(project, output))
     pdf = typeset(html, project.root, printing, digits, any(e.is_draft for e in editions),
                   page_size)
     if not printing:
@@ -598,6 +599,16 @@ def build_output(project: Project, output: Output, final: bool, page_size: str,
     pdf = prints.finish(pdf, printing, output.binding)
     prints.check(pdf, prints.expected_pages(printing), project.relative(output.path))
     return pdf
+
+
+def web_page(project: Project, output: Output) -> str | None:
+    """The web edition's page a PDF's QR code leads to (with `site_url` set): that of its
+    language; for a side-by-side PDF the translation's, for one in every language the
+    original's (its page links all the others)."""
+    if not project.site_url:
+        return None
+    language = output.languages[1] if output.layout == "parallel" else output.languages[0]
+    return f"{project.site_url}{language}/{output.slug}.html"
 
 
 def _write_bundles(project: Project, outputs: list[Output], printing: PrintSettings,

@@ -162,6 +162,8 @@ def cmd_build(args, console: Console) -> int:
             return refused.exit_code
     console.print(f"{len(report.written)} PDF(s) written, {len(report.skipped)} up to date"
                   f" in {project.relative(project.build)}/")
+    if not args.no_site:
+        write_web_edition(project, args, console)
     for path, why in report.held_back.items():
         console.print(f"held back {project.relative(path)}: {why}", markup=False,
                       highlight=False)
@@ -175,6 +177,40 @@ def cmd_build(args, console: Console) -> int:
         print_failures(report.failures, console)
         console.print(f"dashboard: {project.relative(project.build)}/index.html", markup=False)
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def write_web_edition(project, args, console: Console) -> None:
+    """build/site/ and its share images, under the same gate as the PDFs just built."""
+    from workflow.builders.site import SITE_DIR, write_site
+
+    site = write_site(project, final=args.final, keep=args.keep)
+    console.print(f"web edition: {len(site.written)} file(s) written ({site.cards_set} share"
+                  f" image(s) set), {site.unchanged} unchanged, {len(site.removed)} removed in"
+                  f" {project.relative(project.build / SITE_DIR)}/", markup=False,
+                  highlight=False)
+
+
+def cmd_serve(args, console: Console) -> int:
+    """Serve the web edition (build/site/) on 127.0.0.1 for preview, rebuilding the draft
+    PDFs and the site as files are saved, until Ctrl-C. Example: pamphlet serve --port 8000"""
+    from datetime import datetime
+
+    from workflow.serve import serve
+
+    def tell(event) -> None:
+        console.print(f"[{datetime.now():%H:%M:%S}] {event.text}", markup=False,
+                      highlight=False)
+        console.file.flush()
+
+    def stopped(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stopped)
+    try:
+        serve(find_root(Path.cwd()), args.port, args.jobs, tell)
+    except KeyboardInterrupt:
+        console.print("stopped serving", markup=False)
     return EXIT_OK
 
 
@@ -440,6 +476,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print files: bleed, PDF variant, booklets, preflight, and a bundle"
                           " in build/print/SLUG/ ([tool.pamphlet] print_variant, bleed_mm,"
                           " icc_profile, crop_marks)")
+    sub.add_argument("--no-site", action="store_true",
+                     help="PDFs only: leave the web edition (build/site/) and its share images")
+
+    sub = command("serve", cmd_serve, "preview the web edition on 127.0.0.1, rebuilt on save")
+    sub.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000;"
+                     " 0: any free one)")
+    sub.add_argument("--jobs", "-j", type=jobs_count, default="auto", metavar="N",
+                     help="worker processes rendering PDFs (default: auto)")
 
     sub = command("watch", cmd_watch, "rebuild draft PDFs as files are saved (Ctrl-C stops)")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")

@@ -1,4 +1,4 @@
-"""QR codes for paper: a URL as a vector SVG (segno encodes it, ISO/IEC 18004), for colophons."""
+"""QR codes for paper: a URL (segno encodes it, ISO/IEC 18004) as vector boxes, for colophons."""
 
 from __future__ import annotations
 
@@ -34,28 +34,50 @@ class QRCode:
         """The whole drawing, quiet zone included."""
         return self.module_mm * (self.count + 2 * QUIET_ZONE)
 
-    def svg(self) -> Markup:
-        """The code as inline SVG: one path of dark modules, filled with `currentColor`
-        so that the stylesheet decides the ink (black; K only in CMYK print files). The
-        quiet zone is part of the drawing: nothing can be set into it."""
-        total = self.count + 2 * QUIET_ZONE
-        runs = []
+    def rectangles(self) -> list[tuple[int, int, int, int]]:
+        """The dark modules as rectangles (x, y, width, height in modules, quiet zone not
+        counted): runs of a row, each grown down over the rows that repeat it."""
+        used: set[tuple[int, int, int]] = set()
+        found = []
         for y, row in enumerate(self.modules):
-            x = 0
-            while x < len(row):
-                if not row[x]:
-                    x += 1
+            for start, end in _runs(row):
+                if (y, start, end) in used:
                     continue
-                start = x
-                while x < len(row) and row[x]:
-                    x += 1
-                runs.append(f"M{start + QUIET_ZONE} {y + QUIET_ZONE}h{x - start}v1h{start - x}z")
-        size = f"{self.size_mm:.2f}mm"
-        return Markup(
-            f'<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {total} {total}"'
-            f' width="{size}" height="{size}" role="img" aria-label="QR: {escape(self.url)}"'
-            f' shape-rendering="crispEdges"><path fill="currentColor" d="{"".join(runs)}"/>'
-            "</svg>")
+                height = 1
+                while (y + height < self.count
+                       and (start, end) in _runs(self.modules[y + height])):
+                    used.add((y + height, start, end))
+                    height += 1
+                found.append((start, y, end - start, height))
+        return found
+
+    def html(self) -> Markup:
+        """The code as boxes of the page (vector rectangles in the PDF), so that the
+        stylesheet gives their ink: black on screen, K only in CMYK print files (an SVG's
+        fill would come out as RGB). The quiet zone is the box's padding: nothing can be
+        set into it."""
+        unit = self.module_mm
+        quiet = QUIET_ZONE * unit
+        boxes = "".join(
+            f'<span class="module" style="left:{quiet + x * unit:.3f}mm;'
+            f'top:{quiet + y * unit:.3f}mm;width:{w * unit:.3f}mm;height:{h * unit:.3f}mm"></span>'
+            for x, y, w, h in self.rectangles())
+        return Markup(f'<span class="qr" role="img" aria-label="QR: {escape(self.url)}"'
+                      f' style="width:{self.size_mm:.3f}mm;height:{self.size_mm:.3f}mm">'
+                      f"{boxes}</span>")
+
+
+def _runs(row: tuple[bool, ...]) -> list[tuple[int, int]]:
+    runs, x = [], 0
+    while x < len(row):
+        if row[x]:
+            start = x
+            while x < len(row) and row[x]:
+                x += 1
+            runs.append((start, x))
+        else:
+            x += 1
+    return runs
 
 
 def qr_code(url: str, symbol_mm: float = MIN_SYMBOL_MM) -> QRCode:

@@ -46,8 +46,10 @@ def is_input(project: Project, path: Path) -> bool:
 
 
 def rebuild(project: Project, slugs: list[str] | None, languages: list[str] | None,
-            jobs: int, pool: WorkerPool | None, tell: Callable[[Event], None]) -> BuildReport:
-    """One draft build under the project lock, telling each PDF as it is done."""
+            jobs: int, pool: WorkerPool | None, tell: Callable[[Event], None],
+            site: bool = False) -> BuildReport:
+    """One draft build under the project lock, telling each PDF as it is done; with
+    `site`, the web edition (build/site/) after it."""
     relative = project.relative
 
     def progress(output: Output, failure: Failure | None, done: int, total: int) -> None:
@@ -62,6 +64,13 @@ def rebuild(project: Project, slugs: list[str] | None, languages: list[str] | No
 
     with project_lock(project.root, "pamphlet watch", on_wait=waiting):
         report = build(project, slugs, languages, progress=progress, jobs=jobs, pool=pool)
+        if site:
+            from workflow.builders.site import write_site
+
+            made = write_site(project)
+            if made.written or made.removed:
+                tell(Event("rebuilt", f"web edition: {len(made.written)} file(s) written,"
+                                      f" {len(made.removed)} removed"))
     for failure in report.failures:
         if failure.path is None:  # a statement that could not be read: no PDF to name
             tell(Event("failed", f"not built {failure.slug}: {failure.reason}"))
@@ -72,7 +81,7 @@ def rebuild(project: Project, slugs: list[str] | None, languages: list[str] | No
 
 def watch(root: Path, slugs: list[str] | None = None, languages: list[str] | None = None,
           jobs: int = 1, tell: Callable[[Event], None] = lambda event: None,
-          stop: threading.Event | None = None) -> None:
+          stop: threading.Event | None = None, site: bool = False) -> None:
     """Build, then rebuild after every burst of saves until `stop` is set (or Ctrl-C).
 
     Nothing stops the watching but that: a PDF that fails is told and the others are
@@ -88,7 +97,7 @@ def watch(root: Path, slugs: list[str] | None = None, languages: list[str] | Non
     current = [project]  # the settings as last read: a saved pyproject.toml may move folders
 
     def again() -> BuildReport:
-        return rebuild(current[0], slugs, languages, jobs, pool, tell)
+        return rebuild(current[0], slugs, languages, jobs, pool, tell, site)
 
     def reread() -> None:
         current[0] = load_project(root)

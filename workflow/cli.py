@@ -192,8 +192,9 @@ def write_web_edition(project, args, console: Console) -> None:
 
 
 def cmd_serve(args, console: Console) -> int:
-    """Serve the web edition (build/site/) on 127.0.0.1 for preview, rebuilding the draft
-    PDFs and the site as files are saved, until Ctrl-C. Example: pamphlet serve --port 8000"""
+    """Serve the web edition (build/site/) on 127.0.0.1 for preview, making it again as
+    statements, catalogs or settings are saved, until Ctrl-C (the PDFs: `build` or `watch`).
+    Example: pamphlet serve --port 8000"""
     from datetime import datetime
 
     from workflow.serve import serve
@@ -208,7 +209,7 @@ def cmd_serve(args, console: Console) -> int:
 
     signal.signal(signal.SIGTERM, stopped)
     try:
-        serve(find_root(Path.cwd()), args.port, args.jobs, tell)
+        serve(find_root(Path.cwd()), args.port, args.final, args.keep, tell)
     except KeyboardInterrupt:
         console.print("stopped serving", markup=False)
     return EXIT_OK
@@ -482,8 +483,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("serve", cmd_serve, "preview the web edition on 127.0.0.1, rebuilt on save")
     sub.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000;"
                      " 0: any free one)")
-    sub.add_argument("--jobs", "-j", type=jobs_count, default="auto", metavar="N",
-                     help="worker processes rendering PDFs (default: auto)")
+    sub.add_argument("--final", action="store_true",
+                     help="publish only reviewed editions, as `build --final` does")
+    sub.add_argument("--keep", type=int, metavar="PERCENT",
+                     help="with --final: publish editions at least this much reviewed")
 
     sub = command("watch", cmd_watch, "rebuild draft PDFs as files are saved (Ctrl-C stops)")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")

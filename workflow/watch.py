@@ -46,10 +46,8 @@ def is_input(project: Project, path: Path) -> bool:
 
 
 def rebuild(project: Project, slugs: list[str] | None, languages: list[str] | None,
-            jobs: int, pool: WorkerPool | None, tell: Callable[[Event], None],
-            site: bool = False) -> BuildReport:
-    """One draft build under the project lock, telling each PDF as it is done; with
-    `site`, the web edition (build/site/) after it."""
+            jobs: int, pool: WorkerPool | None, tell: Callable[[Event], None]) -> BuildReport:
+    """One draft build under the project lock, telling each PDF as it is done."""
     relative = project.relative
 
     def progress(output: Output, failure: Failure | None, done: int, total: int) -> None:
@@ -64,13 +62,6 @@ def rebuild(project: Project, slugs: list[str] | None, languages: list[str] | No
 
     with project_lock(project.root, "pamphlet watch", on_wait=waiting):
         report = build(project, slugs, languages, progress=progress, jobs=jobs, pool=pool)
-        if site:
-            from workflow.builders.site import write_site
-
-            made = write_site(project)
-            if made.written or made.removed:
-                tell(Event("rebuilt", f"web edition: {len(made.written)} file(s) written,"
-                                      f" {len(made.removed)} removed"))
     for failure in report.failures:
         if failure.path is None:  # a statement that could not be read: no PDF to name
             tell(Event("failed", f"not built {failure.slug}: {failure.reason}"))
@@ -81,13 +72,15 @@ def rebuild(project: Project, slugs: list[str] | None, languages: list[str] | No
 
 def watch(root: Path, slugs: list[str] | None = None, languages: list[str] | None = None,
           jobs: int = 1, tell: Callable[[Event], None] = lambda event: None,
-          stop: threading.Event | None = None, site: bool = False) -> None:
+          stop: threading.Event | None = None,
+          make: Callable[[Project], object] | None = None) -> None:
     """Build, then rebuild after every burst of saves until `stop` is set (or Ctrl-C).
 
     Nothing stops the watching but that: a PDF that fails is told and the others are
     built; bad settings or a statement that cannot be read are told, and the next save
     is tried again. The project lock is held only while building, so `update` or
-    `translate` can run in between.
+    `translate` can run in between. `make`: what to build instead of the draft PDFs
+    (`pamphlet serve` makes the web edition), called under the lock.
     """
     from watchfiles import watch as changes_of
 
@@ -97,12 +90,16 @@ def watch(root: Path, slugs: list[str] | None = None, languages: list[str] | Non
     current = [project]  # the settings as last read: a saved pyproject.toml may move folders
 
     def again() -> BuildReport:
-        return rebuild(current[0], slugs, languages, jobs, pool, tell, site)
+        if make is not None:
+            with project_lock(current[0].root, "pamphlet serve"):
+                return make(current[0])
+        return rebuild(current[0], slugs, languages, jobs, pool, tell)
 
     def reread() -> None:
         current[0] = load_project(root)
 
-    pool = WorkerPool(jobs, setup_worker, WORKER_PRELOAD) if jobs > 1 else None
+    pool = (WorkerPool(jobs, setup_worker, WORKER_PRELOAD) if jobs > 1 and make is None
+            else None)
     # The watcher starts before the first build, so that a save while it runs is not
     # missed; its first (empty) answer, after WAKE_MS, says it is in place.
     changes = changes_of(project.root, watch_filter=lambda change, path:

@@ -120,5 +120,5 @@ def unicode_range(chars: Iterable[str]) -> str:
 
 def font_face_css(face: Face, url: str) -> str:
     return (f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight};'
-            f' font-style: normal; font-display: swap; src: url("{url}") format("woff2");'
+            f' font-style: normal; font-display: block; src: url("{url}") format("woff2");'
             f" unicode-range: {unicode_range(face.chars)}; }}")

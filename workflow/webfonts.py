@@ -18,6 +18,19 @@ ROLES = ("text", "heading")
 FORMAT_CHARS = "\u200c\u200d\u200e\u200f"
 
 
+# What a face is first cut down to, once (with any other character the site sets in it):
+# Latin with its extensions, general punctuation, the Arabic script's letters and marks.
+# Fixed, so that the cut is made once per font, not again for each new word of the corpus.
+BASE_RANGES = ((0x20, 0x24F), (0x2000, 0x206F), (0x20AC, 0x20AC), (0x0600, 0x06FF),
+               (0x0750, 0x077F), (0x08A0, 0x08FF))
+
+
+def base_chars(face: Face) -> set[str]:
+    """The characters of BASE_RANGES the face's font has."""
+    cmap = _cmap(face.source)
+    return {chr(c) for low, high in BASE_RANGES for c in range(low, high + 1) if c in cmap}
+
+
 @dataclass(frozen=True)
 class Face:
     """One @font-face of a page: a family in one weight, subset to `chars`."""
@@ -75,35 +88,53 @@ def faces(chars_by_language: Mapping[str, str], bold_text: bool = False) -> list
             for (family, weight), chars in sorted(wanted.items())]
 
 
-def subset_woff2(face: Face, cache: Path | None = None) -> bytes:
-    """The face's font file subset to its characters (their shaping kept: every OpenType
-    layout feature, so Arabic letters join and Nastaliq stacks) as WOFF2. Deterministic:
-    the same file and characters give the same bytes. `cache`: a folder keeping them."""
-    cached = cache / face.file_name if cache is not None else None
-    if cached is not None and cached.is_file():
-        return cached.read_bytes()
+def _subset(data: bytes | Path, chars: str, flavor: str | None) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
     options = subset.Options()
-    options.layout_features = ["*"]
-    options.flavor = "woff2"
+    options.layout_features = ["*"]  # shaping kept: Arabic letters join, Nastaliq stacks
+    options.flavor = flavor
     options.hinting = False  # screens of today; a third of the size
     options.name_IDs = ["*"]  # the licence and copyright travel with the font
     options.name_languages = ["*"]
     options.notdef_outline = True
     options.recalc_timestamp = False
-    with TTFont(face.source, recalcTimestamp=False, lazy=False) as font:
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    with TTFont(source, recalcTimestamp=False) as font:
         subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=[ord(c) for c in face.chars])
+        subsetter.populate(unicodes=[ord(c) for c in chars])
         subsetter.subset(font)
         buffer = io.BytesIO()
-        font.flavor = "woff2"
+        font.flavor = flavor
         font.save(buffer, reorderTables=False)
-    data = buffer.getvalue()
-    if cached is not None:
-        atomic_write_bytes(cached, data)
+    return buffer.getvalue()
+
+
+def _cached(cache: Path | None, name: str, make) -> bytes:
+    path = cache / name if cache is not None else None
+    if path is not None and path.is_file():
+        return path.read_bytes()
+    data = make()
+    if path is not None:
+        atomic_write_bytes(path, data)
     return data
+
+
+def subset_woff2(face: Face, cache: Path | None = None, site_chars: str | None = None
+                 ) -> bytes:
+    """The face's font file subset to its characters as WOFF2. Deterministic: the same
+    file and characters give the same bytes. `site_chars`: every character the site sets
+    in this face; the file is first cut down to them once (reading a Noto file's layout
+    tables takes a second; every page's subset is then made from the small one).
+    `cache`: a folder keeping both."""
+    if site_chars is None:
+        return _cached(cache, face.file_name, lambda: _subset(face.source, face.chars, "woff2"))
+    whole = Face(face.family, face.weight, face.source, site_chars)
+    base = _cached(cache, whole.file_name.replace(".woff2", ".ttf"),
+                   lambda: _subset(face.source, site_chars, None))
+    name = f"{face.file_name[:-6]}-{whole.key[:8]}.woff2"
+    return _cached(cache, name, lambda: _subset(base, face.chars, "woff2"))
 
 
 def unicode_range(chars: Iterable[str]) -> str:

@@ -108,13 +108,18 @@ def test_feed_is_atom_newest_first(translated):
     older = STATEMENT_EN.replace("2018-11-03", "2016-01-05").replace("caravan", "older")
     (translated.sources / "older.md").write_text(older)
     update(translated)
-    feed = files_of(translated)["en/feed.atom"].decode()
-    assert feed.index("en/caravan.html") < feed.index("en/older.html")
-    index = files_of(translated)["en/index.html"].decode()
-    assert index.index("caravan.html") < index.index("older.html")
-    # Spanish index: the older statement is not translated, linked to the original
-    es_index = files_of(translated)["es/index.html"].decode()
-    assert 'href="../en/older.html"' in es_index and "aún no traducido" not in es_index
+    files = files_of(translated, final=True)
+    feed = files["en/feed.atom"].decode()
+    assert feed.startswith('<?xml version="1.0" encoding="utf-8"?>\n'
+                           '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">')
+    assert feed.index('href="caravan.html"') < feed.index('href="older.html"')
+    assert "<updated>2018-11-03T00:00:00Z</updated>" in feed
+    index = files["en/index.html"].decode()
+    assert index.index('href="caravan.html"') < index.index('href="older.html"')
+    # Spanish: the older statement is not translated: listed, marked, the original linked
+    es_index = files["es/index.html"].decode()
+    assert 'href="../en/older.html"' in es_index and "aún no traducido" in es_index
+    assert 'href="older.html"' not in files["es/feed.atom"].decode()
 
 
 def test_quote_names_a_sentence_or_is_refused(translated):

@@ -384,23 +384,17 @@ FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
            '<path d="M4 3h5a3 3 0 0 1 0 6H6v4H4z" fill="#fff"/></svg>\n')
 
 
-def with_fonts(html: str, path: str, font_cache: Path | None) -> tuple[str, dict[str, bytes]]:
+def with_fonts(html: str, path: str, faces: list, made: Mapping[str, bytes]) -> str:
     """The page with its @font-face rules (each face subset to the characters the page
-    shows in the languages that use it) and their CSP hash; and the WOFF2 files."""
+    shows in the languages that use it), their CSP hash and the preloads of its own."""
     from workflow import webfonts
 
-    chars = text_by_language(html)
-    bold = "<strong>" in html or "<b>" in html
-    faces = webfonts.faces(chars, bold_text=bold)
-    made: dict[str, bytes] = {}
-    rules = []
-    for face in faces:
-        target = f"fonts/{face.file_name}"
-        made[target] = webfonts.subset_woff2(face, font_cache)
-        rules.append(webfonts.font_face_css(face, relative(path, target)))
+    rules = [webfonts.font_face_css(face, relative(path, f"fonts/{face.file_name}"))
+             for face in faces]
     style = "\n".join(rules)
     digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
     html = html.replace(STYLE_PLACEHOLDER, style, 1)
+    html = html.replace("{csp-style}", f"'sha256-{digest}'", 1)
     # The faces of the page's own text come with the HTML, not after the stylesheet: no
     # text drawn twice, nothing shifted (font-display: block waits for them, briefly).
     language = root_language(html)
@@ -410,9 +404,30 @@ def with_fonts(html: str, path: str, font_cache: Path | None) -> tuple[str, dict
         f' type="font/woff2" crossorigin>\n'
         for face in faces if face.family in first and (face.weight == 400 or face.family in
                                                        _heading_families(language)))
-    html = html.replace(PRELOAD_PLACEHOLDER, preloads, 1)
-    html = html.replace("{csp-style}", f"'sha256-{digest}'", 1)
-    return html, made
+    return html.replace(PRELOAD_PLACEHOLDER, preloads, 1)
+
+
+def page_fonts(pages: Mapping[str, str], font_cache: Path | None
+               ) -> tuple[dict[str, list], dict[str, bytes]]:
+    """The faces of each page and the WOFF2 files: each face cut once to every character
+    the site sets in it, then to each page's own."""
+    from workflow import webfonts
+
+    faces = {path: webfonts.faces(text_by_language(html), bold_text="<strong>" in html)
+             for path, html in pages.items()}
+    union: dict[tuple[str, int], set[str]] = {}
+    for page_faces in faces.values():
+        for face in page_faces:
+            union.setdefault((face.family, face.weight), set()).update(face.chars)
+    made = {}
+    for page_faces in faces.values():
+        for face in page_faces:
+            target = f"fonts/{face.file_name}"
+            if target not in made:
+                every = "".join(sorted(union[(face.family, face.weight)]
+                                       | webfonts.base_chars(face)))
+                made[target] = webfonts.subset_woff2(face, font_cache, every)
+    return faces, made
 
 
 def root_language(html: str) -> str:
@@ -452,11 +467,10 @@ def render_site(entries: list[Entry], settings: SiteSettings,
                 font_cache: Path | None = None) -> dict[str, bytes]:
     """Every file of the site but the cards, by path in the site."""
     out: dict[str, bytes] = {}
+    pages: dict[str, str] = {}
 
     def page(path: str, html: str) -> None:
-        html, fonts = with_fonts(html, path, font_cache)
-        out[path] = html.encode()
-        out.update(fonts)
+        pages[path] = html
 
     page("index.html", render_root(settings))
     for language in settings.languages:
@@ -467,6 +481,10 @@ def render_site(entries: list[Entry], settings: SiteSettings,
             page(page_path(language, entry.slug), render_page(entry, language, settings))
             for download in entry.downloads[language]:
                 out[download.path] = download.data
+    faces, fonts = page_fonts(pages, font_cache)
+    for path, html in pages.items():
+        out[path] = with_fonts(html, path, faces[path], fonts).encode()
+    out.update(fonts)
     out["style.css"] = stylesheet(settings).encode()
     out["favicon.svg"] = FAVICON.encode()
     if settings.site_url:

@@ -28,14 +28,16 @@ export SOURCE_DATE_EPOCH
 pamphlets: $(VENV)/.installed system
 	$(BIN)/pamphlet update
 	$(BIN)/pamphlet check
-	$(BIN)/pamphlet build --final
+	$(BIN)/pamphlet build --final --to pdf,web
 
 test: $(VENV)/.installed $(LT_VENV)/.installed system $(BROWSER_TESTS)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # constraints.txt pins every package of .venv (not pip itself): same catalogs and PDFs on
 # every machine. bench-translate's extra Argos stack is pinned only at torch and argostranslate.

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from workflow.builders.site import SITE_DIR, write_site
+from workflow.build import build
+from workflow.builders.site import SITE_DIR
 from workflow.config import Project, load_project
 from workflow.errors import PamphletError
 from workflow.watch import Event, watch
@@ -81,10 +82,11 @@ def serve(root: Path, port: int = 8000, final: bool = False, keep: int | None = 
     server = start_server(project.build / SITE_DIR, port)
 
     def make(current: Project) -> None:
-        made = write_site(current, final, keep)
-        if made.written or made.removed:
-            tell(Event("rebuilt", f"web edition: {len(made.written)} file(s) written,"
-                                  f" {len(made.removed)} removed"))
+        report = build(current, final=final, keep=keep, to=["web"])
+        for failure in report.failures:
+            tell(Event("failed", f"not built {failure.slug}: {failure.reason}", failure.path))
+        if report.written:
+            tell(Event("rebuilt", f"web edition: {len(report.written)} file(s) written"))
         else:
             tell(Event("up to date", "web edition up to date"))
 

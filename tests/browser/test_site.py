@@ -15,9 +15,9 @@ from pathlib import Path
 import polib
 import pytest
 
-from workflow.catalog import entry_state
+from workflow.catalog.model import entry_state
 from workflow.cli import main
-from workflow.html import render_inline, typography
+from workflow.render.html import render_inline, typography
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -120,7 +120,7 @@ def browsed(tmp_path_factory):
     work = tmp_path_factory.mktemp("browser")
     root = make_project(work / "project")
     pamphlet(root, "build", "--final", "--keep", "100", SLUG, "--layout", "single",
-             "--jobs", "1")
+             "--jobs", "1", "--to", "pdf,web")
     site = root / "build" / "site"
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
     shots = [{"name": f"{lang}-{width}", "path": f"{lang}/{SLUG}.html", "width": width}

@@ -35,10 +35,12 @@ def shared_fonts(font_cache, monkeypatch):
 
 
 def files_of(project, final=False, keep=None, site_url=None):
+    from workflow.corpus import Corpus
+
     project = replace(project, site_url=site_url)
-    settings = site.site_settings(project, final)
-    return site.render_site(site.collect(project, final, keep), settings,
-                            project.build / site.FONT_CACHE)
+    settings = site.site_settings(project, final, "2026-01-02")
+    return site.render_site(site.collect(Corpus(project), final, keep, "2026-01-02"),
+                            settings, project.build / site.FONT_CACHE)
 
 
 def test_pages_language_direction_switcher_and_relative_links(translated):
@@ -128,11 +130,13 @@ def test_quote_names_a_sentence_or_is_refused(translated):
     path = translated.source_path("caravan")
     text = path.read_text().replace("language: en\n", "language: en\nquote: \"thousands\"\n")
     path.write_text(text)
-    entries = site.collect(translated, False, None)
+    from workflow.corpus import Corpus
+
+    entries = site.collect(Corpus(translated), False, None, "2026-01-02")
     assert "thousands" in entries[0].quotes["en"].text
     path.write_text(text.replace('quote: "thousands"', 'quote: "not there"'))
     with pytest.raises(PamphletError, match="is in no sentence") as error:
-        site.collect(translated, False, None)
+        site.collect(Corpus(translated), False, None, "2026-01-02")
     assert error.value.line == 6
 
 

@@ -47,7 +47,7 @@ def cards_of(slug: str, language: str) -> list[Card]:
 
 def plain_text(piece: Piece) -> str:
     """A piece as a reader sees it: typography applied, Markdown markup gone."""
-    from workflow.html import render_inline, typography
+    from workflow.render.html import render_inline, typography
 
     return unescape(TAGS.sub("", render_inline(typography(piece.text, piece.language))))
 
@@ -87,7 +87,7 @@ def alt_text(edition: Edition, quote: Piece, date: str) -> str:
 
 
 def card_html(edition: Edition, quote: Piece, date: str, kind: str) -> str:
-    from workflow.html import ENVIRONMENT
+    from workflow.render.html import ENVIRONMENT
 
     profile = languages.get(quote.language)
     return ENVIRONMENT.get_template("site/card.html.j2").render(
@@ -122,7 +122,7 @@ def quote_size(text: str, script: str, width: int, height: int, line_height: flo
 
 def card_css(edition: Edition, kind: str, quote: Piece) -> str:
     """The card's layout: sizes in pixels, the quote's type fitted to its length."""
-    from workflow.stylesheet import families
+    from workflow.render.stylesheet import families
 
     width, height = SIZES[kind]
     box = LAYOUT[kind]
@@ -176,12 +176,10 @@ def rasterise(pdf: bytes, size: tuple[int, int]) -> bytes:
 
 def render_card(edition: Edition, quote: Piece, date: str, kind: str) -> bytes:
     """One card's PNG."""
-    from workflow.build import _fetcher, import_weasyprint
+    from workflow.render.typeset import _fetcher, _weasyprint, import_weasyprint
 
     import_weasyprint()
     from weasyprint import CSS, HTML
-
-    from workflow.build import _weasyprint
 
     font_config, _ = _weasyprint()
     html = card_html(edition, quote, date, kind)

@@ -5,33 +5,36 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import json
 import logging
 import posixpath
 import re
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from markupsafe import Markup
 
 from workflow import languages
-from workflow.builders import cards
+from workflow.builders import cards, register
+from workflow.builders.base import Builder, Job, Selection
 from workflow.config import Project
 from workflow.edition import Edition, Piece
-from workflow.fsutil import atomic_write_bytes, refuse_links
+from workflow.fsutil import refuse_links
 from workflow.outputs import PRINT, folder, plan_outputs
+
+if TYPE_CHECKING:
+    from workflow.corpus import Corpus
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 SITE_DIR = "site"
-STATE_FILE = ".pamphlet-site.json"  # in build/: the fingerprint of each card
 FONT_CACHE = ".webfonts"  # in build/: WOFF2 subsets, named by font file and characters
 STYLE_PLACEHOLDER = "/*@font-face*/"
 PRELOAD_PLACEHOLDER = "<!--preload-->\n"
@@ -106,31 +109,30 @@ def link(settings: SiteSettings, source: str, target: str) -> str:
 # Gathering (reads the project) -----------------------------------------------------------
 
 
-def collect(project: Project, final: bool, keep: int | None) -> list[Entry]:
+def collect(corpus: Corpus, final: bool, keep: int | None, date: str) -> list[Entry]:
     """Every statement with the editions the review gate publishes: all of them in a draft
     build; under `final` only those ready (reviewed, or above `keep`), as for the PDFs."""
-    from workflow.build import gate_blockers
-    from workflow.edition import load_editions
-    from workflow.source import read_project_statement
+    from workflow.gate import gate_blockers
 
+    project = corpus.project
     entries = []
-    for slug in project.slugs():
-        statement = read_project_statement(project, slug)
-        langs = (statement.language, *project.target_languages(statement.language))
-        editions = load_editions(project, slug, list(langs), draft=not final)
+    for slug in corpus.slugs():
+        language = corpus.language(slug)
+        langs = (language, *project.target_languages(language))
+        editions = corpus.editions(slug, langs, not final)
         source = editions[0]
         published = {e.language: e for e in editions
                      if not final or not gate_blockers([e], keep)}
         quotes = {lang: cards.pull_quote(source, e) for lang, e in published.items()}
         entries.append(Entry(slug, source, langs, published, quotes,
-                             _downloads(project, slug, langs, published)))
+                             _downloads(project, slug, langs, published, date)))
     return entries
 
 
 def _downloads(project: Project, slug: str, langs: tuple[str, ...],
-               published: Mapping[str, Edition]) -> dict[str, list[Download]]:
+               published: Mapping[str, Edition], date: str) -> dict[str, list[Download]]:
     """The screen PDFs a build left of each published language, and the print bundle."""
-    from workflow.html import language_name, say
+    from workflow.render.html import language_name, say
 
     found: dict[str, list[Download]] = {lang: [] for lang in published}
     outputs = plan_outputs(project, slug, source_language=langs[0])
@@ -153,19 +155,17 @@ def _downloads(project: Project, slug: str, langs: tuple[str, ...],
             found[lang].append(Download(label, target, data))
     bundle = folder(project, slug, PRINT)
     if (bundle / "manifest.json").is_file() and not bundle.is_symlink():
-        data = _zip_folder(bundle)
+        data = _zip_folder(bundle, date)
         for lang in published:
             found[lang].append(Download(say("print_bundle", lang),
                                         f"print/{slug}.print.zip", data))
     return found
 
 
-def _zip_folder(path: Path) -> bytes:
+def _zip_folder(path: Path, date: str) -> bytes:
     """A folder as a ZIP whose bytes depend only on its files (names sorted, the date of
     every entry the build date)."""
-    from workflow.build import build_date
-
-    stamp = tuple(int(p) for p in build_date().split("-")) + (0, 0, 0)
+    stamp = tuple(int(p) for p in date.split("-")) + (0, 0, 0)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for item in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()
@@ -182,26 +182,26 @@ def _zip_folder(path: Path) -> bytes:
 
 
 def _environment():
-    from workflow.html import ENVIRONMENT
+    from workflow.render.html import ENVIRONMENT
 
     return ENVIRONMENT
 
 
 def _date(edition_or_lang, value: str, settings: SiteSettings) -> str:
-    from workflow.html import date_text
+    from workflow.render.html import date_text
 
     return date_text(value, edition_or_lang, settings.digits)
 
 
 def _say(settings: SiteSettings):
-    from workflow.html import say
+    from workflow.render.html import say
 
     return lambda key, language, **values: say(key, language, settings.digits, **values)
 
 
 def render_page(entry: Entry, language: str, settings: SiteSettings) -> str:
     """The HTML of one statement in one language (fonts not yet in it)."""
-    from workflow.html import status_html
+    from workflow.render.html import status_html
 
     edition = entry.editions[language]
     path = page_path(language, entry.slug)
@@ -359,7 +359,7 @@ def sitemap(entries: list[Entry], settings: SiteSettings) -> str:
 def stylesheet(settings: SiteSettings) -> str:
     """style.css: the shared rules, then each language's fonts, size and leading (from its
     profile, as the PDFs' per-language rules are)."""
-    from workflow.stylesheet import counter_style, families
+    from workflow.render.stylesheet import counter_style, families
 
     rules = [files("workflow").joinpath("styles", "site.css").read_text("utf-8")]
     for code in languages.codes():
@@ -387,7 +387,7 @@ FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
 def with_fonts(html: str, path: str, faces: list, made: Mapping[str, bytes]) -> str:
     """The page with its @font-face rules (each face subset to the characters the page
     shows in the languages that use it), their CSP hash and the preloads of its own."""
-    from workflow import webfonts
+    from workflow.render import webfonts
 
     rules = [webfonts.font_face_css(face, relative(path, f"fonts/{face.file_name}"))
              for face in faces]
@@ -411,7 +411,7 @@ def page_fonts(pages: Mapping[str, str], font_cache: Path | None
                ) -> tuple[dict[str, list], dict[str, bytes]]:
     """The faces of each page and the WOFF2 files: each face cut once to every character
     the site sets in it, then to each page's own."""
-    from workflow import webfonts
+    from workflow.render import webfonts
 
     faces = {path: webfonts.faces(text_by_language(html), bold_text="<strong>" in html)
              for path, html in pages.items()}
@@ -494,100 +494,115 @@ def render_site(entries: list[Entry], settings: SiteSettings,
     return dict(sorted(out.items()))
 
 
-# Cards, with the build state --------------------------------------------------------------
+# The builder ------------------------------------------------------------------------------
 
 
-def card_fingerprint(project: Project, entry: Entry, language: str, settings: SiteSettings
-                     ) -> str:
-    """What a card shows depends on: the statement, its catalog, the date style, the code
-    and the fonts; unchanged, the card is not set again."""
-    from workflow.build import _fonts_fingerprint, _package_fingerprint, code_fingerprint
-    from workflow.fileindex import INDEX_FILE, FileIndex
-
-    index = FileIndex(project.build / INDEX_FILE)
-    digest = hashlib.sha256()
-    for path in (project.source_path(entry.slug), project.po_path(entry.slug, language)):
-        digest.update(str(project.relative(path)).encode() + b"\0")
-        digest.update(index.digest(path).encode() if path.exists() else b"-")
-    digest.update("\0".join([language, str(settings.final), settings.digits.get(language, ""),
-                             _package_fingerprint(), code_fingerprint(index),
-                             _fonts_fingerprint((language,))]).encode())
-    return digest.hexdigest()
-
-
-@dataclass
-class SiteReport:
-    written: list[Path] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[Path] = field(default_factory=list)
-    cards_set: int = 0
-
-
-def site_settings(project: Project, final: bool) -> SiteSettings:
-    from workflow.build import build_date
-
+def site_settings(project: Project, final: bool, date: str) -> SiteSettings:
     ordered = (project.source_language,
                *[lang for lang in project.languages if lang != project.source_language])
-    return SiteSettings(project.site_url, build_date(),
+    return SiteSettings(project.site_url, date,
                         {lang: project.digits(lang) for lang in project.languages},
                         ordered, final)
 
 
-def write_site(project: Project, final: bool = False, keep: int | None = None
-               ) -> SiteReport:
-    """Make build/site/: pages, feeds, fonts, copies of the PDFs, and the cards (set again
-    only when what they show changed); files are written only when their bytes change,
-    and what the site no longer holds (a language held back, say) is removed."""
-    root = project.build / SITE_DIR
-    refuse_links(project.root, root)
-    settings = site_settings(project, final)
-    entries = collect(project, final, keep)
-    wanted = render_site(entries, settings, project.build / FONT_CACHE)
-    state_path = project.build / STATE_FILE
-    try:
-        state = json.loads(state_path.read_text(encoding="utf-8"))
-        state = state if isinstance(state, dict) else {}
-    except (OSError, ValueError):
-        state = {}
-    report = SiteReport()
-    fresh_state: dict[str, str] = {}
-    for entry in entries:
-        for language, edition in entry.editions.items():
-            fingerprint = card_fingerprint(project, entry, language, settings)
-            made = cards.cards_of(entry.slug, language)
-            paths = [p for card in made for p in (card.path, card.alt_path)]
-            if state.get(page_path(language, entry.slug)) == fingerprint and all(
-                    (root / p).is_file() for p in paths):
-                for p in paths:
-                    wanted[p] = (root / p).read_bytes()
-            else:
-                date = _date(language, entry.statement.date, settings)
-                wanted.update(cards.render_cards(edition, entry.quotes[language], date))
-                report.cards_set += len(made)
-            fresh_state[page_path(language, entry.slug)] = fingerprint
-    for name, data in sorted(wanted.items()):
-        target = root / name
-        refuse_links(project.root, target)
-        if target.is_file() and target.read_bytes() == data:
-            report.unchanged += 1
-            continue
-        atomic_write_bytes(target, data)
-        report.written.append(target)
-    if root.is_dir():
-        for path in sorted(root.rglob("*"), reverse=True):
-            name = path.relative_to(root).as_posix()
-            if path.is_symlink() or path.is_file():
-                if name not in wanted:
-                    path.unlink()
-                    report.removed.append(path)
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
-    text = json.dumps(fresh_state, indent=1, sort_keys=True)
-    if not state_path.exists() or state_path.read_text(encoding="utf-8") != text:
-        atomic_write_bytes(state_path, text.encode())
-    log.info("site: %d file(s) written, %d unchanged, %d removed", len(report.written),
-             report.unchanged, len(report.removed))
-    return report
+@dataclass(frozen=True)
+class CardWork:
+    edition: Edition
+    quote: Piece
+    date: str
 
 
-__all__ = ["Entry", "SiteSettings", "collect", "render_site", "write_site"]
+class WebEdition(Builder):
+    """build/site/: a job per edition for its share images (set by WeasyPrint in a worker,
+    skipped while unchanged); the pages, feeds, fonts and sitemap in finish()."""
+
+    name = "web"
+    description = "the web edition in build/site/ with share images (pamphlet serve shows it)"
+    default = False  # `make pamphlets` asks for it: --to pdf,web
+    preload = ("workflow.builders.cards", "weasyprint")
+
+    def plan(self, corpus: Corpus, selection: Selection, slug: str) -> list[Job]:
+        project = corpus.project
+        original = corpus.language(slug)
+        jobs = []
+        for language in (original, *project.target_languages(original)):
+            if selection.languages and language not in selection.languages:
+                continue
+            made = cards.cards_of(slug, language)
+            root = project.build / SITE_DIR
+            paths = [root / p for card in made for p in (card.path, card.alt_path)]
+            jobs.append(Job(self.name, slug, (language,), paths[0], f"card {language}",
+                            language, tuple(paths[1:]), None, 1))
+        return jobs
+
+    def fingerprint(self, corpus: Corpus, selection: Selection, job: Job) -> str:
+        from workflow.render.fonts import fonts_fingerprint
+
+        # the quote is found in the statement's own edition too
+        language = job.languages[0]
+        original = corpus.language(job.slug)
+        source = corpus.project.po_path(job.slug, original)
+        return "\0".join([corpus.project.digits(language), fonts_fingerprint(job.languages),
+                          corpus.digest(source) if source.exists() else ""])
+
+    def load(self, corpus: Corpus, selection: Selection, job: Job) -> Job:
+        from workflow.render.html import date_text
+
+        language = job.languages[0]
+        original = corpus.language(job.slug)
+        source = corpus.edition(job.slug, original, not selection.final)
+        edition = corpus.edition(job.slug, language, not selection.final)
+        date = date_text(edition.statement.date, language,
+                         {language: corpus.project.digits(language)})
+        return replace(job, data=CardWork(edition, cards.pull_quote(source, edition), date))
+
+    def setup_worker(self) -> None:
+        from workflow.render.typeset import setup
+
+        setup()
+
+    def render(self, project: Project, job: Job) -> dict[Path, bytes]:
+        work: CardWork = job.data
+        root = project.build / SITE_DIR
+        return {root / name: data for name, data in
+                cards.render_cards(work.edition, work.quote, work.date).items()}
+
+    def finish(self, corpus: Corpus, selection: Selection, jobs: list[Job],
+               report) -> dict[Path, bytes]:
+        """The pages, feeds, fonts, copies of the PDFs and the sitemap, for every statement
+        (the site is one whole); what the site no longer holds (a language held back, say)
+        is removed, the share images of published editions kept."""
+        project = corpus.project
+        root = project.build / SITE_DIR
+        refuse_links(project.root, root)
+        settings = site_settings(project, selection.final, selection.date)
+        entries = collect(corpus, selection.final, selection.keep, selection.date)
+        wanted = {root / name: data for name, data in
+                  render_site(entries, settings, project.build / FONT_CACHE).items()}
+        keep = set(wanted)
+        for entry in entries:
+            for language in entry.editions:
+                for card in cards.cards_of(entry.slug, language):
+                    keep.update((root / card.path, root / card.alt_path))
+        prune(project, root, keep)
+        log.info("site: %d file(s) in %s", len(wanted), project.relative(root))
+        return wanted
+
+
+def prune(project: Project, root: Path, keep: set[Path]) -> list[Path]:
+    """Remove what `root` holds beyond `keep` (links removed, never followed)."""
+    removed = []
+    if not root.is_dir():
+        return removed
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_symlink() or path.is_file():
+            if path not in keep:
+                refuse_links(project.root, path.parent)
+                path.unlink()
+                removed.append(path)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return removed
+
+
+register(WebEdition())

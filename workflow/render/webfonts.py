@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workflow import languages
-from workflow.fonts import family_files, needs_glyph
 from workflow.fsutil import atomic_write_bytes
+from workflow.render.fonts import family_files, needs_glyph
 
 ROLES = ("text", "heading")
 # Shaping needs these even where no glyph is drawn: ZWNJ keeps a Persian word's letters
@@ -62,7 +62,7 @@ def _file_of(family: str, weight: int) -> Path:
 
 
 def _cmap(path: Path) -> frozenset[int]:
-    from workflow.fonts import _font_cmap
+    from workflow.render.fonts import _font_cmap
 
     return _font_cmap(path)
 

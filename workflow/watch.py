@@ -90,7 +90,7 @@ def watch(root: Path, slugs: list[str] | None = None, languages: list[str] | Non
     select_slugs(project, slugs)
     current = [project]  # the settings as last read: a saved pyproject.toml may move folders
 
-    def again() -> BuildReport:
+    def again() -> object:
         if make is not None:
             with project_lock(current[0].root, "pamphlet serve"):
                 return make(current[0])

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from html.parser import HTMLParser
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,7 +150,7 @@ def _downloads(project: Project, slug: str, langs: tuple[str, ...],
             shown = list(published)
         for lang in shown:
             if output.layout == "parallel":
-                label = say("pdf_parallel", lang, language=language_name(langs[0], lang))
+                label = say("pdf_parallel", lang, source=language_name(langs[0], lang))
             else:
                 label = say(f"pdf_{output.layout}", lang)
             found[lang].append(Download(label, target, data))
@@ -165,13 +166,13 @@ def _downloads(project: Project, slug: str, langs: tuple[str, ...],
 def _zip_folder(path: Path, date: str) -> bytes:
     """A folder as a ZIP whose bytes depend only on its files (names sorted, the date of
     every entry the build date)."""
-    stamp = tuple(int(p) for p in date.split("-")) + (0, 0, 0)
+    year, month, day = (int(p) for p in date.split("-"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for item in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()
                            and not p.name.startswith(".")):
             info = zipfile.ZipInfo(f"{path.name}/{item.relative_to(path).as_posix()}",
-                                   date_time=stamp[:6])
+                                   date_time=(year, month, day, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, item.read_bytes())
@@ -439,27 +440,40 @@ def _heading_families(language: str) -> set[str]:
     return {languages.get(language).font_stack("heading")[0]}
 
 
+class _TextByLanguage(HTMLParser):
+    """Text nodes by the language of the element holding them (its nearest `lang`)."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+            "source", "track", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str]] = []
+        self.found: dict[str, set[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        language = dict(attrs).get("lang") or (self.stack[-1][1] if self.stack else "en")
+        self.stack.append((tag, language or "en"))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1][0] not in ("style", "script"):
+            self.found.setdefault(self.stack[-1][1], set()).update(data)
+
+
 def text_by_language(html: str) -> dict[str, str]:
     """The characters of the page's text (and its title) by the language of the element
     that holds them, as the browser's :lang() sees it."""
-    import lxml.html
-
-    root = lxml.html.document_fromstring(html)
-    found: dict[str, set[str]] = {}
-
-    def walk(element, language: str) -> None:
-        language = element.get("lang") or language
-        if element.tag in ("script", "style") or not isinstance(element.tag, str):
-            return
-        if element.text:
-            found.setdefault(language, set()).update(element.text)
-        for child in element:
-            walk(child, language)
-            if child.tail:
-                found.setdefault(language, set()).update(child.tail)
-
-    walk(root, root.get("lang") or "en")
-    return {lang: "".join(sorted(chars)) for lang, chars in sorted(found.items())
+    parser = _TextByLanguage()
+    parser.feed(html)
+    parser.close()
+    return {lang: "".join(sorted(chars)) for lang, chars in sorted(parser.found.items())
             if lang in languages.codes()}
 
 
@@ -591,7 +605,7 @@ class WebEdition(Builder):
 
 def prune(project: Project, root: Path, keep: set[Path]) -> list[Path]:
     """Remove what `root` holds beyond `keep` (links removed, never followed)."""
-    removed = []
+    removed: list[Path] = []
     if not root.is_dir():
         return removed
     for path in sorted(root.rglob("*"), reverse=True):

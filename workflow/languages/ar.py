@@ -71,7 +71,7 @@ PROFILE = Profile(
         "statements": "البيانات",
         "download": "تنزيل",
         "pdf_single": "PDF",
-        "pdf_parallel": "PDF، جنبًا إلى جنب مع {language}",
+        "pdf_parallel": "PDF، جنبًا إلى جنب مع {source}",
         "pdf_multilingual": "PDF بكل اللغات",
         "print_bundle": "ملفات المطبعة (ZIP)",
         "feed": "موجز Atom",

@@ -46,7 +46,7 @@ PROFILE = Profile(
         "statements": "Statements",
         "download": "Download",
         "pdf_single": "PDF",
-        "pdf_parallel": "PDF, side by side with {language}",
+        "pdf_parallel": "PDF, side by side with {source}",
         "pdf_multilingual": "PDF in every language",
         "print_bundle": "Print files (ZIP)",
         "feed": "Atom feed",

@@ -49,7 +49,7 @@ PROFILE = Profile(
         "statements": "Declaraciones",
         "download": "Descargar",
         "pdf_single": "PDF",
-        "pdf_parallel": "PDF, junto al texto en {language}",
+        "pdf_parallel": "PDF, junto al texto en {source}",
         "pdf_multilingual": "PDF en todos los idiomas",
         "print_bundle": "Archivos para imprenta (ZIP)",
         "feed": "Canal Atom",

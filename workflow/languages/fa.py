@@ -64,7 +64,7 @@ PROFILE = Profile(
         "statements": "بیانیه‌ها",
         "download": "دریافت",
         "pdf_single": "PDF",
-        "pdf_parallel": "PDF، در کنار متن {language}",
+        "pdf_parallel": "PDF، در کنار متن {source}",
         "pdf_multilingual": "PDF به همهٔ زبان‌ها",
         "print_bundle": "فایل‌های چاپخانه (ZIP)",
         "feed": "خوراک Atom",

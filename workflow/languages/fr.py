@@ -54,7 +54,7 @@ PROFILE = Profile(
         "statements": "Déclarations",
         "download": "Télécharger",
         "pdf_single": "PDF",
-        "pdf_parallel": "PDF, en regard du texte en {language}",
+        "pdf_parallel": "PDF, en regard du texte en {source}",
         "pdf_multilingual": "PDF dans toutes les langues",
         "print_bundle": "Fichiers pour l’imprimeur (ZIP)",
         "feed": "Flux Atom",

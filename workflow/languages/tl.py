@@ -47,7 +47,7 @@ PROFILE = Profile(
         "statements": "Mga pahayag",
         "download": "I-download",
         "pdf_single": "PDF",
-        "pdf_parallel": "PDF, katabi ng {language}",
+        "pdf_parallel": "PDF, katabi ng {source}",
         "pdf_multilingual": "PDF sa lahat ng wika",
         "print_bundle": "Mga file para sa imprenta (ZIP)",
         "feed": "Atom feed",

@@ -60,7 +60,7 @@ PROFILE = Profile(
         "statements": "بیانات",
         "download": "ڈاؤن لوڈ",
         "pdf_single": "PDF",
-        "pdf_parallel": "PDF، {language} متن کے ساتھ ساتھ",
+        "pdf_parallel": "PDF، {source} متن کے ساتھ ساتھ",
         "pdf_multilingual": "PDF تمام زبانوں میں",
         "print_bundle": "چھپائی کی فائلیں (ZIP)",
         "feed": "Atom فیڈ",

@@ -17,7 +17,9 @@ const browser = await puppeteer.launch({
   userDataDir: spec.profile,
 });
 const debugPort = Number(new URL(browser.wsEndpoint()).port);
-const results = { pages: {}, requests: [], lighthouse: {}, screenshots: [] };
+const results = { pages: {}, requests: [], lighthouse: {}, screenshots: [], seconds: {} };
+let started = Date.now();
+const lap = (name) => { results.seconds[name] = (Date.now() - started) / 1000; started = Date.now(); };
 const record = (page) => page.on("request", (r) => results.requests.push(r.url()));
 try {
   for (const path of spec.pages) {
@@ -39,6 +41,7 @@ try {
     results.pages[path] = { ...dom, errors };
     await page.close();
   }
+  lap("pages");
   // axe-core: injected past the page's CSP (which allows no script at all)
   for (const path of spec.axe) {
     const page = await browser.newPage();
@@ -54,6 +57,7 @@ try {
     results.pages[path] = { ...(results.pages[path] || {}), axe: found };
     await page.close();
   }
+  lap("axe");
   mkdirSync(spec.screenshots, { recursive: true });
   for (const shot of spec.shots) {
     const page = await browser.newPage();
@@ -66,6 +70,7 @@ try {
     results.screenshots.push(file);
     await page.close();
   }
+  lap("screenshots");
   for (const path of spec.lighthouse) {
     const run = await lighthouse(spec.base + path, {
       port: debugPort, output: "json", logLevel: "error",
@@ -84,6 +89,7 @@ try {
       failing, runtimeError: lhr.runtimeError?.message ?? null,
     };
   }
+  lap("lighthouse");
 } finally {
   await browser.close();
 }

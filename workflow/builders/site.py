@@ -366,12 +366,14 @@ def stylesheet(settings: SiteSettings) -> str:
     for code in languages.codes():
         profile = languages.get(code)
         ratio = profile.font_size_pt / 10
+        # [lang] rather than :lang(): an element inherits its font from its parent (a span
+        # of a title keeps the title's face); only an element that names a language
+        # takes that language's fonts.
+        heading = ":is(h1, h2, h3, .furniture)"
         rules.append(
-            f":lang({code}) {{ font-family: {families(profile.font_stack('text'))}; }}\n"
-            f":lang({code}) h1, :lang({code}) h2, :lang({code}) h3, h1:lang({code}),"
-            f" h2:lang({code}), h3:lang({code}), :lang({code}) .furniture,"
-            f" .furniture:lang({code}) {{ font-family:"
-            f" {families(profile.font_stack('heading'))};"
+            f'[lang="{code}"] {{ font-family: {families(profile.font_stack("text"))}; }}\n'
+            f'[lang="{code}"] {heading}, {heading}[lang="{code}"], {heading} [lang="{code}"]'
+            f' {{ font-family: {families(profile.font_stack("heading"))};'
             f" line-height: {profile.heading_line_height or 1.3:g}; }}\n"
             f"main p:lang({code}), main li:lang({code}), main blockquote:lang({code})"
             f" {{ font-size: {ratio:.3g}em; line-height: {profile.line_height + 0.15:.3g}; }}\n"

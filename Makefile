@@ -23,7 +23,8 @@ BROWSER_TESTS := tests/browser/node_modules/.installed
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
-.PHONY: pamphlets test lint bench bench-build bench-translate system clean libretranslate
+.PHONY: pamphlets test lint bench bench-build bench-translate system clean libretranslate \
+	weblate-test weblate-system
 
 pamphlets: $(VENV)/.installed system
 	$(BIN)/pamphlet update
@@ -60,6 +61,27 @@ libretranslate: $(LT_VENV)/.installed
 $(BROWSER_TESTS): tests/browser/package-lock.json | system
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The team recipe (weblate/, docs/how-to/weblate.md) against a real Weblate 5.14.3 with
+# PostgreSQL, started and stopped by tests/weblate/ (3 to 5 minutes, and building Weblate's
+# dependencies takes longer than CI allows: not part of `make test`). Weblate lives in a
+# virtualenv of its own, pinned by weblate/constraints.txt. Debian packages: PostgreSQL, and
+# the headers and typelibs that borgbackup, pycairo, PyGObject and tesserocr build against.
+WL_VENV := .venv-weblate
+WL_DEBIAN_PACKAGES := postgresql git liblz4-dev libzstd-dev libxxhash-dev libacl1-dev \
+	libssl-dev pkg-config libcairo2-dev libgirepository1.0-dev gir1.2-rsvg-2.0 \
+	gir1.2-pango-1.0 libtesseract-dev libleptonica-dev
+
+$(WL_VENV)/.installed: weblate/constraints.txt
+	test -x $(WL_VENV)/bin/python || $(PYTHON) -m venv $(WL_VENV)
+	$(WL_VENV)/bin/pip install -q -c weblate/constraints.txt 'weblate[postgres]'
+	touch $@
+
+weblate-system:
+	$(MAKE) system DEBIAN_PACKAGES="$(WL_DEBIAN_PACKAGES)"
+
+weblate-test: $(VENV)/.installed system weblate-system $(WL_VENV)/.installed
+	PAMPHLET_WEBLATE_VENV=$(WL_VENV) $(BIN)/python -m pytest -q tests/weblate
 
 # Debian packages: fonts for all four languages, msgfmt for checks, pdftotext/pdffonts,
 # mutool for preflight.

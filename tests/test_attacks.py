@@ -699,15 +699,21 @@ def test_a_title_that_is_not_text_says_what_it_is(project_dir, field, expected):
     assert f"source/caravan.md:2: {expected}" in one_line_error(*run("update")[::2])
 
 
-def test_import_names_a_file_name_slug_and_points_at_slug(project_dir):
+def test_import_names_a_statement_from_its_title_then_its_file_name(project_dir):
+    """An Arabic-script title gives a romanised slug; a title without letters falls back to
+    the file name's words, and without those to `statement-` and the title's year: never a
+    bare year, never an unsafe name."""
     raw = project_dir / "huge_50mb.txt"
     raw.write_text("تضامن مع القافلة\n\nنعبر عن تضامننا.\n", encoding="utf-8")
     assert run("import", str(raw), "--lang", "ar")[0] == 0
-    assert (project_dir / "source" / "huge-50mb.md").is_file()
+    assert (project_dir / "source" / "tdamn-m-alqafla.md").is_file()
+    raw.write_text("٢٠٢٢\n\nنعبر عن تضامننا.\n", encoding="utf-8")
+    assert run("import", str(raw), "--lang", "ar")[0] == 0
+    assert (project_dir / "source" / "huge-50mb-2022.md").is_file()
     raw = project_dir / "___.txt"
-    raw.write_text("تضامن مع القافلة\n\nنعبر عن تضامننا.\n", encoding="utf-8")
-    assert "name the statement with --slug" in one_line_error(
-        *run("import", str(raw), "--lang", "ar")[::2])
+    raw.write_text("٢٠٢٢\n\nنعبر عن تضامننا.\n", encoding="utf-8")
+    assert run("import", str(raw), "--lang", "ar")[0] == 0
+    assert (project_dir / "source" / "statement-2022.md").is_file()
 
 
 def test_terminal_escapes_in_a_translation_are_shown_not_obeyed(project_dir, monkeypatch):

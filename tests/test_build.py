@@ -103,7 +103,8 @@ def test_cli_keep_reports_what_is_held_back(reviewed):
     argv = ["build", "--final", "--keep", "100", "--lang", "es", "--layout", "single"]
     assert main(argv, stdout=out, stderr=io.StringIO()) == 0
     assert "0 PDF(s) written" in out.getvalue()
-    assert "held back build/caravan/caravan.es.pdf: caravan [es]: " in out.getvalue()
+    assert "held back 1 PDF(s) of 1 edition(s) not ready for print:" in out.getvalue()
+    assert "\n  caravan [es]: 90 % reviewed, under --keep 100: " in out.getvalue()
     err = io.StringIO()
     assert main(["build", "--keep", "80"], stdout=io.StringIO(), stderr=err) != 0
     assert "--keep needs --final" in err.getvalue()
@@ -230,9 +231,10 @@ def test_keep_holds_back_every_pdf_of_an_edition_under_the_threshold(reviewed):
         "caravan.en+es.pdf", "caravan.es.pdf", "caravan.multilingual.pdf"]
     assert all("caravan [es]: " in why and "under --keep 100" in why
                for why in report.held_back.values())
+    # the multilingual edition is made of the languages that are ready, and says which
     assert sorted(p.name for p in report.written) == [
-        "caravan.ar.pdf", "caravan.en+ar.pdf", "caravan.en+fa.pdf", "caravan.en.pdf",
-        "caravan.fa.pdf"]
+        "caravan.ar.pdf", "caravan.en+ar+fa.multilingual.pdf", "caravan.en+ar.pdf",
+        "caravan.en+fa.pdf", "caravan.en.pdf", "caravan.fa.pdf"]
     assert not (reviewed.build / "caravan" / "caravan.es.pdf").exists()
 
 

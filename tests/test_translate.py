@@ -132,7 +132,7 @@ def test_fills_every_untranslated_entry_and_marks_it_machine(project):
             assert entry.msgstr.strip()
             assert "fuzzy" in entry.flags and entry.previous_msgid is None
             assert re.fullmatch(re.escape(f"{MACHINE_MARK} argos en->es translate-en_es 1.0, "
-                                          "confidence ") + r"0\.\d\d",
+                                          "confidence ") + r"0\.\d\d, text [0-9a-f]{12}",
                                 entry.tcomment.splitlines()[0])
             assert entry_state(entry) == "machine"
     assert report.machine == sum(len(entries(project, s, "es")) for s in ("caravan", "markup"))

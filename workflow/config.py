@@ -11,7 +11,7 @@ from typing import Any
 
 from workflow import languages
 from workflow.errors import PamphletError, SystemRefusal
-from workflow.fsutil import decode_text, read_input
+from workflow.fsutil import decode_text, read_input, register_root
 from workflow.languages import check_language
 from workflow.languages.profile import ARABIC_INDIC_DIGITS, WESTERN_DIGITS
 from workflow.pages import PAGE_SIZES, PRINT_VARIANTS
@@ -255,6 +255,12 @@ def _machine_translation(table: object, languages: tuple[str, ...], pyproject: P
                                     tuple(sorted(value.items())), pyproject, line))
     return MachineTranslation(tuple(routes), device, minimum)
 
+def _deepest_line(text: str) -> int | None:
+    """The line that opens the most arrays and tables: where the nesting is."""
+    counts = [line.count("[") + line.count("{") for line in text.split("\n")]
+    return counts.index(max(counts)) + 1 if counts else None
+
+
 def _line_of(text: str, pattern: str) -> int | None:
     match = re.search(pattern, text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
@@ -290,6 +296,18 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
+def _inside_problem(value: str) -> str | None:
+    """Why a folder setting would lead out of the project, or None: the project's files
+    are written there, and a committed pyproject.toml must not point them at /srv/www."""
+    if "\0" in value or any(ord(c) < 32 for c in value):
+        return "holds a control character"
+    if os.path.isabs(value) or value.startswith("~"):
+        return "is not relative to the project"
+    if ".." in Path(value).parts:
+        return "climbs out of it with '..'"
+    return None
+
+
 def load_project(root: Path | None = None) -> Project:
     """Read `[tool.pamphlet]`; every setting has a default, so no config is needed at all."""
     root = find_root(root or Path.cwd())
@@ -301,6 +319,10 @@ def load_project(root: Path | None = None) -> Project:
         text = decode_text(read_input(pyproject), pyproject)
         try:
             data = tomllib.loads(text)
+        except RecursionError:  # tomllib recurses once per level of nesting
+            raise PamphletError("values nested too deeply (arrays or tables inside each "
+                                "other hundreds of levels deep)", pyproject,
+                                _deepest_line(text)) from None
         except tomllib.TOMLDecodeError as error:
             where = re.search(r"\s*\(at line (\d+), column \d+\)$", str(error))
             message = str(error)[:where.start()] if where else str(error)
@@ -322,6 +344,9 @@ def load_project(root: Path | None = None) -> Project:
     configured = tuple(merged["languages"])
     for language in configured:
         check_language(language, pyproject, lines.get("languages"))
+    if len(set(configured)) != len(configured):
+        twice = next(code for code in configured if configured.count(code) > 1)
+        raise refuse(f"languages names {twice!r} more than once", "languages")
     if merged["source_language"] not in configured:
         raise refuse(f"source_language {merged['source_language']!r} is not in languages",
                      "source_language")
@@ -342,8 +367,21 @@ def load_project(root: Path | None = None) -> Project:
     for key in ("source_dir", "locale_dir", "build_dir"):
         if not isinstance(merged[key], str) or not merged[key].strip():
             raise refuse(f"{key} must be a folder name (a string), not {_kind(merged[key])}", key)
+        problem = _inside_problem(merged[key])
+        if problem or (key == "build_dir" and Path(merged[key]).parts == ()):
+            raise refuse(f"{key} must be a folder inside the project, relative to "
+                         f"pyproject.toml, such as {DEFAULTS[key]!r}: {merged[key]!r} "
+                         f"{problem or 'is the project itself'}", key)
+    dirs = {key: Path(os.path.normpath(merged[key]))
+            for key in ("source_dir", "locale_dir", "build_dir")}
+    for key in ("source_dir", "locale_dir"):  # build/ is written and cleaned: never these
+        if dirs[key] == dirs["build_dir"] or dirs["build_dir"] in dirs[key].parents:
+            raise refuse(f"build_dir {merged['build_dir']!r} would hold {key} "
+                         f"{merged[key]!r}: give it a folder of its own", "build_dir")
     if not isinstance(merged["icc_profile"], str):
         raise refuse("icc_profile must be a path (a string)", "icc_profile")
+    if "\0" in merged["icc_profile"]:
+        raise refuse("icc_profile holds a NUL character", "icc_profile")
     if not isinstance(merged["crop_marks"], bool):
         raise refuse("crop_marks must be true or false", "crop_marks")
     site_url = merged["site_url"]
@@ -353,6 +391,7 @@ def load_project(root: Path | None = None) -> Project:
                      f"\"https://example.org/statements/\", not {site_url!r}", "site_url")
     machine = _machine_translation(merged[MT_TABLE], configured, pyproject, text,
                                    lines.get(MT_TABLE))
+    register_root(root)
     return Project(
         root=root,
         languages=configured,

@@ -99,8 +99,8 @@ class Corpus:
             return self.statement(slug).language
         language = self.index.fact(path, "language", lambda: self.statement(slug).language,
                                    self.data)
-        if language not in self.project.languages:  # refused, naming the line
-            self.statement(slug)
+        if language not in self.project.languages:  # refused, naming the line (or a
+            return self.statement(slug).language  # damaged index: the statement's own)
         return language
 
     def document(self, slug: str) -> Document:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from workflow.catalog.model import STATES, active_entries, entry_state
 from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
+from workflow.errors import PamphletError
 from workflow.segment import Block, Document, Segment
 from workflow.source import Statement
 
@@ -116,6 +117,11 @@ def build_edition(project: Project, statement: Statement, document: Document, la
     if language != statement.language:
         path = project.po_path(statement.slug, language)
         catalog_path = project.relative(path).as_posix()
+        if draft and located is None and not path.exists() and not path.is_symlink():
+            # a "Spanish" draft all in English, without a word, passes for a translation
+            raise PamphletError("no such catalog, and its language is configured: run "
+                                "`pamphlet update` (a draft would print the source text)",
+                                path)
         if located is None and path.exists():
             located = read_po_located(path)
         if located is not None:

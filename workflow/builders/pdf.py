@@ -11,7 +11,8 @@ from workflow.builders import register
 from workflow.builders.base import Builder, Job, Selection
 from workflow.errors import PamphletError
 from workflow.gate import gate_problems
-from workflow.outputs import PRINT, SCREEN, Output, plan_outputs
+from workflow.limits import MAX_PDF_CHARS
+from workflow.outputs import PRINT, SCREEN, Output, narrowed, plan_outputs
 
 if TYPE_CHECKING:
     from workflow.config import Project
@@ -76,6 +77,16 @@ def edition_texts(project: Project, edition: Edition) -> dict[str, dict[str, str
     return texts
 
 
+def check_size(project: Project, output: Output, editions: list[Edition]) -> None:
+    """Refuse a PDF whose text is more than a pamphlet's (limits.MAX_PDF_CHARS)."""
+    size = sum(len(text) for edition in editions
+               for texts in edition_texts(project, edition).values() for text in texts.values())
+    if size > MAX_PDF_CHARS:
+        raise PamphletError(f"{output.path.name} would typeset {size:,} characters; a PDF "
+                            f"holds at most {MAX_PDF_CHARS:,} (about 150 A5 pages): split "
+                            "the statement", editions[0].statement.path)
+
+
 def check_markup(project: Project, edition: Edition) -> None:
     """Refuse, with its catalog or statement line, a segment whose inline markup would
     crash or stall the typesetter (html.inline_problem)."""
@@ -106,6 +117,7 @@ def build_output(project: Project, work: PdfWork) -> bytes:
         problems = gate_problems(editions, work.keep)
         if problems:
             raise PamphletError("not ready for print: " + "; ".join(problems))
+    check_size(project, output, editions)
     for edition in editions:
         check_markup(project, edition)
         for language, texts in edition_texts(project, edition).items():
@@ -144,6 +156,14 @@ class ScreenPdf(Builder):
         also = (output.booklet,) if output.booklet is not None else ()
         return Job(self.name, output.slug, output.languages, output.path, label, cell, also,
                    output, estimated_cost(project, output))
+
+    def narrow(self, corpus: Corpus, job: Job, languages: tuple[str, ...]) -> Job | None:
+        """A multilingual edition of the ready languages, named for them, if two or more
+        are left; any other PDF is held back whole."""
+        output: Output = job.data
+        if output.layout != "multilingual" or len(languages) < 2:
+            return None
+        return self.job(corpus.project, narrowed(output, languages))
 
     def fingerprint(self, corpus: Corpus, selection: Selection, job: Job) -> str:
         from workflow.render.fonts import fonts_fingerprint

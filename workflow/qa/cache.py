@@ -13,7 +13,7 @@ from pathlib import Path
 import workflow
 from workflow.config import Project
 from workflow.errors import PamphletError
-from workflow.fsutil import read_input, write_if_changed
+from workflow.fsutil import read_input, read_state, write_if_changed
 
 FINDINGS_CACHE = ".pamphlet-checks.json"
 _PACKAGE = Path(workflow.__file__).resolve().parent
@@ -82,20 +82,20 @@ def findings_key(project: Project, path: Path, source_language: str, language: s
     return digest.hexdigest()
 
 
-_read: dict[Path, tuple[tuple[int, int], dict]] = {}
+_read: dict[Path, tuple[tuple[int, int, int], dict]] = {}
 
 
 def load(project: Project) -> dict:
     """The cache file's content, parsed once per process while the file is unchanged."""
     path = project.build / FINDINGS_CACHE
     try:
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        if path in _read and _read[path][0] == stamp:
-            return _read[path][1]
-        cached = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}  # none yet, or damaged: everything is simply checked again
+        stat = path.lstat()
+    except OSError:
+        return {}  # none yet: everything is checked
+    stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    if path in _read and _read[path][0] == stamp:
+        return _read[path][1]
+    cached = read_state(path)  # None where damaged: everything is simply checked again
     cached = cached if isinstance(cached, dict) else {}
     _read[path] = (stamp, cached)
     return cached

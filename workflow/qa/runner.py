@@ -76,6 +76,27 @@ def check_po(path: Path, display_path: str, context: Context,
     return findings
 
 
+MISSING = "missing-catalog"  # a finding of no check: the catalog is not there
+_FIELDS = {"path": str, "line": int, "check": str, "severity": str, "message": str,
+           "state": str}
+
+
+def _cached_findings(cached: object) -> list[Finding] | None:
+    """The findings a cache entry holds, or None unless every one is whole and of a known
+    check and severity (a `"check": null` would otherwise drop an error unseen)."""
+    if not isinstance(cached, list):
+        return None
+    names = {item.name: item.severity for item in CHECKS}
+    findings = []
+    for finding in cached:
+        if (not isinstance(finding, dict) or finding.keys() != _FIELDS.keys()
+                or any(type(finding[k]) is not kind for k, kind in _FIELDS.items())
+                or names.get(finding["check"]) != finding["severity"]):
+            return None
+        findings.append(Finding(**finding))
+    return findings
+
+
 def check_catalog(project: Project, slug: str, language: str,
                   glossary: Glossary | None = None, corpus: Corpus | None = None
                   ) -> list[Finding]:
@@ -95,10 +116,9 @@ def check_catalog(project: Project, slug: str, language: str,
     cached = cache.load(project)
     entry = cached.get(display)
     if isinstance(entry, dict) and entry.get("key") == key:
-        try:
-            return [Finding(**finding) for finding in entry["findings"]]
-        except (KeyError, TypeError):
-            pass  # written by another version: check again
+        findings = _cached_findings(entry.get("findings"))
+        if findings is not None:  # else damaged, or written by another version: check again
+            return findings
     if glossary is None:
         glossary = corpus.glossary() if corpus is not None else read_glossary(project)
     context = replace(make_context(language, source_language, glossary),
@@ -119,9 +139,17 @@ def run_checks(project: Project, slugs: list[str] | None = None,
     names = {item.name for item in selected(only, skip)}
     corpus = Corpus(project)
     glossary = corpus.glossary()
-    return [finding for slug, _, language in corpus.targets(slugs, languages)
-            for finding in check_catalog(project, slug, language, glossary, corpus)
-            if finding.check in names]
+    findings = []
+    for slug, _, language in corpus.targets(slugs, languages):
+        path = project.po_path(slug, language)
+        if not path.exists() and not path.is_symlink():  # not "no problems found"
+            findings.append(Finding(project.relative(path).as_posix(), 1, MISSING, ERROR,
+                                    "no catalog for this configured language: run "
+                                    "`pamphlet update`"))
+            continue
+        findings += [finding for finding in check_catalog(project, slug, language, glossary,
+                                                          corpus) if finding.check in names]
+    return findings
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:

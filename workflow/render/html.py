@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from html import unescape
 from itertools import groupby
 
@@ -12,7 +13,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from workflow import __version__, languages
-from workflow.edition import Edition, Piece
+from workflow.edition import Edition, Piece, Unit
 from workflow.languages import direction, native_name
 from workflow.patterns import EMAIL, URL
 
@@ -139,7 +140,13 @@ NUMBER_SPACE = re.compile(r"(?<![\w:/.,\-])(\d+(?:[.,\u066b\u066c]\d+)*) (?=[^\W
 # A URL or e-mail address breaks only after / . - (and @), and never gets a hyphen.
 ADDRESS = re.compile(f"{URL.pattern}|{EMAIL.pattern}")
 ADDRESS_BREAK = re.compile(r"(?<=[/.\-@])(?=[^/.\-@])")
-APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
+# A straight single quote as an apostrophe: inside a word (don't), at a word's end after a
+# letter (workers' rights; also a closing single quote, the same ’ in English), before
+# digits ('90s), or in an elision ('em, rock 'n' roll).
+APOSTROPHE = re.compile(r"(?<=[^\W_])'(?=[^\W\d_])|(?<=[^\W_])'(?![^\W_])|(?<!\d)'(?=\d)"
+                        r"|(?<!\w)'(?=(?:em|tis|twas|n|cause)(?!\w))", re.IGNORECASE)
+# What is left: a single quote opening a word ('not now'), paired with the ’ closing it.
+OPENING_SINGLE = re.compile(r"(?<![^\s(\[{«“—–-])'(?=[^\W\d_])")
 
 
 def typography(text: str, language: str) -> str:
@@ -167,6 +174,8 @@ def _typeset_prose(text: str, profile: languages.Profile) -> str:
         before = text[index - 1] if index else " "
         quoted.append(opening if before.isspace() or before in "([{—–-/" else closing)
     text = APOSTROPHE.sub("’", "".join(quoted))
+    if "’" in text:  # ‘ only where a ’ after it can close it
+        text = OPENING_SINGLE.sub(lambda m: "‘" if "’" in text[m.end():] else "'", text)
     text = NUMBER_SPACE.sub("\\1\u00a0", text)
     if profile.quote_space:
         space = profile.quote_space
@@ -267,6 +276,32 @@ def title_row(pieces: tuple[Piece, ...], language: str) -> Markup:
     return Markup("".join(parts))
 
 
+def outline_levels(units: tuple[Unit, ...], top: int = 2) -> tuple[int, ...]:
+    """The HTML level of each heading of a statement (0 for the other blocks): its
+    Markdown levels ranked, the highest at `top` (under the edition's title), and never
+    more than one below the heading before it, so that the tagged PDF's outline (and a
+    screen reader's) skips no level whatever levels the statement uses."""
+    ranks = {level: rank for rank, level in
+             enumerate(sorted({u.level for u in units if u.kind == "heading"}))}
+    levels, previous = [], top - 1
+    for unit in units:
+        if unit.kind != "heading":
+            levels.append(0)
+            continue
+        previous = min(top + ranks[unit.level], previous + 1, 6)
+        levels.append(previous)
+    return tuple(levels)
+
+
+def heading_level(units: list[Unit], unit: Unit, top: int = 2) -> int:
+    """outline_levels() of one heading of an edition's units."""
+    index = next(i for i, each in enumerate(units) if each is unit)
+    return _outline_levels(tuple(units), top)[index]
+
+
+_outline_levels = lru_cache(maxsize=64)(outline_levels)
+
+
 def date_text(value: str, language: str, digits: Mapping[str, str] | None = None) -> str:
     """The statement date as the language writes it, in the digits printed here."""
     return languages.get(language).format_date(value, (digits or {}).get(language))
@@ -321,7 +356,8 @@ def _environment() -> Environment:
                        break_addresses=lambda text: Markup(break_addresses(str(escape(text)))),
                        version=__version__, render_inline=render_inline,
                        language_name=language_name, label=label, typography=typography,
-                       html_lang=lambda code: languages.get(code).html_lang)
+                       html_lang=lambda code: languages.get(code).html_lang,
+                       heading_level=heading_level)
     return env
 
 

@@ -7,14 +7,17 @@ BIN := $(VENV)/bin
 # neither stanza nor torch (336 MB venv instead of 1.5 GB). `make bench` adds the rest.
 ARGOS := argostranslate==1.11.0
 # mupdf-tools: preflight renders every page of every print file with MuPDF (mutool draw).
+# chromium, nodejs (and npm, below): the web edition's browser tests (tests/browser/).
 DEBIAN_PACKAGES := fonts-noto-core fonts-noto-ui-core libharfbuzz-subset0 gettext poppler-utils \
-	icc-profiles-free mupdf-tools iproute2 util-linux
+	icc-profiles-free mupdf-tools iproute2 util-linux chromium nodejs
 # The tests run a real LibreTranslate server (tests/libretranslate/) from a virtualenv of its
 # own: it pins numpy<2 and needs torch, which .venv never loads. onnx writes the sentence
 # splitter model its Argos fork would otherwise download. `ip` and `unshare` (iproute2,
 # util-linux) give the server and its client a network namespace with only loopback up.
 LT_VENV := .venv-libretranslate
 LT_CONSTRAINTS := tests/libretranslate/constraints.txt
+# Lighthouse, axe-core and puppeteer-core, exactly as tests/browser/package-lock.json pins them.
+BROWSER_TESTS := tests/browser/node_modules/.installed
 
 # Reproducible PDFs: the build date printed in colophons is the last commit's date.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
@@ -26,11 +29,11 @@ export SOURCE_DATE_EPOCH
 pamphlets: $(VENV)/.installed system
 	$(BIN)/pamphlet update
 	$(BIN)/pamphlet check
-	$(BIN)/pamphlet build --final
+	$(BIN)/pamphlet build --final --to pdf,web
 
 # Seeds fixed (hypothesis' ci profile, the interrupt points of tests/test_robustness.py): a
 # failure in CI reproduces as it is. `pytest` alone draws fresh ones.
-test: $(VENV)/.installed $(LT_VENV)/.installed system
+test: $(VENV)/.installed $(LT_VENV)/.installed system $(BROWSER_TESTS)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	HYPOTHESIS_PROFILE=ci PAMPHLET_INTERRUPT_SEED=$${PAMPHLET_INTERRUPT_SEED:-2026} \
@@ -69,6 +72,10 @@ $(LT_VENV)/.installed: $(LT_CONSTRAINTS)
 
 libretranslate: $(LT_VENV)/.installed
 
+$(BROWSER_TESTS): tests/browser/package-lock.json | system
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # The team recipe (weblate/, docs/how-to/weblate.md) against a real Weblate 5.14.3 with
 # PostgreSQL, started and stopped by tests/weblate/ (3 to 5 minutes, and building Weblate's
 # dependencies takes longer than CI allows: not part of `make test`). Weblate lives in a
@@ -99,6 +106,9 @@ system:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@# npm: Debian's package, unless the Node.js installed brings its own (NodeSource's does)
+	@command -v npm >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
 
 bench: bench-build bench-translate
 

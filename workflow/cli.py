@@ -244,6 +244,30 @@ def cmd_build(args, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args, console: Console) -> int:
+    """Serve the web edition (build/site/) on 127.0.0.1 for preview, making it again as
+    statements, catalogs or settings are saved, until Ctrl-C (the PDFs: `build` or `watch`).
+    Example: pamphlet serve --port 8000"""
+    from datetime import datetime
+
+    from workflow.serve import serve
+
+    def tell(event) -> None:
+        console.print(f"[{datetime.now():%H:%M:%S}] {event.text}", markup=False,
+                      highlight=False)
+        console.file.flush()
+
+    def stopped(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stopped)
+    try:
+        serve(find_root(Path.cwd()), args.port, args.final, args.keep, tell)
+    except KeyboardInterrupt:
+        console.print("stopped serving", markup=False)
+    return EXIT_OK
+
+
 def print_held_back(report, project, console: Console) -> None:
     """--keep / --skip-unready: a few lines, one per edition not printed (the first ten),
     however many PDFs each holds back; `-v` logs every PDF."""
@@ -264,7 +288,8 @@ def print_held_back(report, project, console: Console) -> None:
 
 def written_counts(report) -> str:
     """'5 PDF(s)', or '5 PDF(s), 4 Markdown file(s)': what a build wrote, by kind."""
-    kinds = {".pdf": "PDF(s)", ".md": "Markdown file(s)"}
+    kinds = {".pdf": "PDF(s)", ".md": "Markdown file(s)", ".png": "share image(s)",
+             ".html": "web page(s)"}
     counts: dict[str, int] = {"PDF(s)": 0}
     for path in report.written:
         kind = kinds.get(path.suffix, "other file(s)")
@@ -574,6 +599,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the outputs to make, comma-separated builder names (repeatable):"
                           f" {', '.join(builder_names())}; default:"
                           f" {', '.join(builder_names(default=True))}")
+
+    sub = command("serve", cmd_serve, "preview the web edition on 127.0.0.1, rebuilt on save")
+    sub.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000;"
+                     " 0: any free one)")
+    sub.add_argument("--final", action="store_true",
+                     help="publish only reviewed editions, as `build --final` does")
+    sub.add_argument("--keep", type=int, metavar="PERCENT",
+                     help="with --final: publish editions at least this much reviewed")
 
     sub = command("watch", cmd_watch, "rebuild draft PDFs as files are saved (Ctrl-C stops)")
     sub.add_argument("slugs", nargs="*", metavar="SLUG", help=TARGETS_HELP)

@@ -207,6 +207,26 @@ def _inside_problem(value: str) -> str | None:
     return None
 
 
+class Url(Kind):
+    """An absolute http(s) address, or "" for none (the field is then None); kept with a
+    final "/" so that paths join onto it."""
+
+    toml = "string"
+
+    def problem(self, value: Any) -> str | None:
+        if not isinstance(value, str) or (value and (
+                not re.match(r"^https?://[^/\s]+", value) or re.search(r"[\s\"'<>]", value))):
+            return ("must be an absolute http(s) URL such as "
+                    f"\"https://example.org/statements/\", not {value!r}")
+        return None
+
+    def convert(self, value: Any, root: Path) -> Any:
+        return (value if value.endswith("/") else value + "/") if value else None
+
+    def describe(self) -> str:
+        return "an absolute http(s) address (`\"\"`: none)"
+
+
 class File(Kind):
     """A file relative to the project, or "" for none (the field is then None)."""
 
@@ -330,6 +350,10 @@ class Settings:
         Routes(), {}, "Engine of each language pair for `pamphlet translate` "
         "(`\"en-ar\" = { engine = \"ctranslate2\", model = \"models/opus-mt-en-ar\" }`; "
         "other pairs: `argos`).")
+    site_url: str | None = setting(
+        Url(), "", "Where build/site/ is published: canonical URLs, hreflang alternates, the "
+        "sitemap and the QR code in each PDF's colophon; empty: the site links relatively and "
+        "PDFs carry no QR code.")
 
 
 

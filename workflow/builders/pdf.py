@@ -34,6 +34,17 @@ class PdfWork:
     page_size: str
     date: str
     printing: PrintSettings | None = None
+    web_page: str | None = None  # where its colophon's QR code leads (site_url set)
+
+
+def web_page(project: Project, output: Output) -> str | None:
+    """The web edition's page a PDF's QR code leads to (with `site_url` set): that of its
+    language; for a side-by-side PDF the translation's, for one in every language the
+    original's (its page links all the others)."""
+    if not project.site_url:
+        return None
+    language = output.languages[1] if output.layout == "parallel" else output.languages[0]
+    return f"{project.site_url}{language}/{output.slug}.html"
 
 
 def estimated_cost(project: Project, output: Output) -> int:
@@ -113,7 +124,7 @@ def build_output(project: Project, work: PdfWork) -> bytes:
             check_coverage(texts, language,
                            edition.catalog_path or project.relative(edition.statement.path))
     html = render_html(output.layout, editions, work.date, work.page_size,
-                       work.digits)
+                       work.digits, work.web_page)
     pdf = typeset(html, project.root, printing, work.digits, any(e.is_draft for e in editions),
                   work.page_size)
     if not printing:
@@ -159,7 +170,7 @@ class ScreenPdf(Builder):
 
         printing = self.printing(corpus, selection)
         settings = [job.data.layout, selection.page_size, corpus.project.arabic_digits,
-                    fonts_fingerprint(job.languages)]
+                    corpus.project.site_url or "", fonts_fingerprint(job.languages)]
         if printing:
             settings.append(printing.fingerprint())
         return "\0".join(settings)
@@ -170,7 +181,8 @@ class ScreenPdf(Builder):
         digits = {lang: corpus.project.digits(lang) for lang in output.languages}
         return replace(job, data=PdfWork(output, editions, digits, selection.final,
                                          selection.keep, selection.page_size, selection.date,
-                                         self.printing(corpus, selection)))
+                                         self.printing(corpus, selection),
+                                         web_page(corpus.project, output)))
 
     def setup_worker(self) -> None:
         from workflow.render.typeset import setup

@@ -365,9 +365,12 @@ ENVIRONMENT = _environment()
 
 
 def render_html(layout: str, editions: list[Edition], build_date: str, page_size: str,
-                digits: Mapping[str, str] | None = None) -> str:
+                digits: Mapping[str, str] | None = None, qr_url: str | None = None) -> str:
     """The HTML of one pamphlet: layout is 'single', 'parallel' or 'multilingual'.
-    `digits` maps a language to the digits it is printed in (default: its profile's)."""
+    `digits` maps a language to the digits it is printed in (default: its profile's);
+    `qr_url`: the web page its colophon's QR code leads to."""
+    from workflow.render.qr import qr_code
+
     template = ENVIRONMENT.get_template(f"{layout}.html.j2")
     first = editions[0]
     digits = dict(digits or {})
@@ -383,4 +386,5 @@ def render_html(layout: str, editions: list[Edition], build_date: str, page_size
         build_date=build_date,
         page_size=page_size,
         languages=[e.language for e in editions],
+        qr=qr_code(qr_url) if qr_url else None,
     )

@@ -29,7 +29,7 @@ export SOURCE_DATE_EPOCH
 pamphlets: $(VENV)/.installed system
 	$(BIN)/pamphlet update
 	$(BIN)/pamphlet check
-	$(BIN)/pamphlet build --final --to pdf,web
+	$(BIN)/pamphlet build --final --to pdf,print,md,web
 
 # Seeds fixed (hypothesis' ci profile, the interrupt points of tests/test_robustness.py): a
 # failure in CI reproduces as it is. `pytest` alone draws fresh ones.

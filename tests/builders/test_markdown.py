@@ -134,3 +134,18 @@ def test_the_command_line_chooses_builders_with_to(updated):
 
     assert f"no builder 'epub' (known: {', '.join(builders.names())})" in err.getvalue()
     assert {"pdf", "print", "md"} <= set(builders.names())
+
+
+def test_builders_are_listed_and_run_in_the_registry_order_whatever_was_imported_first():
+    """A test or a plug-in importing the web builder first must not reorder the build (the
+    web edition copies the PDFs made before it) nor the generated CLI reference."""
+    import subprocess
+    import sys
+
+    code = ("import workflow.builders.site, workflow.builders.markdown\n"
+            "from workflow import builders\n"
+            "print(','.join(builders.names()));"
+            "print(','.join(b.name for b in builders.chosen(['web,md,pdf'])))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["pdf,print,md,web", "pdf,md,web"]

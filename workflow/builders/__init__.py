@@ -38,10 +38,20 @@ def _load() -> None:
             import_module(module)
 
 
-def names() -> list[str]:
-    """Every registered builder, in registration order."""
+def _ordered() -> list[Builder]:
+    """The registered builders, those of BUILTIN in its order (whichever module a caller
+    happened to import first), then any other in registration order: builds run and
+    messages list them in this order (the web edition copies the PDFs made before it)."""
     _load()
-    return list(_REGISTRY)
+    rank = {module: number for number, module in enumerate(BUILTIN)}
+    position = {name: number for number, name in enumerate(_REGISTRY)}
+    return sorted(_REGISTRY.values(), key=lambda builder: (
+        rank.get(type(builder).__module__, len(BUILTIN)), position[builder.name]))
+
+
+def names() -> list[str]:
+    """Every registered builder, in BUILTIN's order, then registration order."""
+    return [builder.name for builder in _ordered()]
 
 
 def get(name: str) -> Builder:
@@ -49,16 +59,15 @@ def get(name: str) -> Builder:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise PamphletError(f"no builder {name!r} (known: {', '.join(_REGISTRY)})") from None
+        raise PamphletError(f"no builder {name!r} (known: {', '.join(names())})") from None
 
 
 def chosen(to: list[str] | None) -> list[Builder]:
     """The builders of `--to` (names, or comma-separated lists of names), in registry
     order; none asked: every builder that builds by default."""
-    _load()
     if not to:
-        return [builder for builder in _REGISTRY.values() if builder.default]
+        return [builder for builder in _ordered() if builder.default]
     wanted = [name.strip() for item in to for name in item.split(",") if name.strip()]
     for name in wanted:
         get(name)
-    return [builder for name, builder in _REGISTRY.items() if name in wanted]
+    return [builder for builder in _ordered() if builder.name in wanted]

@@ -91,9 +91,14 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
                      f"{{ line-height: {profile.heading_line_height:g}; }}")
     if profile.hyphenation:
         # pyphen's dictionary by the profile's locale: `lang="en"` alone loads British
-        # patterns, and our English is US English.
-        rules.append(f"{_selectors('{element}:lang({code})', code, body)} {{ hyphens: auto;"
-                     f" -weasy-lang: {css_string(profile.hyphenation)}; }}")
+        # patterns, and our English is US English. `!important`, on every element of the
+        # language: WeasyPrint turns an element's `lang` attribute into an author-level
+        # `-weasy-lang`, and our sheets are user sheets (render(stylesheets=...)), so a
+        # normal declaration lost on each element that carries `lang` itself (every <p>)
+        # and won only where the language was inherited (<li> inside <ul lang>).
+        rules.append(f":lang({code}) {{ -weasy-lang: {css_string(profile.hyphenation)}"
+                     " !important; }")
+        rules.append(f"{_selectors('{element}:lang({code})', code, body)} {{ hyphens: auto; }}")
     if profile.rtl:
         # The running header's margin box takes the document's direction: a right-to-left
         # title there is isolated (RLI ... PDI), which Pango honours.

@@ -47,12 +47,37 @@ log.addHandler(logging.NullHandler())
 MM = 72 / 25.4
 TRIM_MM = {"A5": (148.0, 210.0), "A4": (210.0, 297.0), "letter": (215.9, 279.4)}
 # A booklet's sheet: two trimmed pages plus the bleed do not fit on A4 (296 x 210 mm plus
-# 3 mm all round is 302 x 216 mm), so the sides are printed on the oversize (SRA) sheet of
-# the paper series and cut to the trim. Sizes landscape, as the sides are laid out.
-SHEETS = {"A5": ("SRA4", (320.0, 225.0)), "A4": ("SRA3", (450.0, 320.0)),
-          "letter": ("12 x 18 in", (457.2, 304.8))}
-VARIANT_NAMES = {"pdf/x-4": "PDF/X-4", "pdf/a-2b": "PDF/A-2b", "pdf/ua-1": "PDF/UA-1"}
+# 3 mm all round is 302 x 216 mm), so the sides are printed on an oversize sheet and cut to
+# the trim. The sheet named is the first of the page size's series (ISO sheets for A
+# sizes, US press sheets for letter) that holds a side: the bleed inside the sheet, and
+# with crop marks the marks too with SHEET_MARGIN_MM of paper around them, which a press
+# needs to hold the sheet (an A5 side with marks is 318 x 232 mm: over SRA4's 225).
+# Sizes landscape, as the sides are laid out.
+SHEETS = {"A5": (("SRA4", (320.0, 225.0)), ("A3", (420.0, 297.0)), ("SRA3", (450.0, 320.0))),
+          "A4": (("SRA3", (450.0, 320.0)), ("13 x 19 in", (482.6, 330.2)),
+                 ("SRA2", (640.0, 450.0))),
+          "letter": (("12 x 18 in", (457.2, 304.8)), ("13 x 19 in", (482.6, 330.2)))}
+SHEET_MARGIN_MM = 5.0
+
+
+def sheet_for(page_size: str, media_mm: tuple[float, float], crop_marks: bool
+              ) -> tuple[str, tuple[float, float]]:
+    """The press sheet a booklet side of `media_mm` is printed on (see SHEETS)."""
+    margin = 2 * SHEET_MARGIN_MM if crop_marks else 0.0
+    for name, (width, height) in SHEETS[page_size]:
+        if media_mm[0] + margin <= width + TOLERANCE_MM and \
+                media_mm[1] + margin <= height + TOLERANCE_MM:
+            return name, (width, height)
+    largest, (width, height) = SHEETS[page_size][-1]
+    raise PamphletError(
+        f"a {page_size} booklet side of {media_mm[0]:g} x {media_mm[1]:g} mm"
+        + (f" with crop marks needs {SHEET_MARGIN_MM:g} mm of sheet around it" if crop_marks
+           else "") + f": it does not fit even {largest} ({width:g} x {height:g} mm);"
+        " set crop_marks = false or a smaller bleed_mm in [tool.pamphlet]")
+
+
 TOLERANCE_MM = 0.1
+VARIANT_NAMES = {"pdf/x-4": "PDF/X-4", "pdf/a-2b": "PDF/A-2b", "pdf/ua-1": "PDF/UA-1"}
 MARK_LENGTH_MM = 5.0
 MARK_GAP_MM = 1.0  # crop marks start this far past the bleed, and at least 3 mm from the trim
 MIN_MARK_OFFSET_MM = 3.0
@@ -87,6 +112,19 @@ class PrintSettings:
         return TRIM_MM[self.page_size]
 
     @property
+    def booklet_media_mm(self) -> tuple[float, float]:
+        """A booklet side's MediaBox: two trimmed pages, the bleed, and the crop marks."""
+        width, height = self.trim_mm
+        extent = (max(self.bleed_mm + MARK_GAP_MM, MIN_MARK_OFFSET_MM) + MARK_LENGTH_MM + 2
+                  if self.crop_marks else self.bleed_mm)
+        return round(2 * width + 2 * extent, 1), round(height + 2 * extent, 1)
+
+    @property
+    def sheet(self) -> tuple[str, tuple[float, float]]:
+        """The press sheet a booklet side is printed on (refused if none holds it)."""
+        return sheet_for(self.page_size, self.booklet_media_mm, self.crop_marks)
+
+    @property
     def profile_name(self) -> str:
         return self.icc_profile.name if self.icc_profile else BUNDLED_PROFILE
 
@@ -112,6 +150,7 @@ def print_settings(project: Project, page_size: str) -> PrintSettings:
     settings = PrintSettings(variant=project.print_variant, bleed_mm=project.bleed_mm,
                              page_size=page_size, crop_marks=project.crop_marks,
                              icc_profile=project.icc_profile)
+    settings.sheet  # noqa: B018  (refused before anything is rendered)
     if settings.cmyk:
         check_cmyk_profile(settings.profile_bytes(), settings.icc_profile or BUNDLED_PROFILE)
     return settings
@@ -659,10 +698,11 @@ def manifest(files: list[BundleFile], settings: PrintSettings, info: dict) -> di
     """The bundle's manifest.json: `info` (statement, title, author, final, built) and an
     entry per file."""
     entries = []
-    sheet, sheet_mm = SHEETS[settings.page_size]
     for file in files:
         entry = describe(file)
         if file.kind == "booklet":
+            sheet, sheet_mm = sheet_for(settings.page_size, tuple(entry["media_mm"]),
+                                        settings.crop_marks)
             entry.update(sheet=sheet, sheet_mm=list(sheet_mm), sides=entry.pop("pages"))
         entries.append(entry)
     return {

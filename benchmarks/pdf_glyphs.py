@@ -1,0 +1,224 @@
+"""Glyph boxes of typeset PDFs, read back with MuPDF: lines by column and baseline.
+
+`mutool draw -F stext` gives each glyph's advance box (quad), origin, font and size. A
+visual line is every glyph of one column on one baseline (MuPDF splits a line where the
+font or the direction changes: "(IMA)" in Arabic text is three of its lines). Columns are
+found from the page itself: a gutter is a vertical band near the middle that no glyph
+crosses. Ink extents (for overlap) come from the fonts' own glyph outlines.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from functools import cache
+
+HYPHEN = "\u2010"  # WeasyPrint's line-end hyphen
+BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(eq=False)
+class Glyph:
+    c: str
+    x0: float
+    x1: float
+    top: float  # of the advance box (MuPDF: the font's ascender)
+    bottom: float
+    baseline: float
+    font: str
+    size: float
+
+
+@dataclass
+class Line:
+    page: int
+    column: int
+    glyphs: list[Glyph] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(g.c for g in sorted(self.glyphs, key=lambda g: g.x0)
+                       ) if self.rtl else "".join(g.c for g in self.glyphs)
+
+    @property
+    def baseline(self) -> float:
+        return self.glyphs[0].baseline
+
+    @property
+    def x0(self) -> float:
+        return min(g.x0 for g in self.glyphs)
+
+    @property
+    def x1(self) -> float:
+        return max(g.x1 for g in self.glyphs)
+
+    @property
+    def size(self) -> float:
+        return max(g.size for g in self.glyphs)
+
+    @property
+    def font(self) -> str:
+        """The font most of the line's letters are set in."""
+        counts: dict[str, int] = {}
+        for g in self.glyphs:
+            if not g.c.isspace():
+                counts[g.font] = counts.get(g.font, 0) + 1
+        return max(counts, key=counts.get) if counts else ""
+
+    @property
+    def rtl(self) -> bool:
+        return any("\u0600" <= g.c <= "\u06ff" or "\ufb50" <= g.c <= "\ufeff"
+                   for g in self.glyphs)
+
+    @property
+    def logical(self) -> str:
+        """The line's text in stream order (MuPDF writes glyphs as the PDF draws them)."""
+        return BIDI.sub("", "".join(g.c for g in self.glyphs)).strip()
+
+    def ink(self) -> tuple[float, float]:
+        """Top and bottom of the line's ink, from its fonts' glyph outlines."""
+        tops, bottoms = [], []
+        for g in self.glyphs:
+            if g.c.isspace():
+                continue
+            high, low = ink_extent(family_of(g.font), g.c)
+            tops.append(g.baseline - high * g.size)
+            bottoms.append(g.baseline - low * g.size)
+        return (min(tops), max(bottoms)) if tops else (self.baseline, self.baseline)
+
+
+@dataclass
+class Page:
+    index: int
+    width: float
+    height: float
+    lines: list[Line]
+    gutters: list[tuple[float, float]]
+
+
+def read_pages(pdf) -> list[Page]:
+    out = subprocess.run(["mutool", "draw", "-q", "-F", "stext", "-o", "-", str(pdf)],
+                         capture_output=True, check=True).stdout
+    root = ET.fromstring(out)
+    pages = []
+    for index, page in enumerate(root.iter("page")):
+        glyphs = []
+        for font in page.iter("font"):
+            name, size = font.get("name", ""), float(font.get("size", "0"))
+            for char in font.iter("char"):
+                quad = [float(v) for v in char.get("quad").split()]
+                xs, ys = quad[0::2], quad[1::2]
+                glyphs.append(Glyph(char.get("c", ""), min(xs), max(xs), min(ys), max(ys),
+                                    float(char.get("y")), name, size))
+        glyphs = [g for g in glyphs if g.size >= 1]  # the hidden running title is 0 pt
+        width, height = float(page.get("width")), float(page.get("height"))
+        gutters = find_gutters(glyphs, width, height)
+        pages.append(Page(index, width, height, group_lines(index, glyphs, gutters), gutters))
+    return pages
+
+
+def furniture(glyph: Glyph) -> bool:
+    """Running header, folio, colophon: sans type of 8 pt or less."""
+    return glyph.size <= 8.01 and "Sans" in glyph.font and "Arabic" not in glyph.font
+
+
+def find_gutters(glyphs: list[Glyph], width: float, height: float, least: float = 8.0):
+    """Vertical bands in the middle half of the page that no glyph of the body crosses
+    (the running header and the folio, small sans type in the margins, do)."""
+    body = [g for g in glyphs if not g.c.isspace() and not furniture(g)]
+    if not body:
+        return []
+    cover = sorted((g.x0, g.x1) for g in body)
+    gaps, reach = [], cover[0][1]
+    for x0, x1 in cover[1:]:
+        if x0 - reach >= least and width * 0.25 < (x0 + reach) / 2 < width * 0.75:
+            gaps.append((reach, x0))
+        reach = max(reach, x1)
+    return gaps
+
+
+def group_lines(page: int, glyphs: list[Glyph], gutters) -> list[Line]:
+    """Glyphs by column and baseline; a mark (shadda, fatha) that MuPDF places on a
+    baseline of its own joins the line nearest to it."""
+    columns: dict[int, list[Glyph]] = {}
+    for g in glyphs:
+        columns.setdefault(sum(g.x0 >= gap[1] - 0.01 for gap in gutters), []).append(g)
+    ordered = []
+    for column, members in sorted(columns.items()):
+        bases = [g for g in members if unicodedata.category(g.c[:1] or " ") != "Mn"]
+        lines: list[Line] = []
+        for g in sorted(bases, key=lambda g: g.baseline):
+            if lines and abs(lines[-1].baseline - g.baseline) <= 0.6:
+                lines[-1].glyphs.append(g)
+            else:
+                lines.append(Line(page, column, [g]))
+        based = {id(g) for g in bases}
+        for g in members:
+            if id(g) not in based and lines:
+                min(lines, key=lambda ln: abs(ln.baseline - g.baseline)).glyphs.append(g)
+        ordered += lines
+    for line in ordered:
+        line.glyphs.sort(key=lambda g: g.x0)
+    return ordered
+
+
+def word_spaces(line: Line) -> list[float]:
+    """Each word space of the line as a multiple of its font's normal space (the advance
+    of the space glyph MuPDF reports at the space's own size)."""
+    spaces = [g.x1 - g.x0 for g in line.glyphs if g.c == " " and g.x1 > g.x0]
+    if not spaces:
+        return []
+    normal = sorted(spaces)[len(spaces) // 2]
+    ink = sorted((g for g in line.glyphs if not g.c.isspace()), key=lambda g: g.x0)
+    runs: list[list[float]] = []
+    for g in ink:
+        if runs and g.x0 <= runs[-1][1] + 0.3 * normal:
+            runs[-1][1] = max(runs[-1][1], g.x1)
+        else:
+            runs.append([g.x0, g.x1])
+    gaps = [(b[0] - a[1]) / normal for a, b in zip(runs, runs[1:], strict=False)]
+    return [gap for gap in gaps if gap > 0.5]
+
+
+FAMILIES = (("Nastaliq", "Noto Nastaliq Urdu"), ("Naskh", "Noto Naskh Arabic"),
+            ("Kufi", "Noto Kufi Arabic"), ("Sans-Arabic", "Noto Sans Arabic"),
+            ("SansArabic", "Noto Sans Arabic"), ("Mono", "Noto Sans Mono"),
+            ("Serif", "Noto Serif"), ("Sans", "Noto Sans"))
+
+
+def family_of(font: str) -> str:
+    name = font.split("+")[-1]
+    for part, family in FAMILIES:
+        if part in name:
+            return family
+    return "Noto Sans"
+
+
+@cache
+def _font(family: str):
+    from fontTools.ttLib import TTFont
+
+    path = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True,
+                          text=True, check=True).stdout
+    return TTFont(path, lazy=True)
+
+
+@cache
+def ink_extent(family: str, char: str) -> tuple[float, float]:
+    """(top, bottom) of the character's glyph outline in em above the baseline (bottom
+    negative below it); the font's typographic ascender and descender where the
+    character has no outline of its own in the font (shaped forms, marks)."""
+    font = _font(family)
+    upem = font["head"].unitsPerEm
+    glyph = font.getBestCmap().get(ord(char)) if len(char) == 1 else None
+    glyf = font["glyf"] if "glyf" in font else None
+    if glyph and glyf is not None:
+        g = glyf[glyph]
+        if getattr(g, "numberOfContours", 0):
+            g.recalcBounds(glyf)
+            return g.yMax / upem, g.yMin / upem
+    os2 = font["OS/2"]
+    return os2.sTypoAscender / upem, os2.sTypoDescender / upem

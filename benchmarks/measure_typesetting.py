@@ -3,7 +3,7 @@
 Builds, in a temporary copy of the project, every layout in every page size (A5, A4,
 letter), screen and print files (crop marks on), with the project's four languages and again
 with Urdu, Tagalog and French added; reads the glyph boxes back with MuPDF
-(benchmarks/pdf_glyphs.py) and prints each measure of the issue's "Done when" beside its
+(tests/typesetting/glyphs.py) and prints each measure of the issue's "Done when" beside its
 target:
 
     .venv/bin/python benchmarks/measure_typesetting.py            # everything (~30 min)
@@ -39,10 +39,10 @@ from pathlib import Path
 import pyphen
 from pypdf import PdfReader
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pdf_glyphs import HYPHEN, Line, Page, read_pages, word_spaces  # noqa: E402
-
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from tests.typesetting.glyphs import HYPHEN, Line, Page, overlaps, read_pages, word_spaces  # noqa: E402
+
 SIZES = ("A5", "A4", "letter")
 EXTRA_MEASURES = ("measure_text_layer",)  # H23t: copy-out and tags, if present
 LOOSE, LOOSEST, LOOSE_SHARE = 1.6, 2.0, 0.05
@@ -125,10 +125,13 @@ class Run:
     languages: list[str] = field(default_factory=list)
 
 
-def build_runs(root: Path, kind: str, size: str, pamphlet: str, jobs: str, keep: Path):
+def build_runs(root: Path, kind: str, size: str, pamphlet: str, jobs: str, keep: Path,
+               modes: list[str]):
     set_config(root, page_size=f'"{size}"', crop_marks="true")
     runs = []
     for mode, extra in (("screen", []), ("print", ["--print"])):
+        if mode not in modes:
+            continue
         run([pamphlet, "build", "-j", jobs, *extra], root)
         out = keep / kind / size / mode
         if out.exists():
@@ -232,15 +235,13 @@ WORD = re.compile(r"[^\W\d_]+(?:[’'][^\W\d_]+)?")
 
 
 def glossary_names() -> set[str]:
+    """The capitalised words of the glossary's terms, as written ("Qassem", "Myanmar")."""
     names = set()
     with open(REPO / "locale" / "glossary.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             for column, term in row.items():
-                if column in ("note", "dnt") or not term:
-                    continue
-                for word in WORD.findall(term):
-                    if word[:1].isupper() or (row.get("dnt") or "").strip():
-                        names.add(word.lower())
+                if column not in ("note", "dnt") and term:
+                    names.update(w for w in WORD.findall(term) if w[:1].isupper())
     return names
 
 
@@ -286,18 +287,7 @@ def cover_faults(pdf, pages, body, layout, langs, tally) -> None:
     if spilled:
         tally.cover_faults.append(f"{pdf.name}: cover runs onto page 2: {spilled}")
     for index in (0, 1) if layout == "multilingual" else (0,):
-        lines = pages[index].lines
-        inks = [(ln, *ln.ink()) for ln in lines]
-        for i, (a, atop, abottom) in enumerate(inks):
-            for b, btop, bbottom in inks[i + 1:]:
-                if a.column != b.column:
-                    continue
-                x = min(a.x1, b.x1) - max(a.x0, b.x0)
-                y = min(abottom, bbottom) - max(atop, btop)
-                if x > 0.5 and y > 0.5:
-                    tally.cover_faults.append(
-                        f"{pdf.name} p.{index + 1}: {a.logical[:20]!r} overlaps"
-                        f" {b.logical[:20]!r} by {y:.1f} pt")
+        tally.cover_faults += [f"{pdf.name} {fault}" for fault in overlaps(pages[index])]
         if index == 1:
             leader_gaps(pdf, pages[1], tally)
 
@@ -364,7 +354,7 @@ def measure_breaks(pdf, pages, body, layout, langs, owner, run_, tally) -> None:
             if not before and i:
                 before = lines[i - 1].logical
             mid_sentence = bool(before) and not before.endswith((".", "!", "?", ":", "“", '"'))
-            if word.lower() in NAMES or (word[:1].isupper() and mid_sentence):
+            if word in NAMES or (word[:1].isupper() and mid_sentence):
                 tally.names.append(where)
             if line_language(line, pdf, langs, owner) == "en":
                 tally.english_breaks += 1
@@ -465,6 +455,7 @@ def main() -> None:
     parser.add_argument("--pamphlet", default=str(REPO / ".venv" / "bin" / "pamphlet"),
                         help="the pamphlet to build with (another checkout's, for before/after)")
     parser.add_argument("--jobs", "-j", default="2")
+    parser.add_argument("--modes", default="screen,print", help="screen, print or both")
     parser.add_argument("--keep", type=Path, help="keep the PDFs here")
     parser.add_argument("--measure-only", type=Path,
                         help="measure PDFs kept by an earlier --keep, build nothing")
@@ -486,9 +477,10 @@ def main() -> None:
             for size in sizes:
                 if root is not None:
                     print(f"building {kind} {size} ...", file=sys.stderr, flush=True)
-                    runs += build_runs(root, kind, size, args.pamphlet, args.jobs, keep)
+                    runs += build_runs(root, kind, size, args.pamphlet, args.jobs, keep,
+                                      args.modes.split(","))
                 else:
-                    for mode in ("screen", "print"):
+                    for mode in args.modes.split(","):
                         out = keep / kind / size / mode
                         pdfs = sorted(p for p in out.glob("*/*.pdf")
                                       if not p.name.endswith(".booklet.pdf"))

@@ -1,10 +1,11 @@
-"""Glyph boxes of typeset PDFs, read back with MuPDF: lines by column and baseline.
+"""Glyph boxes of typeset PDFs, read back with MuPDF: lines by column and baseline (for
+the typesetting tests and benchmarks/measure_typesetting.py).
 
-`mutool draw -F stext` gives each glyph's advance box (quad), origin, font and size. A
-visual line is every glyph of one column on one baseline (MuPDF splits a line where the
-font or the direction changes: "(IMA)" in Arabic text is three of its lines). Columns are
-found from the page itself: a gutter is a vertical band near the middle that no glyph
-crosses. Ink extents (for overlap) come from the fonts' own glyph outlines.
+`mutool trace` gives each glyph as drawn: its font, size, origin, advance and glyph id
+(WeasyPrint's subsets keep the font's glyph ids, so the installed font's outline of that
+id is the glyph's ink, shaped forms and Nastaliq's stacked letters included). A visual
+line is every glyph of one column on one baseline. Columns are found from the page
+itself: a gutter is a vertical band near the middle that no glyph crosses.
 """
 
 from __future__ import annotations
@@ -25,11 +26,10 @@ class Glyph:
     c: str
     x0: float
     x1: float
-    top: float  # of the advance box (MuPDF: the font's ascender)
-    bottom: float
     baseline: float
     font: str
     size: float
+    gid: int = 0
 
 
 @dataclass
@@ -84,7 +84,7 @@ class Line:
         for g in self.glyphs:
             if g.c.isspace():
                 continue
-            high, low = ink_extent(family_of(g.font), g.c)
+            high, low = ink_extent(g.font.split("+")[-1], g.gid)
             tops.append(g.baseline - high * g.size)
             bottoms.append(g.baseline - low * g.size)
         return (min(tops), max(bottoms)) if tops else (self.baseline, self.baseline)
@@ -100,21 +100,27 @@ class Page:
 
 
 def read_pages(pdf) -> list[Page]:
-    out = subprocess.run(["mutool", "draw", "-q", "-F", "stext", "-o", "-", str(pdf)],
-                         capture_output=True, check=True).stdout
+    out = subprocess.run(["mutool", "trace", str(pdf)], capture_output=True, check=True).stdout
     root = ET.fromstring(out)
     pages = []
     for index, page in enumerate(root.iter("page")):
         glyphs = []
-        for font in page.iter("font"):
-            name, size = font.get("name", ""), float(font.get("size", "0"))
-            for char in font.iter("char"):
-                quad = [float(v) for v in char.get("quad").split()]
-                xs, ys = quad[0::2], quad[1::2]
-                glyphs.append(Glyph(char.get("c", ""), min(xs), max(xs), min(ys), max(ys),
-                                    float(char.get("y")), name, size))
+        for fill in page:
+            if fill.tag not in ("fill_text", "stroke_text", "clip_text"):
+                continue
+            a, b, c, d, e, f = (float(v) for v in fill.get("transform", "1 0 0 1 0 0").split())
+            for span in fill.iter("span"):
+                name = span.get("font", "")
+                size = abs(float(span.get("trm").split()[0]) * a)
+                for g in span.iter("g"):
+                    x = float(g.get("x")) * a + e
+                    y = float(g.get("y")) * d + f
+                    glyphs.append(Glyph(g.get("unicode", ""), x,
+                                        x + float(g.get("adv", "0")) * size, y, name, size,
+                                        int(g.get("glyph", "0"))))
         glyphs = [g for g in glyphs if g.size >= 1]  # the hidden running title is 0 pt
-        width, height = float(page.get("width")), float(page.get("height"))
+        x0, y0, x1, y1 = (float(v) for v in page.get("mediabox").split())
+        width, height = x1 - x0, y1 - y0
         gutters = find_gutters(glyphs, width, height)
         pages.append(Page(index, width, height, group_lines(index, glyphs, gutters), gutters))
     return pages
@@ -151,7 +157,7 @@ def group_lines(page: int, glyphs: list[Glyph], gutters) -> list[Line]:
         bases = [g for g in members if unicodedata.category(g.c[:1] or " ") != "Mn"]
         lines: list[Line] = []
         for g in sorted(bases, key=lambda g: g.baseline):
-            if lines and abs(lines[-1].baseline - g.baseline) <= 0.6:
+            if lines and g.baseline - lines[-1].glyphs[-1].baseline <= 0.3 * g.size:
                 lines[-1].glyphs.append(g)
             else:
                 lines.append(Line(page, column, [g]))
@@ -183,42 +189,50 @@ def word_spaces(line: Line) -> list[float]:
     return [gap for gap in gaps if gap > 0.5]
 
 
-FAMILIES = (("Nastaliq", "Noto Nastaliq Urdu"), ("Naskh", "Noto Naskh Arabic"),
-            ("Kufi", "Noto Kufi Arabic"), ("Sans-Arabic", "Noto Sans Arabic"),
-            ("SansArabic", "Noto Sans Arabic"), ("Mono", "Noto Sans Mono"),
-            ("Serif", "Noto Serif"), ("Sans", "Noto Sans"))
-
-
-def family_of(font: str) -> str:
-    name = font.split("+")[-1]
-    for part, family in FAMILIES:
-        if part in name:
-            return family
-    return "Noto Sans"
-
-
 @cache
-def _font(family: str):
+def _font(name: str):
+    """The installed font a PDF font name ("Noto-Nastaliq-Urdu-Bold") is a subset of."""
     from fontTools.ttLib import TTFont
 
+    family = name.replace("-", " ")
+    for style in ("Bold Italic", "Bold", "Italic"):
+        if family.endswith(" " + style):
+            family = f"{family[:-len(style) - 1]}:style={style}"
+            break
     path = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True,
                           text=True, check=True).stdout
     return TTFont(path, lazy=True)
 
 
 @cache
-def ink_extent(family: str, char: str) -> tuple[float, float]:
-    """(top, bottom) of the character's glyph outline in em above the baseline (bottom
-    negative below it); the font's typographic ascender and descender where the
-    character has no outline of its own in the font (shaped forms, marks)."""
-    font = _font(family)
-    upem = font["head"].unitsPerEm
-    glyph = font.getBestCmap().get(ord(char)) if len(char) == 1 else None
-    glyf = font["glyf"] if "glyf" in font else None
-    if glyph and glyf is not None:
-        g = glyf[glyph]
+def ink_extent(font: str, gid: int) -> tuple[float, float]:
+    """(top, bottom) of a glyph's outline in em above the baseline (bottom negative)."""
+    ttf = _font(font)
+    upem = ttf["head"].unitsPerEm
+    if "glyf" in ttf:
+        glyf = ttf["glyf"]
+        name = ttf.getGlyphName(gid)
+        g = glyf[name]
         if getattr(g, "numberOfContours", 0):
             g.recalcBounds(glyf)
             return g.yMax / upem, g.yMin / upem
-    os2 = font["OS/2"]
+        return 0.0, 0.0  # no outline: a space, a zero-width joiner
+    os2 = ttf["OS/2"]
     return os2.sTypoAscender / upem, os2.sTypoDescender / upem
+
+def overlaps(page: Page, least: float = 0.5) -> list[str]:
+    """Pairs of lines of one column whose ink boxes intersect. Nastaliq sets each word on a
+    cascading baseline of its own, so MuPDF's glyphs of one Nastaliq line fall on several
+    baselines: two pieces of Nastaliq are not compared with each other."""
+    inks = [(line, *line.ink()) for line in page.lines]
+    found = []
+    for index, (a, a_top, a_bottom) in enumerate(inks):
+        for b, b_top, b_bottom in inks[index + 1:]:
+            if a.column != b.column or ("Nastaliq" in a.font and "Nastaliq" in b.font):
+                continue
+            across = min(a.x1, b.x1) - max(a.x0, b.x0)
+            down = min(a_bottom, b_bottom) - max(a_top, b_top)
+            if across > least and down > least:
+                found.append(f"p.{page.index + 1}: {a.logical[:20]!r} overlaps"
+                             f" {b.logical[:20]!r} by {down:.1f} pt")
+    return found

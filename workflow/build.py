@@ -434,12 +434,40 @@ def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
     page, or, for print, is one page over a multiple of 4 (three blank pages, a sheet more),
     the line height is tried a few percent tighter, then (for a runt still) looser, then
     more so, and the layout with the fewest faults wins, the first of equals."""
+    from workflow.fitting import FRONT_SCALES, front_css, front_spills, hyphen_faults, smaller_scale
+    from workflow.html import keep_words_whole
     from workflow.stylesheet import language_css
+
+    scales = {"cover": 1.0, "contents": 1.0}
+    whole: set[str] = set()
+
+    def fitted(leading: float):
+        """The layout at `leading`, its cover and contents set smaller until each fits
+        its page, and words whose hyphen a typesetter would take back kept whole."""
+        def render():
+            return render_document(keep_words_whole(html, whole), base, printing,
+                                   language_css(digits, draft, leading) + front_css(scales),
+                                   page_size)
+
+        document, options = render()
+        for _ in range(len(FRONT_SCALES) + 3):
+            spills = {part: share for part, share in front_spills(document).items()
+                      if scales[part] > FRONT_SCALES[-1]}
+            for part, share in spills.items():
+                scales[part] = smaller_scale(scales[part], share)
+            words = hyphen_faults(document) - whole
+            whole.update(words)
+            if not spills and not words:
+                break
+            log.info("typeset again: %s", ", ".join(
+                [f"{part} at {scales[part]:g}" for part in sorted(spills)]
+                + [f"{word} whole" for word in sorted(words)]))
+            document, options = render()
+        return document, options
 
     tried = []
     for leading in LEADINGS:
-        document, options = render_document(html, base, printing,
-                                            language_css(digits, draft, leading), page_size)
+        document, options = fitted(leading)
         faults = layout_faults(document, printing is not None)
         tried.append((faults, len(tried), document, options))
         one_over = printing is not None and len(document.pages) % 4 == 1

@@ -205,14 +205,66 @@ def break_addresses(html: str) -> str:
     return "".join(parts)
 
 
-def piece_html(piece: Piece) -> str:
-    """One segment's inline HTML, its left-to-right runs wrapped if it is right-to-left."""
+# A capitalised word of six letters or more (the shortest hyphenate-limit-chars lets
+# WeasyPrint break): a name, mid-sentence ("Myanmar", "Qassem", "pro-Iranian"), or a
+# sentence's first word, which loses nothing by staying whole.
+CAPITALISED = re.compile(r"(?<!\w)[A-Z\u00C0-\u00DE][^\W\d_]{5,}(?:[’'][^\W\d_]+)?")
+
+
+def keep_names_whole(html: str) -> str:
+    """Each capitalised word of the text nodes in <span class="name">, which the stylesheet
+    never hyphenates (Don-ald, Sal-vador read as two words)."""
+    parts = TAG.split(html)
+    for index in range(0, len(parts), 2):
+        text = unescape(parts[index])
+        pieces, cursor = [], 0
+        for match in CAPITALISED.finditer(text):
+            pieces.append(escape(text[cursor:match.start()]))
+            pieces.append(f'<span class="name">{escape(match.group(0))}</span>')
+            cursor = match.end()
+        if pieces:
+            pieces.append(escape(text[cursor:]))
+            parts[index] = "".join(pieces)
+    return "".join(parts)
+
+
+def keep_words_whole(html: str, words: set[str]) -> str:
+    """The document with each of `words` in its body's text in <span class="whole">, never
+    hyphenated (the fitting pass's choice: a hyphen at a page turn, in a ladder)."""
+    if not words:
+        return html
+    head, body = html.split("<body", 1)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(
+        re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?!\w)")
+    parts = TAG.split(body)
+    for index in range(2, len(parts), 2):  # parts[0] is the rest of the <body> tag
+        if pattern.search(unescape(parts[index])):
+            text = unescape(parts[index])
+            parts[index] = "".join(
+                f'<span class="whole">{escape(piece)}</span>' if pattern.fullmatch(piece)
+                else escape(piece) for piece in _split_keep(pattern, text))
+    return head + "<body" + "".join(parts)
+
+
+def _split_keep(pattern: re.Pattern, text: str) -> list[str]:
+    pieces, cursor = [], 0
+    for match in pattern.finditer(text):
+        pieces += [text[cursor:match.start()], match.group(0)]
+        cursor = match.end()
+    return pieces + [text[cursor:]]
+
+
+def piece_html(piece: Piece, names: bool = True) -> str:
+    """One segment's inline HTML, its left-to-right runs wrapped if it is right-to-left;
+    with `names`, capitalised words of a cased script kept from hyphenation."""
     html = close_bidi_html(render_inline(typography(piece.text, piece.language)))
-    return break_addresses(wrap_ltr_runs(html) if direction(piece.language) == "rtl"
+    html = break_addresses(wrap_ltr_runs(html) if direction(piece.language) == "rtl"
                            else html)
+    return keep_names_whole(html) if names and languages.get(piece.language).script.cased \
+        else html
 
 
-def row_html(pieces: tuple[Piece, ...], language: str) -> Markup:
+def row_html(pieces: tuple[Piece, ...], language: str, names: bool = True) -> Markup:
     """A line of segments in the flow of a `language` paragraph.
 
     Consecutive segments in one language and state share one element: WeasyPrint resolves
@@ -223,8 +275,8 @@ def row_html(pieces: tuple[Piece, ...], language: str) -> Markup:
     for (piece_language, css), run in groupby(
             pieces, key=lambda p: (p.language, STATE_CLASSES.get(p.state))):
         run = list(run)
-        html = "".join(piece_html(p) + (" " if p.tail else "") for p in run[:-1])
-        html += piece_html(run[-1])
+        html = "".join(piece_html(p, names) + (" " if p.tail else "") for p in run[:-1])
+        html += piece_html(run[-1], names)
         attributes = f' class="{css}"' if css else ""
         if piece_language != language:
             attributes += f' lang="{piece_language}" dir="{direction(piece_language)}"'
@@ -246,7 +298,7 @@ SHORT_WORD = re.compile(r"[^\W\d_]{1,3}")
 
 def title_row(pieces: tuple[Piece, ...], language: str) -> Markup:
     """row_html() of a title, with the spans that keep its lines well broken."""
-    parts = TAG.split(str(row_html(pieces, language)))
+    parts = TAG.split(str(row_html(pieces, language, names=False)))  # never hyphenated
     texts = [i for i in range(0, len(parts), 2) if parts[i].strip()]
     total = sum(len(parts[i].split(" ")) for i in texts)
     for index in texts:

@@ -87,7 +87,8 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
     if profile.heading_line_height:  # titles too, over the cover's own line height
         rules.append(f"section.cover h1.title:lang({code}), section.cover p.title:lang({code}),"
                      f" section.cover p.cover-title:lang({code}), "
-                     f"article.section h1.title:lang({code}) "
+                     f"article.section h1.title:lang({code}), "
+                     f".furniture-line:lang({code}) "
                      f"{{ line-height: {profile.heading_line_height:g}; }}")
     if profile.hyphenation:
         # pyphen's dictionary by the profile's locale: `lang="en"` alone loads British

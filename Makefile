@@ -29,10 +29,12 @@ pamphlets: $(VENV)/.installed system
 
 test: $(VENV)/.installed $(LT_VENV)/.installed system
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # constraints.txt pins every package of .venv (not pip itself): same catalogs and PDFs on
 # every machine. bench-translate's extra Argos stack is pinned only at torch and argostranslate.

@@ -19,9 +19,9 @@ from pathlib import Path
 import polib
 
 from tests.conftest import write_project
+from workflow.catalog.pofile import _PoText, parse_po
 from workflow.config import load_project
 from workflow.errors import PamphletError
-from workflow.pofile import _PoText, parse_po
 from workflow.qa import run_checks
 from workflow.status import collect_status
 from workflow.update import update

@@ -20,7 +20,7 @@ from tests.argos_fixture import build_package
 from tests.conftest import write_project
 from workflow import languages
 from workflow.build import build
-from workflow.catalog import active_entries
+from workflow.catalog.model import active_entries
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.models import install

@@ -21,13 +21,13 @@ import pytest
 
 from tests.conftest import STATEMENT_EN, write_project
 from workflow import fsutil
+from workflow.catalog.pofile import read_po, read_po_located
 from workflow.cli import main, terminal_safe
 from workflow.config import load_project
 from workflow.errors import PamphletError
-from workflow.html import close_bidi_html, inline_problem, render_inline
 from workflow.lock import LOCK_NAME, project_lock
 from workflow.mt.stage import translate
-from workflow.pofile import read_po, read_po_located
+from workflow.render.html import close_bidi_html, inline_problem, render_inline
 from workflow.update import update
 
 REPO = Path(__file__).resolve().parent.parent
@@ -131,7 +131,7 @@ def test_a_linked_print_bundle_is_refused_and_nothing_outside_is_deleted(tmp_pat
 
 
 def test_a_bundle_deletes_only_what_its_manifest_listed(tmp_path):
-    from workflow.printing import bundled_files, remove_bundled
+    from workflow.pdf.printing import bundled_files, remove_bundled
 
     folder = tmp_path / "bundle"
     folder.mkdir()
@@ -345,7 +345,7 @@ def test_a_save_in_the_last_moment_before_the_rename_is_merged(memory_project, m
     ("&#x202D;", "\u202d"), ("&#X202e;", "\u202e")])
 def test_a_control_written_as_a_reference_is_closed(reference, control):
     from workflow.edition import Piece
-    from workflow.html import piece_html
+    from workflow.render.html import piece_html
 
     html = piece_html(Piece(f"Primera frase {reference}", "", "es", "reviewed"))
     closer = "\u2069" if control == "\u2067" else "\u202c"
@@ -619,7 +619,7 @@ def test_links_inside_the_project_are_fine_and_statements_glossaries_are_guarded
 
 
 def test_a_fifo_icc_profile_and_a_damaged_one_are_refused(project_dir):
-    from workflow.printing import check_cmyk_profile
+    from workflow.pdf.printing import check_cmyk_profile
 
     os.mkfifo(project_dir / "shop.icc")
     config = project_dir / "pyproject.toml"
@@ -734,7 +734,7 @@ def test_weasyprint_is_imported_without_spawning_a_compiler():
               "    spawned.append(args)\n"
               "    real(self, args, *a, **k)\n"
               "subprocess.Popen.__init__ = spy\n"
-              "from workflow.build import import_weasyprint\n"
+              "from workflow.render.typeset import import_weasyprint\n"
               "import_weasyprint()\n"
               "import weasyprint.text.ffi\n"
               "print(spawned)\n")

@@ -14,7 +14,7 @@ from tests.test_html import translate_catalog
 from workflow.build import build
 from workflow.edition import load_editions
 from workflow.errors import PamphletError
-from workflow.html import render_html
+from workflow.render.html import render_html
 from workflow.update import update
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler")
@@ -324,7 +324,7 @@ def test_arabic_digits_configurable(tmp_path, monkeypatch):
 
 
 def test_a_fetch_attempt_stops_the_build_with_a_clear_error(tmp_path):
-    from workflow.build import render_pdf
+    from workflow.render.typeset import render_pdf
 
     with pytest.raises(PamphletError, match=r"refused to fetch 'file:///etc/passwd'"):
         render_pdf('<p>x</p><img src="file:///etc/passwd">', tmp_path)
@@ -440,7 +440,7 @@ def test_an_unreadable_statement_is_a_failure_and_the_others_build(two_statement
 
 def test_final_refusal_is_a_short_table(tmp_path, monkeypatch):
     from tests.conftest import STATEMENT_EN, write_project
-    from workflow.build import REFUSAL_ROWS
+    from workflow.gate import REFUSAL_ROWS
 
     names = [f"statement-{n}" for n in range(5)]  # 5 x 3 languages: 15 editions not ready
     root = write_project(tmp_path / "many", dict.fromkeys(names, STATEMENT_EN))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import polib
 
-from workflow.catalog import MACHINE_MARK, build_template, entry_state, merge
-from workflow.pofile import format_po, parse_po
+from workflow.catalog.model import MACHINE_MARK, build_template, entry_state, merge
+from workflow.catalog.pofile import format_po, parse_po
 from workflow.segment import Document, Segment, segment_body
 
 

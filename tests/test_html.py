@@ -9,7 +9,7 @@ import pytest
 
 from workflow import languages
 from workflow.edition import load_editions
-from workflow.html import render_html, wrap_ltr_runs
+from workflow.render.html import render_html, wrap_ltr_runs
 from workflow.update import update
 
 
@@ -88,7 +88,7 @@ def test_multilingual_cover_and_contents(translated):
 
 
 def test_a_number_keeps_its_word_and_addresses_break_only_after_separators():
-    from workflow.html import break_addresses, typography
+    from workflow.render.html import break_addresses, typography
 
     assert typography("for 3 billion and ٤ ملايين at 12:30 in", "en") == (
         "for 3\u00a0billion and ٤\u00a0ملايين at 12:30 in")
@@ -98,7 +98,7 @@ def test_a_number_keeps_its_word_and_addresses_break_only_after_separators():
 
 def test_title_lines_keep_short_words_and_the_last_two_words_together():
     from workflow.edition import Piece
-    from workflow.html import title_row
+    from workflow.render.html import title_row
 
     def title(text, language):
         return str(title_row((Piece(text, "", language, "reviewed"),), language))

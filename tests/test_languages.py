@@ -15,13 +15,13 @@ from workflow import languages
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError
-from workflow.fonts import family_files
-from workflow.html import date_text, render_html, typography
 from workflow.languages.profile import FURNITURE_KEYS
 from workflow.qa import CheckFailure, make_context
 from workflow.qa.checks.punctuation import punctuation
+from workflow.render.fonts import family_files
+from workflow.render.html import date_text, render_html, typography
+from workflow.render.stylesheet import language_css, profile_css
 from workflow.segment import split_sentences
-from workflow.stylesheet import language_css, profile_css
 
 
 def run(*argv):

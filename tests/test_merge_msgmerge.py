@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from workflow.catalog import similarity
+from workflow.catalog.model import similarity
+from workflow.catalog.pofile import parse_po, read_po
 from workflow.cli import main
-from workflow.pofile import parse_po, read_po
 
 SLUG = "ima-migrants-day-2016"
 pytestmark = pytest.mark.skipif(shutil.which("msgmerge") is None, reason="needs GNU gettext")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from workflow.catalog.pofile import read_po, write_po
 from workflow.errors import PamphletError
-from workflow.pofile import read_po, write_po
 
 
 def test_syntax_error_names_line(tmp_path):

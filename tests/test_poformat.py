@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from workflow.catalog.pofile import format_po, parse_po, read_po
+from workflow.catalog.poformat import wrap
 from workflow.cli import main
-from workflow.pofile import format_po, parse_po, read_po
-from workflow.poformat import wrap
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOGS = sorted((REPO / "locale").glob("*.pot")) + sorted((REPO / "locale").glob("*/*.po"))

@@ -21,12 +21,13 @@ from pypdf.generic import ContentStream
 from tests.conftest import STATEMENT_EN, write_project
 from tests.test_build import keeping_numbers
 from tests.test_html import translate_catalog
-from workflow import languages, printing
+from workflow import languages
 from workflow.build import build
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError
-from workflow.printing import MM, Expected, PrintSettings, booklet_order, finish, preflight
+from workflow.pdf import printing
+from workflow.pdf.printing import MM, Expected, PrintSettings, booklet_order, finish, preflight
 from workflow.update import update
 
 A5 = (148 * MM, 210 * MM)

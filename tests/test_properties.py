@@ -24,11 +24,11 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from workflow.catalog import PlaceConflict, build_template, is_translated, merge
+from workflow.catalog.model import PlaceConflict, build_template, is_translated, merge
+from workflow.catalog.pofile import format_po, parse_po, read_po, write_po
 from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.importer import convert_raw, import_file
-from workflow.pofile import format_po, parse_po, read_po, write_po
 from workflow.segment import render_body, segment_statement
 from workflow.source import format_statement, read_statement
 

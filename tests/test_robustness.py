@@ -30,19 +30,20 @@ from pypdf import PdfReader
 
 from tests.argos_fixture import built_packages
 from tests.conftest import STATEMENT_EN, write_project
-from workflow import build as build_module
 from workflow import segment
-from workflow.build import STATE_FILE, build, render_pdf
+from workflow.build import STATE_FILE, build
+from workflow.catalog.pofile import read_po, write_po
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.edition import load_editions
 from workflow.fileindex import INDEX_FILE
 from workflow.fsutil import atomic_write_bytes, remove_stale_temporaries, write_if_changed
-from workflow.html import render_html
 from workflow.lock import LOCK_NAME, project_lock
 from workflow.models import install
-from workflow.pofile import read_po, write_po
 from workflow.qa import FINDINGS_CACHE
+from workflow.render import typeset as typeset_module
+from workflow.render.html import render_html
+from workflow.render.typeset import render_pdf
 from workflow.update import update
 
 REPO = Path(__file__).resolve().parent.parent
@@ -503,8 +504,8 @@ class FetchSpy:
 
 @pytest.fixture
 def fetch_spy(monkeypatch):
-    spy = FetchSpy(build_module.restricted_fetcher)
-    monkeypatch.setattr(build_module, "restricted_fetcher", spy)
+    spy = FetchSpy(typeset_module.restricted_fetcher)
+    monkeypatch.setattr(typeset_module, "restricted_fetcher", spy)
     return spy.requested
 
 
@@ -564,7 +565,7 @@ def test_the_fetcher_refuses_local_files_and_the_network(tmp_path, fetch_spy, mo
             pdf = None  # the refusal stopped the rendering: nothing was read either
         assert fetch_spy and set(fetch_spy) == {url}
         assert pdf is None or images_of(pdf, tmp_path) == 0
-    monkeypatch.setattr(build_module, "restricted_fetcher", urls.URLFetcher())
+    monkeypatch.setattr(typeset_module, "restricted_fetcher", urls.URLFetcher())
     page = f'<p>x<img src="{image.as_uri()}"></p>'
     assert images_of(render_pdf(page, tmp_path), tmp_path) == 1
 

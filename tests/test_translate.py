@@ -12,7 +12,7 @@ import pytest
 
 from tests.argos_fixture import built_packages
 from tests.conftest import STATEMENT_EN, snapshot, write_project
-from workflow.catalog import MACHINE_MARK, active_entries, entry_state
+from workflow.catalog.model import MACHINE_MARK, active_entries, entry_state
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError

@@ -9,7 +9,7 @@ import json
 import polib
 from translate.storage import po as ttk_po
 
-from workflow.catalog import MACHINE_MARK
+from workflow.catalog.model import MACHINE_MARK
 from workflow.cli import main
 
 

@@ -18,6 +18,7 @@ from workflow import __version__
 from workflow.config import find_root, load_project
 from workflow.errors import PamphletError, SystemRefusal
 from workflow.lock import project_lock
+from workflow.pages import PAGE_SIZES
 
 EXIT_OK, EXIT_FAILED = 0, 1  # bad input: 2 (PamphletError.exit_code)
 # Commands that write into the project hold its lock while they run (workflow/lock.py).
@@ -65,7 +66,7 @@ def cmd_update(args, console: Console) -> int:
 def cmd_status(args, console: Console) -> int:
     """Translation progress per statement and language. Example: pamphlet status --json;
     in CI: pamphlet status -l es,fa --threshold 90"""
-    from workflow.catalog import STATES
+    from workflow.catalog.model import STATES
     from workflow.status import collect_status, language_percent
 
     statuses = collect_status(load_project(), args.slugs, args.lang)
@@ -136,13 +137,20 @@ def cmd_check(args, console: Console) -> int:
     return EXIT_FAILED if counts["errors"] else EXIT_OK
 
 
+def builder_names() -> list[str]:
+    from workflow import builders
+
+    return builders.names()
+
+
 def cmd_build(args, console: Console) -> int:
     """Typeset PDF pamphlets into build/; exit 1 if any could not be made (the others are).
     Example: pamphlet build --lang ar --layout single; for the print shop: pamphlet build
     --final --print"""
     from rich.progress import Progress
 
-    from workflow.build import FinalRefused, build
+    from workflow.build import build
+    from workflow.gate import FinalRefused
 
     project = load_project()
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
@@ -155,12 +163,12 @@ def cmd_build(args, console: Console) -> int:
         try:
             report = build(project, args.slugs, args.lang, args.layout, final=args.final,
                            page_size=args.page_size, progress=progress, force=args.force,
-                           for_print=args.print, keep=args.keep, jobs=args.jobs)
+                           for_print=args.print, keep=args.keep, jobs=args.jobs, to=args.to)
         except FinalRefused as refused:
             bar.stop()
             print_refusal(refused, args.errors)
             return refused.exit_code
-    console.print(f"{len(report.written)} PDF(s) written, {len(report.skipped)} up to date"
+    console.print(f"{written_counts(report)} written, {len(report.skipped)} up to date"
                   f" in {project.relative(project.build)}/")
     for path, why in report.held_back.items():
         console.print(f"held back {project.relative(path)}: {why}", markup=False,
@@ -178,14 +186,24 @@ def cmd_build(args, console: Console) -> int:
     return EXIT_OK
 
 
+def written_counts(report) -> str:
+    """'5 PDF(s)', or '5 PDF(s), 4 Markdown file(s)': what a build wrote, by kind."""
+    kinds = {".pdf": "PDF(s)", ".md": "Markdown file(s)"}
+    counts: dict[str, int] = {"PDF(s)": 0}
+    for path in report.written:
+        kind = kinds.get(path.suffix, "other file(s)")
+        counts[kind] = counts.get(kind, 0) + 1
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items() if n or kind == "PDF(s)")
+
+
 def print_failures(failures, console: Console) -> None:
     """What could not be built, by statement and reason: one line per thing to fix."""
     from workflow.build import group_failures
 
     pdfs = sum(1 for f in failures if f.path is not None)
     statements = sum(1 for f in failures if f.path is None)
-    counted = ", ".join(filter(None, [pdfs and f"{pdfs} PDF(s)",
-                                      statements and f"{statements} statement(s)"]))
+    counted = ", ".join(filter(None, [f"{pdfs} PDF(s)" if pdfs else "",
+                                      f"{statements} statement(s)" if statements else ""]))
     console.print(f"not built: {counted}", style="bold red", markup=False, highlight=False)
     previous = None
     for slug, reason, paths in group_failures(failures):
@@ -198,7 +216,7 @@ def print_failures(failures, console: Console) -> None:
 
 def print_refusal(refused, console: Console) -> None:
     """--final refused: a table of the editions not ready, at most a screen of it."""
-    from workflow.build import REFUSAL_ROWS
+    from workflow.gate import REFUSAL_ROWS
 
     blockers = refused.blockers
     table = Table(title="--final refused: not ready for print", title_justify="left",
@@ -424,7 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_lang(sub)
     sub.add_argument("--layout", action="append", choices=["single", "parallel", "multilingual"],
                      help="only this layout (repeatable; default: all)")
-    sub.add_argument("--page-size", choices=["A5", "A4", "letter"],
+    sub.add_argument("--page-size", choices=list(PAGE_SIZES),
                      help="override [tool.pamphlet] page_size")
     sub.add_argument("--final", action="store_true",
                      help="print edition: refuse unless every segment is reviewed")
@@ -440,6 +458,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print files: bleed, PDF variant, booklets, preflight, and a bundle"
                           " in build/print/SLUG/ ([tool.pamphlet] print_variant, bleed_mm,"
                           " icc_profile, crop_marks)")
+    sub.add_argument("--to", action="append", metavar="BUILDERS",
+                     help="the outputs to make, comma-separated builder names (repeatable):"
+                          f" {', '.join(builder_names())}; default: every builder but print")
 
     sub = command("watch", cmd_watch, "rebuild draft PDFs as files are saved (Ctrl-C stops)")
     sub.add_argument("slugs", nargs="*", metavar="SLUG")
@@ -491,9 +512,9 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None,
         with project_lock(find_root(Path.cwd()), invocation, on_wait=waiting):
             return args.handler(args, console)
     except OSError as error:  # the system refused a read or write: say which file, no trace
-        error = SystemRefusal(error.strerror or str(error), error.filename)
-        stderr.write(f"Error: {terminal_safe(str(error))}\n")
-        return error.exit_code
+        refusal = SystemRefusal(error.strerror or str(error), error.filename)
+        stderr.write(f"Error: {terminal_safe(str(refusal))}\n")
+        return refusal.exit_code
     except PamphletError as error:
         for line in str(error).splitlines():  # several problems: one line each
             stderr.write(f"Error: {terminal_safe(line)}\n")

@@ -7,14 +7,16 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workflow import languages
 from workflow.errors import PamphletError, SystemRefusal
 from workflow.fsutil import decode_text, read_input
 from workflow.languages import check_language
 from workflow.languages.profile import ARABIC_INDIC_DIGITS, WESTERN_DIGITS
+from workflow.pages import PAGE_SIZES, PRINT_VARIANTS
 
-DEFAULTS = {
+DEFAULTS: dict[str, Any] = {
     "languages": list(languages.DEFAULT_LANGUAGES),
     "source_language": languages.DEFAULT_LANGUAGES[0],
     "source_dir": "source",
@@ -32,9 +34,7 @@ DEFAULTS = {
     # `pamphlet translate`: the engine of each language pair, see workflow/mt/routing.py
     "machine_translation": {},
 }
-PAGE_SIZES = ("A5", "A4", "letter")
 ARABIC_DIGITS = ("arabic-indic", "western")
-PRINT_VARIANTS = ("pdf/x-4", "pdf/a-2b", "pdf/ua-1")
 MAX_BLEED_MM = 10
 MT_TABLE = "machine_translation"
 PAIR = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")

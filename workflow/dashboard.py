@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workflow import __version__
+from workflow.builders.base import Job, Selection
 from workflow.config import Project
+from workflow.corpus import Corpus
 from workflow.errors import PamphletError
 from workflow.fsutil import write_if_changed
-from workflow.outputs import FORMATS, PRINT, Output, folder, plan_outputs
 
 if TYPE_CHECKING:
-    from workflow.fileindex import FileIndex
     from workflow.status import MachineEntry
 
 # The checks, the status counts and the templates are imported when the page is made:
@@ -56,31 +56,43 @@ class Row:
     problem: str = ""  # the statement itself could not be read
 
 
-def _links(project: Project, outputs: list[Output]) -> list[tuple[str, str]]:
-    """(label, href) of each file of `outputs` that exists: a screen PDF is labelled by its
-    languages ('en+fa'), a print file 'print en+fa' and its booklet 'booklet en+fa'."""
-    links = []
-    for output in outputs:
-        files = [(output.name, output.path)]
-        if output.format == PRINT:
-            files = [(f"print {output.name}", output.path),
-                     (f"booklet {output.name}", output.booklet)]
-        links += [(label, path.relative_to(project.build).as_posix())
-                  for label, path in files if path.exists()]
-    return links
+def _links(project: Project, jobs: list[Job]) -> list[tuple[str, str]]:
+    """(label, href) of each file of `jobs` that exists, as its builder labels it: a screen
+    PDF by its languages ('en+fa'), a print file 'print en+fa' and its booklet
+    'booklet en+fa', ..."""
+    from workflow import builders
+
+    return [(label, path.relative_to(project.build).as_posix())
+            for job in jobs for label, path in builders.get(job.builder).links(job)
+            if path.exists()]
 
 
-def _failures(project: Project, outputs: list[Output], failed: dict[str, str]
+def _failures(project: Project, jobs: list[Job], failed: dict[str, str]
               ) -> list[tuple[str, str, bool]]:
     """(label, reason, whether an earlier build of it exists) of the outputs that the last
     builds could not make."""
     found = []
-    for output in outputs:
-        why = failed.get(project.relative(output.path).as_posix())
+    for job in jobs:
+        why = failed.get(project.relative(job.path).as_posix())
         if why:
-            label = output.name if output.format != PRINT else f"print {output.name}"
-            found.append((label, why, output.path.exists()))
+            found.append((job.label, why, job.path.exists()))
     return found
+
+
+def every_output(corpus: Corpus, slug: str) -> list[Job]:
+    """Every output of the statement, of every builder (built in this run or not)."""
+    from workflow import builders
+
+    selection = Selection()
+    return [job for name in builders.names()
+            for job in builders.get(name).plan(corpus, selection, slug)]
+
+
+def _row_links(corpus: Corpus, slug: str) -> list[tuple[str, Path]]:
+    from workflow import builders
+
+    return [link for name in builders.names()
+            for link in builders.get(name).row_links(corpus, slug)]
 
 
 # Machine entries the dashboard lists (the lowest confidence first); `pamphlet review-queue`
@@ -89,92 +101,93 @@ QUEUE_SHOWN = 25
 
 
 def dashboard_rows(project: Project, failed: dict[str, str] | None = None,
-                   queue: list[MachineEntry] | None = None) -> list[Row]:
+                   queue: list[MachineEntry] | None = None, corpus: Corpus | None = None
+                   ) -> list[Row]:
     """One row per statement. `failed`: what the last builds could not make, by the path of
-    the PDF or of the statement (relative to the root), with the reason; `queue` gets the
-    machine entries of every catalog."""
+    the output or of the statement (relative to the root), with the reason; `queue` gets
+    the machine entries of every catalog."""
     from workflow.qa import check_catalog
-    from workflow.source import read_project_statement
     from workflow.status import catalog_status
 
+    corpus = corpus or Corpus(project)
     failed = failed or {}
     rows = []
     for slug in project.slugs():
         source = project.source_path(slug)
         try:
-            statement = read_project_statement(project, slug)
+            statement = corpus.statement(slug)
+            plan = every_output(corpus, slug)
         except PamphletError as error:
             why = failed.get(project.relative(source).as_posix()) or str(error)
             rows.append(Row(slug, slug, "?", [], [], problem=why))
             continue
-        plan = [o for fmt in FORMATS for o in plan_outputs(project, slug, format=fmt,
-                                                           source_language=statement.language)]
         cells = []
         for language in project.languages:
             cell = Cell(language, language == statement.language)
             if not cell.is_source:
                 try:
-                    status = catalog_status(project, slug, language)
+                    status = catalog_status(project, slug, language, corpus)
                     cell.segments, cell.words = status.segments, status.words
                     if queue is not None:
                         queue += status.machine_entries
-                    severities = Counter(f.severity
-                                         for f in check_catalog(project, slug, language))
+                    severities = Counter(f.severity for f in check_catalog(
+                        project, slug, language, corpus=corpus))
                     cell.errors, cell.warnings = severities["error"], severities["warning"]
                 except PamphletError as error:
                     cell.problem = str(error)
-            # its own PDF, and the side-by-side one with the source for a translation
-            mine = [o for o in plan if o.layout != "multilingual" and o.languages[-1] == language]
+            # its own outputs, and the side-by-side one with the source for a translation
+            mine = [job for job in plan if job.cell == language]
             cell.pdfs = _links(project, mine)
             cell.failed = _failures(project, mine, failed)
             cells.append(cell)
-        multilingual = [o for o in plan if o.layout == "multilingual"]
-        shared = _links(project, multilingual)
-        readme = folder(project, slug, PRINT) / "README.txt"
-        if readme.exists():
-            shared.append(("print bundle", readme.relative_to(project.build).as_posix()))
+        shared_jobs = [job for job in plan if job.cell is None]
+        shared = _links(project, shared_jobs)
+        shared += [(label, path.relative_to(project.build).as_posix())
+                   for label, path in _row_links(corpus, slug) if path.exists()]
         rows.append(Row(slug, statement.title, statement.language, cells, shared,
-                        _failures(project, multilingual, failed)))
+                        _failures(project, shared_jobs, failed)))
     return rows
 
 
-def dashboard_fingerprint(project: Project, failed: dict[str, str], build_date: str,
-                          index: FileIndex, code: str) -> str:
+def dashboard_fingerprint(corpus: Corpus, failed: dict[str, str], build_date: str,
+                          code: str) -> str:
     """A hash of everything the page shows: statements, catalogs, the glossary (checks),
-    which PDFs exist, the failures, the date and the code (`code`, templates included)."""
-    digest = hashlib.sha256("\0".join([__version__, code, build_date,
+    which outputs exist, the failures, the date and the code (`code`, templates included)."""
+    from workflow import builders
+
+    project = corpus.project
+    digest = hashlib.sha256("\0".join([__version__, code, build_date, *builders.names(),
                                        *project.languages]).encode())
     paths = [project.glossary_path]
     for slug in project.slugs():
         paths.append(project.source_path(slug))
         paths += [project.po_path(slug, language) for language in project.languages]
-        pdfs = sorted(p.relative_to(project.build).as_posix() for fmt in FORMATS
-                      for p in _existing(folder(project, slug, fmt)))
-        digest.update(f"{slug}\0{' '.join(pdfs)}\0".encode())
+        try:
+            files = [path for job in every_output(corpus, slug)
+                     for _, path in builders.get(job.builder).links(job)]
+            files += [path for _, path in _row_links(corpus, slug)]
+        except PamphletError as error:  # the page shows the statement's problem
+            digest.update(f"{slug}\0{error}\0".encode())
+            continue
+        shown = sorted(p.relative_to(project.build).as_posix() for p in files if p.exists())
+        digest.update(f"{slug}\0{' '.join(shown)}\0".encode())
     for path in paths:
-        digest.update(f"{project.relative(path)}\0{index.digest(path)}\0".encode())
+        digest.update(f"{project.relative(path)}\0{corpus.digest(path)}\0".encode())
     for key, why in sorted(failed.items()):
         digest.update(f"{key}\0{why}\0".encode())
     return digest.hexdigest()
 
 
-def _existing(where: Path) -> list[Path]:
-    """The PDFs and the bundle README of a statement's folder (what the page links to)."""
-    if not where.is_dir():
-        return []
-    return [p for p in where.iterdir() if p.suffix == ".pdf" or p.name == "README.txt"]
-
-
-def write_dashboard(project: Project, build_date: str, failed: dict[str, str] | None = None
-                    ) -> Path:
+def write_dashboard(project: Project, build_date: str, failed: dict[str, str] | None = None,
+                    corpus: Corpus | None = None) -> Path:
     """Write build/index.html (only if its content changed) and return its path."""
-    from workflow.catalog import STATES
-    from workflow.html import ENVIRONMENT
+    from workflow.catalog.model import STATES
     from workflow.languages import direction, native_name
+    from workflow.render.html import ENVIRONMENT
 
     template = ENVIRONMENT.get_template("dashboard.html.j2")
     queue: list = []
-    rows = dashboard_rows(project, failed, queue)
+    rows = dashboard_rows(project, failed, queue, corpus)
     queue.sort(key=lambda e: e.sort_key)
     failures = (sum(len(c.failed) for r in rows for c in r.cells)
                 + sum(len(r.failed) + bool(r.problem) for r in rows))

@@ -8,13 +8,16 @@ its unreviewed translation or the source text, with the state of every piece rec
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from workflow.catalog import STATES, active_entries, entry_state
+from workflow.catalog.model import STATES, active_entries, entry_state
+from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
-from workflow.pofile import read_po_located
 from workflow.segment import Block, Document, Segment
 from workflow.source import Statement
-from workflow.update import load_statement
+
+if TYPE_CHECKING:
+    import polib
 
 
 @dataclass(frozen=True)
@@ -103,15 +106,20 @@ def group_blocks(blocks: tuple[Block, ...]) -> list[list[Block]]:
 
 
 def build_edition(project: Project, statement: Statement, document: Document, language: str,
-                  draft: bool = True) -> Edition:
-    """The edition of `statement` in `language`; without `draft` only reviewed text is used."""
-    entries, lines = {}, {}
+                  draft: bool = True, located: tuple[polib.POFile, dict[int, int]] | None = None
+                  ) -> Edition:
+    """The edition of `statement` in `language`; without `draft` only reviewed text is used.
+    `located`: its catalog as read already (read_po_located), if it is."""
+    entries: dict[str, polib.POEntry] = {}
+    lines: dict[int, int] = {}
     catalog_path = None
     if language != statement.language:
         path = project.po_path(statement.slug, language)
         catalog_path = project.relative(path).as_posix()
-        if path.exists():
-            catalog, lines = read_po_located(path)
+        if located is None and path.exists():
+            located = read_po_located(path)
+        if located is not None:
+            catalog, lines = located
             entries = {e.msgid: e for e in active_entries(catalog)
                        if e.msgctxt is None and not e.msgid_plural}  # never a sentence's
     empty = Piece("", "", language, "source")
@@ -127,12 +135,12 @@ def build_edition(project: Project, statement: Statement, document: Document, la
         state = entry_state(entry) if entry is not None else "untranslated"
         edition.counts[state] += 1
         if entry is not None and state != "reviewed":
-            edition.unreviewed_lines.append(lines[entry.linenum])
+            edition.unreviewed_lines.append(lines[entry.linenum or 0])
         if state != "reviewed" and not draft:  # a final edition: source text, unmarked
             return Piece(segment.text, segment.tail, statement.language, "source")
-        if state == "untranslated":
+        if entry is None or state == "untranslated":
             return Piece(segment.text, segment.tail, statement.language, state)
-        return Piece(entry.msgstr, segment.tail, language, state, lines[entry.linenum])
+        return Piece(entry.msgstr, segment.tail, language, state, lines[entry.linenum or 0])
 
     edition.title = piece(document.title)
     edition.author = piece(document.author or Segment(statement.author))
@@ -148,5 +156,7 @@ def build_edition(project: Project, statement: Statement, document: Document, la
 
 def load_editions(project: Project, slug: str, languages: list[str], draft: bool = True
                   ) -> list[Edition]:
-    statement, document = load_statement(project, slug)
-    return [build_edition(project, statement, document, lang, draft) for lang in languages]
+    """The statement's editions in `languages`, its files read once."""
+    from workflow.corpus import Corpus
+
+    return Corpus(project).editions(slug, languages, draft)

@@ -44,8 +44,9 @@ class FileIndex:
         self.entries: dict[str, list] = entries if isinstance(entries, dict) else {}
         self.changed = False
 
-    def digest(self, path: Path) -> str:
-        """The hex sha256 of the file's bytes, or MISSING if there is no such file."""
+    def digest(self, path: Path, read: Callable[[Path], bytes] | None = None) -> str:
+        """The hex sha256 of the file's bytes, or MISSING if there is no such file.
+        `read` reads it when it must be (a Corpus gives its own, which keeps the bytes)."""
         key = str(path)
         try:
             stat = path.stat()
@@ -57,7 +58,8 @@ class FileIndex:
         known = self.entries.get(key)
         if isinstance(known, list) and len(known) in (5, 6) and known[:4] == stamp:
             return known[4]
-        digest = hashlib.sha256(read_input(path)).hexdigest()  # links out refused, no FIFOs
+        # links out of the project refused, no FIFOs
+        digest = hashlib.sha256((read or read_input)(path)).hexdigest()
         if time.time_ns() - stat.st_mtime_ns > RACY_NS:
             self.entries[key] = [*stamp, digest]
             self.changed = True
@@ -65,10 +67,11 @@ class FileIndex:
             self.changed = True
         return digest
 
-    def fact(self, path: Path, name: str, compute: Callable[[], T]) -> T:
+    def fact(self, path: Path, name: str, compute: Callable[[], T],
+             read: Callable[[Path], bytes] | None = None) -> T:
         """A fact about the file's content (a statement's language, say), computed once
         per content: remembered beside its digest, forgotten when the file changes."""
-        self.digest(path)
+        self.digest(path, read)
         entry = self.entries.get(str(path))
         facts = entry[5] if entry is not None and len(entry) == 6 else None
         if facts is not None and name in facts:

@@ -297,7 +297,7 @@ def _fsync_directory(directory: Path) -> None:
 def remove_stale_temporaries(path: Path) -> list[Path]:
     """Remove temporary files of `path` whose writing process no longer runs."""
     prefix = _temp_prefix(path)
-    removed = []
+    removed: list[Path] = []
     try:
         names = [entry.name for entry in os.scandir(path.parent)
                  if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX)]
@@ -339,7 +339,11 @@ def refuse_links(root: Path, path: Path) -> None:
 
 def write_if_changed(path: Path, text: str) -> bool:
     """Atomically write `text` unless the file already holds exactly it; True if written."""
-    data = text.encode("utf-8")
+    return write_bytes_if_changed(path, text.encode("utf-8"))
+
+
+def write_bytes_if_changed(path: Path, data: bytes) -> bool:
+    """Atomically write `data` unless the file already holds exactly it; True if written."""
     if path.exists() and path.read_bytes() == data:
         remove_stale_temporaries(path)
         return False

@@ -61,16 +61,20 @@ def _term_pairs(source: str, target: str) -> list[tuple[str, str]]:
     return list(zip(sources, targets, strict=True))
 
 
-def load_glossary(path: Path, languages: Iterable[str]) -> Glossary:
-    """Read the glossary if there is one; a bad cell is reported with its line."""
-    if not path.exists():
-        return Glossary()
-    reader = csv.DictReader(read_text(path).split("\n"))
+def load_glossary(path: Path, languages: Iterable[str], text: str | None = None) -> Glossary:
+    """Read the glossary if there is one (`text`: its content, read already); a bad cell
+    is reported with its line."""
+    if text is None:
+        if not path.exists():
+            return Glossary()
+        text = read_text(path)
+    reader = csv.DictReader(text.split("\n"))
     columns = [c.strip() for c in reader.fieldnames or []]
     wanted, languages = list(languages), [lang for lang in languages if lang in columns]
     if not languages:
         raise PamphletError(f"no language column ({', '.join(wanted)}) in the header", path, 1)
-    rows, keep = [], []
+    rows: list[dict[str, str]] = []
+    keep: list[str] = []
     for row in reader:
         cells = {(k or "").strip(): (v or "").strip() for k, v in row.items()
                  if isinstance(v, str | None) and k}

@@ -19,6 +19,7 @@ import pysbd
 
 from workflow import languages
 from workflow.errors import PamphletError
+from workflow.limits import MAX_SEGMENT_CHARS
 from workflow.patterns import AUTOLINK, CODE, EMAIL, LINK_OR_IMAGE, URL
 from workflow.source import Statement
 
@@ -42,11 +43,6 @@ NO_BREAK_AFTER = (",", ";", ":", "،", "؛")
 LOWERCASE_START = re.compile(r"^[\"'“‘«(\[]*[a-zà-ÿ]")
 # Longer lines go to pysbd in overlapping windows (see _pysbd_pieces).
 PYSBD_WINDOW = 2000
-# The longest segment accepted, in a statement or a catalog: 20 times the longest sentence
-# of the embedded corpus (444 characters). Every stage after segmentation, from catalogs to
-# typesetting, slows with a segment's length; a megabyte "sentence" is an attack or a
-# mistake (a file pasted without punctuation) and is refused with its line.
-MAX_SEGMENT_CHARS = 10_000
 PYSBD_CONTEXT = 200
 
 
@@ -191,7 +187,7 @@ def _pysbd_pieces(text: str, language: str) -> list[tuple[int, int]]:
 
 def _pysbd_chunk(text: str, language: str) -> list[tuple[int, int]]:
     """pysbd's sentences as offsets; its pieces are located in order so nothing is lost."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     cursor = 0
     # The sentences of Segmenter.segment() without its char-span pass, which compiles a
     # regular expression per sentence (a third of its time); we locate them ourselves.
@@ -230,6 +226,7 @@ def _must_join(text: str, previous: list[int], current: tuple[int, int],
 def _split_block(line: str) -> tuple[str, str, str]:
     """(kind, markup, text) of one body line."""
     match = BLOCK_MARKUP.match(line)
+    assert match is not None  # every group of the pattern is optional
     markup = match.group("markup")
     if match.group("heading"):
         kind = "heading"

@@ -61,7 +61,7 @@ def check_slug(slug: str) -> str:
 
 def _field_lines(front_lines: list[str]) -> dict[str, int]:
     """Line offset (within the front matter) of each top-level key, for error messages."""
-    lines = {}
+    lines: dict[str, int] = {}
     for number, line in enumerate(front_lines):
         match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
         if match:
@@ -170,7 +170,12 @@ def _valid_date(value: str) -> bool:
 def read_project_statement(project, slug: str) -> Statement:
     """source/SLUG.md of `project` (a config.Project), refused if it is written in a
     language the project does not print."""
-    statement = read_statement(project.source_path(slug))
+    return check_project_language(project, read_statement(project.source_path(slug)))
+
+
+def check_project_language(project, statement: Statement) -> Statement:
+    """The statement, refused (at its `language:` line) if the project does not print its
+    language."""
     if statement.language not in project.languages:
         where = "pyproject.toml"
         if "languages" in project.setting_lines:

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from workflow.catalog import MACHINE_MARK, STATES, active_entries, entry_state, machine_confidence
+from workflow.catalog.model import (
+    MACHINE_MARK,
+    STATES,
+    active_entries,
+    entry_state,
+    machine_confidence,
+)
+from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
+from workflow.corpus import Corpus
 from workflow.mt.engines import ENGINES
-from workflow.pofile import read_po_located
-from workflow.source import read_project_statement
-from workflow.update import select_slugs
 
 
 @dataclass(frozen=True)
@@ -60,19 +65,23 @@ class CatalogStatus:
         return data
 
 
-def catalog_status(project: Project, slug: str, language: str) -> CatalogStatus:
+def catalog_status(project: Project, slug: str, language: str,
+                   corpus: Corpus | None = None) -> CatalogStatus:
+    """Segments and words by state in one catalog (`corpus`: the run's, which reads it)."""
     path = project.po_path(slug, language)
     status = CatalogStatus(slug, language, project.relative(path).as_posix())
-    if not path.exists():
+    located = corpus.catalog(slug, language) if corpus is not None else (
+        read_po_located(path) if path.exists() else None)
+    if located is None:
         return status
-    catalog, lines = read_po_located(path)
+    catalog, lines = located
     for entry in active_entries(catalog):
         state = entry_state(entry)
         status.segments[state] += 1
         status.words[state] += len(entry.msgid.split())
         if state == "machine":
             status.machine_entries.append(MachineEntry(
-                status.path, lines[entry.linenum], language, machine_confidence(entry),
+                status.path, lines[entry.linenum or 0], language, machine_confidence(entry),
                 _engine(entry.tcomment), entry.msgid, entry.msgstr))
     status.machine_entries.sort(key=lambda e: e.sort_key)
     return status
@@ -101,15 +110,9 @@ def language_percent(statuses: list[CatalogStatus]) -> dict[str, float]:
 def collect_status(project: Project, slugs: list[str] | None = None,
                    languages: list[str] | None = None) -> list[CatalogStatus]:
     """Status of every catalog of the selected statements, in a stable order."""
-    project.check_languages(languages)
-    result = []
-    for slug in select_slugs(project, slugs):
-        source_language = read_project_statement(project, slug).language
-        for language in project.target_languages(source_language):
-            if languages and language not in languages:
-                continue
-            result.append(catalog_status(project, slug, language))
-    return result
+    corpus = Corpus(project)
+    return [catalog_status(project, slug, language, corpus)
+            for slug, _, language in corpus.targets(slugs, languages)]
 
 
 def review_queue(project: Project, slugs: list[str] | None = None,

@@ -8,17 +8,13 @@ from pathlib import Path
 
 import polib
 
-from workflow.catalog import PlaceConflict, build_template, merge, plural_forms_problem
+from workflow.catalog.model import PlaceConflict, build_template, merge, plural_forms_problem
+from workflow.catalog.pofile import format_po, header_field_line, parse_po_bytes, same_data
 from workflow.config import Project
 from workflow.errors import PamphletError, PamphletErrors
 from workflow.fsutil import read_input, remove_stale_temporaries, save_merged
-from workflow.pofile import format_po, header_field_line, parse_po_bytes, same_data
 from workflow.segment import Document, segment_statement
-from workflow.source import (  # noqa: F401 (select_slugs re-exported)
-    Statement,
-    read_project_statement,
-    select_slugs,
-)
+from workflow.source import Statement, read_project_statement, select_slugs
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from workflow.build import WORKER_PRELOAD, BuildReport, Failure, Output, build, setup_worker
+from workflow.build import WORKER_PRELOAD, BuildReport, Failure, build, setup_worker
+from workflow.builders.base import Job
 from workflow.config import Project, load_project
 from workflow.errors import PamphletError
 from workflow.lock import project_lock
@@ -50,7 +51,7 @@ def rebuild(project: Project, slugs: list[str] | None, languages: list[str] | No
     """One draft build under the project lock, telling each PDF as it is done."""
     relative = project.relative
 
-    def progress(output: Output, failure: Failure | None, done: int, total: int) -> None:
+    def progress(output: Job, failure: Failure | None, done: int, total: int) -> None:
         if failure is None:
             tell(Event("rebuilt", f"rebuilt {relative(output.path)}", output.path))
         else:

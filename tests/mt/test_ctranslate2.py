@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import STATEMENT_EN, write_project
 from tests.conftest import snapshot as all_files
 from tests.mt_fixture import built_models
-from workflow.catalog import MACHINE_MARK, active_entries, entry_state, machine_confidence
+from workflow.catalog.model import MACHINE_MARK, active_entries, entry_state, machine_confidence
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError

@@ -14,7 +14,7 @@ from tests.argos_fixture import built_packages
 from tests.conftest import STATEMENT_EN, write_project
 from tests.conftest import snapshot as all_files
 from tests.libretranslate.server import prepare_packages, run_with_server
-from workflow.catalog import active_entries, entry_state, machine_confidence
+from workflow.catalog.model import active_entries, entry_state, machine_confidence
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError

@@ -12,14 +12,14 @@ import polib
 import pytest
 
 from tests.conftest import STATEMENT_EN, write_project
-from workflow.catalog import active_entries, machine_confidence
+from workflow.catalog.model import active_entries, machine_confidence
+from workflow.catalog.pofile import read_po_located
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.dashboard import write_dashboard
 from workflow.mt.engines import Output
 from workflow.mt.engines.ctranslate2 import Decoder
 from workflow.mt.stage import translate
-from workflow.pofile import read_po_located
 from workflow.qa import run_checks
 from workflow.update import update
 

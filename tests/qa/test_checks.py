@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REPO, STATEMENT_EN
-from workflow.catalog import MACHINE_MARK
+from workflow.catalog.model import MACHINE_MARK
+from workflow.catalog.pofile import msgid_lines, write_po
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.glossary import Glossary
-from workflow.pofile import msgid_lines, write_po
 from workflow.qa import CHECKS, CheckFailure, make_context, run_checks, runner
 from workflow.qa.checks.fluency import length, repeated_phrase, repeated_words, unchanged
 from workflow.qa.checks.glossary import glossary_terms

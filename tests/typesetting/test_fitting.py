@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import STATEMENT_EN, write_project
 from workflow.build import build
 from workflow.config import load_project
-from workflow.html import keep_names_whole, keep_words_whole
+from workflow.render.html import keep_names_whole, keep_words_whole
 
 HYPHEN = "\u2010"
 # Long words with many US break points, and names, in a narrow measure (side by side):

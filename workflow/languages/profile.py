@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property
+from typing import Literal
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, get_month_names
@@ -175,20 +176,23 @@ class Profile:
 
     @property
     def english_name(self) -> str:
-        return self.english_name_override or self.locale.get_display_name("en")
+        # babel knows a name for every locale it parses; the code stands in otherwise
+        return self.english_name_override or self.locale.get_display_name("en") or self.code
 
     @property
     def native_name(self) -> str:
-        name = self.native_name_override or self.locale.get_display_name(self.locale)
+        name = (self.native_name_override or self.locale.get_display_name(self.locale)
+                or self.code)
         return name[:1].upper() + name[1:] if self.script.cased else name
 
     def name_in(self, other: Profile) -> str:
         """This language's name as `other` writes it ("árabe" in Spanish)."""
         if other.code == self.code:  # as in running text: "español", "français"
-            return self.native_name_override or self.locale.get_display_name(self.locale)
+            return (self.native_name_override or self.locale.get_display_name(self.locale)
+                    or self.code)
         if other.code == "en" and self.english_name_override:
             return self.english_name_override
-        return self.locale.get_language_name(other.locale)
+        return self.locale.get_language_name(other.locale) or self.english_name
 
     @property
     def direction(self) -> str:
@@ -215,7 +219,9 @@ class Profile:
     def percent_text(self, value: int, digits: str | None = None) -> str:
         return self.write_digits(self.percent.format(value), digits)
 
-    def month_name(self, month: int, width: str = "wide", context: str = "format") -> str:
+    def month_name(self, month: int,
+                   width: Literal["abbreviated", "narrow", "wide"] = "wide",
+                   context: Literal["format", "stand-alone"] = "format") -> str:
         locales = self.date_months or (self.babel_locale or self.code,)
         names = [get_month_names(width, context, locale=code)[month] for code in locales]
         return "/".join(dict.fromkeys(names))

@@ -35,7 +35,7 @@ class Masked:
 # from software localisation data; found back with spaces or native digits added.
 PLACEHOLDER = re.compile(r"[{｛]\s*([0-9٠-٩۰-۹]+)\s*[}｝]")
 # Earlier patterns win over later ones where they overlap.
-_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
+_PATTERNS: tuple[tuple[str, re.Pattern | None], ...] = (
     ("text", CODE),  # code span
     ("text", AUTOLINK),
     ("text", PLACEHOLDER),  # the source's own `{1}` must not be taken for ours

@@ -8,9 +8,9 @@ from pathlib import Path
 import polib
 from rapidfuzz import fuzz, process
 
-from workflow.catalog import active_entries, entry_state
+from workflow.catalog.model import active_entries, entry_state
+from workflow.catalog.pofile import read_po
 from workflow.config import Project
-from workflow.pofile import read_po
 
 # Similarity (rapidfuzz ratio, 0-100) from which a reviewed translation of a similar
 # sentence beats machine translation as a starting point.

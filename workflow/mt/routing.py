@@ -67,10 +67,10 @@ def open_engine(project: Project, source: str, target: str, models: list[Model],
         check_route(project, route)
     settings = route.as_dict() if route is not None else {}
     engine = route.engine if route is not None else "argos"
-    if engine == "ctranslate2":
+    if route is not None and engine == "ctranslate2":
         return ct2.CTranslate2Engine(source, target, settings, project.root, route.where,
                                      max_decoding_length, machine.device)
-    if engine == "libretranslate":
+    if route is not None and engine == "libretranslate":
         return lt.LibreTranslateEngine(source, target, settings, route.where)
     return ArgosEngine(find_route(source, target, models=models), cache.decoders,
                        max_decoding_length, settings.get("device", machine.device),

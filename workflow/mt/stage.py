@@ -14,8 +14,10 @@ from pathlib import Path
 
 import polib
 
-from workflow.catalog import MACHINE_MARK, active_entries, entry_state, machine_comment
+from workflow.catalog.model import MACHINE_MARK, active_entries, entry_state, machine_comment
+from workflow.catalog.pofile import format_po, parse_po_bytes, read_po
 from workflow.config import Project
+from workflow.corpus import Corpus
 from workflow.errors import PamphletError
 from workflow.fsutil import read_input, save_merged
 from workflow.glossary import Glossary, load_glossary
@@ -24,9 +26,6 @@ from workflow.mt.engines import Engine, Output
 from workflow.mt.masking import Masked, Masker
 from workflow.mt.memory import MEMORY_MARK, Fill, Memory, build_memory
 from workflow.mt.routing import EngineCache, open_engine
-from workflow.pofile import format_po, parse_po_bytes, read_po
-from workflow.source import read_project_statement
-from workflow.update import select_slugs
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -100,7 +99,7 @@ def translate(project: Project, slugs: list[str] | None = None,
     """
     project.check_languages(languages)
     glossary = load_glossary(project.glossary_path, project.languages)
-    jobs = _catalog_jobs(project, select_slugs(project, slugs), languages)
+    jobs = _catalog_jobs(project, slugs, languages)
     catalogs = {path: read_po(path) for path, _, _ in jobs}
     memories: dict[tuple[str, str], Memory] = {}
     maskers: dict[tuple[str, str], Masker] = {}
@@ -140,19 +139,15 @@ def translate(project: Project, slugs: list[str] | None = None,
     return report
 
 
-def _catalog_jobs(project: Project, slugs: list[str], languages: list[str] | None
+def _catalog_jobs(project: Project, slugs: list[str] | None, languages: list[str] | None
                   ) -> list[tuple[Path, str, str]]:
     jobs = []
-    for slug in slugs:
-        source = read_project_statement(project, slug).language
-        for target in project.target_languages(source):
-            if languages and target not in languages:
-                continue
-            path = project.po_path(slug, target)
-            if not path.exists():
-                raise PamphletError("no such catalog: run `pamphlet update` first",
-                                    project.relative(path))
-            jobs.append((path, source, target))
+    for slug, source, target in Corpus(project).targets(slugs, languages):
+        path = project.po_path(slug, target)
+        if not path.exists():
+            raise PamphletError("no such catalog: run `pamphlet update` first",
+                                project.relative(path))
+        jobs.append((path, source, target))
     return jobs
 
 

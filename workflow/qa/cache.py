@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -33,11 +34,12 @@ def _module_files(name: str) -> list[Path]:
 def _imported(path: Path) -> set[str]:
     """The workflow modules a file imports (`from workflow.x import y` may name a module
     `workflow.x.y` or a name in `workflow.x`: both are taken)."""
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_bytes())):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names if alias.name.startswith("workflow")}
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("workflow"):
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(
+                "workflow"):
             names.add(node.module)
             names |= {f"{node.module}.{alias.name}" for alias in node.names}
     return names
@@ -67,15 +69,16 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def findings_key(project: Project, path: Path, source_language: str, language: str) -> str:
+def findings_key(project: Project, path: Path, source_language: str, language: str,
+                 read: Callable[[Path], bytes] = read_input) -> str:
     """Everything a catalog's findings depend on: the code, the language pair, the
     catalog, the glossary, min_confidence."""
     minimum = project.machine_translation.min_confidence  # the `confidence` check's
     digest = hashlib.sha256(f"{code_fingerprint()} {source_language} {language} "
                             f"{minimum}".encode())
-    digest.update(read_input(path))  # a FIFO or a link out of the project: refused
+    digest.update(read(path))  # a FIFO or a link out of the project: refused
     if project.glossary_path.exists():
-        digest.update(read_input(project.glossary_path))
+        digest.update(read(project.glossary_path))
     return digest.hexdigest()
 
 

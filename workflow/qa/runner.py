@@ -6,17 +6,23 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import workflow.qa.checks  # noqa: F401  (registers every check)
-from workflow.catalog import active_entries, entry_state, machine_confidence
+from workflow.catalog.model import active_entries, entry_state, machine_confidence
+from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
+from workflow.corpus import Corpus
+from workflow.fsutil import read_input
 from workflow.glossary import Glossary
-from workflow.pofile import read_po_located
 from workflow.qa import cache
 from workflow.qa.context import Context, make_context, read_glossary
 from workflow.qa.registry import CHECKS, ERROR, WARNING, Check, CheckFailure, ignored_by, selected
 from workflow.source import read_project_statement
-from workflow.update import select_slugs
+
+if TYPE_CHECKING:
+    import polib
+
 
 
 @dataclass(frozen=True)
@@ -49,10 +55,12 @@ def check_entry(source: str, target: str, context: Context,
     return failures
 
 
-def check_po(path: Path, display_path: str, context: Context) -> list[Finding]:
-    """Every finding in one PO file; untranslated and obsolete entries are skipped, and
-    so is every check an entry's flags silence (`#, ignore-numbers`, `#, ignore-same`)."""
-    catalog, lines = read_po_located(path)
+def check_po(path: Path, display_path: str, context: Context,
+             located: tuple[polib.POFile, dict[int, int]] | None = None) -> list[Finding]:
+    """Every finding in one PO file (`located`: as read already); untranslated and obsolete
+    entries are skipped, and so is every check an entry's flags silence (`#, ignore-numbers`,
+    `#, ignore-same`)."""
+    catalog, lines = located if located is not None else read_po_located(path)
     findings = []
     for entry in active_entries(catalog):
         state = entry_state(entry)
@@ -63,20 +71,27 @@ def check_po(path: Path, display_path: str, context: Context) -> list[Finding]:
         here = (replace(context, machine=True, confidence=machine_confidence(entry))
                 if state == "machine" else context)
         for item, message in check_entry(entry.msgid, entry.msgstr, here, checks):
-            findings.append(Finding(display_path, lines[entry.linenum], item.name,
+            findings.append(Finding(display_path, lines[entry.linenum or 0], item.name,
                                     item.severity, message, state))
     return findings
 
 
 def check_catalog(project: Project, slug: str, language: str,
-                  glossary: Glossary | None = None) -> list[Finding]:
-    """Findings in one statement's catalog for one language (none if it does not exist)."""
+                  glossary: Glossary | None = None, corpus: Corpus | None = None
+                  ) -> list[Finding]:
+    """Findings in one statement's catalog for one language (none if it does not exist).
+    With `corpus`, its files are read through it (once for the run)."""
     path = project.po_path(slug, language)
     if not path.exists():
         return []
-    source_language = read_project_statement(project, slug).language
+    if corpus is not None:
+        source_language = corpus.statement(slug).language
+        read = corpus.data
+    else:
+        source_language = read_project_statement(project, slug).language
+        read = read_input
     display = project.relative(path).as_posix()
-    key = cache.findings_key(project, path, source_language, language)
+    key = cache.findings_key(project, path, source_language, language, read)
     cached = cache.load(project)
     entry = cached.get(display)
     if isinstance(entry, dict) and entry.get("key") == key:
@@ -85,10 +100,11 @@ def check_catalog(project: Project, slug: str, language: str,
         except (KeyError, TypeError):
             pass  # written by another version: check again
     if glossary is None:
-        glossary = read_glossary(project)
+        glossary = corpus.glossary() if corpus is not None else read_glossary(project)
     context = replace(make_context(language, source_language, glossary),
                       min_confidence=project.machine_translation.min_confidence)
-    findings = check_po(path, display, context)
+    located = corpus.catalog(slug, language) if corpus is not None else None
+    findings = check_po(path, display, context, located)
     cached[display] = {"key": key, "findings": [asdict(f) for f in findings]}
     cache.store(project, cached)
     return findings
@@ -101,16 +117,11 @@ def run_checks(project: Project, slugs: list[str] | None = None,
     of the chosen checks (all, or `only` these, less `skip`)."""
     project.check_languages(languages)
     names = {item.name for item in selected(only, skip)}
-    glossary = read_glossary(project)
-    findings = []
-    for slug in select_slugs(project, slugs):
-        source_language = read_project_statement(project, slug).language
-        for language in project.target_languages(source_language):
-            if languages and language not in languages:
-                continue
-            findings += [f for f in check_catalog(project, slug, language, glossary)
-                         if f.check in names]
-    return findings
+    corpus = Corpus(project)
+    glossary = corpus.glossary()
+    return [finding for slug, _, language in corpus.targets(slugs, languages)
+            for finding in check_catalog(project, slug, language, glossary, corpus)
+            if finding.check in names]
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:

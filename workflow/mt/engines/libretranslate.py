@@ -178,7 +178,8 @@ class LibreTranslateEngine:
 
 
 def plan_legs(source: str, target: str, languages: object, url: str,
-              where: tuple[Path, int | None] = (None, None)) -> list[tuple[str, str]]:
+              where: tuple[Path | None, int | None] = (None, None)
+              ) -> list[tuple[str, str]]:
     """The requests one segment takes: direct where the server has the pair, else through
     English, else an error listing what the server has."""
     targets: dict[str, set[str]] = {}

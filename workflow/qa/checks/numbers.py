@@ -141,7 +141,9 @@ def digits(source: str, target: str, context: Context) -> None:
         if names:
             wrong.append(f"'{match.group(0)}' ({names})")
     if wrong:
+        first = DIGIT_RUN.search(prose(target))
+        example = first.group(0) if first else ""
         raise CheckFailure(f"number(s) in digits {language.english_name} does not use: "
                            f"{', '.join(dict.fromkeys(wrong))}; write "
-                           f"{language.write_digits(DIGIT_RUN.search(prose(target)).group(0))}"
+                           f"{language.write_digits(example)}"
                            f" ({DIGIT_SYSTEMS[language.digits]} digits)")

@@ -4,6 +4,7 @@ page labels, and, in tagged PDFs, running headers and page numbers as artifacts.
 from __future__ import annotations
 
 import io
+from typing import Any, cast
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -70,12 +71,13 @@ def artifact_margins(doc: pikepdf.Pdf) -> int:
                 value[mcid] = pikepdf.Object.parse(b"null")
     changed = 0
     for page in doc.pages:
-        key = page.obj.get(Name.StructParents)
-        if key is None or int(key) not in orphans:
+        parents = page.obj.get(Name.StructParents)
+        if parents is None or int(parents) not in orphans:
             continue
-        mcids = orphans[int(key)]
+        mcids = orphans[int(parents)]
         instructions = []
-        for operands, operator in pikepdf.parse_content_stream(page):
+        # pikepdf's stubs do not say that an instruction unpacks as (operands, operator)
+        for operands, operator in cast("list[Any]", pikepdf.parse_content_stream(page)):
             if (str(operator) == "BDC" and len(operands) == 2
                     and isinstance(operands[1], Dictionary)
                     and int(operands[1].get(Name.MCID, -1)) in mcids):

@@ -54,7 +54,8 @@ def _breaks(portion: bytes, overrides: bytes, width: int, start_column: int) -> 
 
 def _portions(value: str) -> list[str]:
     """gettext's '\\n'-delimited portions: each ends with its newline; at least one."""
-    portions, start = [], 0
+    portions: list[str] = []
+    start = 0
     while True:
         end = value.find("\n", start)
         if end < 0:
@@ -209,7 +210,7 @@ def format_catalog(catalog: polib.POFile, page_width: int = PAGE_WIDTH) -> str:
     msgstr = header_msgstr(catalog.metadata)
     # The header entry is written even when empty: without it polib (not gettext) would
     # read the first entry's comments as the file's header comment.
-    fuzzy = "fuzzy" in (catalog.metadata_is_fuzzy or []) and msgstr
+    fuzzy = bool(catalog.metadata_is_fuzzy) and bool(msgstr)
     header += ["#, fuzzy"] if fuzzy else []
     header += wrap("msgid", "", "", True, page_width)
     header += wrap("msgstr", msgstr, "", True, page_width)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import polib
 
+from workflow.catalog.poformat import format_catalog
 from workflow.errors import PamphletError
 from workflow.fsutil import decode_text, read_input, read_text, write_if_changed
-from workflow.poformat import format_catalog
-from workflow.segment import MAX_SEGMENT_CHARS
+from workflow.limits import MAX_SEGMENT_CHARS
 
 # polib silently skips some malformed lines (an unterminated string, for one), which would
 # drop a translation on the next write; every line is checked against the PO grammar's
@@ -123,13 +123,13 @@ def parse_po(text: str, path: Path) -> polib.POFile:
     except OSError as error:  # polib reports syntax errors as OSError with the line number
         message = str(error)
         match = re.search(r"line (\d+)", message)
-        line = int(match.group(1)) if match else None
-        numbers = _join_continuations(text)[1]
-        if line is not None and 0 < line <= len(numbers):
-            line = numbers[line - 1]
+        at: int | None = int(match.group(1)) if match else None
+        joined = _join_continuations(text)[1]
+        if at is not None and 0 < at <= len(joined):
+            at = joined[at - 1]
         detail = re.sub(r"^Syntax error in po file(?: \(line \d+\))?:?\s*", "", message)
         detail = re.sub(r"\s*\(line \d+\)", "", detail).strip()
-        raise PamphletError(f"PO syntax error{': ' + detail if detail else ''}", path, line
+        raise PamphletError(f"PO syntax error{': ' + detail if detail else ''}", path, at
                             ) from None
     charset = re.search(r"charset=([^\s;]+)", catalog.metadata.get("Content-Type", ""))
     if charset is not None and charset.group(1).lower() not in UTF8_NAMES:
@@ -243,17 +243,19 @@ def read_po_located(path: Path) -> tuple[polib.POFile, dict[int, int]]:
 def msgid_lines(text: str, catalog: polib.POFile) -> dict[int, int]:
     """polib's entry line (where its comments start) -> the line of its `msgid`
     (`#~ msgid` for an obsolete entry): found by bisection, in linear time overall."""
-    active, obsolete = [], []
+    active: list[int] = []
+    obsolete: list[int] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if line.startswith("msgid "):
             active.append(number)
         elif line.startswith("#~ msgid "):
             obsolete.append(number)
-    result = {}
-    for entry in catalog:
+    result: dict[int, int] = {}
+    for entry in catalog:  # every entry read from a file has its line
+        linenum = entry.linenum or 0
         starts = obsolete if entry.obsolete else active
-        index = bisect_left(starts, max(entry.linenum, 1))
-        result[entry.linenum] = starts[index] if index < len(starts) else entry.linenum
+        index = bisect_left(starts, max(linenum, 1))
+        result[linenum] = starts[index] if index < len(starts) else linenum
     return result
 
 

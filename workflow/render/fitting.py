@@ -56,13 +56,13 @@ def smaller_scale(scale: float, share: float) -> float:
     return next((s for s in smaller if s <= scale * share), smaller[-1]) if smaller else scale
 
 
-def _lines(document) -> list[tuple[int, int, str]]:
+def _lines(document) -> list[tuple[int, int | None, str]]:
     """(page, id of the paragraph's element, text) of every line box, in reading order."""
     from weasyprint.formatting_structure import boxes
 
-    found = []
+    found: list[tuple[int, int | None, str]] = []
     for number, page in enumerate(document.pages):
-        todo = [(page._page_box, None)]
+        todo: list[tuple[object, int | None]] = [(page._page_box, None)]
         while todo:
             box, owner = todo.pop()
             if isinstance(box, boxes.MarginBox):

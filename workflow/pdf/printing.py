@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -36,7 +36,8 @@ from workflow import __version__
 from workflow.errors import PamphletError
 from workflow.fsutil import read_input, write_if_changed
 from workflow.languages import english_name
-from workflow.pdfpost import reading_fixups
+from workflow.pages import PAGE_SIZES, PRINT_VARIANTS
+from workflow.pdf.post import reading_fixups
 
 if TYPE_CHECKING:
     from workflow.config import Project
@@ -45,24 +46,19 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 MM = 72 / 25.4
-TRIM_MM = {"A5": (148.0, 210.0), "A4": (210.0, 297.0), "letter": (215.9, 279.4)}
-# A booklet's sheet: two trimmed pages plus the bleed do not fit on A4 (296 x 210 mm plus
-# 3 mm all round is 302 x 216 mm), so the sides are printed on an oversize sheet and cut to
-# the trim. The sheet named is the first of the page size's series (ISO sheets for A
-# sizes, US press sheets for letter) that holds a side: the bleed inside the sheet, and
-# with crop marks the marks too with SHEET_MARGIN_MM of paper around them, which a press
-# needs to hold the sheet (an A5 side with marks is 318 x 232 mm: over SRA4's 225).
-# Sizes landscape, as the sides are laid out.
-SHEETS = {"A5": (("SRA4", (320.0, 225.0)), ("A3", (420.0, 297.0)), ("SRA3", (450.0, 320.0))),
-          "A4": (("SRA3", (450.0, 320.0)), ("13 x 19 in", (482.6, 330.2)),
-                 ("SRA2", (640.0, 450.0))),
-          "letter": (("12 x 18 in", (457.2, 304.8)), ("13 x 19 in", (482.6, 330.2)))}
+TRIM_MM = {name: size.trim_mm for name, size in PAGE_SIZES.items()}
+SHEETS = {name: size.sheets for name, size in PAGE_SIZES.items()}
+VARIANT_NAMES = PRINT_VARIANTS
+# With crop marks, this much paper around them: what a press needs to hold the sheet.
 SHEET_MARGIN_MM = 5.0
+TOLERANCE_MM = 0.1
 
 
 def sheet_for(page_size: str, media_mm: tuple[float, float], crop_marks: bool
               ) -> tuple[str, tuple[float, float]]:
-    """The press sheet a booklet side of `media_mm` is printed on (see SHEETS)."""
+    """The press sheet a booklet side of `media_mm` is printed on: the first of the page
+    size's sheets that holds it (workflow/pages.py), with SHEET_MARGIN_MM around crop
+    marks; refused in one line where none does."""
     margin = 2 * SHEET_MARGIN_MM if crop_marks else 0.0
     for name, (width, height) in SHEETS[page_size]:
         if media_mm[0] + margin <= width + TOLERANCE_MM and \
@@ -76,8 +72,6 @@ def sheet_for(page_size: str, media_mm: tuple[float, float], crop_marks: bool
         " set crop_marks = false or a smaller bleed_mm in [tool.pamphlet]")
 
 
-TOLERANCE_MM = 0.1
-VARIANT_NAMES = {"pdf/x-4": "PDF/X-4", "pdf/a-2b": "PDF/A-2b", "pdf/ua-1": "PDF/UA-1"}
 MARK_LENGTH_MM = 5.0
 MARK_GAP_MM = 1.0  # crop marks start this far past the bleed, and at least 3 mm from the trim
 MIN_MARK_OFFSET_MM = 3.0
@@ -304,7 +298,7 @@ def output_condition(settings: PrintSettings) -> tuple[str, str]:
 
     try:
         profile = ImageCms.ImageCmsProfile(io.BytesIO(settings.profile_bytes())).profile
-        description = profile.profile_description.strip() or settings.profile_name
+        description = (profile.profile_description or "").strip() or settings.profile_name
     except (OSError, ImageCms.PyCMSError):
         description = settings.profile_name
     return "Custom", description
@@ -479,9 +473,11 @@ def _walk_resources(resources, seen: set) -> list:
     return found
 
 
-def _content_streams(page: pikepdf.Page) -> list[tuple[object, Dictionary]]:
+def _content_streams(page: pikepdf.Page) -> list[tuple[Any, Any]]:
     """(content, resources) of a page and of every form XObject it draws, nested."""
-    streams, todo, seen = [], [(page, page.obj.get(Name.Resources))], set()
+    streams: list[tuple[Any, Any]] = []
+    todo: list[tuple[Any, Any]] = [(page, page.obj.get(Name.Resources))]
+    seen = set()
     while todo:
         content, resources = todo.pop()
         streams.append((content, resources))
@@ -515,7 +511,8 @@ def _rgb_uses(page: pikepdf.Page) -> list[str]:
     uses = []
     for content, resources in _content_streams(page):
         spaces = (resources or Dictionary()).get(Name.ColorSpace) or Dictionary()
-        for operands, operator in pikepdf.parse_content_stream(content):
+        # pikepdf's stubs do not say that an instruction unpacks as (operands, operator)
+        for operands, operator in cast("list[Any]", pikepdf.parse_content_stream(content)):
             op = str(operator)
             if op in ("rg", "RG"):
                 uses.append(f"RGB colour ({op})")
@@ -549,8 +546,8 @@ def _variant_problems(pdf: pikepdf.Pdf, expected: Expected) -> list[str]:
     problems = []
     declared = declared_variant(pdf)
     if declared != expected.variant:
-        problems.append(f"declares {VARIANT_NAMES.get(declared, 'no variant')},"
-                        f" expected {VARIANT_NAMES.get(expected.variant, 'none')}")
+        problems.append(f"declares {VARIANT_NAMES.get(declared or '', 'no variant')},"
+                        f" expected {VARIANT_NAMES.get(expected.variant or '', 'none')}")
     intents = {str(i.get(Name.S)): i for i in pdf.Root.get(Name.OutputIntents, Array())}
     if expected.variant == "pdf/x-4":
         intent = intents.get("/GTS_PDFX")
@@ -687,7 +684,7 @@ def describe(file: BundleFile) -> dict:
             "bleed_mm": round((trim[0] - bleed[0]) / MM, 2),
             "media_mm": [round((media[2] - media[0]) / MM, 1),
                          round((media[3] - media[1]) / MM, 1)],
-            "variant": VARIANT_NAMES.get(declared_variant(doc), "none"),
+            "variant": VARIANT_NAMES.get(declared_variant(doc) or "", "none"),
             "sha256": hashlib.sha256(file.data).hexdigest(),
         }
     entry.update(layout=file.layout, languages=list(file.languages), binding=file.binding)

@@ -22,7 +22,7 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(
     ["image", "html_inline"]
 )
 SAFE_LINK = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
-_markdown.validateLink = lambda url: bool(SAFE_LINK.match(url.strip()))
+_markdown.validateLink = lambda url: bool(SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]
 
 # A left-to-right run inside right-to-left text: Latin words, Western digits, URLs and
 # e-mails, with the spaces and punctuation between them. WeasyPrint ignores unicode-bidi,
@@ -81,7 +81,8 @@ def _wrap_text_node(escaped: str) -> str:
     """Runs are found in the text itself, not in its HTML: a run must never cut an
     entity (`&quot;` would print as `&quot;`, `&lt;` as `&lt;`)."""
     text = unescape(escaped)
-    pieces, cursor = [], 0
+    pieces: list[str] = []
+    cursor = 0
     for match in LTR_RUN.finditer(text):
         pieces.append(escape(text[cursor:match.start()]))
         pieces.append(f'<span dir="ltr">{escape(match.group(0))}</span>')
@@ -192,7 +193,8 @@ def break_addresses(html: str) -> str:
     parts = TAG.split(html)
     for index in range(0, len(parts), 2):
         text = unescape(parts[index])
-        pieces, cursor = [], 0
+        pieces: list[str] = []
+        cursor = 0
         for match in ADDRESS.finditer(text):
             pieces.append(escape(text[cursor:match.start()]))
             broken = "<wbr>".join(escape(part) for part in
@@ -217,7 +219,8 @@ def keep_names_whole(html: str) -> str:
     parts = TAG.split(html)
     for index in range(0, len(parts), 2):
         text = unescape(parts[index])
-        pieces, cursor = [], 0
+        pieces: list[str] = []
+        cursor = 0
         for match in CAPITALISED.finditer(text):
             pieces.append(escape(text[cursor:match.start()]))
             pieces.append(f'<span class="name">{escape(match.group(0))}</span>')
@@ -274,9 +277,9 @@ def row_html(pieces: tuple[Piece, ...], language: str, names: bool = True) -> Ma
     parts = []
     for (piece_language, css), run in groupby(
             pieces, key=lambda p: (p.language, STATE_CLASSES.get(p.state))):
-        run = list(run)
-        html = "".join(piece_html(p, names) + (" " if p.tail else "") for p in run[:-1])
-        html += piece_html(run[-1], names)
+        members = list(run)
+        html = "".join(piece_html(p, names) + (" " if p.tail else "") for p in members[:-1])
+        html += piece_html(members[-1], names)
         attributes = f' class="{css}"' if css else ""
         if piece_language != language:
             attributes += f' lang="{piece_language}" dir="{direction(piece_language)}"'
@@ -284,7 +287,7 @@ def row_html(pieces: tuple[Piece, ...], language: str, names: bool = True) -> Ma
                 html = f'<span dir="ltr">{html}</span>'
         if attributes:
             html = f"<span{attributes}>{html}</span>"
-        parts.append(html + (" " if run[-1].tail else ""))
+        parts.append(html + (" " if members[-1].tail else ""))
     return Markup("".join(parts))
 
 

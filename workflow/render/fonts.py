@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import unicodedata
 from functools import cache
@@ -81,7 +82,7 @@ def missing_glyphs(texts: dict[str, str], families: tuple[str, ...]) -> dict[str
     return missing
 
 
-def check_coverage(texts: dict[str, str], language: str, where: str) -> None:
+def check_coverage(texts: dict[str, str], language: str, where: str | Path) -> None:
     """Fail before rendering if any character would come out as tofu."""
     stack = languages.get(language).all_fonts()
     missing = missing_glyphs(texts, stack)
@@ -94,3 +95,16 @@ def check_coverage(texts: dict[str, str], language: str, where: str) -> None:
             f"no font ({', '.join(stack)}) has a glyph for {chars}; used in {', '.join(first)}",
             where,
         )
+
+
+def fonts_fingerprint(languages: tuple[str, ...]) -> str:
+    """Font files by path, size and mtime: a font upgrade rebuilds its languages."""
+    from workflow import languages as language_profiles
+
+    families = sorted({f for lang in languages for f in language_profiles.get(lang).all_fonts()})
+    parts = []
+    for family in families:
+        for path in family_files(family):
+            stat = path.stat()
+            parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -1,0 +1,258 @@
+"""Everything WeasyPrint-specific: its import without compiler runs, the fetcher that
+refuses every URL, the tagging patch, font configuration, our stylesheets, the layout and
+the fitting pass (line heights tried against runt pages and wasted print sheets)."""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from workflow.errors import PamphletError
+
+if TYPE_CHECKING:
+    from workflow.pdf.printing import PrintSettings
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+
+@cache
+def import_weasyprint() -> None:
+    """Import WeasyPrint without its library search spawning compilers.
+
+    WeasyPrint asks cffi for each C library under several names, the first ones for other
+    systems; cffi looks a name it cannot load up with ctypes.util.find_library, which runs
+    ldconfig, gcc and ld (215 processes, 0.3-0.4 s per build). On Linux the names that
+    follow (libpango-1.0.so.0, ...) load directly, so the lookup is skipped; if WeasyPrint
+    then fails to load, it is imported again the ordinary way.
+    """
+    import ctypes.util
+
+    if not sys.platform.startswith("linux") or "weasyprint" in sys.modules:
+        return
+    real = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = real
+    import weasyprint  # noqa: F401, F811
+
+
+@cache
+def _weasyprint():
+    """WeasyPrint's font configuration and our parsed stylesheet, made once per process."""
+    import_weasyprint()
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    from workflow.render import tagging
+
+    tagging.install()  # /Lang on the structure elements of tagged (PDF/UA) files
+    font_config = FontConfiguration()
+    stylesheet = files("workflow").joinpath("styles", "pamphlet.css").read_text("utf-8")
+    css = CSS(string=stylesheet, font_config=font_config, url_fetcher=_fetcher())
+    return font_config, css
+
+
+def _refusing_fetcher():
+    """A WeasyPrint URL fetcher that refuses every URL and stops the rendering: pamphlets
+    embed nothing from outside (fonts come from fontconfig), so a hostile translation can
+    never make the build read a file or the network."""
+    import_weasyprint()
+    from weasyprint.urls import URLFetcher
+
+    class RefusingFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise PamphletError(f"refused to fetch {url!r}: pamphlets load no external files")
+
+        __call__ = fetch
+
+    return RefusingFetcher(fail_on_errors=True)
+
+
+def __getattr__(name: str):
+    # Made on first use, not at import: importing WeasyPrint takes 0.7 s, which a build
+    # with nothing to render (and every other command) must not pay.
+    if name == "restricted_fetcher":
+        globals()[name] = _refusing_fetcher()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _fetcher():
+    """restricted_fetcher, through the module so that tests can replace it."""
+    return globals().get("restricted_fetcher") or __getattr__("restricted_fetcher")
+
+
+@cache
+def _language_stylesheet(text: str):
+    """The generated per-language rules, parsed once per distinct text (a handful: one
+    per digits setting, draft or final)."""
+    from weasyprint import CSS
+
+    font_config, _ = _weasyprint()
+    return CSS(string=text, font_config=font_config, url_fetcher=_fetcher())
+
+
+@cache
+def _size_stylesheet(page_size: str):
+    """styles/A4.css or styles/letter.css: type, measure and cover of the larger pages."""
+    from weasyprint import CSS
+
+    sheet = files("workflow").joinpath("styles", f"{page_size}.css")
+    if not sheet.is_file():
+        return None
+    font_config, _ = _weasyprint()
+    return CSS(string=sheet.read_text("utf-8"), font_config=font_config,
+               url_fetcher=_fetcher())
+
+
+def render_document(html: str, base: Path, printing: PrintSettings | None = None,
+                    language_css: str = "", page_size: str = "A5"):
+    """WeasyPrint's laid-out Document of the HTML with our stylesheets (pamphlet.css, then
+    the rules generated from the language profiles, same origin, so the cascade is
+    specificity and order), and the write_pdf() options to go with it."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    font_config, css = _weasyprint()
+    stylesheets: list = [css]
+    options: dict = {}
+    if language_css:
+        stylesheets.append(_language_stylesheet(language_css))
+    if _size_stylesheet(page_size):
+        stylesheets.append(_size_stylesheet(page_size))
+    if printing:  # bleed, the PDF variant, a CMYK output intent for PDF/X
+        from workflow.pdf import printing as prints
+
+        extra, options = prints.render_options(printing)
+        stylesheets += extra
+    try:
+        document = HTML(string=html, base_url=str(base), url_fetcher=_fetcher()).render(
+            stylesheets=stylesheets, font_config=font_config, **options)
+    except FatalURLFetchingError as error:
+        raise PamphletError(f"{error.__cause__ or error}") from None
+    return document, options
+
+
+def write_document(document, options: dict) -> bytes:
+    buffer = io.BytesIO()
+    document.write_pdf(buffer, **options)
+    return buffer.getvalue()
+
+
+def render_pdf(html: str, base: Path, printing: PrintSettings | None = None,
+               language_css: str = "") -> bytes:
+    """A PDF of the HTML with our stylesheets (see render_document)."""
+    return write_document(*render_document(html, base, printing, language_css))
+
+
+# The fitting pass: line heights tried, in order, when a layout leaves a runt (a page of
+# text with this many lines or fewer) or, for print, one page over a multiple of 4.
+LEADINGS = (1.0, 0.965, 1.04, 0.93, 1.08)
+RUNT_LINES = 4
+
+
+def _text_lines(page) -> int | None:
+    """Lines of text on a laid-out page, its margin boxes (header, number) left out; None
+    for the contents page, whose few lines are its design."""
+    from weasyprint.formatting_structure import boxes
+
+    count, todo = 0, [page._page_box]
+    while todo:
+        box = todo.pop()
+        if isinstance(box, boxes.MarginBox):
+            continue
+        if getattr(box, "element_tag", None) == "nav":
+            return None
+        if isinstance(box, boxes.LineBox):
+            count += any(isinstance(child, (boxes.TextBox, boxes.InlineBox))
+                         for child in box.children)
+            continue
+        todo.extend(getattr(box, "children", ()))
+    return count
+
+
+def layout_faults(document, for_print: bool) -> tuple[int, int]:
+    """(sheets a print booklet needs, runt pages): less is better. A runt is a page of
+    text, not the cover, the contents or the colophon, with 1 to RUNT_LINES lines."""
+    pages = document.pages
+    runts = 0
+    for page in pages[1:]:
+        if (page._page_box.page_type.name or "").endswith("-colophon"):
+            continue
+        lines = _text_lines(page)
+        runts += lines is not None and 0 < lines <= RUNT_LINES
+    return (-(-len(pages) // 4) if for_print else 0), runts
+
+
+def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
+            draft: bool, page_size: str = "A5") -> bytes:
+    """The PDF of the HTML, laid out for its pages. When the first layout leaves a runt
+    page, or, for print, is one page over a multiple of 4 (three blank pages, a sheet more),
+    the line height is tried a few percent tighter, then (for a runt still) looser, then
+    more so, and the layout with the fewest faults wins, the first of equals."""
+    from workflow.render.fitting import (
+        FRONT_SCALES,
+        front_css,
+        front_spills,
+        hyphen_faults,
+        smaller_scale,
+    )
+    from workflow.render.html import keep_words_whole
+    from workflow.render.stylesheet import language_css
+
+    scales = {"cover": 1.0, "contents": 1.0}
+    whole: set[str] = set()
+
+    def fitted(leading: float):
+        """The layout at `leading`, its cover and contents set smaller until each fits
+        its page, and words whose hyphen a typesetter would take back kept whole."""
+        def render():
+            return render_document(keep_words_whole(html, whole), base, printing,
+                                   language_css(digits, draft, leading) + front_css(scales),
+                                   page_size)
+
+        document, options = render()
+        for _ in range(len(FRONT_SCALES) + 3):
+            spills = {part: share for part, share in front_spills(document).items()
+                      if scales[part] > FRONT_SCALES[-1]}
+            for part, share in spills.items():
+                scales[part] = smaller_scale(scales[part], share)
+            words = hyphen_faults(document) - whole
+            whole.update(words)
+            if not spills and not words:
+                break
+            log.info("typeset again: %s", ", ".join(
+                [f"{part} at {scales[part]:g}" for part in sorted(spills)]
+                + [f"{word} whole" for word in sorted(words)]))
+            document, options = render()
+        return document, options
+
+    tried: list[tuple] = []
+    for leading in LEADINGS:
+        document, options = fitted(leading)
+        faults = layout_faults(document, printing is not None)
+        tried.append((faults, len(tried), document, options))
+        one_over = printing is not None and len(document.pages) % 4 == 1
+        if faults[1] == 0 and (not one_over or leading != LEADINGS[0]):
+            break
+    faults, index, document, options = min(tried, key=lambda t: t[:2])
+    if index:
+        log.info("line height x %g: %s", LEADINGS[index],
+                 "no runt page" if not faults[1] else "fewer sheets")
+    return write_document(document, options)
+
+
+def setup() -> None:
+    """What every rendering process makes once: the stylesheet and WeasyPrint's fonts."""
+    _weasyprint()

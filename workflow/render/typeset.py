@@ -198,9 +198,10 @@ def layout_faults(document, for_print: bool) -> tuple[int, int]:
 def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
             draft: bool, page_size: str = "A5") -> bytes:
     """The PDF of the HTML, laid out for its pages. When the first layout leaves a runt
-    page, or, for print, is one page over a multiple of 4 (three blank pages, a sheet more),
-    the line height is tried a few percent tighter, then (for a runt still) looser, then
-    more so, and the layout with the fewest faults wins, the first of equals."""
+    page, or, for print, two or three blank pages of padding (one page over a multiple of
+    4 is a sheet more), the line height is tried a few percent tighter, then looser, then
+    more so, and the layout with the fewest sheets, runts and blank pages wins, the first
+    of equals. Each layout is fitted first (cover, contents, hyphens: `fitted`)."""
     from workflow.render.fitting import (
         FRONT_SCALES,
         front_css,
@@ -243,10 +244,14 @@ def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
         document, options = fitted(leading)
         faults = layout_faults(document, printing is not None)
         tried.append((faults, len(tried), document, options))
-        one_over = printing is not None and len(document.pages) % 4 == 1
-        if faults[1] == 0 and (not one_over or leading != LEADINGS[0]):
+        # Print pads to a multiple of 4 with blank pages: 2 or 3 of them are worth another
+        # line height (one fewer sheet, or two fewer blank pages than it would have).
+        padding = -len(document.pages) % 4 if printing is not None else 0
+        if faults[1] == 0 and padding < 2:
             break
-    faults, index, document, options = min(tried, key=lambda t: t[:2])
+    faults, index, document, options = min(
+        tried, key=lambda t: (t[0], -len(t[2].pages) % 4 if printing is not None else 0,
+                              t[1]))
     if index:
         log.info("line height x %g: %s", LEADINGS[index],
                  "no runt page" if not faults[1] else "fewer sheets")

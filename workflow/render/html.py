@@ -136,9 +136,12 @@ STRAIGHT_QUOTE = re.compile(r'"')
 # after a number (any script's digits) and before a letter becomes a no-break space.
 # (Not after a time or a date: "12:30 et", "3/4 de".)
 NUMBER_SPACE = re.compile(r"(?<![\w:/.,\-])(\d+(?:[.,\u066b\u066c]\d+)*) (?=[^\W\d_])")
-# A URL or e-mail address breaks only after / . - (and @), and never gets a hyphen.
+# A URL or e-mail address breaks as the Chicago Manual of Style has it, and never gets a
+# hyphen: after the scheme's // and after @, before a single / and before . - _ ~ ? # = &,
+# so that no line ends in a "-" that reads as a hyphenation, or a "." as a full stop.
 ADDRESS = re.compile(f"{URL.pattern}|{EMAIL.pattern}")
-ADDRESS_BREAK = re.compile(r"(?<=[/.\-@])(?=[^/.\-@])")
+ADDRESS_BREAK = re.compile(r"(?<=//)(?=[^/])|(?<=@)(?=.)"
+                           r"|(?<=[^/.\-_~?#=&@:])(?=[.\-_~?#=&][^/.\-_~?#=&]|/[^/])")
 APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 
 
@@ -188,7 +191,7 @@ def _typeset_prose(text: str, profile: languages.Profile) -> str:
 
 def break_addresses(html: str) -> str:
     """Each URL and e-mail address of the text nodes in <span class="url"> (never
-    hyphenated) with a <wbr> after each / . - @ inside it: the only places it may break.
+    hyphenated) with a <wbr> where ADDRESS_BREAK allows: the only places it may break.
     Run after wrap_ltr_runs, so that an address stays inside its one left-to-right run."""
     parts = TAG.split(html)
     for index in range(0, len(parts), 2):

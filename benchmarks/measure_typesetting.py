@@ -31,7 +31,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +40,9 @@ from pypdf import PdfReader
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from tests.typesetting.glyphs import HYPHEN, Line, Page, overlaps, read_pages, word_spaces  # noqa: E402
+from tests.typesetting.glyphs import (  # noqa: E402
+    HYPHEN, Line, Page, overlaps, read_pages, word_spaces)
+from tests.typesetting.glyphs import leader_gaps as glyph_leader_gaps  # noqa: E402
 
 SIZES = ("A5", "A4", "letter")
 EXTRA_MEASURES = ("measure_text_layer",)  # H23t: copy-out and tags, if present
@@ -295,14 +296,8 @@ def cover_faults(pdf, pages, body, layout, langs, tally) -> None:
 def leader_gaps(pdf, page, tally) -> None:
     """On the contents page, the space between the last leader dot and the page number:
     at least a fifth of the line's size."""
-    for line in page.lines:
-        dots = [g for g in line.glyphs if g.c == "."]
-        digits = [g for g in line.glyphs if g.c.isdigit() or unicodedata.category(g.c) == "Nd"]
-        if len(dots) < 3 or not digits:
-            continue
-        gap = min(min(abs(d.x0 - p.x1), abs(p.x0 - d.x1)) for d in digits for p in dots)
-        if gap < line.size / 5:
-            tally.leader_faults.append(f"{pdf.name}: {gap:.1f} pt from dots to number")
+    tally.leader_faults += [f"{pdf.name}: {gap:.2f} em from dots to number"
+                            for gap in glyph_leader_gaps(page) if gap < 0.2]
 
 
 def next_line(body, page_index: int, line_index: int, parallel: bool):

@@ -236,3 +236,16 @@ def overlaps(page: Page, least: float = 0.5) -> list[str]:
                 found.append(f"p.{page.index + 1}: {a.logical[:20]!r} overlaps"
                              f" {b.logical[:20]!r} by {down:.1f} pt")
     return found
+
+
+def leader_gaps(page: Page) -> list[float]:
+    """On a contents page, the space between each line's leader dots and its page number,
+    as a share of the line's size."""
+    gaps = []
+    for line in page.lines:
+        dots = [g for g in line.glyphs if g.c == "."]
+        digits = [g for g in line.glyphs if unicodedata.category(g.c[:1] or " ") == "Nd"]
+        if len(dots) >= 3 and digits:
+            gaps.append(min(min(abs(d.x0 - p.x1), abs(p.x0 - d.x1))
+                            for d in digits for p in dots) / line.size)
+    return gaps

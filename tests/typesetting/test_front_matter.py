@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.conftest import STATEMENT_EN, write_project
-from tests.typesetting.glyphs import overlaps, read_pages
+from tests.typesetting.glyphs import leader_gaps, overlaps, read_pages
 from workflow.build import build
 from workflow.config import load_project
 from workflow.update import update
@@ -65,3 +65,6 @@ def test_seven_languages_fit_the_cover_and_the_contents(seven):
                 if {round(g.size, 1) for g in line.glyphs} & (cover_sizes - later)]
     for page in pages[:2]:
         assert not overlaps(page)
+    # Every language's leader dots stop short of its page number (Arabic's touched it).
+    gaps = leader_gaps(pages[1])
+    assert len(gaps) == len(LANGUAGES) and min(gaps) >= 0.3, gaps

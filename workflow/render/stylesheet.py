@@ -70,7 +70,9 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
         f".draft-note:lang({code}), nav.contents h2 .furniture:lang({code}) "
         f"{{ font-family: {furniture}; }}",
         f"ol:lang({code}) {{ list-style-type: {counter}; }}",
-        f"nav.contents li:lang({code}) a::after {{ content: leader(\". \") "
+        # An en space between the leader and the number: in right-to-left lines the last
+        # dot touched the number.
+        f"nav.contents li:lang({code}) a::after {{ content: leader(\". \") \"\\2002\" "
         f"target-counter(attr(href), page, {counter}); }}",
         f"body:lang({code}), article.section.lang-{code} {{ page: {page_name(code)}; }}",
         # The colophon's page has no number: print files move it to the last page.

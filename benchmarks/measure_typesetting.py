@@ -40,8 +40,7 @@ from pypdf import PdfReader
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from tests.typesetting.glyphs import (  # noqa: E402
-    HYPHEN, Line, Page, overlaps, read_pages, word_spaces)
+from tests.typesetting.glyphs import HYPHEN, Line, Page, overlaps, read_pages, word_spaces  # noqa: E402
 from tests.typesetting.glyphs import leader_gaps as glyph_leader_gaps  # noqa: E402
 
 SIZES = ("A5", "A4", "letter")

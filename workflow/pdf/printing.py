@@ -37,6 +37,7 @@ from workflow.errors import PamphletError
 from workflow.fsutil import read_input, write_if_changed
 from workflow.languages import english_name
 from workflow.pages import PAGE_SIZES, PRINT_VARIANTS
+from workflow.pdf.fonttags import retag_subsets
 from workflow.pdf.post import reading_fixups
 
 if TYPE_CHECKING:
@@ -282,6 +283,7 @@ def finish(pdf: bytes, settings: PrintSettings, bind: str = "left",
                     del page.obj.Annots
             add_output_intent(doc, settings)
         reading_fixups(doc, bind)
+        retag_subsets(doc)  # one tag, one font program, in every file a shop gangs
         if settings.crop_marks:
             for page in doc.pages:
                 add_marks(doc, page, settings)

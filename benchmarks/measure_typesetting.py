@@ -228,6 +228,7 @@ class Tally:
     crop_faults: list = field(default_factory=list)
     booklets: int = 0
     leader_faults: list = field(default_factory=list)
+    column_ratios: list = field(default_factory=list)
 
 
 US = pyphen.Pyphen(lang="en_US")
@@ -264,6 +265,19 @@ def measure_pdf(pdf: Path, run_: Run, tally: Tally) -> None:
     if run_.kind == "screen":
         cover_faults(pdf, pages, body, layout, langs, tally)
     measure_breaks(pdf, pages, body, layout, langs, owner, run_, tally)
+    if layout == "parallel" and run_.kind == "screen":
+        # The height each column's text needs: its lines times its line pitch (rows are
+        # level, so the page shows the taller one; the shorter leaves gaps).
+        heights = [0.0, 0.0]
+        for column in (0, 1):
+            count, steps = 0, []
+            for lines in body[1:-1]:
+                own = [ln.baseline for ln in lines if ln.column == column]
+                count += len(own)
+                steps += [b - a for a, b in zip(own, own[1:], strict=False) if b > a]
+            heights[column] = count * sorted(steps)[len(steps) // 2] if steps else 0.0
+        if min(heights) > 0:
+            tally.column_ratios.append((max(heights) / min(heights), pdf.name))
     measure_spacing(pdf, pages, body, layout, run_, tally)
 
 
@@ -428,6 +442,11 @@ def report(tally: Tally, verbose: bool) -> list[tuple[str, str, str, bool]]:
         print(f"{'OK ' if ok else 'NO '} {measure}: {share:.1%} of {len(justified)} above"
               f" 1.6x, worst {worst[0]:.2f}x ({worst[1]})")
         rows.append((measure, f"{share:.1%}, worst {worst[0]:.2f}x", "<= 5 %, <= 2.0x", ok))
+    if tally.column_ratios:
+        worst = max(tally.column_ratios)
+        mean = sum(r for r, _ in tally.column_ratios) / len(tally.column_ratios)
+        print(f"    side by side, text height of the taller column / the shorter: mean {mean:.2f}, worst {worst[0]:.2f}"
+              f" ({worst[1]})")
     listed(f"covers and contents that spill or overlap (of {tally.covers} PDFs)",
            tally.cover_faults)
     listed("contents lines whose leader dots touch the page number", tally.leader_faults)

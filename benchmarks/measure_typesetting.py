@@ -445,8 +445,8 @@ def report(tally: Tally, verbose: bool) -> list[tuple[str, str, str, bool]]:
     if tally.column_ratios:
         worst = max(tally.column_ratios)
         mean = sum(r for r, _ in tally.column_ratios) / len(tally.column_ratios)
-        print(f"    side by side, text height of the taller column / the shorter: mean {mean:.2f}, worst {worst[0]:.2f}"
-              f" ({worst[1]})")
+        print(f"    side by side, text height of the taller column / the shorter: mean"
+              f" {mean:.2f}, worst {worst[0]:.2f} ({worst[1]})")
     listed(f"covers and contents that spill or overlap (of {tally.covers} PDFs)",
            tally.cover_faults)
     listed("contents lines whose leader dots touch the page number", tally.leader_faults)

@@ -260,7 +260,8 @@ def measure_pdf(pdf: Path, run_: Run, tally: Tally) -> None:
         tally.blank += sum(not page.lines for page in pages)
     special = {0, len(pages) - 1} | ({1} if layout == "multilingual" else set())
     for index, lines in enumerate(body):
-        if index not in special and 0 < len(lines) <= 4:
+        fuller = max((sum(ln.column == c for ln in lines) for c in (0, 1)), default=0)
+        if index not in special and 0 < fuller <= 4:  # in the fuller column
             tally.runts.append(f"{pdf.name} p.{index + 1} ({len(lines)} lines)")
     if run_.kind == "screen":
         cover_faults(pdf, pages, body, layout, langs, tally)

@@ -163,11 +163,13 @@ RUNT_LINES = 4
 
 
 def _text_lines(page) -> int | None:
-    """Lines of text on a laid-out page, its margin boxes (header, number) left out; None
-    for the contents page, whose few lines are its design."""
+    """Lines of text on a laid-out page, in its fuller column (a page of two columns with
+    a list item in one and a URL in the other is a runt too), its margin boxes (header,
+    number) left out; None for the contents page, whose few lines are its design."""
     from weasyprint.formatting_structure import boxes
 
-    count, todo = 0, [page._page_box]
+    middle = page._page_box.margin_width() / 2
+    counts, todo = [0, 0], [page._page_box]
     while todo:
         box = todo.pop()
         if isinstance(box, boxes.MarginBox):
@@ -175,16 +177,17 @@ def _text_lines(page) -> int | None:
         if getattr(box, "element_tag", None) == "nav":
             return None
         if isinstance(box, boxes.LineBox):
-            count += any(isinstance(child, (boxes.TextBox, boxes.InlineBox))
-                         for child in box.children)
+            counts[box.position_x >= middle] += any(
+                isinstance(child, (boxes.TextBox, boxes.InlineBox)) for child in box.children)
             continue
         todo.extend(getattr(box, "children", ()))
-    return count
+    return max(counts)
 
 
 def layout_faults(document, for_print: bool) -> tuple[int, int]:
     """(sheets a print booklet needs, runt pages): less is better. A runt is a page of
-    text, not the cover, the contents or the colophon, with 1 to RUNT_LINES lines."""
+    text, not the cover, the contents or the colophon, with 1 to RUNT_LINES lines in its
+    fuller column."""
     pages = document.pages
     runts = 0
     for page in pages[1:]:

@@ -61,7 +61,7 @@ def test_import_arabic_text(project):
     raw = project.root / "raw.txt"
     raw.write_text("بيان تضامن مع قافلة المهاجرين\n\n٣ نوفمبر ٢٠١٨\n\nنحن نعبر عن تضامننا"
                    " مع القافلة.\nهل يمكننا أن نصمت؟\n\nلا أحد غير شرعي.\n", encoding="utf-8")
-    path, missing = import_file(project, raw, "ar", "caravan-ar")
+    path, missing, _ = import_file(project, raw, "ar", "caravan-ar")
     assert missing == ["author", "origin"]
     # "بيان" is "statement", not a byline word: the author is left for the editor.
     meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])

@@ -392,7 +392,7 @@ def test_import_writes_only_source_slug(tmp_path, monkeypatch):
     for slug in ("../evil", "/tmp/evil", "a/b", ".hidden", "UPPER"):
         with pytest.raises(PamphletError, match="invalid slug"):
             import_file(project, raw, "en", slug)
-    path, _ = import_file(project, raw, "en")
+    path, _, _ = import_file(project, raw, "en")
     assert path.parent == project.sources and path.name == "escape-title.md"
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [
         "escape-title.md", "pyproject.toml", "raw.txt"]

@@ -41,11 +41,13 @@ def cmd_import(args, console: Console) -> int:
     """Turn a raw pasted text into source/SLUG.md. Example: pamphlet import raw.txt --lang ar"""
     from workflow.importer import import_file
 
-    path, missing = import_file(load_project(), Path(args.raw), args.lang, args.slug,
-                                force=args.force)
+    path, missing, notes = import_file(load_project(), Path(args.raw), args.lang, args.slug,
+                                       force=args.force)
     console.print(f"wrote {path}: check title, author, date and paragraphs before `update`")
     if missing:
         console.print(f"could not guess: {', '.join(missing)} (fill them in {path})")
+    for note in notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
     return EXIT_OK
 
 

@@ -6,9 +6,11 @@ import re
 import statistics
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import jdatetime
 from babel.dates import get_month_names
@@ -103,11 +105,24 @@ def _ends_sentence(line: str) -> bool:
     return line.endswith(SENTENCE_END)
 
 
+# A line this long is a paragraph of its own, not a line of a signature or a slogan list.
+PARAGRAPH_LINE = 100
+
+
+def _single_newline_paragraphs(lines: list[str]) -> bool:
+    """True if paragraphs are separated by a single newline, as some pages paste: many
+    paragraph-long lines ending a sentence, and fewer blank lines than half of them."""
+    long_lines = sum(1 for line in lines if len(line) > PARAGRAPH_LINE and _ends_sentence(line))
+    gaps = sum(1 for line, after in zip(lines, lines[1:], strict=False) if line and not after)
+    return long_lines >= 2 and gaps < long_lines / 2
+
+
 def unwrap(lines: list[str], own_line: Callable[[str], bool] = lambda line: False
            ) -> list[list[str]]:
     """Group lines into paragraphs (lists of lines), joining lines broken by wrapping; a
     line `own_line` says stands alone (a byline, a date) is never joined to another."""
     wrapped, width = _is_hard_wrapped(lines)
+    newline_paragraphs = not wrapped and _single_newline_paragraphs(lines)
     paragraphs: list[list[str]] = []
     current: list[str] = []
     previous = ""  # the previous raw line, before any joining
@@ -124,7 +139,10 @@ def unwrap(lines: list[str], own_line: Callable[[str], bool] = lambda line: Fals
         elif not current:
             current = [line]
         elif blank_before or (wrapped and _ends_sentence(previous)
-                              and len(previous) < 0.7 * width and not is_item):
+                              and len(previous) < 0.7 * width and not is_item) or (
+                newline_paragraphs and not is_item and (_ends_sentence(previous) or len(
+                    previous) > PARAGRAPH_LINE) and max(len(previous), len(line))
+                > PARAGRAPH_LINE):
             paragraphs.append(current)
             current = [line]
         elif is_item or not wrapped or (len(previous) < 0.7 * width
@@ -238,34 +256,90 @@ def guess_author(lines: list[str], language: str) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class Converted:
+    """What `import` made of a raw text, and what it tells the editor about it."""
+
+    meta: dict[str, str]
+    body: str
+    notes: tuple[str, ...] = ()  # what was left out or guessed, for the editor to check
+
+
 def convert_raw(text: str, language: str) -> tuple[dict[str, str], str]:
     """(front matter, Markdown body) guessed from a raw text; an editor checks the result.
     A field that could not be guessed is empty (see `missing_fields`)."""
+    converted = convert(text, language)
+    return converted.meta, converted.body
+
+
+def convert(text: str, language: str) -> Converted:
+    """convert_raw() with the notes for the editor: a site label or a repeated title left
+    out, headings guessed, a text that reads as another language."""
     check_language(language)
+    check_script(text, language)
     lines = clean_lines(text, language)
     paragraphs = unwrap(lines, lambda line: _is_meta_line(line, language))
     if not paragraphs:
         raise PamphletError("the text is empty")
+    notes = [note for note in [language_note(text, language)] if note]
     flat = "\n".join(lines)
     author = guess_author(lines, language)
+    # A site's label above the title ("بيان رسمي", "Press release") is no title.
+    first = paragraphs[0]
+    if _is_label(first[0], language):
+        following = first[1:] or (paragraphs[1] if len(paragraphs) > 1 else [])
+        if following and _title_like(following[0], language):
+            notes.append(f"left out the site's label '{first[0]}' above the title")
+            paragraphs = [first[1:], *paragraphs[1:]] if first[1:] else paragraphs[1:]
     # The title: the first paragraph's lines up to a byline or a date line (a page puts
     # them under the title without a blank line); those lines are front matter, not body.
     first = paragraphs[0]
+    if len(first) > 1 and _same_text(first[0], first[1]):  # the page's title, the article's
+        notes.append("left out the title's second copy")
+        first = [first[0], *first[2:]]
+        paragraphs = [first, *paragraphs[1:]]
     head = next((i for i, line in enumerate(first) if _is_meta_line(line, language)),
                 len(first))
     title = " ".join(first[:head])
-    if head and len(title) <= 200 and not re.search(r"[.!?؟۔]\s", title):
+    if head and len(title) <= 200 and all(
+            _title_like(line, language, last=index == head - 1)
+            for index, line in enumerate(first[:head])):
         rest = [line for line in first[head:] if not _is_meta_line(line, language)]
+        paragraphs = ([rest] if rest else []) + paragraphs[1:]
+    elif len(first) > 1 and _title_like(first[0], language):
+        title = first[0]  # a title line with the text straight under it
+        rest = [line for line in first[1:] if not _is_meta_line(line, language)]
         paragraphs = ([rest] if rest else []) + paragraphs[1:]
     else:
         title = ""
+    # A date or a byline alone under the title is front matter too (a longer line that
+    # says more, "(first published ...)", stays).
+    while title and paragraphs and all(
+            _is_meta_line(line, language) and len(line.split()) <= META_WORDS
+            for line in paragraphs[0]):
+        paragraphs = paragraphs[1:]
+    # A page's title often comes twice (the page's and the article's).
+    if title and paragraphs and _same_text(paragraphs[0][0], title):
+        notes.append("left out the title's second copy")
+        paragraphs = ([paragraphs[0][1:]] if paragraphs[0][1:] else []) + paragraphs[1:]
     meta = {"title": title, "author": author,
             "date": guess_date(flat, language) or "", "language": language}
     url = next((m.group(0) for m in URL.finditer(flat) if m.group(0).startswith("http")), None)
     if url:  # the page it came from: a web address, not a mailto: or a bare www.
         meta["origin"] = url
     blocks = []
-    for paragraph in paragraphs:
+    for index, paragraph in enumerate(paragraphs):
+        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else []
+        if (len(paragraph) == 1 and _heading_like(paragraph[0], language)
+                and len(" ".join(following)) > PARAGRAPH_LINE):
+            notes.append(f"made '{paragraph[0]}' a heading (## )")
+            blocks.append(f"## {paragraph[0]}")
+            continue
+        if (len(paragraph) > 1 and _heading_like(paragraph[0], language)
+                and len(paragraph[1]) > PARAGRAPH_LINE):  # a heading with no blank line
+            notes.append(f"made '{paragraph[0]}' a heading (## )")
+            blocks.append(f"## {paragraph[0]}")
+            paragraph = paragraph[1:]
         out = []
         for line in paragraph:
             marker = LIST_MARKER.match(line)
@@ -277,7 +351,92 @@ def convert_raw(text: str, language: str) -> tuple[dict[str, str], str]:
         blocks.append("\n".join(out))
     if not blocks:
         raise PamphletError("the text has a title but no body")
-    return meta, "\n\n".join(blocks)
+    return Converted(meta, "\n\n".join(blocks), tuple(notes))
+
+
+# A line of a title or heading: a few words, no sentence in it, no end mark but ? or !
+TITLE_WORDS, TITLE_CHARS = 20, 150
+HEADING_WORDS, HEADING_CHARS = 10, 80
+CLAUSE_END = tuple(".,;:،؛…")
+META_WORDS = 8
+INITIALISM_END = re.compile(r"(?<!\w)(?:\w{1,3}\.\s?){2,}$")  # U.S., EE. UU.
+
+
+def _title_like(line: str, language: str, last: bool = True) -> bool:
+    """A line of a title: a few words, no sentence in it; ending in no full stop or
+    comma unless a line of the same title follows (`last` false)."""
+    return (0 < len(line.split()) <= TITLE_WORDS and len(line) <= TITLE_CHARS
+            and not re.search(r"[.!?؟۔]\s", line)
+            and not (last and line.endswith(CLAUSE_END) and not _ends_abbreviation(
+                line, language))
+            and not LIST_MARKER.match(line) and not _is_meta_line(line, language))
+
+
+def _ends_abbreviation(line: str, language: str) -> bool:
+    """True for a line ending in "U.S." or "Dr.": its full stop ends no sentence."""
+    last = (line.split() or [""])[-1]
+    return bool(INITIALISM_END.search(line)) or last in languages.get(language).abbreviations
+
+
+def _heading_like(line: str, language: str) -> bool:
+    """A short line that ends no sentence, standing alone before a paragraph: a heading
+    (in a cased script, starting with a capital)."""
+    if not (len(line.split()) <= HEADING_WORDS and len(line) <= HEADING_CHARS
+            and _title_like(line, language) and not line.endswith(("!", "?", "؟"))
+            and not line.startswith(("#", ">"))):
+        return False
+    letter = next((char for char in line if char.isalpha()), "")
+    return bool(letter) and (not languages.get(language).script.cased or letter.isupper()) \
+        and line[0].isalnum()
+
+
+def _same_text(one: str, other: str) -> bool:
+    def norm(text: str) -> str:
+        return " ".join(re.sub(r"[^\w\s]", " ", text).split()).casefold()
+    return norm(one) == norm(other)
+
+
+def _is_label(line: str, language: str) -> bool:
+    """A site's label for the kind of page ("بيان رسمي", "Comunicado", "Press release")."""
+    labels = (languages.get(language).site_labels
+              + languages.get(languages.LINGUA_FRANCA).site_labels)
+    cleaned = line.strip(" []|:-–—").casefold()
+    return any(cleaned == label.casefold() for label in labels)
+
+
+def check_script(text: str, language: str) -> None:
+    """Refuse a text most of whose letters are in another script than the language's
+    (English pasted with --lang ar), naming the languages it may be."""
+    profile = languages.get(language)
+    letters = URL.sub("", text)
+    counts = {script.code: len(script.letter_pattern.findall(letters))
+              for script in languages.SCRIPTS}
+    total = sum(counts.values())
+    script = max(languages.SCRIPTS, key=lambda s: counts[s.code])
+    if total >= 20 and script is not profile.script and counts[profile.script.code] < total / 2:
+        candidates = [p.code for p in languages.all_profiles() if p.script is script]
+        raise PamphletError(
+            f"the text is in {script.name} script ({counts[script.code] * 100 // total}% of "
+            f"its letters), but {language} ({profile.english_name}) is written in "
+            f"{profile.script.name} script: import it with --lang {' or '.join(candidates)}")
+
+
+def language_note(text: str, language: str) -> str:
+    """A warning if the text's function words are those of another language of the same
+    script (Spanish pasted with --lang en); '' if it reads as `language` or cannot say."""
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+    profile = languages.get(language)
+    if not profile.common_words or len(words) < 30:
+        return ""
+    counts = {p.code: sum(1 for w in words if w in p.common_words - profile.common_words)
+              for p in languages.all_profiles()
+              if p.script is profile.script and p.common_words and p.code != language}
+    own = sum(1 for w in words if w in profile.common_words)
+    best = max(counts, key=lambda code: counts[code], default=None)
+    if best is None or counts[best] < max(10, 3 * own):
+        return ""
+    return (f"the text reads as {languages.english_name(best)} ({counts[best]} of its "
+            f"function words, {own} of {profile.english_name}): is --lang {language} right?")
 
 
 def _is_meta_line(line: str, language: str) -> bool:
@@ -293,16 +452,49 @@ def missing_fields(meta: dict[str, str]) -> list[str]:
     return [name for name in GUESSED_FIELDS if not meta.get(name)]
 
 
+def make_slug(meta: dict[str, str], stem: str, language: str) -> str:
+    """A slug from the title (romanised: a Persian title gives "hmbstgi-ba-kargran"), else
+    from the file name; one with no letter ("2022") gets the file name's words or the
+    statement's date before it."""
+    title = slugify(languages.get(language).romanize(meta.get("title", "")))
+    if re.search("[a-z]", title):
+        return title
+    words = slugify(languages.get(language).romanize(stem))
+    if re.search("[a-z]", words):
+        return "-".join(dict.fromkeys(part for part in (words, title) if part))
+    if title or words:
+        return "-".join(part for part in ("statement", meta.get("date", ""), title or words)
+                        if part)
+    return ""
+
+
+class Imported(NamedTuple):
+    path: Path
+    missing: list[str]  # front-matter fields that could not be guessed
+    notes: list[str]  # what the editor should check, one line each
+
+
+# Import warns of at most this many lines lacking ZWNJs: past that, the text needs one
+# pass of a Persian spell checker, not a list.
+MAX_SPELLING_NOTES = 20
+
+
 def import_file(project: Project, raw: Path, language: str, slug: str | None = None,
-                force: bool = False) -> tuple[Path, list[str]]:
+                force: bool = False) -> Imported:
     """Convert `raw` and write source/SLUG.md (never over an existing one unless forced);
-    returns its path and the fields that could not be guessed."""
+    returns its path, the fields that could not be guessed, and notes for the editor."""
     if not raw.is_file():
         raise PamphletError("no such file", raw)
     check_language(language)
-    meta, body = convert_raw(read_text(raw), language)
+    try:
+        converted = convert(read_text(raw), language)
+    except PamphletError as error:
+        if error.path is None:
+            raise PamphletError(error.message, raw) from error
+        raise
+    meta = converted.meta
     if slug is None:  # from the title, else from the file name: a guess --slug can replace
-        slug = slugify(meta["title"]) or slugify(raw.stem)
+        slug = make_slug(meta, raw.stem, language)
         if not slug:
             raise PamphletError("no slug can be made from the title or the file name: name the"
                                 " statement with --slug (lowercase letters, digits and"
@@ -311,5 +503,24 @@ def import_file(project: Project, raw: Path, language: str, slug: str | None = N
     target = project.source_path(slug)
     if target.exists() and not force:
         raise PamphletError("already exists: choose another --slug or pass --force", target)
-    atomic_write_bytes(target, format_statement(meta, body).encode("utf-8"))
-    return target, missing_fields(meta)
+    text = format_statement(meta, converted.body)
+    atomic_write_bytes(target, text.encode("utf-8"))
+    return Imported(target, missing_fields(meta),
+                    list(converted.notes) + spelling_notes(
+                        text, language, project.relative(target).as_posix()))
+
+
+def spelling_notes(text: str, language: str, path: str) -> list[str]:
+    """`path:line: ...` for each line of the written statement whose words lack a ZWNJ
+    (Persian pasted from web pages): the `zwnj` check's advice, before translation."""
+    rules = languages.get(language).zwnj
+    notes: list[str] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        advice = rules.advice(line) if rules else []
+        if advice:
+            notes.append(f"{path}:{number}: zero-width non-joiner missing: "
+                         + "; ".join(advice))
+    if len(notes) > MAX_SPELLING_NOTES:
+        notes = notes[:MAX_SPELLING_NOTES] + [
+            f"... and {len(notes) - MAX_SPELLING_NOTES} more lines lacking ZWNJs"]
+    return notes

@@ -44,6 +44,17 @@ LOWERCASE_START = re.compile(r"^[\"'“‘«(\[]*[a-zà-ÿ]")
 # Longer lines go to pysbd in overlapping windows (see _pysbd_pieces).
 PYSBD_WINDOW = 2000
 PYSBD_CONTEXT = 200
+# A sentence closed inside quotation marks, then a space: «Basta ya.» Luego. pysbd never
+# cuts there. In a cased script the next sentence starts with a capital; in Arabic script
+# only a full stop ends a quoted sentence («چرا؟» پرسید: "why?" he asked).
+QUOTED_END = re.compile(r"[.!?…]+[»”\"’']+(?=\s+[\"'“‘«(\[]*[^\W\d_])")
+QUOTED_FULL_STOP = re.compile(r"\.[»”\"’']+(?=\s+[\"'“‘«(\[]*[^\W\d_])")
+# Initials: a letter with a full stop (دکتر م. رضایی), or letters with full stops run
+# together (ج.ا.ا.): a sentence never ends inside an initialism, nor in Arabic script after
+# a lone letter (Persian sentences end with their verb).
+INITIAL = re.compile(r"(?<!\w)\w\.$")
+# "U.S.", "EE. UU.", "ج.ا.": letters with full stops, which may also end a sentence.
+INITIALISM = re.compile(r"(?<!\w)(?:\w{1,3}\.\s?){2,}$")
 
 
 @dataclass(frozen=True)
@@ -133,7 +144,7 @@ def split_sentences(text: str, language: str) -> tuple[Segment, ...]:
     """Cut one line of text into sentences; the pieces join back to `text` exactly."""
     if not text.strip():
         return (Segment("", text),) if text else ()
-    pieces = _pysbd_pieces(text, language)
+    pieces = _quoted_ends(text, _pysbd_pieces(text, language), language)
     protected = [m.span() for m in PROTECTED.finditer(text)]
     merged: list[list[int]] = []  # [start, end] offsets into text
     for start, end in pieces:
@@ -208,17 +219,45 @@ def _pysbd_chunk(text: str, language: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _quoted_ends(text: str, pieces: list[tuple[int, int]], language: str
+                 ) -> list[tuple[int, int]]:
+    """pysbd's pieces, also cut after a sentence that ends inside closing quotation marks
+    (see QUOTED_END); the merge rules still join a cut that falls after an abbreviation."""
+    profile = languages.get(language)
+    pattern = QUOTED_END if profile.script.cased else QUOTED_FULL_STOP
+    cuts = set()
+    for match in pattern.finditer(text):
+        end = match.end()
+        while end < len(text) and text[end].isspace():
+            end += 1
+        if profile.script.cased and LOWERCASE_START.match(text[end:]):
+            continue  # «¿Por qué?» preguntó: the sentence goes on
+        cuts.add(end)
+    if not cuts:
+        return pieces
+    bounds = sorted({start for start, _ in pieces} | cuts)
+    return list(zip(bounds, [*bounds[1:], len(text)], strict=True))
+
+
 def _must_join(text: str, previous: list[int], current: tuple[int, int],
                protected: list[tuple[int, int]], language: str) -> bool:
     boundary = current[0]
     if any(start < boundary < end for start, end in protected):
         return True
-    before = text[previous[0]:boundary].rstrip()
-    if before.endswith(NO_BREAK_AFTER):
-        return True
+    piece = text[previous[0]:boundary]
+    before = piece.rstrip()
+    if before == piece or before.endswith(NO_BREAK_AFTER):
+        return True  # no space at the cut (ج.ا.|ا.), or after a clause mark
     profile = languages.get(language)
     last_word = before.rsplit(None, 1)[-1] if before.split() else ""
-    if last_word in profile.abbreviations:
+    if last_word in profile.abbreviations or (
+            last_word[:1].lower() + last_word[1:]) in profile.abbreviations:
+        return True  # "Dr.", and "approx." as a sentence starts it: "Approx."
+    following = text[boundary:current[1]].split(None, 1)
+    if (following and INITIALISM.search(before)
+            and following[0].lower() in profile.continuation_words):
+        return True  # "EE. UU. Y México": an initialism may end a sentence, not before "y"
+    if not profile.script.cased and INITIAL.search(before):
         return True
     return profile.script.cased and bool(LOWERCASE_START.match(text[boundary:current[1]]))
 

@@ -25,9 +25,16 @@ from workflow.qa.checks.fluency import length, repeated_phrase, repeated_words, 
 from workflow.qa.checks.glossary import glossary_terms
 from workflow.qa.checks.machine import low_confidence, machine_copy
 from workflow.qa.checks.markup import markup, placeholders, tags, urls
-from workflow.qa.checks.numbers import digits, number_value, numbers
+from workflow.qa.checks.numbers import digits, number_value, numbers, separators
 from workflow.qa.checks.punctuation import brackets, end_punctuation, punctuation
-from workflow.qa.checks.script import foreign_script, latin_words, letters, unusual_letters
+from workflow.qa.checks.script import (
+    foreign_script,
+    latin_words,
+    letters,
+    untranslated_words,
+    unusual_letters,
+)
+from workflow.qa.checks.spelling import zwnj
 from workflow.qa.checks.whitespace import double_space, newlines, tabs, whitespace
 from workflow.update import update
 
@@ -82,9 +89,13 @@ EXAMPLES = [
     (digits, "ar", "38 people", "٣٨ شخصًا", "۳۸ شخصًا"),
     (digits, "en", "۳۸ نفر", "38 people", "۳۸ people"),
     (digits, "fa", "38 people", "۳۸ نفر", "٣٨ نفر"),
+    (separators, "fa", "1,500 people", "۱٬۵۰۰ نفر", "۱,۵۰۰ نفر"),
     (foreign_script, "es", "Nasrin Sotoudeh is in prison.", "Nasrin Sotoudeh está presa.",
      "نسرین ستوده está presa."),
     (unusual_letters, "fa", "the circle", "دایره", "دایرة"),
+    (untranslated_words, "es", "We stand with the migrants of the caravan.",
+     "Apoyamos a los migrantes de la caravana.", "Apoyamos a los migrantes of the caravana."),
+    (zwnj, "fa", "They say so.", "آن‌ها چنین می‌گویند.", "آن‌ها چنین میگویند."),
     (repeated_words, "es", "We walk together.", "Caminamos juntos.",
      "Caminamos juntos juntos."),
     (repeated_phrase, "es", "We walk together.", "Caminamos juntos.",
@@ -292,12 +303,19 @@ PLANTED = {
             ("دیوارها و مرزها (و نگهبانانشان ما را از هم جدا می‌کنند.", "brackets"),
         "They said “never again” and meant it.":
             ("آنان گفتند «دیگر هرگز» و منظورشان همین بود همین بود.", "repeated-phrase"),
+        "Nov 3, 2018": ("۳ نوامبر ۲۰۱۸ میلادی، روز تظاهراتهای سراسری", "zwnj"),
     },
     "es": {
         "Alliance of Middle Eastern Socialists": ("Alliance of Middle Eastern Socialists",
                                                   "unchanged"),
         "What will happen next?": ("Qué pasará después?", "punctuation"),
         "Nov 3, 2018": ("3 de noviembre de ۲۰۱۸", "digits"),
+        "The march of 2,500 km began in Honduras in October.":
+            ("La marcha de 2٬500 km comenzó en Honduras en octubre.", "separators"),
+        "They said “never again” and meant it.":
+            ("Dijeron «nunca más» and meant it.", "untranslated-words"),
+        "Walls and borders (and their guards) divide us.":
+            ("Muros y fronteras (y sus guardias) nos dividen، a todos.", "punctuation"),
         "The U.S. army has killed thousands.": ("El ejército de آمریکا ha matado a miles.",
                                                 "foreign-script"),
         "Solidarity with the caravan": ("Solidaridad con la <b>caravana</b>", "tags"),

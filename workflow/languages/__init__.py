@@ -29,7 +29,7 @@ __all__ = ["DEFAULT_LANGUAGES", "DIGIT_SYSTEMS", "LINGUA_FRANCA", "SCRIPTS", "WE
            "english_name", "get", "native_name", "plural_forms", "to_ascii_digits",
            "write_digits"]
 
-_NOT_LANGUAGES = {"profile"}
+_NOT_LANGUAGES = {"profile", "zwnj"}
 # The languages of a project whose pyproject.toml names none, and its source language.
 DEFAULT_LANGUAGES = ("en", "es", "ar", "fa")
 # English: the pivot of machine translation, and what web pages of any language leave

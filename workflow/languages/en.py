@@ -10,8 +10,19 @@ PROFILE = Profile(
     quotes=("“", "”", "‘", "’"),
     sentence_rules="en",
     abbreviations=("Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "St.", "No.", "Nos.", "Vol.", "vs.",
+                   "approx.", "ca.", "incl.", "esp.", "cf.",
                    "Pres.", "Gen.", "Sen.", "Rep.", "Gov.", "Lt.", "Col.", "Capt.", "Rev.",
                    "Hon.", "Jr.", "Mt.", "Ave.", "Dept.", "Fig."),
+    continuation_words=("and", "or", "nor"),
+    # Function words, never cognates: left in another Latin-script language's text they
+    # are untranslated English ("de the caravana").
+    common_words=frozenset("""
+        the of and is are was were be been being that this these those with for from on by
+        which who whom whose what when where why how their they them our we us its it his
+        her she you your will would should could can have had not but or into about
+        against because than then there here also only all any some such more most other
+        after before over under between through during without within if just very
+        """.split()),
     number_words={"thousand": 3, "million": 6, "billion": 9, "trillion": 12},
     number_names=dict(one=1, two=2, three=3, four=4, five=5, six=6, seven=7, eight=8,
                       nine=9, ten=10, eleven=11, twelve=12, twenty=20, hundred=100,
@@ -20,6 +31,8 @@ PROFILE = Profile(
     endings=("es", "s"),
     byline_words=("by",),
     teasers=("Continue reading", "Read more"),
+    site_labels=("Statement", "Official statement", "Press statement", "Press release", "News",
+                 "Opinion", "Article", "Analysis", "Update", "Breaking"),
     navigation_words=("menu", "close", "home", "search", "skip to content", "share", "print",
                       "tweet", "facebook", "twitter", "e-mail", "email", "main menu",
                       "toggle navigation", "back to top", "previous", "next", "about",

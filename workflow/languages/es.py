@@ -11,8 +11,17 @@ PROFILE = Profile(
     quotes=("«", "»", "“", "”"),
     sentence_rules="es",
     abbreviations=("Sr.", "Sra.", "Srta.", "Dr.", "Dra.", "Ud.", "Uds.", "EE.", "p.", "a.",
+                   "aprox.", "ca.", "incl.",
                    "núm.", "No.", "Nº.", "pág.", "Lic.", "Ing.", "Gral.", "Av.", "Avda.",
                    "Sres.", "Dña.", "Excmo.", "Cía.", "Dpto.", "Col."),
+    continuation_words=("y", "e", "o", "u", "ni"),
+    common_words=frozenset("""
+        el la los las de del que y en un una unos unas con por para es son fue fueron se su
+        sus al lo como más pero sino este esta estos estas ese esa esos esas nuestro nuestra
+        nuestros nuestras ellos ellas nosotros también muy sobre entre contra desde hasta
+        durante cuando donde porque hay está están ha han ser ya todo todos todas otro otra
+        otros otras cual cuales quien quienes mientras
+        """.split()),
     opening_marks={"?": "¿", "!": "¡"},
     length_factor=1.12,
     endings=("es", "as", "os", "s", "a", "o", "e"),
@@ -24,6 +33,9 @@ PROFILE = Profile(
                   "millardos": 9, "billón": 12, "billones": 12},
     byline_words=("por",),
     teasers=("Seguir leyendo", "Leer más", "Sigue leyendo"),
+    site_labels=("Comunicado", "Comunicado de prensa", "Comunicado oficial", "Declaración",
+                 "Declaración oficial", "Pronunciamiento", "Noticias", "Opinión", "Artículo",
+                 "Análisis"),
     navigation_words=("menú", "menu", "cerrar", "inicio", "buscar", "compartir", "imprimir",
                       "ir al contenido", "saltar al contenido", "anterior", "siguiente",
                       "noticias", "contacto", "contáctenos", "nosotros", "quiénes somos",

@@ -18,6 +18,12 @@ PROFILE = Profile(
     sentence_rules="fr",
     abbreviations=("M.", "MM.", "Mme.", "Dr.", "Pr.", "p.", "pp.", "cf.", "env.", "av.",
                    "apr.", "art.", "vol.", "St.", "Ste.", "bd.", "n°."),
+    continuation_words=("et", "ou", "ni"),
+    common_words=frozenset("""
+        le la les des du et est sont une dans pour qui que pas sur avec cette ces nous vous
+        ils elles leur leurs notre nos mais aussi très été être avoir ont était depuis
+        contre aux on or but
+        """.split()),
     length_factor=1.15,
     endings=("es", "s", "e", "x"),
     roman_numerals=True,
@@ -28,6 +34,8 @@ PROFILE = Profile(
     month_locales=("fr",),
     byline_words=("par",),
     teasers=("Lire la suite", "Continuer la lecture"),
+    site_labels=("Communiqué", "Communiqué de presse", "Déclaration", "Actualités", "Tribune",
+                 "Analyse"),
     navigation_words=("menu", "fermer", "accueil", "rechercher", "recherche", "partager",
                       "imprimer", "aller au contenu", "précédent", "suivant", "actualités",
                       "contact", "contactez-nous", "à propos", "qui sommes-nous",

@@ -12,6 +12,8 @@ from typing import Literal
 from babel import Locale
 from babel.dates import format_date, format_skeleton, get_month_names
 
+from workflow.languages.zwnj import ZwnjRules
+
 WESTERN_DIGITS = "0123456789"
 ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"  # Extended Arabic-Indic: Persian, Urdu
@@ -31,6 +33,57 @@ def write_digits(text: str, digits: str) -> str:
     return text.translate(_digit_table(digits))
 
 
+# Arabic script's own separators: ٬ groups thousands, ٫ marks decimals. A Latin comma among
+# Arabic-script digits (۱,۵۰۰) reads to a Persian reader as a decimal mark: 1.5.
+ARABIC_GROUP, ARABIC_DECIMAL = "\u066c", "\u066b"
+_ANY_DIGIT = "0-9\u0660-\u0669\u06f0-\u06f9"
+NUMBER_WITH_SEPARATORS = re.compile(rf"(?<![{_ANY_DIGIT}])[{_ANY_DIGIT}]+"
+                                    rf"(?:[.,{ARABIC_GROUP}{ARABIC_DECIMAL}][{_ANY_DIGIT}]+)+")
+
+
+_LATIN_SEPARATORS = str.maketrans({ARABIC_GROUP: ",", ARABIC_DECIMAL: "."})
+
+
+def separator_roles(number: str) -> list[str] | None:
+    """"group" or "decimal" for each separator of a number ("1,500.5": group, decimal),
+    whichever script wrote it: a separator before exactly three digits groups them, as
+    in 1,500 and Spanish 1.500. None for a date or version (3.11.2018, 1.2.3), whose
+    separators are no number's."""
+    parts = re.split(rf"([.,{ARABIC_GROUP}{ARABIC_DECIMAL}])", number)
+    separators, groups = parts[1::2], parts[2::2]
+    roles = []
+    for separator, group in zip(separators, groups, strict=True):
+        if separator == ARABIC_GROUP or (separator != ARABIC_DECIMAL and len(group) == 3):
+            roles.append("group")
+        else:
+            roles.append("decimal")
+    if roles.count("decimal") > 1 or ("decimal" in roles and roles[-1] != "decimal"):
+        return None
+    return roles
+
+
+def write_separators(text: str, digits: str) -> str:
+    """`text` with the separators inside its numbers as `digits` takes them: ٬ and ٫
+    with Arabic-Indic or Persian digits; with Western ones ٬ and ٫ become , and . (a
+    Latin-script number's own . and , are its language's convention: left alone)."""
+    if digits == WESTERN_DIGITS:
+        return text.translate(_LATIN_SEPARATORS)
+    group, decimal = ARABIC_GROUP, ARABIC_DECIMAL
+
+    def rewrite(match: re.Match) -> str:
+        number = match.group(0)
+        roles = separator_roles(number)
+        if roles is None:
+            return number
+        parts = re.split(rf"[.,{ARABIC_GROUP}{ARABIC_DECIMAL}]", number)
+        out = parts[0]
+        for role, part in zip(roles, parts[1:], strict=True):
+            out += (group if role == "group" else decimal) + part
+        return out
+
+    return NUMBER_WITH_SEPARATORS.sub(rewrite, text)
+
+
 @dataclass(frozen=True)
 class Script:
     """A writing system: how to find its letters, and the fonts that print it in an
@@ -48,6 +101,9 @@ class Script:
     affixes_attach: bool = False
     # Letters whose spelling varies, not their meaning: folded before words are compared.
     fold: Mapping[int, str | None] = field(default_factory=dict)
+    # Letters -> ASCII, for file names (slugs): short vowels are not written, so this is
+    # a skeleton ("همبستگی" -> "hmbstgi"), stable and readable enough to find a file by.
+    romanization: Mapping[int, str] = field(default_factory=dict)
 
     @cached_property
     def letter_pattern(self) -> re.Pattern:
@@ -71,7 +127,15 @@ ARABIC = Script(
     affixes_attach=True,
     fold=str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي",
                         "ک": "ك", "ة": "ه", "ۀ": "ه", "ہ": "ه", "ۃ": "ه", "ؤ": "و",
-                        "\u200c": None, "\u200d": None}))
+                        "\u200c": None, "\u200d": None}),
+    romanization=str.maketrans({
+        "ا": "a", "آ": "a", "أ": "a", "إ": "i", "ٱ": "a", "ء": "", "ئ": "y", "ؤ": "w",
+        "ب": "b", "پ": "p", "ت": "t", "ة": "a", "ث": "th", "ج": "j", "چ": "ch", "ح": "h",
+        "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "ژ": "zh", "س": "s", "ش": "sh",
+        "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "q",
+        "ک": "k", "ك": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "ں": "n", "و": "w",
+        "ه": "h", "ۀ": "h", "ہ": "h", "ھ": "h", "ی": "y", "ي": "y", "ى": "a", "ے": "e",
+        "ٹ": "t", "ڈ": "d", "ڑ": "r", "\u200c": "", "\u0640": ""}))
 SCRIPTS = (LATIN, ARABIC)
 
 # The kinds of marks a sentence may end with, as Latin script writes them.
@@ -136,7 +200,10 @@ class Profile:
     label_suffix: str = ":"  # after a label of the colophon: "Date:", French "Date :"
     # --- Sentences
     sentence_rules: str = "en"  # the pysbd language whose rules cut sentences
-    abbreviations: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()  # one in lower case also matches with a capital
+    # Conjunctions that continue a sentence after an initialism even with a capital
+    # ("EE. UU. Y México"); a sentence may end with "EE. UU." before any other word.
+    continuation_words: tuple[str, ...] = ()
     # --- Checks
     marks: Mapping[str, str] = field(default_factory=lambda: LATIN_MARKS)
     # End mark -> the opening mark the sentence must also have (Spanish ¿...? and ¡...!).
@@ -145,6 +212,13 @@ class Profile:
     wrong_letters: Mapping[str, str] = field(default_factory=dict)
     wrong_letters_of: str = ""  # whose letters they are, for the message
     unusual_letters: Mapping[str, str] = field(default_factory=dict)
+    # Letters romanised otherwise than the script's table says (Persian و is v, ی is i).
+    romanization: Mapping[str, str] = field(default_factory=dict)
+    # The language's function words (Latin script): found in another language's text,
+    # they were left untranslated; never cognates or names.
+    common_words: frozenset[str] = frozenset()
+    # Affixes written with a zero-width non-joiner (Persian می‌گویند, جامعه‌ها).
+    zwnj: ZwnjRules | None = None
     # Digit systems a translation may write numbers in, besides `digits`.
     other_digits: tuple[str, ...] = ()
     number_words: Mapping[str, int] = field(default_factory=dict)  # "billion": 9
@@ -160,6 +234,8 @@ class Profile:
     byline_words: tuple[str, ...] = ()  # words before an author's name: "by", "بقلم"
     teasers: tuple[str, ...] = ()  # "Continue reading" links left at a line's end
     navigation_words: tuple[str, ...] = ()  # a line of nothing else is a site's menu
+    # A site's label for the kind of page, above the title: "Press release", "بيان رسمي"
+    site_labels: tuple[str, ...] = ()
     # --- Dates: month names of these babel locales, joined by "/" (تشرين الثاني/نوفمبر)
     date_months: tuple[str, ...] = ()
 
@@ -261,6 +337,12 @@ class Profile:
                                    for family in self.font_stack(role)))
 
     # --- Script
+
+    def romanize(self, text: str) -> str:
+        """`text` in ASCII letters (where the script has a table) and digits, for slugs."""
+        own: dict[str, str | int | None] = {**self.romanization}
+        text = text.translate(str.maketrans(own)) if own else text
+        return write_digits(text.translate(self.script.romanization), WESTERN_DIGITS)
 
     def foreign_words(self, text: str) -> list[str]:
         """Words in `text` written in a script other than this language's."""

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workflow.glossary import Glossary
-from workflow.languages import WESTERN_DIGITS, to_ascii_digits, write_digits
+from workflow.languages import to_ascii_digits, write_digits
+from workflow.languages.profile import write_separators
 from workflow.patterns import AUTOLINK, CODE, EMAIL, TAG, URL
 
 
@@ -49,8 +50,6 @@ _PATTERNS: tuple[tuple[str, re.Pattern | None], ...] = (
     ("emphasis", re.compile(r"\*\*|__|~~|\*|_")),
     ("number", re.compile(r"(?<![\w.,٫٬])\d+(?:[.,:/٫٬-]\d+)*(?!\w)")),  # numbers, dates
 )
-# Arabic-script decimal and group separators, as Latin script writes them.
-LATIN_SEPARATORS = str.maketrans({"٫": ".", "٬": ","})
 
 
 def _term_pattern(terms: Iterable[str]) -> re.Pattern | None:
@@ -130,13 +129,11 @@ class Masker:
         return Protected(found, found, kind)
 
     def write_digits(self, text: str) -> str:
-        """Digits (and Arabic-script separators, for Latin-script digits) as the target
-        language writes them."""
+        """Digits and the separators inside numbers as the target language writes them:
+        1,500 is ١٬٥٠٠ in Arabic and ۱٬۵۰۰ in Persian, ۲٫۵ is 2.5 in English."""
         if self.digits is None:
             return text
-        if self.digits == WESTERN_DIGITS:
-            text = text.translate(LATIN_SEPARATORS)
-        return write_digits(text, self.digits)
+        return write_separators(write_digits(text, self.digits), self.digits)
 
     def hints(self, source: str, translation: str) -> list[str]:
         """Glossary words of the source whose agreed translation is not in the output."""

@@ -142,7 +142,13 @@ NUMBER_SPACE = re.compile(r"(?<![\w:/.,\-])(\d+(?:[.,\u066b\u066c]\d+)*) (?=[^\W
 ADDRESS = re.compile(f"{URL.pattern}|{EMAIL.pattern}")
 ADDRESS_BREAK = re.compile(r"(?<=//)(?=[^/])|(?<=@)(?=.)"
                            r"|(?<=[^/.\-_~?#=&@:])(?=[.\-_~?#=&][^/.\-_~?#=&]|/[^/])")
-APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
+# A straight single quote as an apostrophe: inside a word (don't), at a word's end after a
+# letter (workers' rights; also a closing single quote, the same ’ in English), before
+# digits ('90s), or in an elision ('em, rock 'n' roll).
+APOSTROPHE = re.compile(r"(?<=[^\W_])'(?=[^\W\d_])|(?<=[^\W_])'(?![^\W_])|(?<!\d)'(?=\d)"
+                        r"|(?<!\w)'(?=(?:em|tis|twas|n|cause)(?!\w))", re.IGNORECASE)
+# What is left: a single quote opening a word ('not now'), paired with the ’ closing it.
+OPENING_SINGLE = re.compile(r"(?<![^\s(\[{«“—–-])'(?=[^\W\d_])")
 
 
 def typography(text: str, language: str) -> str:
@@ -170,6 +176,8 @@ def _typeset_prose(text: str, profile: languages.Profile) -> str:
         before = text[index - 1] if index else " "
         quoted.append(opening if before.isspace() or before in "([{—–-/" else closing)
     text = APOSTROPHE.sub("’", "".join(quoted))
+    if "’" in text:  # ‘ only where a ’ after it can close it
+        text = OPENING_SINGLE.sub(lambda m: "‘" if "’" in text[m.end():] else "'", text)
     text = NUMBER_SPACE.sub("\\1\u00a0", text)
     if profile.quote_space:
         space = profile.quote_space

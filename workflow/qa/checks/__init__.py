@@ -6,6 +6,7 @@ from workflow.qa.checks import markup  # noqa: F401
 from workflow.qa.checks import numbers  # noqa: F401
 from workflow.qa.checks import punctuation  # noqa: F401
 from workflow.qa.checks import script  # noqa: F401
+from workflow.qa.checks import spelling  # noqa: F401
 from workflow.qa.checks import fluency  # noqa: F401
 from workflow.qa.checks import glossary  # noqa: F401
 from workflow.qa.checks import whitespace  # noqa: F401

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from workflow.languages import DIGIT_SYSTEMS, to_ascii_digits
-from workflow.languages.profile import Profile
+from workflow.languages import DIGIT_SYSTEMS, WESTERN_DIGITS, to_ascii_digits
+from workflow.languages.profile import Profile, write_separators
 from workflow.qa.context import Context
 from workflow.qa.registry import ERROR, CheckFailure, check
 from workflow.qa.text import (
@@ -147,3 +147,29 @@ def digits(source: str, target: str, context: Context) -> None:
                            f"{', '.join(dict.fromkeys(wrong))}; write "
                            f"{language.write_digits(example)}"
                            f" ({DIGIT_SYSTEMS[language.digits]} digits)")
+
+
+LATIN_SEPARATOR = re.compile(r"(?<=[٠-٩۰-۹])[.,](?=[٠-٩۰-۹])")
+ARABIC_SEPARATOR = re.compile(r"(?<=[0-9])[٫٬](?=[0-9])")
+
+
+@check("separators", ERROR)
+def separators(source: str, target: str, context: Context) -> None:
+    """The separators inside a number match its digits: ۱٬۵۰۰ and ۲٫۵ (٬ ٫) with
+    Arabic-Indic or Persian digits, 1,500 and 2.5 with Western ones. A Latin comma among
+    Persian digits (۱,۵۰۰) reads as a decimal mark: 1.5."""
+    wrong = []
+    for match in NUMBER.finditer(prose(target)):
+        number = match.group(0)
+        if LATIN_SEPARATOR.search(number):
+            digits = next(system for system in DIGIT_SYSTEMS if system != WESTERN_DIGITS
+                          and any(char in system for char in number))
+        elif ARABIC_SEPARATOR.search(number):
+            digits = WESTERN_DIGITS
+        else:
+            continue
+        wrong.append(f"'{number}' (write {write_separators(number, digits)})")
+    if wrong:
+        raise CheckFailure(f"Latin and Arabic-script number separators mixed: "
+                           f"{', '.join(dict.fromkeys(wrong))}; with Arabic-Indic or Persian"
+                           " digits ٬ groups thousands and ٫ marks decimals")

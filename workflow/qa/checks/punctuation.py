@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from workflow import languages
 from workflow.languages.profile import LATIN_MARKS, Profile
 from workflow.qa.context import Context
 from workflow.qa.registry import ERROR, WARNING, CheckFailure, check
@@ -80,26 +81,37 @@ def brackets(source: str, target: str, context: Context) -> None:
         raise CheckFailure("unbalanced: " + "; ".join(problems))
 
 
+def _other_marks(kind: str, mark: str) -> tuple[str, ...]:
+    """The marks other languages' profiles write for a kind of mark ("question mark": ?
+    and ؟), less `mark` itself."""
+    others = {profile.marks.get(kind, "") for profile in languages.all_profiles()}
+    return tuple(sorted(others - {mark, ""}))
+
+
 @check("punctuation", ERROR)
 def punctuation(source: str, target: str, context: Context) -> None:
-    """Punctuation in the target language's own form: ؟ ، ؛ in Arabic script, ¿...? in
-    Spanish."""
+    """Punctuation in the target language's own form: ؟ ، ؛ in Arabic script, ? , ; in
+    Latin script, ¿...? in Spanish."""
     language = context.target
-    problems = []
+    wrong: list[tuple[int, str]] = []  # (where, problem): reported in the text's order
     text = prose(target)
     for kind, mark in language.marks.items():
-        latin = LATIN_MARKS[kind]
-        if mark == latin:
-            continue
-        for match in re.finditer(re.escape(latin), text):
-            index = match.start()
-            before = text[index - 1] if index else " "
-            after = text[index + 1] if index + 1 < len(text) else " "
-            if (before.isdigit() and after.isdigit()) or inside_latin_parenthesis(text, index):
-                continue  # 7,000 or a Latin gloss: not the sentence's punctuation
-            words = text[:index].split()
-            where = f" after '{words[-1][-15:]}'" if words else ""
-            problems.append(f"'{latin}'{where} should be '{mark}'")
+        for other in _other_marks(kind, mark):
+            for match in re.finditer(re.escape(other), text):
+                index = match.start()
+                before = text[index - 1] if index else " "
+                after = text[index + 1] if index + 1 < len(text) else " "
+                if other in LATIN_MARKS.values() and (
+                        (before.isdigit() and after.isdigit())
+                        or inside_latin_parenthesis(text, index)):
+                    continue  # 7,000 or a Latin gloss: not the sentence's punctuation
+                if other not in LATIN_MARKS.values() and _after_foreign_word(
+                        text, index, language):
+                    continue  # a quoted Arabic slogan keeps its own ؟
+                words = text[:index].split()
+                where = f" after '{words[-1][-15:]}'" if words else ""
+                wrong.append((index, f"'{other}'{where} should be '{mark}'"))
+    problems = [problem for _, problem in sorted(wrong)]
     for closing, opening in language.opening_marks.items():
         if text.count(closing) > text.count(opening):
             kind = END_MARK_KINDS[closing]
@@ -107,6 +119,13 @@ def punctuation(source: str, target: str, context: Context) -> None:
                             f"begin the {kind.split()[0]} with '{opening}'")
     if problems:
         raise CheckFailure("; ".join(problems))
+
+
+def _after_foreign_word(text: str, index: int, language: Profile) -> bool:
+    """True if the mark at `index` follows a word of another script than the language's
+    (its own punctuation, inside a quotation in that script)."""
+    words = text[:index].split()
+    return bool(words) and bool(language.foreign_words(words[-1]))
 
 
 def end_mark(text: str) -> str:

@@ -126,17 +126,22 @@ class Run:
 
 
 def build_runs(root: Path, kind: str, size: str, pamphlet: str, jobs: str, keep: Path,
-               modes: list[str]):
+               modes: list[str], variants: list[str]):
     set_config(root, page_size=f'"{size}"', crop_marks="true")
     runs = []
-    for mode, extra in (("screen", []), ("print", ["--print"])):
+    plan = [("screen", "")] + [("print", variant) for variant in variants]
+    for mode, variant in plan:
         if mode not in modes:
             continue
-        run([pamphlet, "build", "-j", jobs, *extra], root)
+        if variant:
+            set_config(root, print_variant=f'"{variant}"')
+        run([pamphlet, "build", "-j", jobs, *(["--print"] if variant else [])], root)
+        if variant != variants[0] and mode == "print":
+            mode = f"print-{variant.replace('/', '')}"
         out = keep / kind / size / mode
         if out.exists():
             shutil.rmtree(out)
-        source = root / "build" / "print" if mode == "print" else root / "build"
+        source = root / "build" / "print" if mode.startswith("print") else root / "build"
         pdfs, bundles = [], []
         for slug in sorted(p.name for p in (root / "source").glob("*.md")):
             slug = slug[:-3]
@@ -145,7 +150,7 @@ def build_runs(root: Path, kind: str, size: str, pamphlet: str, jobs: str, keep:
                 shutil.copy(pdf, out / slug / pdf.name)
                 if not pdf.name.endswith(".booklet.pdf"):
                     pdfs.append(out / slug / pdf.name)
-            if mode == "print":
+            if mode.startswith("print"):
                 shutil.copy(source / slug / "manifest.json", out / slug / "manifest.json")
                 bundles.append(out / slug)
         languages = re.search(r"^languages = (\[.*\])",
@@ -470,6 +475,8 @@ def main() -> None:
                         help="the pamphlet to build with (another checkout's, for before/after)")
     parser.add_argument("--jobs", "-j", default="2")
     parser.add_argument("--modes", default="screen,print", help="screen, print or both")
+    parser.add_argument("--variants", default="pdf/x-4", help="print variants, comma separated"
+                        " (pdf/x-4, pdf/a-2b, pdf/ua-1: the same layout; tags differ)")
     parser.add_argument("--keep", type=Path, help="keep the PDFs here")
     parser.add_argument("--measure-only", type=Path,
                         help="measure PDFs kept by an earlier --keep, build nothing")
@@ -492,7 +499,7 @@ def main() -> None:
                 if root is not None:
                     print(f"building {kind} {size} ...", file=sys.stderr, flush=True)
                     runs += build_runs(root, kind, size, args.pamphlet, args.jobs, keep,
-                                      args.modes.split(","))
+                                      args.modes.split(","), args.variants.split(","))
                 else:
                     for mode in args.modes.split(","):
                         out = keep / kind / size / mode

@@ -45,6 +45,7 @@ from tests.typesetting.glyphs import leader_gaps as glyph_leader_gaps  # noqa: E
 
 SIZES = ("A5", "A4", "letter")
 EXTRA_MEASURES = ("measure_text_layer",)  # H23t: copy-out and tags, if present
+COPYOUT = REPO / "benchmarks" / "bench_copyout.py"  # run in each project after its build
 LOOSE, LOOSEST, LOOSE_SHARE = 1.6, 2.0, 0.05
 MARGIN_MM = 5.0
 MM = 72 / 25.4
@@ -123,6 +124,7 @@ class Run:
     pdfs: list[Path]
     bundles: list[Path] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
+    copyout: str = ""  # benchmarks/bench_copyout.py's report on this run's screen PDFs
 
 
 def build_runs(root: Path, kind: str, size: str, pamphlet: str, jobs: str, keep: Path,
@@ -156,6 +158,10 @@ def build_runs(root: Path, kind: str, size: str, pamphlet: str, jobs: str, keep:
         languages = re.search(r"^languages = (\[.*\])",
                               (root / "pyproject.toml").read_text(), re.MULTILINE).group(1)
         runs.append(Run(kind, size, mode, pdfs, bundles, json.loads(languages)))
+        if mode == "screen" and COPYOUT.is_file():  # copy-out of Arabic script (issue 23.3)
+            done = subprocess.run([sys.executable, str(COPYOUT)], cwd=root, text=True,
+                                  capture_output=True)
+            runs[-1].copyout = (done.stdout + done.stderr).strip()
     return runs
 
 
@@ -514,6 +520,10 @@ def main() -> None:
             measure_bundles(run_, tally)
         print(f"{sum(len(r.pdfs) for r in runs)} PDFs, sets {sets}, sizes {sizes}")
         report(tally, args.verbose)
+        for run_ in runs:
+            if run_.copyout:
+                print(f"\ncopy-out, {run_.set} {run_.size} (benchmarks/bench_copyout.py):")
+                print(run_.copyout)
         for name in EXTRA_MEASURES:
             try:
                 module = importlib.import_module(name)

@@ -217,14 +217,15 @@ def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
 
     scales = {"cover": 1.0, "contents": 1.0}
     whole: set[str] = set()
+    extra = [""]  # the colophon's own page, or (for print) under the text's end
 
     def fitted(leading: float):
         """The layout at `leading`, its cover and contents set smaller until each fits
         its page, and words whose hyphen a typesetter would take back kept whole."""
         def render():
             return render_document(keep_words_whole(html, whole), base, printing,
-                                   language_css(digits, draft, leading) + front_css(scales),
-                                   page_size)
+                                   language_css(digits, draft, leading) + front_css(scales)
+                                   + extra[0], page_size)
 
         document, options = render()
         for _ in range(len(FRONT_SCALES) + 3):
@@ -258,7 +259,21 @@ def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
     if index:
         log.info("line height x %g: %s", LEADINGS[index],
                  "no runt page" if not faults[1] else "fewer sheets")
+    if printing is not None and len(document.pages) % 4 == 1:
+        # One page over a multiple of 4 whatever the line height (cover, three pages of
+        # text, colophon): the colophon under the text's end saves a sheet and 3 blank
+        # pages, if it fits there whole.
+        extra[0] = SHARED_COLOPHON
+        shared, shared_options = fitted(LEADINGS[index])
+        if len(shared.pages) % 4 == 0 and layout_faults(shared, True)[1] <= faults[1]:
+            log.info("colophon under the text: %d pages", len(shared.pages))
+            document, options = shared, shared_options
     return write_document(document, options)
+
+
+# The colophon on the last page of text, below it, kept whole (see typeset).
+SHARED_COLOPHON = ("\nsection.colophon { page: auto !important; break-before: auto !important;"
+                   " break-inside: avoid; margin-top: 10mm; }")
 
 
 def setup() -> None:

@@ -320,9 +320,9 @@ def cover_faults(pdf, pages, body, layout, langs, tally) -> None:
 
 def leader_gaps(pdf, page, tally) -> None:
     """On the contents page, the space between the last leader dot and the page number:
-    at least a fifth of the line's size."""
+    at least half an em (the leader's own pitch)."""
     tally.leader_faults += [f"{pdf.name}: {gap:.2f} em from dots to number"
-                            for gap in glyph_leader_gaps(page) if gap < 0.2]
+                            for gap in glyph_leader_gaps(page) if gap < 0.5]
 
 
 def next_line(body, page_index: int, line_index: int, parallel: bool):

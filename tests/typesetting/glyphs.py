@@ -239,13 +239,20 @@ def overlaps(page: Page, least: float = 0.5) -> list[str]:
 
 
 def leader_gaps(page: Page) -> list[float]:
-    """On a contents page, the space between each line's leader dots and its page number,
-    as a share of the line's size."""
+    """On a contents page, the space between each line's leader dots and its page number
+    (the digits at the line's outer end: a title may hold a year), as a share of the
+    line's size."""
     gaps = []
     for line in page.lines:
+        glyphs = [g for g in line.glyphs if not g.c.isspace()]  # sorted left to right
+        outer = glyphs if line.rtl else glyphs[::-1]
+        number = []
+        for g in outer:
+            if unicodedata.category(g.c[:1] or " ") != "Nd":
+                break
+            number.append(g)
         dots = [g for g in line.glyphs if g.c == "."]
-        digits = [g for g in line.glyphs if unicodedata.category(g.c[:1] or " ") == "Nd"]
-        if len(dots) >= 3 and digits:
+        if len(dots) >= 3 and number:
             gaps.append(min(min(abs(d.x0 - p.x1), abs(p.x0 - d.x1))
-                            for d in digits for p in dots) / line.size)
+                            for d in number for p in dots) / line.size)
     return gaps

@@ -261,9 +261,12 @@ NAMES = glossary_names()
 
 
 def measure_pdf(pdf: Path, run_: Run, tally: Tally) -> None:
-    pages = read_pages(pdf)
-    langs = languages_of(pdf, run_.languages)
     layout = layout_of(pdf)
+    # The columns the stylesheets set: side by side, found on the page (their widths
+    # follow the texts); A4 and letter text in two columns about the page's centre.
+    columns = "find" if layout == "parallel" else "one" if run_.size == "A5" else "centre"
+    pages = read_pages(pdf, columns)
+    langs = languages_of(pdf, run_.languages)
     owner = section_pages(pdf, run_.languages, len(pages)) if layout == "multilingual" else {}
     tally.pages += len(pages) if run_.kind == "print" else 0
     body = [[ln for ln in page.lines if is_body(ln, page)] for page in pages]

@@ -99,7 +99,9 @@ class Page:
     gutters: list[tuple[float, float]]
 
 
-def read_pages(pdf) -> list[Page]:
+def read_pages(pdf, columns: str = "find") -> list[Page]:
+    """The pages' glyphs in lines. `columns`: "find" the gutter on each page, "one"
+    column, or two with the gutter at the page's "centre" (the layout says so)."""
     out = subprocess.run(["mutool", "trace", str(pdf)], capture_output=True, check=True).stdout
     root = ET.fromstring(out)
     pages = []
@@ -121,7 +123,12 @@ def read_pages(pdf) -> list[Page]:
         glyphs = [g for g in glyphs if g.size >= 1]  # the hidden running title is 0 pt
         x0, y0, x1, y1 = (float(v) for v in page.get("mediabox").split())
         width, height = x1 - x0, y1 - y0
-        gutters = find_gutters(glyphs, width, height)
+        if columns == "one":
+            gutters: list[tuple[float, float]] = []
+        elif columns == "centre":
+            gutters = [(width / 2 - 8, width / 2 + 8)]
+        else:
+            gutters = find_gutters(glyphs, width, height)
         pages.append(Page(index, width, height, group_lines(index, glyphs, gutters), gutters))
     return pages
 
@@ -132,18 +139,26 @@ def furniture(glyph: Glyph) -> bool:
 
 
 def find_gutters(glyphs: list[Glyph], width: float, height: float, least: float = 8.0):
-    """Vertical bands in the middle half of the page that no glyph of the body crosses
-    (the running header and the folio, small sans type in the margins, do)."""
+    """Vertical bands in the middle half of the page that (almost) no glyph of the body
+    crosses: the running header and the folio (small sans type in the margins) are left
+    out, and a title that spans both columns is allowed to cross."""
     body = [g for g in glyphs if not g.c.isspace() and not furniture(g)]
     if not body:
         return []
-    cover = sorted((g.x0, g.x1) for g in body)
-    gaps, reach = [], cover[0][1]
-    for x0, x1 in cover[1:]:
-        if x0 - reach >= least and width * 0.25 < (x0 + reach) / 2 < width * 0.75:
-            gaps.append((reach, x0))
-        reach = max(reach, x1)
-    return gaps
+    cover = [0] * (int(width) + 2)
+    for g in body:
+        for x in range(max(int(g.x0), 0), min(int(g.x1) + 1, len(cover))):
+            cover[x] += 1
+    quiet = 2  # a title spanning both columns, or two
+    gaps, start = [], None
+    for x in range(int(width * 0.25), int(width * 0.75) + 1):
+        if cover[x] <= quiet:
+            start = x if start is None else start
+        else:
+            if start is not None and x - start >= least:
+                gaps.append((float(start), float(x)))
+            start = None
+    return gaps[:1]
 
 
 def group_lines(page: int, glyphs: list[Glyph], gutters) -> list[Line]:
@@ -151,7 +166,8 @@ def group_lines(page: int, glyphs: list[Glyph], gutters) -> list[Line]:
     baseline of its own joins the line nearest to it."""
     columns: dict[int, list[Glyph]] = {}
     for g in glyphs:
-        columns.setdefault(sum(g.x0 >= gap[1] - 0.01 for gap in gutters), []).append(g)
+        middle = (g.x0 + g.x1) / 2
+        columns.setdefault(sum(middle > (gap[0] + gap[1]) / 2 for gap in gutters), []).append(g)
     ordered = []
     for column, members in sorted(columns.items()):
         bases = [g for g in members if unicodedata.category(g.c[:1] or " ") != "Mn"]

@@ -208,7 +208,8 @@ def break_addresses(html: str) -> str:
         cursor = 0
         for match in ADDRESS.finditer(text):
             pieces.append(escape(text[cursor:match.start()]))
-            broken = "<wbr>".join(escape(part) for part in
+            # Each piece unbreakable: Pango would break after a "-" of its own accord.
+            broken = "<wbr>".join(f'<span class="nobr">{escape(part)}</span>' for part in
                                   ADDRESS_BREAK.split(match.group(0)))
             pieces.append(f'<span class="url">{broken}</span>')
             cursor = match.end()

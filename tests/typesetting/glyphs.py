@@ -158,7 +158,7 @@ def find_gutters(glyphs: list[Glyph], width: float, height: float, least: float 
             if start is not None and x - start >= least:
                 gaps.append((float(start), float(x)))
             start = None
-    return gaps[:1]
+    return [max(gaps, key=lambda gap: gap[1] - gap[0])] if gaps else []  # the widest
 
 
 def group_lines(page: int, glyphs: list[Glyph], gutters) -> list[Line]:

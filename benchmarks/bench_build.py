@@ -29,6 +29,7 @@ import polib
 
 from workflow.build import build
 from workflow.config import load_project
+from workflow.render.typeset import RUNT_LINES
 from workflow.update import update
 from workflow.workers import usable_cores
 
@@ -170,12 +171,99 @@ def watch_latency(root: Path, rounds: int = 3) -> None:
           f" {statistics.median(pair):.2f} s (median of {rounds}, debounce included)")
 
 
+def floor_pass(project) -> tuple[float, int, int]:
+    """(CPU seconds, PDFs, runt pages) of the floor: one WeasyPrint layout and one PDF
+    write per PDF of the corpus, the HTML made beforehand (not timed), no fitting pass."""
+    from workflow import builders
+    from workflow.build import build_date
+    from workflow.builders.base import Selection
+    from workflow.corpus import Corpus
+    from workflow.render.html import render_html
+    from workflow.render.stylesheet import language_css
+    from workflow.render.typeset import layout_faults, render_document, setup, write_document
+
+    setup()
+    corpus, pdf = Corpus(project), builders.get("pdf")
+    selection = Selection(page_size=project.page_size, date=build_date())
+    pages = []
+    for slug in corpus.slugs():
+        for job in pdf.plan(corpus, selection, slug):
+            work = pdf.load(corpus, selection, job).data
+            editions = list(work.editions)
+            html = render_html(work.output.layout, editions, work.date, work.page_size,
+                               work.digits)
+            css = language_css(work.digits, any(e.is_draft for e in editions), 1.0)
+            pages.append((html, css, work.page_size))
+    runts = 0
+    start = time.process_time()
+    for html, css, size in pages:
+        document, options = render_document(html, project.root, None, css, size)
+        runts += layout_faults(document, False)[1]
+        write_document(document, options)
+    return time.process_time() - start, len(pages), runts
+
+
+def built_runts(project) -> int:
+    """Runt pages of the PDFs as the build writes them (the fitting pass's choice), counted
+    as the fitting pass counts them: a forced build with the chosen layouts recorded."""
+    from workflow.render import typeset
+
+    faults: dict[int, int] = {}
+    written: list[int] = []
+    real_faults, real_write = typeset.layout_faults, typeset.write_document
+
+    def recording_faults(document, for_print):
+        result = real_faults(document, for_print)
+        faults[id(document)] = result[1]
+        return result
+
+    def recording_write(document, options):
+        written.append(faults.get(id(document), 0))
+        return real_write(document, options)
+
+    typeset.layout_faults, typeset.write_document = recording_faults, recording_write
+    try:
+        build(project, force=True)
+    finally:
+        typeset.layout_faults, typeset.write_document = real_faults, real_write
+    return sum(written)
+
+
+def ours_versus_floor(root: Path, rounds: int) -> None:
+    """A forced build in this process (--jobs 1) against the floor, CPU seconds, in
+    alternating rounds (ours, floor, floor, ours, ...)."""
+    project = load_project(root)
+    ratios, ours_times, floor_times = [], [], []
+    for number in range(rounds):
+        this: dict[str, float] = {}
+        for which in (("ours", "floor") if number % 2 == 0 else ("floor", "ours")):
+            if which == "ours":
+                start = time.process_time()
+                build(project, force=True)
+                this["ours"] = time.process_time() - start
+            else:
+                this["floor"], count, floor_runts = floor_pass(project)
+        ratios.append(this["ours"] / this["floor"])
+        ours_times.append(this["ours"])
+        floor_times.append(this["floor"])
+        print(f"  round {number + 1}: ours {this['ours']:.2f} s, floor {this['floor']:.2f} s"
+              f" ({count} layouts and writes): {ratios[-1]:.2f}")
+    print(f"  ours / floor, median of {rounds}: **{statistics.median(ratios):.2f}**"
+          f" (ours {statistics.median(ours_times):.2f} s, floor"
+          f" {statistics.median(floor_times):.2f} s CPU)")
+    print(f"  runt pages (1 to {RUNT_LINES} lines of text): one layout each {floor_runts},"
+          f" as built (fitting pass) {built_runts(project)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3, help="rounds of cold builds")
     parser.add_argument("--sizes", type=int, nargs="*", default=[50, 200])
     parser.add_argument("--cold-only", action="store_true",
                         help="only the cold builds with --jobs 1 and --jobs auto")
+    parser.add_argument("--floor-only", action="store_true",
+                        help="only ours / floor: a forced build against one layout and one"
+                             " write per PDF")
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores"
@@ -183,6 +271,10 @@ def main() -> None:
           f" load average {os.getloadavg()[0]:.2f} at the start")
     with tempfile.TemporaryDirectory() as tmp:
         root = copy_repo(Path(tmp) / "repo")
+        print("embedded corpus, ours / floor (CPU seconds in this process, --jobs 1):")
+        ours_versus_floor(root, args.rounds)
+        if args.floor_only:
+            return
         print("embedded corpus, cold build from the shell (interpreter start included):")
         cold_builds(root, args.rounds)
         if args.cold_only:

@@ -1,45 +1,31 @@
-"""Shared fixtures: a throw-away project with a small statement in each language."""
+"""Shared fixtures (a throw-away project, a copy of the repository), markers and seeds."""
 
 from __future__ import annotations
 
+import os
 import shutil
-from pathlib import Path
 
+import hypothesis
 import pytest
 
+from tests.helpers import REPO, STATEMENT_EN, snapshot, write_project  # noqa: F401 (re-exported)
 from workflow.config import load_project
 
-REPO = Path(__file__).resolve().parent.parent
+# tests/weblate/ runs a real Weblate, whose installation takes longer than CI allows:
+# `make weblate-test` installs it and runs them (PAMPHLET_WEBLATE_VENV names its venv).
+collect_ignore = [] if os.environ.get("PAMPHLET_WEBLATE_VENV") else ["weblate"]
 
-STATEMENT_EN = """\
----
-title: "Solidarity with the caravan"
-author: "Alliance of Middle Eastern Socialists"
-date: 2018-11-03
-language: en
-origin: "https://example.org/caravan"
----
-
-## No one is illegal
-
-We express our solidarity with the caravan. The U.S. army has killed thousands.
-More than 7000 people walk together.
-
-1. How can we challenge this?
-2. What will happen next?
-
-Nov 3, 2018
-Alliance of Middle Eastern Socialists
-"""
+# `make test` (and so CI) runs with HYPOTHESIS_PROFILE=ci: the same examples every run, so
+# a failure in CI reproduces as it is. A plain `pytest` explores fresh ones.
+hypothesis.settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
-def write_project(root: Path, statements: dict[str, str] | None = None,
-                  config: str = "") -> Path:
-    (root / "source").mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text(f"[project]\nname = 'x'\n\n{config}", encoding="utf-8")
-    for slug, text in (statements or {"caravan": STATEMENT_EN}).items():
-        (root / "source" / f"{slug}.md").write_text(text, encoding="utf-8")
-    return root
+def pytest_collection_modifyitems(items):
+    """Every property-based test is a `fuzz` test: `-m 'not fuzz'` leaves them out."""
+    for item in items:
+        if hypothesis.is_hypothesis_test(getattr(item, "obj", None)):
+            item.add_marker(pytest.mark.fuzz)
 
 
 @pytest.fixture
@@ -64,8 +50,3 @@ def repo_copy(tmp_path, monkeypatch):
     shutil.copytree(REPO / "locale", root / "locale")
     monkeypatch.chdir(root)
     return root
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}

@@ -17,7 +17,7 @@ import polib
 import pytest
 
 from tests.argos_fixture import build_package
-from tests.conftest import write_project
+from tests.helpers import write_project
 from workflow import languages
 from workflow.build import build
 from workflow.catalog.model import active_entries
@@ -150,6 +150,7 @@ def pdf_fonts(path: Path) -> str:
                           check=True).stdout
 
 
+@pytest.mark.slow
 def test_statements_in_arabic_persian_and_spanish_give_every_pdf(tmp_path, monkeypatch,
                                                                   packages):
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(packages))
@@ -191,6 +192,7 @@ def test_statements_in_arabic_persian_and_spanish_give_every_pdf(tmp_path, monke
     assert "Reviewed 38" in text and "DRAFT" not in text
 
 
+@pytest.mark.slow
 def test_urdu_tagalog_and_french_end_to_end(tmp_path, monkeypatch, packages):
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(packages))
     root = write_project(tmp_path / "p", {}, config='[tool.pamphlet]\nlanguages = '
@@ -230,6 +232,7 @@ def test_urdu_tagalog_and_french_end_to_end(tmp_path, monkeypatch, packages):
         assert "Noto-Nastaliq-Urdu" in pdf_fonts(root / "build" / pdf), pdf
 
 
+@pytest.mark.slow
 def test_adding_urdu_tagalog_and_french_to_a_copy_of_the_project(repo_copy):
     pyproject = repo_copy / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")

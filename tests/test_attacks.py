@@ -5,7 +5,6 @@ packages and settings. Each test failed before its fix."""
 from __future__ import annotations
 
 import errno
-import io
 import json
 import os
 import random
@@ -19,25 +18,16 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.conftest import STATEMENT_EN, write_project
+from tests.helpers import REPO, STATEMENT_EN, needs_msgfmt, run, write_project
 from workflow import fsutil
 from workflow.catalog.pofile import read_po, read_po_located
-from workflow.cli import main, terminal_safe
+from workflow.cli import terminal_safe
 from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.lock import LOCK_NAME, project_lock
 from workflow.mt.stage import translate
 from workflow.render.html import close_bidi_html, inline_problem, render_inline
 from workflow.update import update
-
-REPO = Path(__file__).resolve().parent.parent
-needs_msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs gettext")
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def msgfmt_check(path: Path) -> None:
@@ -275,6 +265,7 @@ def race(path: Path, command, reset, msgid: str, trials: int, seed: int) -> list
     return lost
 
 
+@pytest.mark.slow
 def test_a_save_during_translate_is_never_lost(memory_project):
     path = memory_project.po_path("caravan", "es")
     pristine = path.read_bytes()
@@ -284,6 +275,7 @@ def test_a_save_during_translate_is_never_lost(memory_project):
     assert lost == [], f"the translator's save was overwritten in trials {lost}"
 
 
+@pytest.mark.slow
 def test_a_save_during_update_is_never_lost(memory_project):
     project = memory_project
     source = project.source_path("caravan")
@@ -699,15 +691,21 @@ def test_a_title_that_is_not_text_says_what_it_is(project_dir, field, expected):
     assert f"source/caravan.md:2: {expected}" in one_line_error(*run("update")[::2])
 
 
-def test_import_names_a_file_name_slug_and_points_at_slug(project_dir):
+def test_import_names_a_statement_from_its_title_then_its_file_name(project_dir):
+    """An Arabic-script title gives a romanised slug; a title without letters falls back to
+    the file name's words, and without those to `statement-` and the title's year: never a
+    bare year, never an unsafe name."""
     raw = project_dir / "huge_50mb.txt"
     raw.write_text("تضامن مع القافلة\n\nنعبر عن تضامننا.\n", encoding="utf-8")
     assert run("import", str(raw), "--lang", "ar")[0] == 0
-    assert (project_dir / "source" / "huge-50mb.md").is_file()
+    assert (project_dir / "source" / "tdamn-m-alqafla.md").is_file()
+    raw.write_text("٢٠٢٢\n\nنعبر عن تضامننا.\n", encoding="utf-8")
+    assert run("import", str(raw), "--lang", "ar")[0] == 0
+    assert (project_dir / "source" / "huge-50mb-2022.md").is_file()
     raw = project_dir / "___.txt"
-    raw.write_text("تضامن مع القافلة\n\nنعبر عن تضامننا.\n", encoding="utf-8")
-    assert "name the statement with --slug" in one_line_error(
-        *run("import", str(raw), "--lang", "ar")[::2])
+    raw.write_text("٢٠٢٢\n\nنعبر عن تضامننا.\n", encoding="utf-8")
+    assert run("import", str(raw), "--lang", "ar")[0] == 0
+    assert (project_dir / "source" / "statement-2022.md").is_file()
 
 
 def test_terminal_escapes_in_a_translation_are_shown_not_obeyed(project_dir, monkeypatch):

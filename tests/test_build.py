@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import polib
 import pytest
 from pypdf import PdfReader
 
+from tests.helpers import STATEMENT_EN, needs_poppler, run, write_project
 from tests.test_html import translate_catalog
 from workflow.build import build
 from workflow.edition import load_editions
@@ -17,7 +17,6 @@ from workflow.errors import PamphletError
 from workflow.render.html import render_html
 from workflow.update import update
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler")
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -103,7 +102,8 @@ def test_cli_keep_reports_what_is_held_back(reviewed):
     argv = ["build", "--final", "--keep", "100", "--lang", "es", "--layout", "single"]
     assert main(argv, stdout=out, stderr=io.StringIO()) == 0
     assert "0 PDF(s) written" in out.getvalue()
-    assert "held back build/caravan/caravan.es.pdf: caravan [es]: " in out.getvalue()
+    assert "held back 1 PDF(s) of 1 edition(s) not ready for print:" in out.getvalue()
+    assert "\n  caravan [es]: 90 % reviewed, under --keep 100: " in out.getvalue()
     err = io.StringIO()
     assert main(["build", "--keep", "80"], stdout=io.StringIO(), stderr=err) != 0
     assert "--keep needs --final" in err.getvalue()
@@ -230,9 +230,10 @@ def test_keep_holds_back_every_pdf_of_an_edition_under_the_threshold(reviewed):
         "caravan.en+es.pdf", "caravan.es.pdf", "caravan.multilingual.pdf"]
     assert all("caravan [es]: " in why and "under --keep 100" in why
                for why in report.held_back.values())
+    # the multilingual edition is made of the languages that are ready, and says which
     assert sorted(p.name for p in report.written) == [
-        "caravan.ar.pdf", "caravan.en+ar.pdf", "caravan.en+fa.pdf", "caravan.en.pdf",
-        "caravan.fa.pdf"]
+        "caravan.ar.pdf", "caravan.en+ar+fa.multilingual.pdf", "caravan.en+ar.pdf",
+        "caravan.en+fa.pdf", "caravan.en.pdf", "caravan.fa.pdf"]
     assert not (reviewed.build / "caravan" / "caravan.es.pdf").exists()
 
 
@@ -271,7 +272,6 @@ def test_keep_never_prints_a_language_with_nothing_reviewed(reviewed):
 
 
 def test_keep_checks_source_text_against_the_source_language_fonts(tmp_path):
-    from tests.conftest import write_project
     from workflow.config import load_project
 
     statement = ('---\ntitle: "التضامن مع القافلة"\nauthor: "تحالف الاشتراكيين"\n'
@@ -305,7 +305,6 @@ def test_keep_needs_final_and_a_percentage(reviewed):
 
 @needs_poppler
 def test_arabic_digits_configurable(tmp_path, monkeypatch):
-    from tests.conftest import write_project
     from workflow.config import load_project
 
     texts = {}
@@ -344,20 +343,9 @@ Nadie es ilegal. Más de 7000 personas caminan juntas.
 """
 
 
-def run_cli(*argv):
-    import io
-
-    from workflow.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture
 def two_statements(tmp_path, monkeypatch):
     """caravan (English, translated into es/ar/fa) and caravana (Spanish, translated)."""
-    from tests.conftest import STATEMENT_EN, write_project
     from workflow.config import load_project
 
     root = write_project(tmp_path / "two", {"caravan": STATEMENT_EN, "caravana": STATEMENT_ES})
@@ -387,7 +375,7 @@ def plant(project, slug, language, msgid_start, text):
 def test_an_unprintable_character_stops_only_its_pdfs(two_statements):
     project = two_statements
     line = plant(project, "caravan", "ar", "More than 7000", "أكثر من 7000 شخص ✊ معًا.")
-    code, out, err = run_cli("build", "--lang", "ar", "--lang", "es")
+    code, out, err = run("build", "--lang", "ar", "--lang", "es")
     assert code == 1, err
     # Every other PDF is made: Spanish of the same statement, all of the other statement.
     built = sorted(p.name for p in project.build.rglob("*.pdf"))
@@ -409,7 +397,7 @@ def test_an_unprintable_character_stops_only_its_pdfs(two_statements):
     assert "could not make 2 PDF(s)" in html
     # Fixed: the failures go, from the output and from the dashboard.
     plant(project, "caravan", "ar", "More than 7000", "أكثر من 7000 شخص معًا.")
-    code, out, _ = run_cli("build", "--lang", "ar", "--lang", "es")
+    code, out, _ = run("build", "--lang", "ar", "--lang", "es")
     assert code == 0 and "2 PDF(s) written, 5 up to date" in out and "not built" not in out
     assert "not built" not in (project.build / "index.html").read_text(encoding="utf-8")
 
@@ -439,13 +427,12 @@ def test_an_unreadable_statement_is_a_failure_and_the_others_build(two_statement
 
 
 def test_final_refusal_is_a_short_table(tmp_path, monkeypatch):
-    from tests.conftest import STATEMENT_EN, write_project
     from workflow.gate import REFUSAL_ROWS
 
     names = [f"statement-{n}" for n in range(5)]  # 5 x 3 languages: 15 editions not ready
     root = write_project(tmp_path / "many", dict.fromkeys(names, STATEMENT_EN))
     monkeypatch.chdir(root)
-    code, out, err = run_cli("build", "--final")
+    code, out, err = run("build", "--final")
     assert code == 2 and out.strip() == ""
     lines = err.splitlines()
     assert len(lines) <= 24 and max(map(len, lines)) <= 160, err  # a screen
@@ -460,6 +447,7 @@ def test_final_refusal_is_a_short_table(tmp_path, monkeypatch):
     assert not (root / "build").exists()  # refused before writing anything
 
 
+@pytest.mark.slow
 def test_pdfs_are_the_same_bytes_whatever_the_number_of_jobs(two_statements, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     project = two_statements

@@ -78,3 +78,20 @@ def test_targets_is_the_selection_loop(project):
     assert list(corpus.targets(languages=["fa"])) == [("caravan", "en", "fa")]
     with pytest.raises(PamphletError, match="unknown language 'de'"):
         list(corpus.targets(languages=["de"]))
+
+
+def test_checks_of_unchanged_files_read_none_of_them(repo_copy, reads):
+    """`pamphlet check` keeps its findings under the digests of the build's file index: a
+    second run with nothing changed reads no statement and no catalog."""
+    from workflow.qa import run_checks
+
+    old = 1_600_000_000  # files changed long ago: the index may remember their digests
+    for path in [*repo_copy.glob("source/*.md"), *repo_copy.glob("locale/*/*.po")]:
+        os.utime(path, (old, old))
+    project = load_project(repo_copy)
+    first = run_checks(project)
+    assert project_reads(reads, repo_copy.resolve())  # the first run reads them
+    reads.clear()
+    assert run_checks(project) == first
+    assert {path for path in project_reads(reads, repo_copy.resolve())
+            if not path.endswith("glossary.csv")} == set()

@@ -4,15 +4,13 @@ code asks the profiles rather than spelling language codes."""
 from __future__ import annotations
 
 import dataclasses
-import io
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, STATEMENT_EN, write_project
+from tests.helpers import REPO, STATEMENT_EN, run, write_project
 from workflow import languages
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.languages.profile import FURNITURE_KEYS
@@ -22,13 +20,6 @@ from workflow.render.fonts import family_files
 from workflow.render.html import date_text, render_html, typography
 from workflow.render.stylesheet import language_css, profile_css
 from workflow.segment import split_sentences
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
-
 
 # The languages this project was built and tested with; a new profile adds to them and
 # breaks none of these tests.

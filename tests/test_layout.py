@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import STATEMENT_EN, write_project
+from tests.helpers import STATEMENT_EN, write_project
 from tests.test_build import BIDI_CONTROLS, keeping_numbers
 from tests.test_html import translate_catalog
 from workflow import languages
@@ -59,12 +59,10 @@ def spans(path, page_index: int) -> list[tuple[str, str, float]]:
     return found
 
 
-@pytest.fixture
-def english(tmp_path, monkeypatch):
-    root = write_project(tmp_path / "project", {"caravan": STATEMENT},
-                         config='[tool.pamphlet]\nlanguages = ["en", "es", "ar", "fa"]\n')
-    monkeypatch.chdir(root)
-    project = load_project(root)
+def make_english(root):
+    project_root = write_project(root, {"caravan": STATEMENT},
+                                 config='[tool.pamphlet]\nlanguages = ["en", "es", "ar", "fa"]\n')
+    project = load_project(project_root)
     update(project)
     translate_catalog(project, "es", keeping_numbers('Dijo "el otro" en la calle.'))
     translate_catalog(project, "ar", keeping_numbers("نحن نعبر عن تضامننا مع القافلة."))
@@ -72,9 +70,25 @@ def english(tmp_path, monkeypatch):
     return project
 
 
-def test_headings_are_sans_and_never_hyphenated_while_the_body_is(english):
-    build(english, languages=["en", "es"], layouts=["parallel"])
-    pdf = english.build / "caravan" / "caravan.en+es.pdf"
+@pytest.fixture
+def english(tmp_path, monkeypatch):
+    """The project, translated and not built: for tests that change it or build it."""
+    monkeypatch.chdir(tmp_path)
+    return make_english(tmp_path / "project")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The same project with every screen PDF built once, for the tests that only read
+    them (each built its own before: the multilingual one four times)."""
+    project = make_english(tmp_path_factory.mktemp("built") / "project")
+    report = build(project)
+    assert len(report.written) == 8 and not report.failures
+    return project
+
+
+def test_headings_are_sans_and_never_hyphenated_while_the_body_is(built):
+    pdf = built.build / "caravan" / "caravan.en+es.pdf"
     lines = raw_lines(pdf)
     heading_words = set(LONG_HEADING.split())
     # The heading is set on several lines in the narrow column, none ending in a hyphen.
@@ -95,9 +109,8 @@ def test_headings_are_sans_and_never_hyphenated_while_the_body_is(english):
     assert heading_fonts and all("Sans" in font for font in heading_fonts), heading_fonts
 
 
-def test_urls_print_intact_and_never_end_a_line_in_a_hyphen_or_dot(english):
-    build(english, languages=["en", "es"], layouts=["parallel"])
-    pdf = english.build / "caravan" / "caravan.en+es.pdf"
+def test_urls_print_intact_and_never_end_a_line_in_a_hyphen_or_dot(built):
+    pdf = built.build / "caravan" / "caravan.en+es.pdf"
     lines = raw_lines(pdf)
     assert URL in "".join(lines), "the URL must read back with nothing inserted"
     pieces = [line for line in lines if line and URL.find(line.split()[-1]) > 0
@@ -124,10 +137,9 @@ def test_typographic_quotes_per_language(english):
     assert es.count("«el otro»") > len(es_pages) and '"' not in es
 
 
-def test_number_and_its_word_share_a_line(english):
-    build(english, languages=["en"], layouts=["single"])
+def test_number_and_its_word_share_a_line(built):
     html_space = "7000\u00a0people"
-    text = subprocess.run(["pdftotext", "-raw", str(english.build / "caravan" /
+    text = subprocess.run(["pdftotext", "-raw", str(built.build / "caravan" /
                                                       "caravan.en.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert html_space in text or "7000 people" in text.replace("\u00a0", " ")
@@ -160,9 +172,8 @@ def test_colophon_on_the_last_page_and_sections_on_a_new_page(english, for_print
     assert any(item.title == colophon for item in reader.outline if not isinstance(item, list))
 
 
-def test_running_header_not_on_a_section_s_opening_page(english):
-    build(english, layouts=["multilingual"])
-    pdf = english.build / "caravan" / "caravan.multilingual.pdf"
+def test_running_header_not_on_a_section_s_opening_page(built):
+    pdf = built.build / "caravan" / "caravan.multilingual.pdf"
     reader = PdfReader(pdf)
     starts = [reader.get_destination_page_number(item) for item in reader.outline
               if not isinstance(item, list)][:4]
@@ -174,20 +185,18 @@ def test_running_header_not_on_a_section_s_opening_page(english):
     assert any(size < 7.5 for _, _, size in follower), "no running header at all"
 
 
-def test_multilingual_cover_gives_every_script_the_same_rank(english):
-    build(english, layouts=["multilingual"])
-    runs = spans(english.build / "caravan" / "caravan.multilingual.pdf", 0)
+def test_multilingual_cover_gives_every_script_the_same_rank(built):
+    runs = spans(built.build / "caravan" / "caravan.multilingual.pdf", 0)
     arabic = [size for text, _, size in runs if re.search("[\u0600-\u06ff]", text)]
     latin = [size for text, _, size in runs if re.search("[A-Za-z]", text)]
     assert max(arabic) >= max(latin)  # the titles: Arabic script no smaller than Latin
-    cover = page_texts(english.build / "caravan" / "caravan.multilingual.pdf")[0]
+    cover = page_texts(built.build / "caravan" / "caravan.multilingual.pdf")[0]
     assert "November 3, 2018" in cover  # the date is on the cover
 
 
-def test_contents_has_leaders_a_number_column_and_capitalised_names(english):
-    build(english, layouts=["multilingual"])
+def test_contents_has_leaders_a_number_column_and_capitalised_names(built):
     text = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(
-        english.build / "caravan" / "caravan.multilingual.pdf"), "-"], capture_output=True,
+        built.build / "caravan" / "caravan.multilingual.pdf"), "-"], capture_output=True,
         text=True, check=True).stdout
     lines = [BIDI_CONTROLS.sub("", line).rstrip() for line in text.splitlines()]
     entries = [line for line in lines if re.search(r"(?:\. ){5,}", line)]
@@ -195,7 +204,7 @@ def test_contents_has_leaders_a_number_column_and_capitalised_names(english):
     latin = [line for line in entries if re.search("[A-Za-z]", line[:8])]
     assert all(re.search(r"\.\s+[0-9]+$", line) for line in latin), latin
     boxes = subprocess.run(["pdftotext", "-bbox", "-f", "2", "-l", "2", str(
-        english.build / "caravan" / "caravan.multilingual.pdf"), "-"], capture_output=True,
+        built.build / "caravan" / "caravan.multilingual.pdf"), "-"], capture_output=True,
         text=True, check=True).stdout
     # Where the Latin entries' page numbers end: one column, at the measure's end.
     numbers = [float(x) for x, word in re.findall(r'xMax="([\d.]+)"[^>]*>([35])</word>', boxes)]
@@ -203,10 +212,9 @@ def test_contents_has_leaders_a_number_column_and_capitalised_names(english):
     assert any(line.strip().startswith("Español") for line in entries), entries
 
 
-def test_screen_pdfs_read_right_to_left_and_carry_page_labels(english):
-    build(english, languages=["en", "fa"], layouts=["single"])
+def test_screen_pdfs_read_right_to_left_and_carry_page_labels(built):
     for lang, direction in (("en", None), ("fa", "/R2L")):
-        root = PdfReader(english.build / "caravan" / f"caravan.{lang}.pdf").trailer["/Root"]
+        root = PdfReader(built.build / "caravan" / f"caravan.{lang}.pdf").trailer["/Root"]
         assert root.get("/ViewerPreferences", {}).get("/Direction") == direction
         assert root["/PageLabels"]["/Nums"][1]["/S"] == "/D"
 

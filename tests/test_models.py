@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 import stat
 import zipfile
@@ -10,17 +9,11 @@ import zipfile
 import pytest
 
 from tests.argos_fixture import built_packages
-from workflow.cli import main
+from tests.helpers import run
 from workflow.errors import PamphletError
 from workflow.models import find_route, install, installed_models, packages_dir
 
 shutil_usage = type(shutil.disk_usage("/"))
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import REPO
 from workflow.catalog.pofile import format_po, parse_po, read_po
 from workflow.catalog.poformat import wrap
 from workflow.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
 CATALOGS = sorted((REPO / "locale").glob("*.pot")) + sorted((REPO / "locale").glob("*/*.po"))
 pytestmark = pytest.mark.skipif(shutil.which("msgcat") is None, reason="needs GNU gettext")
 

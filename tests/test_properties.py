@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import needs_msgfmt
 from workflow.catalog.model import PlaceConflict, build_template, is_translated, merge
 from workflow.catalog.pofile import format_po, parse_po, read_po, write_po
 from workflow.config import load_project
@@ -33,7 +34,6 @@ from workflow.segment import render_body, segment_statement
 from workflow.source import format_statement, read_statement
 
 FUZZ_EXAMPLES = int(os.environ.get("PAMPHLET_FUZZ_EXAMPLES", "150"))
-needs_msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs GNU gettext")
 
 # Pieces that stress each stage: Markdown and block markup, sentence ends and abbreviations
 # in the four languages, PO escapes (quotes, backslashes, tabs), characters str.splitlines()

@@ -11,7 +11,6 @@ the job. The draws come from PAMPHLET_INTERRUPT_SEED (random if unset; failures 
 from __future__ import annotations
 
 import difflib
-import io
 import json
 import os
 import random
@@ -29,11 +28,10 @@ import pytest
 from pypdf import PdfReader
 
 from tests.argos_fixture import built_packages
-from tests.conftest import STATEMENT_EN, write_project
+from tests.helpers import REPO, STATEMENT_EN, needs_poppler, run, write_project
 from workflow import segment
 from workflow.build import STATE_FILE, build
 from workflow.catalog.pofile import read_po, write_po
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.edition import load_editions
 from workflow.fileindex import INDEX_FILE
@@ -46,17 +44,9 @@ from workflow.render.html import render_html
 from workflow.render.typeset import render_pdf
 from workflow.update import update
 
-REPO = Path(__file__).resolve().parent.parent
 SEED = int(os.environ.get("PAMPHLET_INTERRUPT_SEED") or random.SystemRandom().randrange(10**6))
 AGAIN = f"(reproduce with PAMPHLET_INTERRUPT_SEED={SEED})"
 TEMPORARY = re.compile(r"^\..+\.\d+\.[^./]+\.tmp$")  # fsutil's .NAME.PID.XXXX.tmp
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler")
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -291,6 +281,7 @@ def edit_every_statement(root: Path) -> None:
                         encoding="utf-8")
 
 
+@pytest.mark.fuzz
 def test_interrupted_update_loses_nothing_and_a_rerun_finishes(repo_copy, tmp_path):
     """`update` on the six embedded statements, every one edited: 24 catalogs to write."""
     edit_every_statement(repo_copy)
@@ -306,6 +297,7 @@ def argos_en_es(tmp_path_factory):
     return directory
 
 
+@pytest.mark.fuzz
 def test_interrupted_translate_loses_nothing_and_a_rerun_finishes(repo_copy, tmp_path,
                                                                   monkeypatch, argos_en_es):
     """Machine pretranslation into Spanish of three statements with a reviewed catalog
@@ -354,10 +346,14 @@ def draft_project(project_dir):
     return project_dir
 
 
+@pytest.mark.slow
+@pytest.mark.fuzz
 def test_interrupted_build_loses_nothing_and_a_rerun_finishes(draft_project, tmp_path):
     interrupt_and_finish(draft_project, ["build", "--lang", "es"], tmp_path)
 
 
+@pytest.mark.slow
+@pytest.mark.fuzz
 def test_build_signalled_from_outside_at_random_times(draft_project, tmp_path):
     """Real signals at random moments (imports, rendering, writing) of `python -m workflow
     build`: the files are old or new, whatever the moment."""
@@ -720,6 +716,7 @@ BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c
 MARKS = "\u200e\u200f\u061c\u202c\u2069"  # marks and closers with nothing to close
 
 
+@pytest.mark.fuzz
 @needs_poppler
 def test_statement_full_of_direction_controls(project_dir):
     """Bidi controls everywhere: segments keep them exactly, catalogs are valid, the build
@@ -772,9 +769,9 @@ def test_huge_statement_is_segmented_in_linear_time(project_dir, monkeypatch):
     statement = STATEMENT_EN.split("---\n", 2)
     (project_dir / "source" / "caravan.md").write_text(
         f"---\n{statement[1]}---\n\n{line}\n", encoding="utf-8")
-    started = time.monotonic()
+    started = time.process_time()  # CPU time of this process: others' load cannot fail it
     assert run("update")[0] == 0
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     assert max(fed) <= segment.PYSBD_WINDOW
     assert len(line) <= sum(fed) <= 1.5 * len(line)
     assert elapsed < 60, f"update of a {len(line) // 1000} kB line took {elapsed:.1f} s"
@@ -797,6 +794,7 @@ def test_windows_find_pysbd_s_own_sentences(monkeypatch):
             assert split_sentences(line, statement.language) == windowed, path.name
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("PAMPHLET_SLOW_TESTS"), reason="PAMPHLET_SLOW_TESTS=1")
 def test_five_megabyte_statement(project_dir):
     """35-55 s on this project's machines (pysbd reads 100-200 kB/s); a 5 MB single line
@@ -813,9 +811,9 @@ def test_five_megabyte_statement(project_dir):
     statement = STATEMENT_EN.split("---\n", 2)
     (project_dir / "source" / "caravan.md").write_text(
         f"---\n{statement[1]}---\n\n" + "\n\n".join(body) + "\n", encoding="utf-8")
-    started = time.monotonic()
+    started = time.process_time()
     assert run("update")[0] == 0
-    assert time.monotonic() - started < 300
+    assert time.process_time() - started < 300
 
 
 def test_large_catalog_reads_in_linear_time(tmp_path):
@@ -824,9 +822,9 @@ def test_large_catalog_reads_in_linear_time(tmp_path):
     path.write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n' + "".join(
         f'msgid "Sentence number {i}."\nmsgstr "Frase número {i}."\n\n' for i in range(20000)),
         encoding="utf-8")
-    started = time.monotonic()
+    started = time.process_time()  # CPU time of this process: others' load cannot fail it
     assert len(read_po(path)) == 20000
-    assert time.monotonic() - started < 8
+    assert time.process_time() - started < 8
 
 
 def test_statement_file_names_are_slugs(project_dir):

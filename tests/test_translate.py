@@ -3,7 +3,6 @@ is marked, reviewed entries untouched, idempotence, pivoting, placeholders, memo
 
 from __future__ import annotations
 
-import io
 import re
 import socket
 
@@ -11,9 +10,8 @@ import polib
 import pytest
 
 from tests.argos_fixture import built_packages
-from tests.conftest import STATEMENT_EN, snapshot, write_project
+from tests.helpers import STATEMENT_EN, run, snapshot, write_project
 from workflow.catalog.model import MACHINE_MARK, active_entries, entry_state
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.glossary import Glossary, load_glossary
@@ -68,12 +66,6 @@ More than 7000 people walk together!
 
 Borders kill people every single day.
 """
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +124,7 @@ def test_fills_every_untranslated_entry_and_marks_it_machine(project):
             assert entry.msgstr.strip()
             assert "fuzzy" in entry.flags and entry.previous_msgid is None
             assert re.fullmatch(re.escape(f"{MACHINE_MARK} argos en->es translate-en_es 1.0, "
-                                          "confidence ") + r"0\.\d\d",
+                                          "confidence ") + r"0\.\d\d, text [0-9a-f]{12}",
                                 entry.tcomment.splitlines()[0])
             assert entry_state(entry) == "machine"
     assert report.machine == sum(len(entries(project, s, "es")) for s in ("caravan", "markup"))
@@ -515,7 +507,7 @@ def test_only_unconditional_glossary_rows_are_applied():
 
 
 def test_the_project_glossary_loads():
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     glossary = load_glossary(REPO / "locale" / "glossary.csv", ["en", "es", "ar", "fa"])
     assert {"IMA", "TPP"} <= set(glossary.keep)

@@ -3,20 +3,13 @@ and saved is read by update, status, check and build with no churn and the right
 
 from __future__ import annotations
 
-import io
 import json
 
 import polib
 from translate.storage import po as ttk_po
 
+from tests.helpers import run
 from workflow.catalog.model import MACHINE_MARK
-from workflow.cli import main
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_a_catalog_saved_by_translate_toolkit_is_read_with_no_churn(project_dir):
@@ -68,13 +61,13 @@ def test_a_catalog_saved_by_translate_toolkit_is_read_with_no_churn(project_dir)
 
 
 def test_weblate_discovery_settings_of_the_readme_fit_our_layout():
-    """The README's component discovery mask finds every catalog, its language and its
+    """The Weblate guide's component discovery mask finds every catalog, its language and its
     statement, and the new-base template it names exists for each statement."""
     import re
     from pathlib import Path
 
     repo = Path(__file__).resolve().parent.parent
-    readme = (repo / "README.md").read_text(encoding="utf-8")
+    readme = (repo / "docs" / "how-to" / "weblate.md").read_text(encoding="utf-8")
     mask = r"locale/(?P<language>[^/.]*)/(?P<component>[^/]*)\.po"
     assert f"`{mask}`" in readme and "`locale/{{ component }}.pot`" in readme
     found = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
@@ -10,14 +9,7 @@ import subprocess
 import polib
 import pytest
 
-from tests.conftest import snapshot
-from workflow.cli import main
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
+from tests.helpers import run, snapshot
 
 
 def test_update_writes_pot_and_catalogs_deterministically(project_dir):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import queue
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,13 +15,11 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.conftest import REPO
+from tests.helpers import REPO, needs_poppler
 from tests.test_build import keeping_numbers, pdf_text
 from tests.test_html import translate_catalog
 from workflow.update import update
 from workflow.watch import is_input
-
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler")
 
 
 class Watcher:
@@ -35,7 +32,8 @@ class Watcher:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -101,7 +99,8 @@ def test_saving_a_catalog_rebuilds_its_pdfs(watched):
     finally:
         watcher.kill()
     assert code == 0 and "Traceback" not in err, err
-    time.sleep(0.5)  # the reader thread has the last lines
+    watcher.reader.join(timeout=30)  # the process ended: its last lines are all read
+    assert not watcher.reader.is_alive()
     rest = [watcher.lines.get_nowait() for _ in range(watcher.lines.qsize())]
     assert rest[-1:] == ["stopped watching"], rest
     assert not (watched.root / ".pamphlet.lock").read_text()  # not held between builds

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 from workflow.workers import WorkerPool, run_jobs, usable_cores
 
 

@@ -14,7 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workflow import __version__
+from workflow import __version__, codehash
 from workflow.builders.base import Builder, Job, Rendered, Selection
 from workflow.config import Project
 from workflow.corpus import Corpus
@@ -22,6 +22,8 @@ from workflow.errors import PamphletError, PamphletErrors, SystemRefusal
 from workflow.fileindex import FileIndex
 from workflow.fsutil import (
     atomic_write_bytes,
+    check_writable,
+    read_state,
     refuse_links,
     write_bytes_if_changed,
     write_if_changed,
@@ -62,6 +64,9 @@ class BuildReport:
     held_back: dict[Path, str] = field(default_factory=dict)  # --keep: PDF -> why not built
     removed: list[Path] = field(default_factory=list)  # earlier files of held-back PDFs
     bundles: list[Path] = field(default_factory=list)  # --print: build/print/<slug>/
+    # --final: (slug, language) -> why that edition is not printed (held back or skipped)
+    held_editions: dict[tuple[str, str], str] = field(default_factory=dict)
+    nothing_because: str = ""  # why a build had nothing to make, when it had nothing
 
 
 def build_date() -> str:
@@ -108,11 +113,7 @@ def code_fingerprint(index: FileIndex) -> str:
     everything, as an upgrade of pamphlet does. Taken once per process (the code that
     runs is the code that was imported), through `index`: only changed files are read."""
     if not _code:
-        root = Path(__file__).parent
-        digest = hashlib.sha256()
-        for path in sorted(root.rglob("*.py")):
-            digest.update(f"{path.relative_to(root)}\0{index.digest(path)}\0".encode())
-        _code.append(digest.hexdigest())
+        _code.append(codehash.code_fingerprint(None, index.digest))
     return _code[0]
 
 
@@ -139,41 +140,48 @@ class BuildState:
 
     def __init__(self, project: Project):
         self.path = project.build / STATE_FILE
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}  # no state, or a damaged one: everything is simply rebuilt
+        data = read_state(self.path)  # None: no state, or a damaged one: a rebuild
         if not isinstance(data, dict):
             data = {}
         if "outputs" not in data:  # written by an earlier version: PDF -> fingerprint
-            data = {"outputs": {k: v for k, v in data.items() if isinstance(v, str)}}
-        self.outputs: dict[str, str] = dict(data.get("outputs") or {})
-        self.failed: dict[str, str] = dict(data.get("failed") or {})
-        self.dashboard: str = str(data.get("dashboard") or "")
+            data = {"outputs": data}
+        self.outputs: dict[str, str] = _strings(data.get("outputs"))
+        self.failed: dict[str, str] = _strings(data.get("failed"))
+        dashboard = data.get("dashboard")
+        self.dashboard: str = dashboard if isinstance(dashboard, str) else ""
 
     def save(self) -> None:
         data = {"outputs": self.outputs, "failed": self.failed, "dashboard": self.dashboard}
         write_if_changed(self.path, json.dumps(data, indent=1, sort_keys=True))
 
 
-def _remove_held_back(corpus: Corpus, report: BuildReport, state: BuildState,
-                      held: dict[str, set[str]], rebuilt: dict[str, set[str]]) -> None:
-    """Delete what an earlier build made of the held-back editions, for every builder
-    (chosen or not): left in build/, a draft or an outdated edition would pass for this
-    one. `held`: slug -> languages held back; `rebuilt`: builder -> statements it writes
-    in this run."""
-    from workflow import builders
+def _strings(table: object) -> dict[str, str]:
+    """A state file's table of strings, less whatever is not one (a damaged entry is
+    simply rebuilt)."""
+    if not isinstance(table, dict):
+        return {}
+    return {k: v for k, v in table.items() if isinstance(k, str) and isinstance(v, str)}
 
+
+def _remove_held_back(corpus: Corpus, report: BuildReport, state: BuildState,
+                      held: dict[str, set[str]], rebuilt: dict[str, set[str]],
+                      chosen: list[Builder]) -> None:
+    """Delete what an earlier build of the chosen builders made of the held-back editions:
+    left in build/, a draft or an outdated edition would pass for this one. A run touches
+    the files of its own builders only: the print run (--print) never removes a screen
+    PDF, nor a screen build a print file. `held`: slug -> languages held back; `rebuilt`:
+    builder -> statements it writes in this run."""
     project = corpus.project
     for slug, languages in held.items():
-        for name in builders.names():
-            builder = builders.get(name)
+        for builder in chosen:
+            name = builder.name
             for stale in builder.stale(corpus, slug, languages, slug in rebuilt.get(name, ())):
                 refuse_links(project.root, stale)
                 key = project.relative(stale).as_posix()
                 state.outputs.pop(key, None)
                 state.failed.pop(key, None)
                 if stale.is_file() and not stale.is_symlink():
+                    check_writable(stale, project.root)
                     stale.unlink()
                     report.removed.append(stale)
                     folder = stale.parent  # a bundle folder left empty goes too
@@ -183,6 +191,14 @@ def _remove_held_back(corpus: Corpus, report: BuildReport, state: BuildState,
 
 
 # Executing: one job per output, in this process or in worker processes -----------------
+
+
+def _lost(item: tuple[Project, Job]) -> Rendered:
+    """A job whose worker process died each time it ran (killed, out of memory)."""
+    project, job = item
+    return Rendered(error=describe_error(project, SystemRefusal(
+        "the process making it ended abruptly each time (killed, or out of memory): the "
+        "others were made; build again", job.path)))
 
 
 def render_job(item: tuple[Project, Job]) -> Rendered:
@@ -227,15 +243,18 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
           layouts: list[str] | None = None, final: bool = False, page_size: str | None = None,
           progress: Callable[[Job, Failure | None, int, int], None] | None = None,
           force: bool = False, for_print: bool = False, keep: int | None = None,
-          jobs: int = 1, pool: WorkerPool | None = None, to: list[str] | None = None
-          ) -> BuildReport:
+          jobs: int = 1, pool: WorkerPool | None = None, to: list[str] | None = None,
+          skip_unready: bool = False) -> BuildReport:
     """Make the outputs of the selected statements with the chosen builders (`to`: their
     names; none: every builder that builds by default; `for_print`: the print files, as
     `to=["print"]`): screen PDFs in build/<slug>/, print files in build/print/<slug>/, ...
 
     An output whose inputs (statement, catalogs, templates, fonts, settings) are unchanged
     since it was written is skipped, unless `force`. `keep` (with `final`, a percentage)
-    makes partial editions: see final_gate().
+    makes partial editions: see final_gate(). `skip_unready` (with `final`): an edition
+    not ready for print (a statement in one language) is held back with the reason
+    instead of refusing the build, and the others are built. Under either, a multilingual
+    edition is made of its ready languages (Builder.narrow).
 
     An output that cannot be made (a character no font has, a broken catalog) does not stop
     the others: it is in the report's `failures`, the dashboard shows it, and whatever
@@ -251,6 +270,8 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
     project.check_languages(languages)
     if keep is not None and not (final and 0 <= keep <= 100):
         raise PamphletError("--keep needs --final and a percentage from 0 to 100")
+    if skip_unready and not final:
+        raise PamphletError("--skip-unready needs --final")
     chosen = builders.chosen(["print", *(to or ())] if for_print else to)
     selection = Selection(slugs, languages, layouts, final, keep, page_size, build_date())
     corpus = Corpus(project)
@@ -258,18 +279,35 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
         getattr(builder, "printing", lambda *args: None)(corpus, selection)
     planned, failures = plan(corpus, chosen, selection)
     report = BuildReport()
+    if not planned and not failures:
+        report.nothing_because = nothing_planned(languages, layouts)
+    by_name = {builder.name: builder for builder in chosen}
     held: dict[str, set[str]] = {}
     if final:  # refuse before writing anything, with every blocker in one report
         blockers, held_editions = final_gate(corpus, planned, keep)
-        if blockers:
+        if blockers and not skip_unready:
             raise FinalRefused(blockers)
+        for blocker in blockers:  # --skip-unready: not printed, and said why
+            edition = (blocker.slug, blocker.language)
+            held_editions[edition] = "; ".join(filter(None, [held_editions.get(edition),
+                                                             str(blocker)]))
+        report.held_editions = held_editions
+        narrowed = []
         for job in planned:
             reasons = [held_editions[(job.slug, lang)] for lang in job.languages
                        if (job.slug, lang) in held_editions]
             if reasons:
                 report.held_back[job.path] = "; ".join(reasons)
+                ready = tuple(lang for lang in job.languages
+                              if (job.slug, lang) not in held_editions)
+                smaller = by_name[job.builder].narrow(corpus, job, ready)
+                narrowed += [smaller] if smaller is not None else []
+        planned += narrowed
         for slug, lang in held_editions:
             held.setdefault(slug, set()).add(lang)
+        if held and len(report.held_back) == len(planned) and not report.nothing_because:
+            report.nothing_because = (f"every output asked for was held back:"
+                                      f" {len(held_editions)} edition(s) not ready for print")
     for job in planned:  # before anything is written: no link leads out of the project
         for path in (job.path, *job.also):
             refuse_links(project.root, path)
@@ -284,8 +322,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
         rebuilt: dict[str, set[str]] = {}
         for job in todo_jobs:
             rebuilt.setdefault(job.builder, set()).add(job.slug)
-        _remove_held_back(corpus, report, state, held, rebuilt)
-    by_name = {builder.name: builder for builder in chosen}
+        _remove_held_back(corpus, report, state, held, rebuilt, chosen)
     todo: list[tuple[Project, Job]] = []
     fingerprints: dict[Path, str] = {}
     for job in todo_jobs:
@@ -307,7 +344,8 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
     try:
         results = run_jobs(render_job, todo, jobs, _cost, partial(setup_worker, names), pool,
                            preload=tuple(dict.fromkeys(
-                               m for name in names for m in by_name[name].preload)))
+                               m for name in names for m in by_name[name].preload)),
+                           lost=_lost)
         for done, ((_, job), rendered) in enumerate(results, 1):
             key = project.relative(job.path).as_posix()
             failed: Failure | None = None
@@ -347,6 +385,16 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
     _write_dashboard(corpus, state, selection.date)
     corpus.index.save()
     return report
+
+
+def nothing_planned(languages: list[str] | None, layouts: list[str] | None) -> str:
+    """Why the selection names no output at all."""
+    if layouts == ["multilingual"] and languages and len(languages) < 2:
+        return "a multilingual edition needs two languages or more (--lang en,es)"
+    if layouts == ["parallel"]:
+        return ("a side-by-side edition pairs the statement's language with another:"
+                " --lang names none but the statement's own")
+    return "no output matches --lang and --layout for the statements selected"
 
 
 def plan(corpus: Corpus, chosen: list[Builder], selection: Selection

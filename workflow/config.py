@@ -1,44 +1,40 @@
-"""Project configuration from `[tool.pamphlet]` in pyproject.toml, and the paths from it."""
+"""Project configuration: the settings table of `[tool.pamphlet]`, the Project it makes, paths.
+
+Every setting is declared once, in `Settings` below (or `MT_SETTINGS` for the
+`[tool.pamphlet.machine_translation]` table): its name and Python type (the field), its TOML
+default, its kind (what values it takes: `Choice`, `Number`, `Flag`, `Folder`, ...) and one
+line of documentation. The Project's fields, the validation with each error's TOML line,
+the CLI's choices (`choices_of("page_size")`) and docs/reference/configuration.md
+(`python -m workflow.docgen`) all come from it. To add a setting, add one field, e.g.
+
+    crop_marks: bool = setting(Flag(), False, "Crop marks outside the bleed.")
+
+and, if no kind fits, a `Kind` subclass: `problem()` says what is wrong with a value (the
+text after the setting's name in the error), `convert()` turns a TOML value into the
+field's type, `describe()` says what the reference lists it as taking; a kind that needs
+other settings overrides `parse()` and finds those read before it in `reading.values`.
+Then run `make reference` (`python -m workflow.docgen`) and commit what it writes.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from workflow import languages
 from workflow.errors import PamphletError, SystemRefusal
-from workflow.fsutil import decode_text, read_input
-from workflow.languages import check_language
+from workflow.fsutil import decode_text, read_input, register_root
+from workflow.languages import DEFAULT_LANGUAGES, check_language
 from workflow.languages.profile import ARABIC_INDIC_DIGITS, WESTERN_DIGITS
 from workflow.pages import PAGE_SIZES, PRINT_VARIANTS
 
-DEFAULTS: dict[str, Any] = {
-    "languages": list(languages.DEFAULT_LANGUAGES),
-    "source_language": languages.DEFAULT_LANGUAGES[0],
-    "source_dir": "source",
-    "locale_dir": "locale",
-    "build_dir": "build",
-    "page_size": "A5",
-    # Digits of Arabic pages (page numbers, list numbers, dates): "arabic-indic" (٣) as in
-    # the Mashriq, or "western" (3) as in the Maghreb. Persian always uses Persian digits.
-    "arabic_digits": "arabic-indic",
-    # `pamphlet build --print`: see workflow/printing.py
-    "print_variant": "pdf/x-4",
-    "bleed_mm": 3,
-    "icc_profile": "",  # CMYK output profile for PDF/X; empty: the bundled FOGRA39L profile
-    "crop_marks": False,
-    # `pamphlet translate`: the engine of each language pair, see workflow/mt/routing.py
-    "machine_translation": {},
-}
-ARABIC_DIGITS = ("arabic-indic", "western")
-MAX_BLEED_MM = 10
 MT_TABLE = "machine_translation"
 PAIR = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
-MT_DEVICES = ("auto", "cpu", "cuda")
 
 
 @dataclass(frozen=True)
@@ -77,23 +73,335 @@ class MachineTranslation:
                     None)
 
 
+
+@dataclass
+class Reading:
+    """What a kind may need while it checks one value: the project, the file, the lines of
+    its settings and the values already read (earlier in the table)."""
+
+    root: Path
+    pyproject: Path
+    text: str
+    lines: Mapping[str, int | None]
+    values: dict[str, Any]
+    raw: Mapping[str, Any] = field(default_factory=dict)  # the TOML values, defaults filled in
+
+    def refuse(self, message: str, key: str) -> PamphletError:
+        return PamphletError(message, self.pyproject, self.lines.get(key))
+
+
+class Kind:
+    """What values a setting takes. `problem()` says what is wrong with a TOML value (the
+    text after the setting's name in the error), `convert()` makes the field's value."""
+
+    toml = "a value"  # how the configuration reference names the TOML type
+    choices: tuple[str, ...] = ()
+
+    def problem(self, value: Any) -> str | None:
+        return None
+
+    def convert(self, value: Any, root: Path) -> Any:
+        return value
+
+    def parse(self, name: str, value: Any, reading: Reading) -> Any:
+        problem = self.problem(value)
+        if problem is not None:
+            raise reading.refuse(f"{name} {problem}", name)
+        return self.convert(value, reading.root)
+
+    def describe(self) -> str:
+        """What the reference says the setting takes."""
+        return self.toml
+
+
+class Choice(Kind):
+    toml = "string"
+
+    def __init__(self, *choices: str) -> None:
+        self.choices = choices
+
+    def problem(self, value: Any) -> str | None:
+        if value not in self.choices:
+            return f"must be one of {', '.join(self.choices)}, not {value!r}"
+        return None
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(f"`{_toml(choice)}`" for choice in self.choices)
+
+
+class Number(Kind):
+    toml = "number"
+
+    def __init__(self, minimum: float, maximum: float, unit: str = "") -> None:
+        self.minimum, self.maximum, self.unit = minimum, maximum, unit
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                self.minimum <= value <= self.maximum):
+            unit = f" of {self.unit}" if self.unit else ""
+            return f"must be a number{unit} from {self.minimum} to {self.maximum}, not {value!r}"
+        return None
+
+    def convert(self, value: Any, root: Path) -> Any:
+        return float(value)
+
+    def describe(self) -> str:
+        unit = f" ({self.unit})" if self.unit else ""
+        return f"a number from {self.minimum} to {self.maximum}{unit}"
+
+
+class Flag(Kind):
+    toml = "boolean"
+
+    def problem(self, value: Any) -> str | None:
+        return None if isinstance(value, bool) else "must be true or false"
+
+    def describe(self) -> str:
+        return "`true` or `false`"
+
+
+class Folder(Kind):
+    """A folder inside the project, relative to its root. `holds_none_of`: settings whose
+    folders this one must not hold (build/ is written and cleaned: never the sources)."""
+
+    toml = "string"
+
+    def __init__(self, holds_none_of: tuple[str, ...] = ()) -> None:
+        self.holds_none_of = holds_none_of
+
+    def parse(self, name: str, value: Any, reading: Reading) -> Any:
+        if not isinstance(value, str) or not value.strip():
+            raise reading.refuse(f"{name} must be a folder name (a string), not {_kind(value)}",
+                                 name)
+        problem = _inside_problem(value)
+        if problem or (self.holds_none_of and Path(value).parts == ()):
+            default = next(s.default for s in SETTINGS if s.name == name)
+            raise reading.refuse(f"{name} must be a folder inside the project, relative to "
+                                 f"pyproject.toml, such as {default!r}: {value!r} "
+                                 f"{problem or 'is the project itself'}", name)
+        folder = Path(os.path.normpath(value))
+        for other in self.holds_none_of:
+            held = Path(os.path.normpath(reading.raw[other]))
+            if held == folder or folder in held.parents:
+                raise reading.refuse(f"{name} {value!r} would hold {other} "
+                                     f"{reading.raw[other]!r}: give it a folder of its own",
+                                     name)
+        return Path(value)
+
+    def convert(self, value: Any, root: Path) -> Any:
+        return Path(value)
+
+    def describe(self) -> str:
+        return "a folder inside the project, relative to it"
+
+
+def _inside_problem(value: str) -> str | None:
+    """Why a folder setting would lead out of the project, or None: the project's files
+    are written there, and a committed pyproject.toml must not point them at /srv/www."""
+    if "\0" in value or any(ord(c) < 32 for c in value):
+        return "holds a control character"
+    if os.path.isabs(value) or value.startswith("~"):
+        return "is not relative to the project"
+    if ".." in Path(value).parts:
+        return "climbs out of it with '..'"
+    return None
+
+
+class Url(Kind):
+    """An absolute http(s) address, or "" for none (the field is then None); kept with a
+    final "/" so that paths join onto it."""
+
+    toml = "string"
+
+    def problem(self, value: Any) -> str | None:
+        if not isinstance(value, str) or (value and (
+                not re.match(r"^https?://[^/\s]+", value) or re.search(r"[\s\"'<>]", value))):
+            return ("must be an absolute http(s) URL such as "
+                    f"\"https://example.org/statements/\", not {value!r}")
+        return None
+
+    def convert(self, value: Any, root: Path) -> Any:
+        return (value if value.endswith("/") else value + "/") if value else None
+
+    def describe(self) -> str:
+        return "an absolute http(s) address (`\"\"`: none)"
+
+
+class File(Kind):
+    """A file relative to the project, or "" for none (the field is then None)."""
+
+    toml = "string"
+
+    def problem(self, value: Any) -> str | None:
+        if not isinstance(value, str):
+            return "must be a path (a string)"
+        return "holds a NUL character" if "\0" in value else None
+
+    def convert(self, value: Any, root: Path) -> Any:
+        return root / value if value else None
+
+    def describe(self) -> str:
+        return "a file, relative to the project (`\"\"`: none)"
+
+
+class Languages(Kind):
+    toml = "array"
+
+    def parse(self, name: str, value: Any, reading: Reading) -> Any:
+        if not isinstance(value, list) or not value:
+            raise reading.refuse(f"{name} must be a list of language codes, e.g. [\"en\", \"ar\"]",
+                                 name)
+        for language in value:
+            check_language(language, reading.pyproject, reading.lines.get(name))
+        if len(set(value)) != len(value):
+            twice = next(code for code in value if value.count(code) > 1)
+            raise reading.refuse(f"{name} names {twice!r} more than once", name)
+        return tuple(value)
+
+    def convert(self, value: Any, root: Path) -> Any:
+        return tuple(value)
+
+    def describe(self) -> str:
+        return "a list of language codes with a profile (`pamphlet languages`)"
+
+
+class SourceLanguage(Kind):
+    toml = "string"
+
+    def parse(self, name: str, value: Any, reading: Reading) -> Any:
+        if value not in reading.values["languages"]:
+            raise reading.refuse(f"{name} {value!r} is not in languages", name)
+        return value
+
+    def describe(self) -> str:
+        return "one of `languages`"
+
+
+class Routes(Kind):
+    """[tool.pamphlet.machine_translation]: a table of language pairs and MT_SETTINGS."""
+
+    toml = "table"
+
+    def parse(self, name: str, value: Any, reading: Reading) -> Any:
+        return _machine_translation(value, reading)
+
+    def convert(self, value: Any, root: Path) -> Any:
+        return MachineTranslation()
+
+    def describe(self) -> str:
+        return "a table: the engine of each language pair, and the settings below"
+
+
 @dataclass(frozen=True)
-class Project:
+class Setting:
+    """One setting: its name, kind, TOML default and one line of documentation."""
+
+    name: str
+    kind: Kind
+    default: Any
+    doc: str
+    table: str = "tool.pamphlet"
+
+    @property
+    def default_toml(self) -> str:
+        return _toml(self.default)
+
+
+def setting(kind: Kind, default: Any, doc: str) -> Any:
+    """A field of `Settings`: its default is the TOML default as the field's type."""
+    return field(default=kind.convert(default, Path()),
+                 metadata={"setting": (kind, default, doc)})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """[tool.pamphlet]: every setting, with its default. This table is the only place a
+    setting is declared (see the module's docstring)."""
+
+    languages: tuple[str, ...] = setting(
+        Languages(), list(DEFAULT_LANGUAGES),
+        "The languages of every edition; each can be a statement's source.")
+    source_language: str = setting(
+        SourceLanguage(), DEFAULT_LANGUAGES[0],
+        "Source language assumed for a catalog whose header has no X-Source-Language "
+        "(translation memory); each statement names its own in its front matter.")
+    source_dir: Path = setting(Folder(), "source", "Where the statements are (`SLUG.md`).")
+    locale_dir: Path = setting(
+        Folder(), "locale", "Where the catalogs are (`SLUG.pot`, `LL/SLUG.po`, the glossary).")
+    build_dir: Path = setting(Folder(holds_none_of=("source_dir", "locale_dir")), "build",
+                              "Where `pamphlet build` writes.")
+    page_size: str = setting(
+        Choice(*PAGE_SIZES), "A5",
+        "Page size of every PDF (`pamphlet build --page-size` overrides it).")
+    arabic_digits: str = setting(
+        Choice("arabic-indic", "western"), "arabic-indic",
+        "Digits of Arabic pages: Arabic-Indic (٣) as in the Mashriq, or Western (3) as in "
+        "the Maghreb. Persian always uses Persian digits.")
+    print_variant: str = setting(
+        Choice(*PRINT_VARIANTS), "pdf/x-4",
+        "The PDF standard `build --print` declares and checks.")
+    bleed_mm: float = setting(
+        Number(0, 10, "millimetres"), 3, "Bleed on every side of print files.")
+    icc_profile: Path | None = setting(
+        File(), "", "CMYK output profile of print files; empty: the bundled FOGRA39L profile.")
+    crop_marks: bool = setting(
+        Flag(), False, "Crop marks (and fold marks on booklets) outside the bleed of print files.")
+    machine_translation: MachineTranslation = setting(
+        Routes(), {}, "Engine of each language pair for `pamphlet translate` "
+        "(`\"en-ar\" = { engine = \"ctranslate2\", model = \"models/opus-mt-en-ar\" }`; "
+        "other pairs: `argos`).")
+    site_url: str | None = setting(
+        Url(), "", "Where build/site/ is published: canonical URLs, hreflang alternates, the "
+        "sitemap and the QR code in each PDF's colophon; empty: the site links relatively and "
+        "PDFs carry no QR code.")
+
+
+
+def _settings() -> tuple[Setting, ...]:
+    return tuple(Setting(f.name, *f.metadata["setting"]) for f in fields(Settings))
+
+
+MT_DEVICES = ("auto", "cpu", "cuda")
+# The settings of [tool.pamphlet.machine_translation] beside its language pairs.
+MT_SETTINGS = (
+    Setting("device", Choice(*MT_DEVICES), "auto",
+            "Where local models run: `auto` (CUDA if CTranslate2 sees a GPU), `cpu`, `cuda`.",
+            f"tool.pamphlet.{MT_TABLE}"),
+    Setting("min_confidence", Number(0, 1), None,
+            "`pamphlet check` warns about machine entries whose confidence is below it.",
+            f"tool.pamphlet.{MT_TABLE}"),
+)
+
+
+def choices_of(name: str) -> tuple[str, ...]:
+    """The values a setting takes, for the CLI options that override it."""
+    return next(s.kind.choices for s in SETTINGS if s.name == name)
+
+
+def _toml(value: Any) -> str:
+    """A default as it is written in pyproject.toml."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{}" if not value else "{ " + ", ".join(
+            f"{key} = {_toml(item)}" for key, item in value.items()) + " }"
+    return str(value)
+
+
+SETTINGS = _settings()
+
+
+@dataclass(frozen=True)
+class Project(Settings):
     """A pamphlet project: a root directory and its settings."""
 
     root: Path
-    languages: tuple[str, ...] = tuple(DEFAULTS["languages"])
-    source_language: str = DEFAULTS["source_language"]
-    source_dir: Path = field(default=Path("source"))
-    locale_dir: Path = field(default=Path("locale"))
-    build_dir: Path = field(default=Path("build"))
-    page_size: str = DEFAULTS["page_size"]
-    arabic_digits: str = DEFAULTS["arabic_digits"]
-    print_variant: str = DEFAULTS["print_variant"]
-    bleed_mm: float = float(DEFAULTS["bleed_mm"])
-    icc_profile: Path | None = None  # None: the bundled profile
-    crop_marks: bool = DEFAULTS["crop_marks"]
-    machine_translation: MachineTranslation = field(default_factory=MachineTranslation)
     setting_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -208,38 +516,34 @@ def _setting_lines(text: str, table: str = "tool.pamphlet") -> dict[str, int]:
     return lines
 
 
-def _machine_translation(table: object, languages: tuple[str, ...], pyproject: Path,
-                         text: str, table_line: int | None) -> MachineTranslation:
+def _machine_translation(table: object, reading: Reading) -> MachineTranslation:
     """Check the table's shape; each engine checks its own settings when it is opened."""
-    lines = _setting_lines(text, f"tool.pamphlet.{MT_TABLE}") if text else {}
+    pyproject, table_line = reading.pyproject, reading.lines.get(MT_TABLE)
+    lines = _setting_lines(reading.text, f"tool.pamphlet.{MT_TABLE}") if reading.text else {}
     if not isinstance(table, dict):
         raise PamphletError(f"{MT_TABLE} must be a table of language pairs", pyproject,
                             table_line)
-    routes, device, minimum = [], "auto", None
+    project_languages = reading.values["languages"]
+    within = Reading(reading.root, pyproject, reading.text,
+                     {key: lines.get(key, table_line) for key in table}, {})
+    named = {s.name: s for s in MT_SETTINGS}
+    values = {s.name: s.default for s in MT_SETTINGS}
+    routes = []
     for key, value in table.items():
-        line = lines.get(key, table_line)
-        if key == "device":
-            if value not in MT_DEVICES:
-                raise PamphletError(f"device must be one of {', '.join(MT_DEVICES)}, not "
-                                    f"{value!r}", pyproject, line)
-            device = value
-            continue
-        if key == "min_confidence":
-            if isinstance(value, bool) or not isinstance(value, int | float) or not (
-                    0 <= value <= 1):
-                raise PamphletError(f"min_confidence must be a number from 0 to 1, not "
-                                    f"{value!r}", pyproject, line)
-            minimum = float(value)
+        line = within.lines[key]
+        if key in named:
+            values[key] = named[key].kind.parse(key, value, within)
             continue
         match = PAIR.match(key)
         if match is None:
             raise PamphletError(f"{key!r} is not a language pair such as \"en-ar\" (nor "
-                                "device or min_confidence)", pyproject, line)
+                                f"{' or '.join(named)})", pyproject, line)
         source, target = match.groups()
         for code in (source, target):
-            if code not in languages:
+            if code not in project_languages:
                 raise PamphletError(f"{code!r} of {key!r} is not one of this project's "
-                                    f"languages ({', '.join(languages)})", pyproject, line)
+                                    f"languages ({', '.join(project_languages)})", pyproject,
+                                    line)
         if source == target:
             raise PamphletError(f"{key!r} translates a language into itself", pyproject, line)
         if not isinstance(value, dict) or not isinstance(value.get("engine"), str):
@@ -248,7 +552,14 @@ def _machine_translation(table: object, languages: tuple[str, ...], pyproject: P
                                 pyproject, line)
         routes.append(RouteSettings(source, target, value["engine"],
                                     tuple(sorted(value.items())), pyproject, line))
-    return MachineTranslation(tuple(routes), device, minimum)
+    return MachineTranslation(tuple(routes), values["device"], values["min_confidence"])
+
+
+def _deepest_line(text: str) -> int | None:
+    """The line that opens the most arrays and tables: where the nesting is."""
+    counts = [line.count("[") + line.count("{") for line in text.split("\n")]
+    return counts.index(max(counts)) + 1 if counts else None
+
 
 def _line_of(text: str, pattern: str) -> int | None:
     match = re.search(pattern, text, re.MULTILINE)
@@ -296,6 +607,10 @@ def load_project(root: Path | None = None) -> Project:
         text = decode_text(read_input(pyproject), pyproject)
         try:
             data = tomllib.loads(text)
+        except RecursionError:  # tomllib recurses once per level of nesting
+            raise PamphletError("values nested too deeply (arrays or tables inside each "
+                                "other hundreds of levels deep)", pyproject,
+                                _deepest_line(text)) from None
         except tomllib.TOMLDecodeError as error:
             where = re.search(r"\s*\(at line (\d+), column \d+\)$", str(error))
             message = str(error)[:where.start()] if where else str(error)
@@ -304,58 +619,14 @@ def load_project(root: Path | None = None) -> Project:
         settings = _pamphlet_table(data, text, pyproject)
         lines = _setting_lines(text)
 
-    def refuse(message: str, key: str) -> PamphletError:
-        return PamphletError(message, pyproject, lines.get(key))
-
-    unknown = sorted(set(settings) - set(DEFAULTS))
+    known = {s.name: s for s in SETTINGS}
+    unknown = sorted(set(settings) - set(known))
     if unknown:
-        raise refuse(f"unknown [tool.pamphlet] setting(s): {', '.join(unknown)}", unknown[0])
-    merged = {**DEFAULTS, **settings}
-    if not isinstance(merged["languages"], list) or not merged["languages"]:
-        raise refuse("languages must be a list of language codes, e.g. [\"en\", \"ar\"]",
-                     "languages")
-    configured = tuple(merged["languages"])
-    for language in configured:
-        check_language(language, pyproject, lines.get("languages"))
-    if merged["source_language"] not in configured:
-        raise refuse(f"source_language {merged['source_language']!r} is not in languages",
-                     "source_language")
-    if merged["page_size"] not in PAGE_SIZES:
-        raise refuse(f"page_size must be one of {', '.join(PAGE_SIZES)}, not "
-                     f"{merged['page_size']!r}", "page_size")
-    if merged["arabic_digits"] not in ARABIC_DIGITS:
-        raise refuse(f"arabic_digits must be one of {', '.join(ARABIC_DIGITS)},"
-                     f" not {merged['arabic_digits']!r}", "arabic_digits")
-    if merged["print_variant"] not in PRINT_VARIANTS:
-        raise refuse(f"print_variant must be one of {', '.join(PRINT_VARIANTS)},"
-                     f" not {merged['print_variant']!r}", "print_variant")
-    bleed = merged["bleed_mm"]
-    if isinstance(bleed, bool) or not isinstance(bleed, int | float) or not (
-            0 <= bleed <= MAX_BLEED_MM):
-        raise refuse(f"bleed_mm must be a number of millimetres from 0 to {MAX_BLEED_MM},"
-                     f" not {bleed!r}", "bleed_mm")
-    for key in ("source_dir", "locale_dir", "build_dir"):
-        if not isinstance(merged[key], str) or not merged[key].strip():
-            raise refuse(f"{key} must be a folder name (a string), not {_kind(merged[key])}", key)
-    if not isinstance(merged["icc_profile"], str):
-        raise refuse("icc_profile must be a path (a string)", "icc_profile")
-    if not isinstance(merged["crop_marks"], bool):
-        raise refuse("crop_marks must be true or false", "crop_marks")
-    machine = _machine_translation(merged[MT_TABLE], configured, pyproject, text,
-                                   lines.get(MT_TABLE))
-    return Project(
-        root=root,
-        languages=configured,
-        source_language=merged["source_language"],
-        source_dir=Path(merged["source_dir"]),
-        locale_dir=Path(merged["locale_dir"]),
-        build_dir=Path(merged["build_dir"]),
-        page_size=merged["page_size"],
-        arabic_digits=merged["arabic_digits"],
-        print_variant=merged["print_variant"],
-        bleed_mm=float(bleed),
-        icc_profile=root / merged["icc_profile"] if merged["icc_profile"] else None,
-        crop_marks=merged["crop_marks"],
-        machine_translation=machine,
-        setting_lines=lines,
-    )
+        raise PamphletError(f"unknown [tool.pamphlet] setting(s): {', '.join(unknown)}",
+                            pyproject, lines.get(unknown[0]))
+    raw = {name: settings.get(name, entry.default) for name, entry in known.items()}
+    reading = Reading(root, pyproject, text, lines, {}, raw)
+    for name, entry in known.items():  # in the table's order: a kind may use earlier values
+        reading.values[name] = entry.kind.parse(name, raw[name], reading)
+    register_root(root)
+    return Project(root=root, setting_lines=lines, **reading.values)

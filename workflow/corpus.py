@@ -14,8 +14,7 @@ from workflow.fsutil import decode_text, read_input
 from workflow.source import Statement, check_project_language, parse_statement, select_slugs
 
 if TYPE_CHECKING:
-    import polib
-
+    from workflow.catalog.model import Located
     from workflow.edition import Edition
     from workflow.glossary import Glossary
     from workflow.segment import Document
@@ -99,8 +98,8 @@ class Corpus:
             return self.statement(slug).language
         language = self.index.fact(path, "language", lambda: self.statement(slug).language,
                                    self.data)
-        if language not in self.project.languages:  # refused, naming the line
-            self.statement(slug)
+        if language not in self.project.languages:  # refused, naming the line (or a
+            return self.statement(slug).language  # damaged index: the statement's own)
         return language
 
     def document(self, slug: str) -> Document:
@@ -116,14 +115,14 @@ class Corpus:
         "statements x target languages" loop."""
         self.project.check_languages(languages)
         for slug in self.slugs(slugs):
-            source = self.statement(slug).language
+            source = self.language(slug)
             for language in self.project.target_languages(source):
                 if not languages or language in languages:
                     yield slug, source, language
 
     # Catalogs -----------------------------------------------------------------------
 
-    def catalog(self, slug: str, language: str) -> tuple[polib.POFile, dict[int, int]] | None:
+    def catalog(self, slug: str, language: str) -> Located | None:
         """locale/LANG/SLUG.po parsed once, with the msgid line of each entry; None if
         there is no such file."""
         from workflow.catalog.pofile import msgid_lines, parse_po_bytes

@@ -128,6 +128,8 @@ def dashboard_rows(project: Project, failed: dict[str, str] | None = None,
                 try:
                     status = catalog_status(project, slug, language, corpus)
                     cell.segments, cell.words = status.segments, status.words
+                    if status.missing:
+                        cell.problem = f"{status.path}: no catalog: run `pamphlet update`"
                     if queue is not None:
                         queue += status.machine_entries
                     severities = Counter(f.severity for f in check_catalog(

@@ -8,16 +8,13 @@ its unreviewed translation or the source text, with the state of every piece rec
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from workflow.catalog.model import STATES, active_entries, entry_state
+from workflow.catalog.model import STATES, Entry, Located, active_entries, entry_state
 from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
+from workflow.errors import PamphletError
 from workflow.segment import Block, Document, Segment
 from workflow.source import Statement
-
-if TYPE_CHECKING:
-    import polib
 
 
 @dataclass(frozen=True)
@@ -106,16 +103,21 @@ def group_blocks(blocks: tuple[Block, ...]) -> list[list[Block]]:
 
 
 def build_edition(project: Project, statement: Statement, document: Document, language: str,
-                  draft: bool = True, located: tuple[polib.POFile, dict[int, int]] | None = None
+                  draft: bool = True, located: Located | None = None
                   ) -> Edition:
     """The edition of `statement` in `language`; without `draft` only reviewed text is used.
     `located`: its catalog as read already (read_po_located), if it is."""
-    entries: dict[str, polib.POEntry] = {}
+    entries: dict[str, Entry] = {}
     lines: dict[int, int] = {}
     catalog_path = None
     if language != statement.language:
         path = project.po_path(statement.slug, language)
         catalog_path = project.relative(path).as_posix()
+        if draft and located is None and not path.exists() and not path.is_symlink():
+            # a "Spanish" draft all in English, without a word, passes for a translation
+            raise PamphletError("no such catalog, and its language is configured: run "
+                                "`pamphlet update` (a draft would print the source text)",
+                                path)
         if located is None and path.exists():
             located = read_po_located(path)
         if located is not None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from workflow.fsutil import read_input, write_if_changed
+from workflow.fsutil import read_input, read_state, write_if_changed
 
 INDEX_FILE = ".pamphlet-files.json"
 MISSING = "<missing>"
@@ -28,6 +28,13 @@ def _stamp(stat: os.stat_result) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
+def _valid(entry: object) -> bool:
+    """An entry as `digest` writes it: four stat numbers, a hex digest, maybe facts."""
+    return (isinstance(entry, list) and len(entry) in (5, 6)
+            and all(type(n) is int for n in entry[:4]) and isinstance(entry[4], str)
+            and (len(entry) == 5 or isinstance(entry[5], dict)))
+
+
 class FileIndex:
     """sha256 digests of files, read only when their stat differs from the one remembered.
 
@@ -37,11 +44,10 @@ class FileIndex:
 
     def __init__(self, path: Path):
         self.path = path
-        try:
-            entries = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            entries = {}
-        self.entries: dict[str, list] = entries if isinstance(entries, dict) else {}
+        entries = read_state(path)  # None: none, or damaged (a link, a FIFO, too large)
+        self.entries: dict[str, list] = {
+            key: entry for key, entry in (entries.items() if isinstance(entries, dict) else ())
+            if _valid(entry)}
         self.changed = False
 
     def digest(self, path: Path, read: Callable[[Path], bytes] | None = None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import json
 import os
 import stat
 import tempfile
@@ -38,12 +39,45 @@ def decode_text(data: bytes, path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Project roots loaded in this process (config.load_project registers them): a path
+# below one of them is checked against it, whatever pyproject.toml a link target holds.
+_ROOTS: set[Path] = set()
+
+
+def register_root(root: Path) -> None:
+    """Remember a project's root: every write below it is checked by `check_writable`."""
+    _ROOTS.add(Path(os.path.abspath(root)))
+
+
 def project_root_of(path: Path) -> Path | None:
-    """The nearest folder above `path` (links not followed) holding a pyproject.toml."""
-    for folder in Path(os.path.abspath(path)).parents:
-        if (folder / "pyproject.toml").is_file():
+    """The project `path` belongs to: the deepest registered root above it, else the
+    nearest folder above it holding a pyproject.toml and not reached through a link (a
+    link's target may hold a pyproject.toml of its own)."""
+    absolute = Path(os.path.abspath(path))
+    lexical = Path.cwd() / path  # `..` kept: root/../site belongs to root, and leaves it
+    registered = [root for root in _ROOTS
+                  if absolute.is_relative_to(root) or lexical.is_relative_to(root)]
+    if registered:
+        return max(registered, key=lambda root: len(root.parts))
+    for folder in absolute.parents:
+        if not folder.is_symlink() and (folder / "pyproject.toml").is_file():
             return folder
     return None
+
+
+def check_writable(path: Path, root: Path | None = None) -> None:
+    """Refuse to write or delete `path` if that would leave the project: a link at the
+    path or at any folder between the project's root and it (a committed `build -> /srv`,
+    `locale/fa -> ~/elsewhere`), or a path that climbs out of the root (`..`). Every
+    writer of fsutil calls this before it creates anything; so do the deleting ones."""
+    root = Path(os.path.abspath(root)) if root is not None else project_root_of(path)
+    if root is None:
+        return
+    absolute = Path(os.path.abspath(path))
+    if not absolute.is_relative_to(root):
+        raise PamphletError(f"is outside the project ({root}): pamphlet writes only inside"
+                            " it", path)
+    refuse_links(root, absolute)
 
 
 def read_input(path: Path) -> bytes:
@@ -70,6 +104,38 @@ def read_input(path: Path) -> bytes:
                                 " reads only plain files", path)
         with os.fdopen(fd, "rb", closefd=False) as stream:
             return stream.read()
+    finally:
+        os.close(fd)
+
+
+# build/'s own state files (findings cache, file index, build state) above this size are
+# damaged, not read: a link to /dev/zero or a runaway file must not fill the memory.
+STATE_LIMIT = 64 * 1024 * 1024
+
+
+def read_state(path: Path, limit: int = STATE_LIMIT) -> object:
+    """The JSON of one of build/'s own state files, or None where there is none or it is
+    damaged (which only means a rebuild): never read through a link (O_NOFOLLOW, and no
+    link between the project's root and it), never from a FIFO or device (O_NONBLOCK,
+    then a regular file is required), never more than `limit` bytes."""
+    root = project_root_of(path)
+    try:
+        if root is not None:
+            refuse_links(root, Path(os.path.abspath(path)))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except (OSError, PamphletError):
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            data = stream.read(limit + 1)
+        if len(data) > limit:
+            return None
+        return json.loads(data.decode("utf-8"))
+    except (OSError, ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
     finally:
         os.close(fd)
 
@@ -193,6 +259,7 @@ def _read_plain(path: Path) -> bytes | None:
 def _write_temporary(path: Path, data: bytes) -> str:
     """A synced temporary file beside `path` holding `data`, with the mode `path` has or
     would get from `open()` (mkstemp makes it 0600); its name."""
+    check_writable(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(path)
@@ -305,13 +372,14 @@ def remove_stale_temporaries(path: Path) -> list[Path]:
         return removed
     for name in names:
         pid = name[len(prefix):].split(".", 1)[0]
-        if pid.isdigit() and not _process_exists(int(pid)):
+        if pid.isdigit() and not process_exists(int(pid)):
             (path.parent / name).unlink(missing_ok=True)
             removed.append(path.parent / name)
     return removed
 
 
-def _process_exists(pid: int) -> bool:
+def process_exists(pid: int) -> bool:
+    """Whether a process of this id runs (another user's too)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -344,8 +412,28 @@ def write_if_changed(path: Path, text: str) -> bool:
 
 def write_bytes_if_changed(path: Path, data: bytes) -> bool:
     """Atomically write `data` unless the file already holds exactly it; True if written."""
-    if path.exists() and path.read_bytes() == data:
+    check_writable(path)
+    if _holds(path, data):
         remove_stale_temporaries(path)
         return False
     atomic_write_bytes(path, data)
     return True
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether `path` is a regular file holding exactly `data` (a FIFO there is not waited
+    for, a device not read: they are simply replaced)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            return stream.read(len(data) + 1) == data
+    except OSError:
+        return False
+    finally:
+        os.close(fd)

@@ -20,15 +20,13 @@ from workflow.config import Project
 from workflow.errors import PamphletError
 from workflow.fsutil import atomic_write_bytes, read_text
 from workflow.languages import check_language, to_ascii_digits
-from workflow.patterns import URL
+from workflow.patterns import CONTROL, URL
 from workflow.source import check_slug, format_statement
 
 # Page breaks (form feeds from pdftotext) end a paragraph; Unicode line separators (pasted
 # from web pages and word processors) break a line.
 LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n\n", "\x85": "\n",
                              "\u2028": "\n", "\u2029": "\n\n"})
-# C0 and C1 controls other than tab and newline, and stray byte-order marks: never text.
-CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufeff]")
 SENTENCE_END = tuple(".!?؟…:\"”»’)")
 LIST_MARKER = re.compile(r"^(?:(\d{1,3})[.)]|[•·▪◦*-])\s*")
 # A byline's name ends at a separator or a date: "EL PERSONAL | 16 de octubre de 2018".
@@ -41,7 +39,7 @@ def clean_lines(text: str, language: str) -> list[str]:
     """Normalised lines: NFC, no-break spaces, doubled spaces and teaser links removed;
     line and page separators become line breaks, other control characters go."""
     text = unicodedata.normalize("NFC", text).translate(LINE_BREAKS)
-    text = CONTROL.sub("", text)
+    text = CONTROL.sub("", text).replace("\ufeff", "")  # stray byte-order marks too
     text = text.replace("\u00a0", " ").replace("\t", " ").replace("\u200b", "")
     profile, english = languages.get(language), languages.get(languages.LINGUA_FRANCA)
     teasers = tuple(dict.fromkeys(profile.teasers + english.teasers))

@@ -18,6 +18,7 @@ from packaging.version import InvalidVersion, Version
 
 from workflow import languages
 from workflow.errors import PamphletError
+from workflow.fsutil import process_exists
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -187,7 +188,7 @@ def recover_installs(directory: Path) -> None:
         return
     for staging in stagings:
         pid = staging.name[len(STAGING_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and _process_exists(int(pid)):
+        if pid.isdigit() and process_exists(int(pid)):
             continue  # an install running now
         previous = staging / ".previous"
         try:
@@ -199,16 +200,6 @@ def recover_installs(directory: Path) -> None:
             os.replace(previous, target)
             log.warning("put back %s: an install was interrupted", target)
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _version_key(version: str) -> tuple:

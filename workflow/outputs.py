@@ -3,7 +3,7 @@ one place for build, dashboard, print bundle and booklets alike."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from workflow.config import Project
@@ -57,6 +57,7 @@ def plan_outputs(project: Project, slug: str, languages: list[str] | None = None
                  source_language: str | None = None) -> list[Output]:
     """Every PDF of one statement in one format, in a stable order (`source_language`: the
     statement's, if the caller knows it, so that the statement is not read again)."""
+    explicit_layouts = layouts
     if source_language is None:
         source_language = read_project_statement(project, slug).language
     every = (source_language, *project.target_languages(source_language))
@@ -69,10 +70,33 @@ def plan_outputs(project: Project, slug: str, languages: list[str] | None = None
     if "parallel" in layouts:
         planned += [("parallel", (source_language, lang))
                     for lang in wanted if lang != source_language]
-    if "multilingual" in layouts and not languages:
-        planned.append(("multilingual", every))
+    # With --lang, a multilingual edition of the languages chosen, when it is asked for by
+    # name (`--lang en,es --layout multilingual`): a proofing run of two languages does not
+    # also typeset a multilingual edition of them.
+    chosen = tuple(wanted) if languages else every
+    if "multilingual" in layouts and len(chosen) > 1 and (not languages or "multilingual"
+                                                           in (explicit_layouts or ())):
+        planned.append(("multilingual", chosen))
     outputs = []
     for layout, langs in planned:
-        label = "multilingual" if layout == "multilingual" else "+".join(langs)
-        outputs.append(Output(slug, layout, langs, where / f"{slug}.{label}.pdf", format))
+        name = file_name(slug, layout, langs, complete=langs == every)
+        outputs.append(Output(slug, layout, langs, where / name, format))
     return outputs
+
+
+def file_name(slug: str, layout: str, languages: tuple[str, ...], complete: bool) -> str:
+    """x.en.pdf, x.en+fa.pdf, x.multilingual.pdf; a multilingual edition of some of the
+    statement's languages names them (x.en+es+fa.multilingual.pdf), so that it never
+    replaces the one of every language."""
+    if layout != "multilingual":
+        return f"{slug}.{'+'.join(languages)}.pdf"
+    if complete:  # every language of the statement
+        return f"{slug}.multilingual.pdf"
+    return f"{slug}.{'+'.join(languages)}.multilingual.pdf"
+
+
+def narrowed(output: Output, languages: tuple[str, ...]) -> Output:
+    """A multilingual output with only some of its `languages` (those ready for print),
+    named for them."""
+    return replace(output, languages=languages, path=output.path.with_name(
+        file_name(output.slug, output.layout, languages, complete=False)))

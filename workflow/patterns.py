@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import re
 
+# C0 and C1 control characters other than tab and newline: invisible in print, often
+# garbage from a PDF or a wrong encoding, a NUL cannot go into a compiled catalog, and in
+# a terminal they move the cursor or retitle the window.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 # A URL runs to the next space, quote or angle bracket; it may hold one level of
 # parentheses (Wikipedia's `Foo_(bar)`) and non-ASCII letters (fa.wikipedia.org/wiki/...),
 # and it does not end in the sentence's punctuation, Latin or Arabic, or a closing mark.
@@ -32,3 +37,18 @@ PLACEHOLDER = re.compile(
 # An HTML or XML tag: <b>, </p>, <br/>, <a href="...">, <!-- comment -->. An autolink
 # (<https://...>, <a@b.org>) is Markdown, not a tag.
 TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>", re.DOTALL)
+
+# Characters no translation should hold (issue 25): C0 controls but tab and newline, DEL,
+# C1 controls, the bidi embeddings, overrides and isolates (an RLO reverses the words
+# after it), private-use code points, noncharacters and lone surrogates (which cannot be
+# written as UTF-8). They print as nothing, as a box or as U+FFFD, or reorder the text.
+# Allowed: ZWNJ and ZWJ (Persian, Urdu), LRM, RLM and ALM (marks of direction that
+# reorder nothing around them).
+HIDDEN_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ue000-\uf8ff"
+    "\ufdd0-\ufdef\ufffe\uffff\U000f0000-\U0010ffff]")
+
+
+def hidden_control_names(text: str) -> list[str]:
+    """The hidden or control characters of `text`, as U+XXXX, once each in order."""
+    return list(dict.fromkeys(f"U+{ord(c):04X}" for c in HIDDEN_CONTROL.findall(text)))

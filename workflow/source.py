@@ -14,17 +14,16 @@ import yaml
 from workflow.errors import PamphletError, PamphletErrors
 from workflow.fsutil import read_text
 from workflow.languages import check_language
+from workflow.patterns import CONTROL
 
 if TYPE_CHECKING:
     from workflow.config import Project
 
 REQUIRED_FIELDS = ("title", "author", "date", "language")
-OPTIONAL_FIELDS = ("origin",)
+# quote: the sentence (or a unique part of it) its share images quote; default the first
+OPTIONAL_FIELDS = ("origin", "quote")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-# C0 and C1 control characters other than tab and newline: invisible in print, often
-# garbage from a PDF or a wrong encoding, and a NUL cannot go into a compiled catalog.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 BASE_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
@@ -43,6 +42,8 @@ class Statement:
     body_line: int  # line number of the body's first line in the file
     path: Path
     language_line: int = 0  # line of `language:` in the file, for messages
+    quote: str | None = None  # front matter `quote:`, for share images
+    quote_line: int = 0
 
     @property
     def meta(self) -> dict[str, str]:
@@ -50,6 +51,8 @@ class Statement:
                 "language": self.language}
         if self.origin:
             meta["origin"] = self.origin
+        if self.quote:
+            meta["quote"] = self.quote
         return meta
 
 
@@ -123,9 +126,10 @@ def parse_statement(text: str, path: Path) -> Statement:
                            " (put it in double quotes)")
             problems.append(PamphletError(f"front matter field {key!r} {problem}", path,
                                           line_of(key)))
-    if "origin" in meta and not isinstance(meta["origin"], str):
-        problems.append(PamphletError("front matter field 'origin' must be text", path,
-                                      line_of("origin")))
+    for key in OPTIONAL_FIELDS:
+        if key in meta and not isinstance(meta[key], str):
+            problems.append(PamphletError(f"front matter field {key!r} must be text", path,
+                                          line_of(key)))
     date_value = meta.get("date")
     if isinstance(date_value, str) and date_value.strip() and (
             not DATE_PATTERN.match(date_value) or not _valid_date(date_value)):
@@ -155,6 +159,8 @@ def parse_statement(text: str, path: Path) -> Statement:
         body_line=end + 2,
         path=path,
         language_line=line_of("language"),
+        quote=(meta.get("quote") or "").strip() or None,
+        quote_line=line_of("quote"),
     )
 
 

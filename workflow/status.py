@@ -9,6 +9,7 @@ from workflow.catalog.model import (
     MACHINE_MARK,
     STATES,
     active_entries,
+    build_template,
     entry_state,
     machine_confidence,
 )
@@ -16,6 +17,8 @@ from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
 from workflow.corpus import Corpus
 from workflow.mt.engines import ENGINES
+from workflow.segment import segment_statement
+from workflow.source import read_project_statement
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class CatalogStatus:
     segments: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     words: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
     machine_entries: list[MachineEntry] = field(default_factory=list)  # lowest confidence first
+    missing: bool = False  # no catalog: every segment counts as untranslated
 
     @property
     def total_segments(self) -> int:
@@ -56,6 +60,8 @@ class CatalogStatus:
     @property
     def reviewed_percent(self) -> float:
         total = self.total_segments
+        if self.missing:
+            return 0.0
         return 100.0 * self.segments["reviewed"] / total if total else 100.0
 
     def as_dict(self) -> dict:
@@ -73,6 +79,18 @@ def catalog_status(project: Project, slug: str, language: str,
     located = corpus.catalog(slug, language) if corpus is not None else (
         read_po_located(path) if path.exists() else None)
     if located is None:
+        if not path.is_symlink():
+            # a configured language without its catalog is not "nothing to translate":
+            # its segments are counted from the template `update` would write
+            status.missing = True
+            statement = (corpus.statement(slug) if corpus is not None
+                         else read_project_statement(project, slug))
+            document = (corpus.document(slug) if corpus is not None
+                        else segment_statement(statement))
+            template = build_template(document, slug, statement.language, "")
+            for entry in active_entries(template):
+                status.segments["untranslated"] += 1
+                status.words["untranslated"] += len(entry.msgid.split())
         return status
     catalog, lines = located
     for entry in active_entries(catalog):
@@ -103,8 +121,9 @@ def language_percent(statuses: list[CatalogStatus]) -> dict[str, float]:
     for status in statuses:
         reviewed[status.language] = reviewed.get(status.language, 0) + status.segments["reviewed"]
         total[status.language] = total.get(status.language, 0) + status.total_segments
-    return {language: 100.0 * reviewed[language] / total[language] if total[language] else 100.0
-            for language in total}
+    missing = {status.language for status in statuses if status.missing}
+    return {language: 100.0 * reviewed[language] / total[language] if total[language]
+            else 0.0 if language in missing else 100.0 for language in total}
 
 
 def collect_status(project: Project, slugs: list[str] | None = None,
@@ -113,6 +132,16 @@ def collect_status(project: Project, slugs: list[str] | None = None,
     corpus = Corpus(project)
     return [catalog_status(project, slug, language, corpus)
             for slug, _, language in corpus.targets(slugs, languages)]
+
+
+def source_editions(project: Project, slugs: list[str] | None = None,
+                    languages: list[str] | None = None) -> list[tuple[str, str]]:
+    """(slug, language) of each selected statement asked for in its own source language:
+    it has no catalog in that language, and nothing to review there."""
+    project.check_languages(languages)
+    corpus = Corpus(project)
+    return [(slug, corpus.language(slug)) for slug in corpus.slugs(slugs)
+            if languages and corpus.language(slug) in languages]
 
 
 def review_queue(project: Project, slugs: list[str] | None = None,

@@ -6,10 +6,20 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polib
-
-from workflow.catalog.model import PlaceConflict, build_template, merge, plural_forms_problem
-from workflow.catalog.pofile import format_po, header_field_line, parse_po_bytes, same_data
+from workflow.catalog.model import (
+    Catalog,
+    PlaceConflict,
+    build_template,
+    merge,
+    plural_forms_problem,
+)
+from workflow.catalog.pofile import (
+    format_po,
+    header_field_line,
+    layout_like,
+    parse_po_bytes,
+    same_data,
+)
 from workflow.config import Project
 from workflow.errors import PamphletError, PamphletErrors
 from workflow.fsutil import read_input, remove_stale_temporaries, save_merged
@@ -18,6 +28,14 @@ from workflow.source import Statement, read_project_statement, select_slugs
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
+
+
+@dataclass(frozen=True)
+class MergeOptions:
+    """msgmerge's choices: --no-fuzzy-matching and --no-obsolete (both off by default)."""
+
+    fuzzy_matching: bool = True
+    obsolete: bool = True
 
 
 @dataclass
@@ -37,12 +55,12 @@ class Planned:
 
     text: str
     based_on: bytes | None  # the file as read (None: it did not exist)
-    template: polib.POFile
+    template: Catalog
     language: str | None  # None: the template itself
 
 
-def planned_catalogs(project: Project, slug: str, languages: list[str] | None = None
-                     ) -> dict[Path, Planned]:
+def planned_catalogs(project: Project, slug: str, languages: list[str] | None = None,
+                     options: MergeOptions = MergeOptions()) -> dict[Path, Planned]:
     """Every catalog file of one statement as `update` would write it (nothing written):
     its template and the catalogs of `languages` (all if None)."""
     statement, document = load_statement(project, slug)
@@ -55,8 +73,8 @@ def planned_catalogs(project: Project, slug: str, languages: list[str] | None = 
             continue
         po_path = project.po_path(slug, language)
         based_on = _read_existing(po_path)
-        plan[po_path] = Planned(_merged(project, po_path, based_on, template, language),
-                                based_on, template, language)
+        plan[po_path] = Planned(_merged(project, po_path, based_on, template, language,
+                                        options), based_on, template, language)
     return plan
 
 
@@ -64,8 +82,8 @@ def _read_existing(path: Path) -> bytes | None:
     return read_input(path) if path.exists() or path.is_symlink() else None
 
 
-def _merged(project: Project, path: Path, data: bytes | None, template: polib.POFile,
-            language: str) -> str:
+def _merged(project: Project, path: Path, data: bytes | None, template: Catalog,
+            language: str, options: MergeOptions = MergeOptions()) -> str:
     """The catalog's text after merging the template into `data` (the file's bytes)."""
     existing = parse_po_bytes(data, path)[1] if data is not None else None
     problem = plural_forms_problem(existing.metadata, language) if existing else None
@@ -73,28 +91,31 @@ def _merged(project: Project, path: Path, data: bytes | None, template: polib.PO
         raise PamphletError(problem, project.relative(path),
                             header_field_line(path, "Plural-Forms"))
     try:
-        return format_po(merge(existing, template, language))
+        return format_po(merge(existing, template, language, options.fuzzy_matching,
+                               options.obsolete))
     except PlaceConflict as conflict:
         raise PamphletError(str(conflict), project.relative(path),
                             conflict.entry.linenum) from None
 
 
 def update(project: Project, slugs: list[str] | None = None, check: bool = False,
-           languages: list[str] | None = None) -> UpdateReport:
+           languages: list[str] | None = None, options: MergeOptions = MergeOptions()
+           ) -> UpdateReport:
     """Bring templates and catalogs up to date with source/.
 
     Everything is read and merged before anything is written, so bad input anywhere
     leaves every file untouched. A catalog a translator saves while this runs is merged
     again as saved (fsutil.save_merged): their save is never overwritten. With `check`,
     nothing is written and the report lists the files that are out of date. With
-    `languages`, only their catalogs (and the templates) are brought up to date.
+    `languages`, only their catalogs (and the templates) are brought up to date;
+    `options` are msgmerge's --no-fuzzy-matching and --no-obsolete.
     """
     project.check_languages(languages)
     plans: dict[Path, Planned] = {}
     problems: list[PamphletError] = []
     for slug in select_slugs(project, slugs):
         try:
-            plans.update(planned_catalogs(project, slug, languages))
+            plans.update(planned_catalogs(project, slug, languages, options))
         except PamphletErrors as errors:
             problems += errors.errors
         except PamphletError as error:  # reported with every other one, after the loop
@@ -114,9 +135,12 @@ def update(project: Project, slugs: list[str] | None = None, check: bool = False
             continue
 
         def remerge(current: bytes | None, plan: Planned = plan, path: Path = path) -> bytes:
-            if current == plan.based_on or plan.language is None:
+            if plan.language is None:
                 return plan.text.encode("utf-8")
-            return _merged(project, path, current, plan.template, plan.language).encode()
+            text = plan.text if current == plan.based_on else _merged(
+                project, path, current, plan.template, plan.language, options)
+            # the header fields a translator's tool wrote stay on its lines (no churn)
+            return layout_like(text, current).encode("utf-8")
 
         if save_merged(path, plan.based_on, remerge):
             report.written.append(path)

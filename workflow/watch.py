@@ -73,13 +73,15 @@ def rebuild(project: Project, slugs: list[str] | None, languages: list[str] | No
 
 def watch(root: Path, slugs: list[str] | None = None, languages: list[str] | None = None,
           jobs: int = 1, tell: Callable[[Event], None] = lambda event: None,
-          stop: threading.Event | None = None) -> None:
+          stop: threading.Event | None = None,
+          make: Callable[[Project], object] | None = None) -> None:
     """Build, then rebuild after every burst of saves until `stop` is set (or Ctrl-C).
 
     Nothing stops the watching but that: a PDF that fails is told and the others are
     built; bad settings or a statement that cannot be read are told, and the next save
     is tried again. The project lock is held only while building, so `update` or
-    `translate` can run in between.
+    `translate` can run in between. `make`: what to build instead of the draft PDFs
+    (`pamphlet serve` makes the web edition), called under the lock.
     """
     from watchfiles import watch as changes_of
 
@@ -88,13 +90,17 @@ def watch(root: Path, slugs: list[str] | None = None, languages: list[str] | Non
     select_slugs(project, slugs)
     current = [project]  # the settings as last read: a saved pyproject.toml may move folders
 
-    def again() -> BuildReport:
+    def again() -> object:
+        if make is not None:
+            with project_lock(current[0].root, "pamphlet serve"):
+                return make(current[0])
         return rebuild(current[0], slugs, languages, jobs, pool, tell)
 
     def reread() -> None:
         current[0] = load_project(root)
 
-    pool = WorkerPool(jobs, setup_worker, WORKER_PRELOAD) if jobs > 1 else None
+    pool = (WorkerPool(jobs, setup_worker, WORKER_PRELOAD) if jobs > 1 and make is None
+            else None)
     # The watcher starts before the first build, so that a save while it runs is not
     # missed; its first (empty) answer, after WAKE_MS, says it is in place.
     changes = changes_of(project.root, watch_filter=lambda change, path:

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,10 @@ def _start_worker(parent: int, setup: Callable[[], None] | None) -> None:
         setup()
 
 
+class WorkerLost(Exception):
+    """A job's worker process died each time the job ran, even alone."""
+
+
 class WorkerPool:
     """`workers` processes that each run `setup` once, then any number of job lists.
 
@@ -72,29 +77,64 @@ class WorkerPool:
     def __init__(self, workers: int, setup: Callable[[], None] | None = None,
                  preload: tuple[str, ...] = ()):
         self.workers = workers
+        self._setup = setup
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(list(preload))
-        self._executor = ProcessPoolExecutor(workers, mp_context=context,
-                                             initializer=_start_worker,
-                                             initargs=(os.getpid(), setup))
+        self._context = context
+        self._executor = self._start()
 
-    def run(self, function: Callable[[Any], Any], jobs: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.workers, mp_context=self._context,
+                                   initializer=_start_worker,
+                                   initargs=(os.getpid(), self._setup))
+
+    def run(self, function: Callable[[Any], Any], jobs: Iterable[Any],
+            lost: Callable[[Any], Any] | None = None, _round: int = 0
+            ) -> Iterator[tuple[Any, Any]]:
         """(job, function(job)) as each finishes, jobs started in the order given.
 
-        If the caller stops early (an exception, Ctrl-C, closing the iterator), every
-        worker is stopped at once and the jobs not finished are dropped.
+        A worker that dies (`kill -9`, the out-of-memory killer) takes the pool down with
+        every job then unfinished: those are run again in a fresh pool; the ones lost a
+        second time each alone, and a job that kills its worker even alone is given
+        `lost(job)` as its result (or WorkerLost is raised without `lost`). If the caller
+        stops early (an exception, Ctrl-C, closing the iterator), every worker is stopped
+        at once and the jobs not finished are dropped.
         """
         pending = {self._executor.submit(function, job): (number, job)
                    for number, job in enumerate(jobs)}
+        broken: list[tuple[int, Any]] = []
         try:
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 # jobs that ended together come in the order they were started
                 for future in sorted(done, key=lambda f: pending[f][0]):
-                    yield pending.pop(future)[1], future.result()
+                    number, job = pending.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        broken.append((number, job))
+                        continue
+                    yield job, result
         except BaseException:
             self.stop()
             raise
+        if not broken:
+            return
+        again = [job for _, job in sorted(broken, key=lambda item: item[0])]
+        self._executor.shutdown(wait=True)
+        self._executor = self._start()
+        if _round == 0:
+            log.warning("a worker process ended abruptly: %d unfinished job(s) run again",
+                        len(again))
+            yield from self.run(function, again, lost, 1)
+        elif _round == 1 and len(again) > 1:  # which one is it? each alone
+            for job in again:
+                yield from self.run(function, [job], lost, 2)
+        else:
+            for job in again:
+                if lost is None:
+                    raise WorkerLost(job)
+                yield job, lost(job)
 
     def stop(self) -> None:
         """Kill the workers now, mid-job: what they were making is simply not written."""
@@ -126,13 +166,14 @@ class WorkerPool:
 
 def run_jobs(function: Callable[[Any], Any], jobs: list[Any], workers: int,
              cost: Callable[[Any], float], setup: Callable[[], None] | None = None,
-             pool: WorkerPool | None = None, preload: tuple[str, ...] = ()
-             ) -> Iterator[tuple[Any, Any]]:
+             pool: WorkerPool | None = None, preload: tuple[str, ...] = (),
+             lost: Callable[[Any], Any] | None = None) -> Iterator[tuple[Any, Any]]:
     """(job, function(job)) for every job, as each finishes.
 
     With one worker, or one job, in this process, in the order given (no start-up cost).
     Otherwise in `pool` or in a pool made for these jobs, the most costly first: the
-    longest jobs then end together instead of one running alone at the end.
+    longest jobs then end together instead of one running alone at the end. `lost(job)`:
+    the result of a job whose worker process died each time it ran (WorkerPool.run).
     """
     if pool is None and (workers <= 1 or len(jobs) <= 1):
         if setup is not None and jobs:
@@ -142,7 +183,7 @@ def run_jobs(function: Callable[[Any], Any], jobs: list[Any], workers: int,
         return
     ordered = sorted(jobs, key=cost, reverse=True)  # stable: equal costs keep their order
     if pool is not None:
-        yield from pool.run(function, ordered)
+        yield from pool.run(function, ordered, lost)
         return
     try:
         own = WorkerPool(min(workers, len(jobs)), setup, preload)
@@ -151,4 +192,4 @@ def run_jobs(function: Callable[[Any], Any], jobs: list[Any], workers: int,
         yield from run_jobs(function, jobs, 1, cost, setup)
         return
     with own:
-        yield from own.run(function, ordered)
+        yield from own.run(function, ordered, lost)

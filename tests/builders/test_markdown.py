@@ -6,7 +6,7 @@ from __future__ import annotations
 import polib
 import pytest
 
-from tests.conftest import STATEMENT_EN
+from tests.helpers import STATEMENT_EN
 from workflow.build import build
 from workflow.gate import FinalRefused
 from workflow.update import update
@@ -117,3 +117,20 @@ def test_the_dashboard_links_every_builders_outputs(updated):
     build(updated, languages=["es"], layouts=["single"], to=["pdf,md"])
     page = (updated.build / "index.html").read_text(encoding="utf-8")
     assert 'href="caravan/caravan.es.md"' in page and 'href="caravan/caravan.es.pdf"' in page
+
+
+def test_the_command_line_chooses_builders_with_to(updated):
+    import io
+
+    from workflow.cli import main
+
+    out = io.StringIO()
+    assert main(["build", "--to", "md", "--lang", "es"], stdout=out, stderr=io.StringIO()) == 0
+    assert "0 PDF(s), 1 Markdown file(s) written" in out.getvalue()
+    assert not list(updated.build.rglob("*.pdf"))
+    err = io.StringIO()
+    assert main(["build", "--to", "md,epub"], stdout=io.StringIO(), stderr=err) == 2
+    from workflow import builders
+
+    assert f"no builder 'epub' (known: {', '.join(builders.names())})" in err.getvalue()
+    assert {"pdf", "print", "md"} <= set(builders.names())

@@ -5,7 +5,6 @@ and where models run (device = "auto")."""
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import shutil
@@ -13,11 +12,10 @@ import shutil
 import polib
 import pytest
 
-from tests.conftest import STATEMENT_EN, write_project
-from tests.conftest import snapshot as all_files
+from tests.helpers import STATEMENT_EN, run, write_project
+from tests.helpers import snapshot as all_files
 from tests.mt_fixture import built_models
 from workflow.catalog.model import MACHINE_MARK, active_entries, entry_state, machine_confidence
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.models import find_route
@@ -32,11 +30,6 @@ SENTENCES = ["We express our solidarity with the caravan.", "No one is illegal."
 
 def snapshot(root):
     return {name: data for name, data in all_files(root).items() if name != ".pamphlet.lock"}
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    return main(list(argv), stdout=out, stderr=err), out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

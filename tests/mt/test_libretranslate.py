@@ -11,11 +11,10 @@ import polib
 import pytest
 
 from tests.argos_fixture import built_packages
-from tests.conftest import STATEMENT_EN, write_project
-from tests.conftest import snapshot as all_files
+from tests.helpers import STATEMENT_EN, run, write_project
+from tests.helpers import snapshot as all_files
 from tests.libretranslate.server import prepare_packages, run_with_server
 from workflow.catalog.model import active_entries, entry_state, machine_confidence
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.mt.engines.libretranslate import ServerError, plan_legs
@@ -89,6 +88,7 @@ def server_run(tmp_path_factory, argos_dir):
             "results": {r["name"]: r for r in results["results"]}}
 
 
+@pytest.mark.slow
 def test_translates_through_the_server_mixed_with_argos(server_run):
     url, root = server_run["url"], server_run["projects"]["good"]
     result = server_run["results"]["good"]
@@ -109,6 +109,7 @@ def test_translates_through_the_server_mixed_with_argos(server_run):
     assert again["changed"] == [] and "0 machine-translated" in again["out"]
 
 
+@pytest.mark.slow
 def test_models_list_shows_the_route(server_run):
     result = server_run["results"]["list"]
     assert result["code"] == 0, result["err"]
@@ -116,6 +117,7 @@ def test_models_list_shows_the_route(server_run):
     assert "libretranslate" in line and server_run["url"] in line and "LT_API_KEY" in line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, code, message", [
     ("bad_key", 1, "refused the API key in $LT_API_KEY (Invalid API key)"),
     ("no_key", 2, "the environment variable LT_API_KEY (api_key_env of this route) is not "
@@ -140,13 +142,6 @@ def translate_project(tmp_path, monkeypatch, config):
     root = make_project(tmp_path / "project", config)
     monkeypatch.chdir(root)
     return root
-
-
-def run(*argv):
-    import io
-
-    out, err = io.StringIO(), io.StringIO()
-    return main(list(argv), stdout=out, stderr=err), out.getvalue(), err.getvalue()
 
 
 def test_unreachable_server(tmp_path, monkeypatch):

@@ -4,17 +4,15 @@ and a confidence under `min_confidence`."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 
 import polib
 import pytest
 
-from tests.conftest import STATEMENT_EN, write_project
+from tests.helpers import STATEMENT_EN, run, write_project
 from workflow.catalog.model import active_entries, machine_confidence
 from workflow.catalog.pofile import read_po_located
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.dashboard import write_dashboard
 from workflow.mt.engines import Output
@@ -22,11 +20,6 @@ from workflow.mt.engines.ctranslate2 import Decoder
 from workflow.mt.stage import translate
 from workflow.qa import run_checks
 from workflow.update import update
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    return main(list(argv), stdout=out, stderr=err), out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ catalog reported at their lines, the real catalogs free of errors, and the CLI."
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 from dataclasses import replace
@@ -14,10 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REPO, STATEMENT_EN
+from tests.helpers import REPO, STATEMENT_EN, run
 from workflow.catalog.model import MACHINE_MARK
 from workflow.catalog.pofile import msgid_lines, write_po
-from workflow.cli import main
 from workflow.config import load_project
 from workflow.glossary import Glossary
 from workflow.qa import CHECKS, CheckFailure, make_context, run_checks, runner
@@ -35,7 +33,13 @@ from workflow.qa.checks.script import (
     unusual_letters,
 )
 from workflow.qa.checks.spelling import zwnj
-from workflow.qa.checks.whitespace import double_space, newlines, tabs, whitespace
+from workflow.qa.checks.whitespace import (
+    control_characters,
+    double_space,
+    newlines,
+    tabs,
+    whitespace,
+)
 from workflow.update import update
 
 GLOSSARY = Glossary(
@@ -111,6 +115,8 @@ EXAMPLES = [
     (whitespace, "ar", "We walk together.", "نسير معًا.", "نسير معًا. "),
     (double_space, "fa", "We walk together.", "ما با هم راه می‌رویم.", "ما با هم  راه می‌رویم."),
     (tabs, "es", "We walk together.", "Caminamos juntos.", "Caminamos\tjuntos."),
+    (control_characters, "fa", "We walk together.", "ما با هم\u200c\u200fراه می\u200cرویم.",
+     "ما با هم \u202eراه می\u200cرویم."),
     (machine_copy, "ar", "More than 7000 people walk together.", "يسير أكثر من ٧٠٠٠ شخص معًا.",
      "More than ٧٠٠٠ people walk together.", {"machine": True}),
     (low_confidence, "es", "We walk together.", "Caminamos juntos.", "Caminamos juntos.",
@@ -325,6 +331,9 @@ PLANTED = {
                                                  "whitespace"),
         "How can we challenge this?": ("¿Cómo podemos  desafiar esto?", "double-space"),
         "No one is illegal": ("Ningún ser humano es\tilegal", "tabs"),
+        "Write to info@example.org for **posters** and leaflets.":
+            ("Escriban a info@example.org para pedir **carteles** y \u202evolantes.",
+             "control-characters"),
     },
 }
 
@@ -443,12 +452,6 @@ def test_real_catalogs_have_no_errors():
 # --- CLI ----------------------------------------------------------------------------------
 
 
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
-
-
 def test_cli_reports_errors_with_exit_code_1(catalogs):
     lines = fill(catalogs, "fa", {**CLEAN["fa"], "More than 7000 people walk together.":
                                   "بیش از ۷۰۰ نفر با هم راه می‌روند."})
@@ -528,12 +531,13 @@ def test_only_and_skip_choose_the_checks_of_a_run(catalogs):
 def test_the_cache_key_covers_the_qa_and_language_code(tmp_path, monkeypatch):
     """Findings are kept under a hash of the code that makes them: a change to a language
     profile or to a check is a new key, a change to the typesetting is not."""
+    from workflow import codehash
     from workflow.qa import cache
 
     copy = tmp_path / "workflow"
     shutil.copytree(Path(cache.__file__).parent.parent, copy,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(cache, "_PACKAGE", copy)
+    monkeypatch.setattr(codehash, "PACKAGE", copy)
 
     def fingerprint():
         cache.code_fingerprint.cache_clear()

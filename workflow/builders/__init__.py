@@ -16,6 +16,7 @@ BUILTIN = (
     "workflow.builders.pdf",
     "workflow.builders.printfiles",
     "workflow.builders.markdown",
+    "workflow.builders.site",
 )
 
 _REGISTRY: dict[str, Builder] = {}

@@ -108,6 +108,12 @@ class Builder:
         files (a bundle's README, an index page), if they exist."""
         return []
 
+    def narrow(self, corpus: Corpus, job: Job, languages: tuple[str, ...]) -> Job | None:
+        """A job like `job` showing only `languages` (the editions ready for print, when
+        others of the job are held back), or None: the job is held back whole. A
+        multilingual edition of the ready languages is one such (builders/pdf.py)."""
+        return None
+
     def stale(self, corpus: Corpus, slug: str, languages: set[str],
               rebuilt: bool = False) -> list[Path]:
         """Files of an earlier build to delete when editions of `slug` in `languages` are

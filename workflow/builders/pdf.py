@@ -11,7 +11,8 @@ from workflow.builders import register
 from workflow.builders.base import Builder, Job, Selection
 from workflow.errors import PamphletError
 from workflow.gate import gate_problems
-from workflow.outputs import PRINT, SCREEN, Output, plan_outputs
+from workflow.limits import MAX_PDF_CHARS
+from workflow.outputs import PRINT, SCREEN, Output, narrowed, plan_outputs
 
 if TYPE_CHECKING:
     from workflow.config import Project
@@ -33,6 +34,17 @@ class PdfWork:
     page_size: str
     date: str
     printing: PrintSettings | None = None
+    web_page: str | None = None  # where its colophon's QR code leads (site_url set)
+
+
+def web_page(project: Project, output: Output) -> str | None:
+    """The web edition's page a PDF's QR code leads to (with `site_url` set): that of its
+    language; for a side-by-side PDF the translation's, for one in every language the
+    original's (its page links all the others)."""
+    if not project.site_url:
+        return None
+    language = output.languages[1] if output.layout == "parallel" else output.languages[0]
+    return f"{project.site_url}{language}/{output.slug}.html"
 
 
 def estimated_cost(project: Project, output: Output) -> int:
@@ -65,6 +77,16 @@ def edition_texts(project: Project, edition: Edition) -> dict[str, dict[str, str
     return texts
 
 
+def check_size(project: Project, output: Output, editions: list[Edition]) -> None:
+    """Refuse a PDF whose text is more than a pamphlet's (limits.MAX_PDF_CHARS)."""
+    size = sum(len(text) for edition in editions
+               for texts in edition_texts(project, edition).values() for text in texts.values())
+    if size > MAX_PDF_CHARS:
+        raise PamphletError(f"{output.path.name} would typeset {size:,} characters; a PDF "
+                            f"holds at most {MAX_PDF_CHARS:,} (about 150 A5 pages): split "
+                            "the statement", editions[0].statement.path)
+
+
 def check_markup(project: Project, edition: Edition) -> None:
     """Refuse, with its catalog or statement line, a segment whose inline markup would
     crash or stall the typesetter (html.inline_problem)."""
@@ -95,13 +117,14 @@ def build_output(project: Project, work: PdfWork) -> bytes:
         problems = gate_problems(editions, work.keep)
         if problems:
             raise PamphletError("not ready for print: " + "; ".join(problems))
+    check_size(project, output, editions)
     for edition in editions:
         check_markup(project, edition)
         for language, texts in edition_texts(project, edition).items():
             check_coverage(texts, language,
                            edition.catalog_path or project.relative(edition.statement.path))
     html = render_html(output.layout, editions, work.date, work.page_size,
-                       work.digits)
+                       work.digits, work.web_page)
     pdf = typeset(html, project.root, printing, work.digits, any(e.is_draft for e in editions),
                   work.page_size)
     if not printing:
@@ -134,12 +157,20 @@ class ScreenPdf(Builder):
         return Job(self.name, output.slug, output.languages, output.path, label, cell, also,
                    output, estimated_cost(project, output))
 
+    def narrow(self, corpus: Corpus, job: Job, languages: tuple[str, ...]) -> Job | None:
+        """A multilingual edition of the ready languages, named for them, if two or more
+        are left; any other PDF is held back whole."""
+        output: Output = job.data
+        if output.layout != "multilingual" or len(languages) < 2:
+            return None
+        return self.job(corpus.project, narrowed(output, languages))
+
     def fingerprint(self, corpus: Corpus, selection: Selection, job: Job) -> str:
         from workflow.render.fonts import fonts_fingerprint
 
         printing = self.printing(corpus, selection)
         settings = [job.data.layout, selection.page_size, corpus.project.arabic_digits,
-                    fonts_fingerprint(job.languages)]
+                    corpus.project.site_url or "", fonts_fingerprint(job.languages)]
         if printing:
             settings.append(printing.fingerprint())
         return "\0".join(settings)
@@ -150,7 +181,8 @@ class ScreenPdf(Builder):
         digits = {lang: corpus.project.digits(lang) for lang in output.languages}
         return replace(job, data=PdfWork(output, editions, digits, selection.final,
                                          selection.keep, selection.page_size, selection.date,
-                                         self.printing(corpus, selection)))
+                                         self.printing(corpus, selection),
+                                         web_page(corpus.project, output)))
 
     def setup_worker(self) -> None:
         from workflow.render.typeset import setup

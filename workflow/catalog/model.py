@@ -5,6 +5,7 @@ Works on `polib.POFile` objects in memory and does no file I/O (see `pofile.py`)
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 
@@ -13,10 +14,17 @@ from rapidfuzz.distance import Indel
 
 from workflow import languages
 from workflow.languages import english_name, plural_forms
+from workflow.patterns import HIDDEN_CONTROL
 from workflow.segment import Document
 
 # msgmerge's similarity threshold (gettext's FUZZY_THRESHOLD): a new sentence at least this
 # similar to a translated one gets its translation as a fuzzy suggestion.
+# The catalog and entry types for the stages above: they name them from here, and only
+# this package imports polib.
+Catalog = polib.POFile
+Entry = polib.POEntry
+Located = tuple[polib.POFile, dict[int, int]]  # a catalog and the msgid line of each entry
+
 FUZZY_THRESHOLD = 0.6
 CONTEXT_BONUS = 0.00001  # gettext's advantage for an entry of the same (or no) context
 TEAM = "pamphlet translation team"
@@ -26,6 +34,13 @@ MACHINE_MARK = "machine translation:"
 # After the engine, route, model and version: the model's confidence in the output, the
 # geometric mean of its token probabilities (`n/a` where the engine gives no score).
 _CONFIDENCE = re.compile(re.escape(MACHINE_MARK) + r"[^\n]*?, confidence (\d+\.\d+|n/a)\b")
+# ... and a digest of the text the engine gave (`text 1a2b3c4d5e6f`): an entry whose msgstr
+# no longer matches it was edited by a person, whatever the tool that saved it kept of the
+# comment or the flags (Weblate keeps both).
+_DIGEST = re.compile(re.escape(MACHINE_MARK) + r"[^\n]*?, text ([0-9a-f]{12})\b")
+# What the mark of an entry edited by a translator becomes (`update`): the engine it came
+# from, without the model's confidence in a text that is no longer the model's.
+EDITED_MARK = "edited after machine translation:"
 
 # What a catalog's header must say; the other fields are the translators' to keep or drop.
 REQUIRED_HEADERS = ("Project-Id-Version", "Language", "MIME-Version", "Content-Type",
@@ -126,9 +141,12 @@ def is_translated(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr) or any(entry.msgstr_plural.values())
 
 
-def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -> polib.POFile:
+def merge(catalog: polib.POFile | None, template: polib.POFile, language: str,
+          fuzzy_matching: bool = True, obsolete: bool = True) -> polib.POFile:
     """msgmerge semantics: exact matches keep their translation, changed sentences turn
     fuzzy with `#| msgid`, translations no longer used become obsolete (`#~`).
+    `fuzzy_matching=False` is msgmerge's --no-fuzzy-matching (a changed sentence starts
+    untranslated); `obsolete=False` is --no-obsolete / pybabel's --ignore-obsolete.
 
     Entries are matched by (msgctxt, msgid) and singular with singular: a plural entry or
     one with a context (templates have neither) keeps every form, as an obsolete entry.
@@ -165,7 +183,7 @@ def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -
     # plural one has no msgstr to lend (its forms stay with it, as obsolete).
     candidates = [e for e in old_entries + old_obsolete
                   if is_translated(e) and not e.msgid_plural]
-    for new, entry in pending:
+    for new, entry in pending if fuzzy_matching else ():
         old = best_fuzzy_match(new, candidates)
         if old is None:
             continue
@@ -176,6 +194,8 @@ def merge(catalog: polib.POFile | None, template: polib.POFile, language: str) -
         # we keep it, so that the entry's state says its source changed (see README)
         entry.previous_msgid = old.previous_msgid or old.msgid
         used.add(entry_key(old))
+    if not obsolete:
+        return merged
     for old in old_entries:
         if entry_key(old) not in used and is_translated(old):
             merged.append(_as_obsolete(old))
@@ -226,6 +246,7 @@ def _copy_template_entry(new: polib.POEntry) -> polib.POEntry:
 def _carry_translation(old: polib.POEntry, entry: polib.POEntry) -> None:
     entry.msgstr = old.msgstr
     entry.tcomment = old.tcomment
+    settle_provenance(entry)
     # gettext drops `fuzzy` from an entry with no translation when it writes one; so do we
     entry.flags = [f for f in old.flags if f != "fuzzy" or old.msgstr]
     if "fuzzy" in old.flags and old.previous_msgid:
@@ -244,7 +265,47 @@ def _as_obsolete(old: polib.POEntry) -> polib.POEntry:
 def machine_comment(engine: str, description: str, confidence: float | None) -> str:
     """E.g. 'machine translation: argos en->es translate-en_es 1.9, confidence 0.42'."""
     score = "n/a" if confidence is None else f"{confidence:.2f}"
+    # The description holds what a server or a model folder says of itself: one line of
+    # printable text, and no ", confidence" of its own that the reader would take first.
+    description = " ".join(HIDDEN_CONTROL.sub("", description).split())
+    description = re.sub(r",(\s*confidence)", r";\1", description, flags=re.IGNORECASE)
     return f"{MACHINE_MARK} {engine} {description}, confidence {score}"
+
+
+def text_digest(text: str) -> str:
+    """12 hex digits of the SHA-256 of a translation: enough to tell an edit, short."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def stamp_machine_text(comment: str, msgstr: str) -> str:
+    """The comment with the digest of the machine's text added to its machine mark."""
+    return "\n".join(f"{line}, text {text_digest(msgstr)}"
+                     if line.startswith(MACHINE_MARK) and not _DIGEST.search(line) else line
+                     for line in comment.split("\n"))
+
+
+def machine_edited(entry: polib.POEntry) -> bool:
+    """Whether a person changed a machine entry's text since the engine wrote it (its
+    mark's digest no longer matches). A mark without a digest (written before digests
+    were recorded) is trusted as it is."""
+    match = _DIGEST.search(" ".join((entry.tcomment or "").split()))
+    return match is not None and match.group(1) != text_digest(entry.msgstr)
+
+
+def settle_provenance(entry: polib.POEntry) -> None:
+    """An edited machine entry's mark says so (EDITED_MARK, the engine kept, confidence
+    and digest dropped): a human translation is not listed with a model's confidence."""
+    if not is_machine(entry) or not machine_edited(entry):
+        return
+    lines = (entry.tcomment or "").split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(MACHINE_MARK))
+    end = start + 1  # a mark a tool wrapped goes on to its digest, the last of its fields
+    while not _DIGEST.search(" ".join(lines[start:end])) and end < len(lines):
+        end += 1
+    mark = " ".join(" ".join(lines[start:end]).split())
+    origin = re.sub(r", (?:confidence (?:\d+\.\d+|n/a)|text [0-9a-f]{12})\b", "",
+                    mark[len(MACHINE_MARK):]).strip()
+    entry.tcomment = "\n".join([*lines[:start], f"{EDITED_MARK} {origin}", *lines[end:]])
 
 
 def machine_confidence(entry: polib.POEntry) -> float | None:
@@ -263,9 +324,9 @@ def entry_state(entry: polib.POEntry) -> str:
     if not entry.msgstr:
         return "untranslated"
     if "fuzzy" in entry.flags:
-        if is_machine(entry) and not entry.previous_msgid:
+        if is_machine(entry) and not entry.previous_msgid and not machine_edited(entry):
             return "machine"
-        return "fuzzy"
+        return "fuzzy"  # source changed, or a person's edit of machine text to review
     return "reviewed"
 
 

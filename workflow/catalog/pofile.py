@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polib
 
-from workflow.catalog.poformat import format_catalog
+from workflow.catalog.poformat import format_catalog, keep_header_layout
 from workflow.errors import PamphletError
 from workflow.fsutil import decode_text, read_input, read_text, write_if_changed
 from workflow.limits import MAX_SEGMENT_CHARS
@@ -313,6 +313,18 @@ def same_data(data: bytes, new_text: str, path: Path) -> bool:
         return format_po(parse_po(decode_text(data, path), path)) == new_text
     except PamphletError:
         return False
+
+
+def layout_like(text: str, previous: bytes | None) -> str:
+    """The new text of a catalog, its header fields that did not change kept on the lines
+    the file had for them (poformat.keep_header_layout); a file with a BOM or CRLF line
+    ends, or not UTF-8, is written plain."""
+    if not previous or previous.startswith(b"\xef\xbb\xbf") or b"\r" in previous:
+        return text
+    try:
+        return keep_header_layout(text, previous.decode("utf-8"))
+    except UnicodeDecodeError:
+        return text
 
 
 def write_po(path: Path, catalog: polib.POFile) -> bool:

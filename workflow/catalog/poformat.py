@@ -218,3 +218,59 @@ def format_catalog(catalog: polib.POFile, page_width: int = PAGE_WIDTH) -> str:
     blocks += [entry_lines(e, page_width) for e in catalog if not e.obsolete]
     blocks += [entry_lines(e, page_width) for e in catalog if e.obsolete]
     return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"
+
+
+_UNESCAPES = {**{code: char for char, code in _ESCAPES.items()}, "\\": "\\", '"': '"'}
+
+
+def _unquote(line: str) -> str:
+    """The text of one `"..."` string line, escapes undone."""
+    body, out, index = line.strip()[1:-1], [], 0
+    while index < len(body):
+        char = body[index]
+        if char == "\\" and index + 1 < len(body):
+            out.append(_UNESCAPES.get(body[index + 1], body[index + 1]))
+            index += 2
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def _header_fields(lines: list[str]) -> tuple[int, int, list[tuple[str, list[str]]]] | None:
+    """Where the header's field lines are (first and end line index) and each field (a
+    `\\n`-ended portion of its msgstr) with the lines it is written on; None unless the
+    text starts with a header entry written `msgstr ""` and then one string per line."""
+    end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+    start = next((i for i in range(end) if lines[i].startswith("msgstr ")), None)
+    if (start is None or start == 0 or not lines[start - 1].startswith('msgid ""')
+            or lines[start].rstrip() != 'msgstr ""'):
+        return None
+    fields: list[tuple[str, list[str]]] = []
+    text, written = "", []
+    for line in lines[start + 1:end]:
+        if not (line.startswith('"') and line.rstrip().endswith('"') and len(line) > 1):
+            return None
+        text += _unquote(line)
+        written.append(line)
+        if text.endswith("\n"):
+            fields.append((text, written))
+            text, written = "", []
+    if written:
+        fields.append((text, written))
+    return start + 1, end, fields
+
+
+def keep_header_layout(new_text: str, old_text: str) -> str:
+    """`new_text` with each header field whose content is unchanged written on the lines
+    the old file had for it: a tool that breaks the header's long lines otherwise
+    (Translate Toolkit 3.16, Poedit) sees no churn in the fields it wrote when an entry
+    changes. Only the header: entries are laid out as gettext does."""
+    new_lines = new_text.split("\n")
+    new, old = _header_fields(new_lines), _header_fields(old_text.split("\n"))
+    if new is None or old is None:
+        return new_text
+    start, end, fields = new
+    previous = dict(old[2])
+    kept = [line for text, written in fields for line in previous.get(text, written)]
+    return "\n".join(new_lines[:start] + kept + new_lines[end:])

@@ -26,7 +26,8 @@ from workflow.languages.profile import (
 
 __all__ = ["DEFAULT_LANGUAGES", "DIGIT_SYSTEMS", "LINGUA_FRANCA", "SCRIPTS", "WESTERN_DIGITS",
            "Profile", "Script", "all_profiles", "check_language", "codes", "direction",
-           "english_name", "get", "native_name", "plural_forms", "to_ascii_digits",
+           "english_name", "get", "native_name", "normalize_code", "plural_forms",
+           "to_ascii_digits",
            "write_digits"]
 
 _NOT_LANGUAGES = {"profile", "zwnj"}
@@ -66,6 +67,26 @@ def check_language(code: object, path: str | Path | None = None, line: int | Non
         raise PamphletError(f"no language profile for {code!r} (profiles: "
                             f"{', '.join(codes())}; a new language is a module in "
                             "workflow/languages/)", path, line)
+    return code
+
+
+def normalize_code(code: str) -> str:
+    """The profile code of a locale code as tools write it: `es_ES`, `es-ES`, `es_419`,
+    `fa_IR.UTF-8` -> the profile of that language and region if there is one, else of the
+    language (babel parses the code). A code that is no locale is returned as it is, to be
+    refused with the list of profiles."""
+    code = code.strip()
+    if code in _registry():
+        return code
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(code.split(".")[0].split("@")[0].replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    for candidate in (f"{locale.language}_{locale.territory}", locale.language):
+        if candidate in _registry():
+            return candidate
     return code
 
 

@@ -73,5 +73,15 @@ PROFILE = Profile(
         "status_partial": "تمت مراجعة {percent}؛ الجمل الأخرى مطبوعة بلغة النص الأصلي "
                           "({source})",
         "draft_notice": "مسودة: تحتوي على ترجمة آلية لم تُراجَع",
+        "web_languages": "اللغات",
+        "not_translated": "لم يُترجَم بعد",
+        "statements": "البيانات",
+        "download": "تنزيل",
+        "pdf_single": "PDF",
+        "pdf_parallel": "PDF، جنبًا إلى جنب مع {source}",
+        "pdf_multilingual": "PDF بكل اللغات",
+        "print_bundle": "ملفات المطبعة (ZIP)",
+        "feed": "موجز Atom",
+        "card_alt": "صورة للمشاركة: «{title}»، {author}، {date}. «{quote}»",
     },
 )

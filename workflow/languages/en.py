@@ -54,5 +54,15 @@ PROFILE = Profile(
         "status_partial": "{percent} reviewed; the other sentences are printed in the "
                           "original language ({source})",
         "draft_notice": "DRAFT: contains unreviewed machine translation",
+        "web_languages": "Languages",
+        "not_translated": "not yet translated",
+        "statements": "Statements",
+        "download": "Download",
+        "pdf_single": "PDF",
+        "pdf_parallel": "PDF, side by side with {source}",
+        "pdf_multilingual": "PDF in every language",
+        "print_bundle": "Print files (ZIP)",
+        "feed": "Atom feed",
+        "card_alt": "Share image: “{title}”, {author}, {date}. “{quote}”",
     },
 )

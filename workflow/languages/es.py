@@ -56,5 +56,15 @@ PROFILE = Profile(
         "status_partial": "revisada al {percent}; las demás frases se imprimen en el "
                           "idioma original ({source})",
         "draft_notice": "BORRADOR: contiene traducción automática sin revisar",
+        "web_languages": "Idiomas",
+        "not_translated": "aún no traducido",
+        "statements": "Declaraciones",
+        "download": "Descargar",
+        "pdf_single": "PDF",
+        "pdf_parallel": "PDF, junto al texto en {source}",
+        "pdf_multilingual": "PDF en todos los idiomas",
+        "print_bundle": "Archivos para imprenta (ZIP)",
+        "feed": "Canal Atom",
+        "card_alt": "Imagen para compartir: «{title}», {author}, {date}. «{quote}»",
     },
 )

@@ -136,5 +136,15 @@ PROFILE = Profile(
         "status_partial": "{percent} بازبینی شده؛ جمله‌های دیگر به زبان متن اصلی "
                           "({source}) چاپ شده‌اند",
         "draft_notice": "پیش‌نویس: شامل ترجمهٔ ماشینیِ بازبینی‌نشده",
+        "web_languages": "زبان‌ها",
+        "not_translated": "هنوز ترجمه نشده",
+        "statements": "بیانیه‌ها",
+        "download": "دریافت",
+        "pdf_single": "PDF",
+        "pdf_parallel": "PDF، در کنار متن {source}",
+        "pdf_multilingual": "PDF به همهٔ زبان‌ها",
+        "print_bundle": "فایل‌های چاپخانه (ZIP)",
+        "feed": "خوراک Atom",
+        "card_alt": "تصویر برای هم‌رسانی: «{title}»، {author}، {date}. «{quote}»",
     },
 )

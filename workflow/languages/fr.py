@@ -57,5 +57,16 @@ PROFILE = Profile(
         "status_partial": f"relue à {{percent}}{NNBSP}; les autres phrases sont imprimées "
                           "dans la langue originale ({source})",
         "draft_notice": f"BROUILLON{NBSP}: contient une traduction automatique non relue",
+        "web_languages": "Langues",
+        "not_translated": "pas encore traduit",
+        "statements": "Déclarations",
+        "download": "Télécharger",
+        "pdf_single": "PDF",
+        "pdf_parallel": "PDF, en regard du texte en {source}",
+        "pdf_multilingual": "PDF dans toutes les langues",
+        "print_bundle": "Fichiers pour l’imprimeur (ZIP)",
+        "feed": "Flux Atom",
+        "card_alt": f"Image de partage{NBSP}: «{NNBSP}{{title}}{NNBSP}», {{author}}, "
+                    f"{{date}}. «{NNBSP}{{quote}}{NNBSP}»",
     },
 )

@@ -149,6 +149,9 @@ FURNITURE_KEYS = (
     "contents", "colophon", "published_by", "dated", "original", "written_in",
     "translation", "status_source", "status_reviewed", "status_draft", "status_partial",
     "draft_notice",
+    # the web edition (workflow/builders/site.py) and its share images (cards.py)
+    "web_languages", "not_translated", "statements", "download", "pdf_single", "pdf_parallel",
+    "pdf_multilingual", "print_bundle", "feed", "card_alt",
 )
 
 

@@ -42,5 +42,15 @@ PROFILE = Profile(
         "status_partial": "{percent} ang nasuri; ang ibang pangungusap ay nakalimbag sa "
                           "orihinal na wika ({source})",
         "draft_notice": "BORADOR: may salin ng makina na hindi pa nasusuri",
+        "web_languages": "Mga wika",
+        "not_translated": "hindi pa naisasalin",
+        "statements": "Mga pahayag",
+        "download": "I-download",
+        "pdf_single": "PDF",
+        "pdf_parallel": "PDF, katabi ng {source}",
+        "pdf_multilingual": "PDF sa lahat ng wika",
+        "print_bundle": "Mga file para sa imprenta (ZIP)",
+        "feed": "Atom feed",
+        "card_alt": "Larawang pambahagi: “{title}”, {author}, {date}. “{quote}”",
     },
 )

@@ -55,5 +55,15 @@ PROFILE = Profile(
         "status_partial": "{percent} پر نظرِ ثانی ہو چکی؛ باقی جملے اصل زبان ({source}) "
                           "میں چھپے ہیں",
         "draft_notice": "مسودہ: اس میں مشینی ترجمہ ہے جس پر نظرِ ثانی نہیں ہوئی",
+        "web_languages": "زبانیں",
+        "not_translated": "ابھی ترجمہ نہیں ہوا",
+        "statements": "بیانات",
+        "download": "ڈاؤن لوڈ",
+        "pdf_single": "PDF",
+        "pdf_parallel": "PDF، {source} متن کے ساتھ ساتھ",
+        "pdf_multilingual": "PDF تمام زبانوں میں",
+        "print_bundle": "چھپائی کی فائلیں (ZIP)",
+        "feed": "Atom فیڈ",
+        "card_alt": "شیئر کرنے کی تصویر: “{title}”، {author}، {date}۔ “{quote}”",
     },
 )

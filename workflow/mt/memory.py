@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polib
 from rapidfuzz import fuzz, process
 
-from workflow.catalog.model import active_entries, entry_state
+from workflow.catalog.model import Catalog, active_entries, entry_state
 from workflow.catalog.pofile import read_po
 from workflow.config import Project
 
@@ -55,7 +54,7 @@ class Memory:
 
 
 def build_memory(project: Project, source: str, target: str,
-                 catalogs: dict[Path, polib.POFile]) -> Memory:
+                 catalogs: dict[Path, Catalog]) -> Memory:
     memory = Memory()
     directory = project.locale / target
     for path in sorted(directory.glob("*.po")) if directory.is_dir() else []:

@@ -12,20 +12,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polib
-
-from workflow.catalog.model import MACHINE_MARK, active_entries, entry_state, machine_comment
-from workflow.catalog.pofile import format_po, parse_po_bytes, read_po
+from workflow.catalog.model import (
+    MACHINE_MARK,
+    Catalog,
+    Entry,
+    active_entries,
+    entry_state,
+    machine_comment,
+    stamp_machine_text,
+)
+from workflow.catalog.pofile import format_po, layout_like, parse_po_bytes, read_po
 from workflow.config import Project
 from workflow.corpus import Corpus
-from workflow.errors import PamphletError
+from workflow.errors import PamphletError, SystemRefusal
 from workflow.fsutil import read_input, save_merged
 from workflow.glossary import Glossary, load_glossary
+from workflow.limits import MAX_SEGMENT_CHARS
 from workflow.models import installed_models
 from workflow.mt.engines import Engine, Output
 from workflow.mt.masking import Masked, Masker
 from workflow.mt.memory import MEMORY_MARK, Fill, Memory, build_memory
 from workflow.mt.routing import EngineCache, open_engine
+from workflow.patterns import HIDDEN_CONTROL, hidden_control_names
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -40,6 +48,10 @@ COPY_MARK = f"{MACHINE_MARK} no model needed (only glossary terms, numbers, link
 Progress = Callable[[int, int], None]
 
 
+class EngineRefused(SystemRefusal):
+    """An engine's answer that a catalog could not hold: the run stops, exit 1."""
+
+
 class MachineTranslator:
     """One pair's engine with markup and glossary protection."""
 
@@ -47,12 +59,30 @@ class MachineTranslator:
                  source: str = "", target: str = "", digits: str | None = None):
         self.engine = engine
         self.masker = Masker(glossary, source, target, digits)
+        self.cleaned: dict[str, list[str]] = {}  # output -> characters removed from it
 
     def mark(self, confidence: float | None) -> str:
         return machine_comment(self.engine.name, self.engine.description, confidence)
 
     def translate_masked(self, texts: list[str]) -> list[Output]:
-        return self.engine.translate(texts)
+        """The engine's outputs, made safe to write at the boundary: hidden and control
+        characters removed (remembered, for the reviewer's comment), and an output longer
+        than a catalog may hold refused before anything of it is written."""
+        outputs = self.engine.translate(texts)
+        safe = []
+        for output in outputs:
+            names = hidden_control_names(output.text)
+            if names:
+                output = Output(HIDDEN_CONTROL.sub("", output.text), output.confidence)
+                self.cleaned[output.text] = names
+            if len(output.text) > MAX_SEGMENT_CHARS:
+                raise EngineRefused(
+                    f"the {self.engine.name} engine ({self.engine.description}) answered a "
+                    f"segment with {len(output.text):,} characters, and a catalog string "
+                    f"holds at most {MAX_SEGMENT_CHARS:,}: its answer is refused and nothing "
+                    "of it was written")
+            safe.append(output)
+        return safe
 
     def translate(self, segments: list[str]) -> list[tuple[str, list[str]]]:
         """(translation, problems for the reviewer) of each segment."""
@@ -151,7 +181,7 @@ def _catalog_jobs(project: Project, slugs: list[str] | None, languages: list[str
     return jobs
 
 
-def _plan(path: Path, source: str, target: str, catalog: polib.POFile, memory: Memory,
+def _plan(path: Path, source: str, target: str, catalog: Catalog, memory: Memory,
           masker: Masker) -> CatalogWork:
     work = CatalogWork(path, source, target)
     for entry in active_entries(catalog):
@@ -203,6 +233,13 @@ def _machine_fill(translator: MachineTranslator, msgid: str, masked: Masked, out
                   ) -> Fill:
     msgstr, problems = translator.masker.restore(output.text, masked)
     problems += translator.masker.hints(msgid, msgstr)
+    if output.text in translator.cleaned:
+        problems.append(f"the engine's output held {', '.join(translator.cleaned[output.text])}"
+                        " (hidden or control characters), removed here")
+    if len(msgstr) > MAX_SEGMENT_CHARS:  # restored placeholders made it longer
+        raise EngineRefused(f"a machine translation of {len(msgstr):,} characters: a "
+                            f"catalog string holds at most {MAX_SEGMENT_CHARS:,}; nothing of "
+                            "it was written")
     mark = translator.mark(output.confidence) if masked.needs_translation else COPY_MARK
     comments = [mark] + [f"{REVIEW_MARK} {problem}" for problem in problems]
     return Fill(msgstr, comments, flagged=bool(problems))
@@ -234,7 +271,7 @@ def _finish(project: Project, work: CatalogWork, report: TranslateReport) -> Non
             if key:
                 counts[key] = counts.get(key, 0) + 1
         # Nothing filled: the file stays as it is, in whatever layout its editor gave it.
-        return format_po(catalog).encode("utf-8") if counts else data
+        return layout_like(format_po(catalog), data).encode("utf-8") if counts else data
 
     if save_merged(work.path, read_input(work.path), fill):
         report.written.append(work.path)
@@ -245,10 +282,11 @@ def _finish(project: Project, work: CatalogWork, report: TranslateReport) -> Non
         setattr(report, source, getattr(report, source) + count)
 
 
-def _apply(entry: polib.POEntry, fill: Fill) -> None:
+def _apply(entry: Entry, fill: Fill) -> None:
     ours = (MACHINE_MARK, MEMORY_MARK, REVIEW_MARK)
     kept = [line for line in (entry.tcomment or "").splitlines() if not line.startswith(ours)]
-    entry.tcomment = "\n".join(kept + fill.comments)
+    # the machine's text is recorded by its digest: a person's later edit shows (catalog.py)
+    entry.tcomment = stamp_machine_text("\n".join(kept + fill.comments), fill.msgstr)
     entry.msgstr = fill.msgstr
     entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
     if fill.fuzzy:

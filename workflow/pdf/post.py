@@ -10,16 +10,20 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from workflow.pdf.fonttags import retag_subsets
+from workflow.render.textlayer import spans_to_cids
 
 
 def reading_fixups(doc: pikepdf.Pdf, bind: str) -> None:
     """Right-to-left page progression for a pamphlet bound on the right (viewers show its
-    spreads right to left), page labels that match the printed numbers (the cover is 1),
-    and margin-box text out of the tag tree."""
+    spreads right to left), the title in the window bar, not the file name (PDF/UA asks
+    for it), page labels that match the printed numbers (the cover is 1), and margin-box
+    text out of the tag tree."""
+    doc.Root.ViewerPreferences = doc.Root.get(Name.ViewerPreferences, Dictionary())
+    doc.Root.ViewerPreferences.DisplayDocTitle = True
     if bind == "right":
-        doc.Root.ViewerPreferences = doc.Root.get(Name.ViewerPreferences, Dictionary())
         doc.Root.ViewerPreferences.Direction = Name.R2L
     doc.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D)]))
+    spans_to_cids(doc)  # what each glyph copies out as, in ToUnicode (workflow/render/textlayer)
     if Name.StructTreeRoot in doc.Root:
         artifact_margins(doc)
 

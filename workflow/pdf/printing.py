@@ -34,7 +34,7 @@ from pikepdf import Array, Dictionary, Name
 
 from workflow import __version__
 from workflow.errors import PamphletError
-from workflow.fsutil import read_input, write_if_changed
+from workflow.fsutil import check_writable, read_input, write_if_changed
 from workflow.languages import english_name
 from workflow.pages import PAGE_SIZES, PRINT_VARIANTS
 from workflow.pdf.fonttags import retag_subsets
@@ -789,6 +789,7 @@ def remove_bundled(folder: Path, names: set[str]) -> list[Path]:
     for name in sorted(names):
         path = folder / name
         if path.is_file() and not path.is_symlink():
+            check_writable(path)  # not through a linked build/ or build/print/
             path.unlink()
             removed.append(path)
     return removed

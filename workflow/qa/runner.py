@@ -6,23 +6,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import workflow.qa.checks  # noqa: F401  (registers every check)
-from workflow.catalog.model import active_entries, entry_state, machine_confidence
+from workflow.catalog.model import Located, active_entries, entry_state, machine_confidence
 from workflow.catalog.pofile import read_po_located
 from workflow.config import Project
 from workflow.corpus import Corpus
-from workflow.fsutil import read_input
 from workflow.glossary import Glossary
 from workflow.qa import cache
 from workflow.qa.context import Context, make_context, read_glossary
 from workflow.qa.registry import CHECKS, ERROR, WARNING, Check, CheckFailure, ignored_by, selected
 from workflow.source import read_project_statement
-
-if TYPE_CHECKING:
-    import polib
-
 
 
 @dataclass(frozen=True)
@@ -56,7 +50,7 @@ def check_entry(source: str, target: str, context: Context,
 
 
 def check_po(path: Path, display_path: str, context: Context,
-             located: tuple[polib.POFile, dict[int, int]] | None = None) -> list[Finding]:
+             located: Located | None = None) -> list[Finding]:
     """Every finding in one PO file (`located`: as read already); untranslated and obsolete
     entries are skipped, and so is every check an entry's flags silence (`#, ignore-numbers`,
     `#, ignore-same`)."""
@@ -76,6 +70,27 @@ def check_po(path: Path, display_path: str, context: Context,
     return findings
 
 
+MISSING = "missing-catalog"  # a finding of no check: the catalog is not there
+_FIELDS = {"path": str, "line": int, "check": str, "severity": str, "message": str,
+           "state": str}
+
+
+def _cached_findings(cached: object) -> list[Finding] | None:
+    """The findings a cache entry holds, or None unless every one is whole and of a known
+    check and severity (a `"check": null` would otherwise drop an error unseen)."""
+    if not isinstance(cached, list):
+        return None
+    names = {item.name: item.severity for item in CHECKS}
+    findings = []
+    for finding in cached:
+        if (not isinstance(finding, dict) or finding.keys() != _FIELDS.keys()
+                or any(type(finding[k]) is not kind for k, kind in _FIELDS.items())
+                or names.get(finding["check"]) != finding["severity"]):
+            return None
+        findings.append(Finding(**finding))
+    return findings
+
+
 def check_catalog(project: Project, slug: str, language: str,
                   glossary: Glossary | None = None, corpus: Corpus | None = None
                   ) -> list[Finding]:
@@ -85,20 +100,19 @@ def check_catalog(project: Project, slug: str, language: str,
     if not path.exists():
         return []
     if corpus is not None:
-        source_language = corpus.statement(slug).language
-        read = corpus.data
+        source_language = corpus.language(slug)
+        digest = corpus.digest
     else:
         source_language = read_project_statement(project, slug).language
-        read = read_input
+        digest = cache.content_digest
     display = project.relative(path).as_posix()
-    key = cache.findings_key(project, path, source_language, language, read)
+    key = cache.findings_key(project, path, source_language, language, digest)
     cached = cache.load(project)
     entry = cached.get(display)
     if isinstance(entry, dict) and entry.get("key") == key:
-        try:
-            return [Finding(**finding) for finding in entry["findings"]]
-        except (KeyError, TypeError):
-            pass  # written by another version: check again
+        findings = _cached_findings(entry.get("findings"))
+        if findings is not None:  # else damaged, or written by another version: check again
+            return findings
     if glossary is None:
         glossary = corpus.glossary() if corpus is not None else read_glossary(project)
     context = replace(make_context(language, source_language, glossary),
@@ -119,9 +133,21 @@ def run_checks(project: Project, slugs: list[str] | None = None,
     names = {item.name for item in selected(only, skip)}
     corpus = Corpus(project)
     glossary = corpus.glossary()
-    return [finding for slug, _, language in corpus.targets(slugs, languages)
-            for finding in check_catalog(project, slug, language, glossary, corpus)
-            if finding.check in names]
+    findings = []
+    try:
+        for slug, _, language in corpus.targets(slugs, languages):
+            path = project.po_path(slug, language)
+            if not path.exists() and not path.is_symlink():  # not "no problems found"
+                findings.append(Finding(project.relative(path).as_posix(), 1, MISSING, ERROR,
+                                        "no catalog for this configured language: run "
+                                        "`pamphlet update`"))
+                continue
+            findings += [finding for finding in check_catalog(project, slug, language,
+                                                              glossary, corpus)
+                         if finding.check in names]
+        return findings
+    finally:  # the digests taken: the next run reads only the files changed since
+        corpus.index.save()
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from html import unescape
 from itertools import groupby
 
@@ -12,7 +13,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from workflow import __version__, languages
-from workflow.edition import Edition, Piece
+from workflow.edition import Edition, Piece, Unit
 from workflow.languages import direction, native_name
 from workflow.patterns import EMAIL, URL
 
@@ -332,6 +333,32 @@ def title_row(pieces: tuple[Piece, ...], language: str) -> Markup:
     return Markup("".join(parts))
 
 
+def outline_levels(units: tuple[Unit, ...], top: int = 2) -> tuple[int, ...]:
+    """The HTML level of each heading of a statement (0 for the other blocks): its
+    Markdown levels ranked, the highest at `top` (under the edition's title), and never
+    more than one below the heading before it, so that the tagged PDF's outline (and a
+    screen reader's) skips no level whatever levels the statement uses."""
+    ranks = {level: rank for rank, level in
+             enumerate(sorted({u.level for u in units if u.kind == "heading"}))}
+    levels, previous = [], top - 1
+    for unit in units:
+        if unit.kind != "heading":
+            levels.append(0)
+            continue
+        previous = min(top + ranks[unit.level], previous + 1, 6)
+        levels.append(previous)
+    return tuple(levels)
+
+
+def heading_level(units: list[Unit], unit: Unit, top: int = 2) -> int:
+    """outline_levels() of one heading of an edition's units."""
+    index = next(i for i, each in enumerate(units) if each is unit)
+    return _outline_levels(tuple(units), top)[index]
+
+
+_outline_levels = lru_cache(maxsize=64)(outline_levels)
+
+
 def date_text(value: str, language: str, digits: Mapping[str, str] | None = None) -> str:
     """The statement date as the language writes it, in the digits printed here."""
     return languages.get(language).format_date(value, (digits or {}).get(language))
@@ -411,7 +438,7 @@ def _environment() -> Environment:
                        version=__version__, render_inline=render_inline,
                        language_name=language_name, label=label, typography=typography,
                        html_lang=lambda code: languages.get(code).html_lang,
-                       column_width=column_width)
+                       column_width=column_width, heading_level=heading_level)
     return env
 
 
@@ -419,9 +446,12 @@ ENVIRONMENT = _environment()
 
 
 def render_html(layout: str, editions: list[Edition], build_date: str, page_size: str,
-                digits: Mapping[str, str] | None = None) -> str:
+                digits: Mapping[str, str] | None = None, qr_url: str | None = None) -> str:
     """The HTML of one pamphlet: layout is 'single', 'parallel' or 'multilingual'.
-    `digits` maps a language to the digits it is printed in (default: its profile's)."""
+    `digits` maps a language to the digits it is printed in (default: its profile's);
+    `qr_url`: the web page its colophon's QR code leads to."""
+    from workflow.render.qr import qr_code
+
     template = ENVIRONMENT.get_template(f"{layout}.html.j2")
     first = editions[0]
     digits = dict(digits or {})
@@ -437,4 +467,5 @@ def render_html(layout: str, editions: list[Edition], build_date: str, page_size
         build_date=build_date,
         page_size=page_size,
         languages=[e.language for e in editions],
+        qr=qr_code(qr_url) if qr_url else None,
     )

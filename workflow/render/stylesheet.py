@@ -67,7 +67,7 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
         + (f" line-height: {profile.heading_line_height:g};"
            if profile.heading_line_height else "") + " }",
         f".furniture:lang({code}), .colophon:lang({code}), .colophon :lang({code}), "
-        f".draft-note:lang({code}), nav.contents h2 .furniture:lang({code}) "
+        f".draft-note:lang({code}), nav.contents .contents-heading .furniture:lang({code}) "
         f"{{ font-family: {furniture}; }}",
         f"ol:lang({code}) {{ list-style-type: {counter}; }}",
         # An en space between the leader and the number: in right-to-left lines the last

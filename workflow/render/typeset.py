@@ -54,9 +54,10 @@ def _weasyprint():
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    from workflow.render import tagging
+    from workflow.render import tagging, textlayer
 
     tagging.install()  # /Lang on the structure elements of tagged (PDF/UA) files
+    textlayer.install()  # Arabic-script text that copies out as written
     font_config = FontConfiguration()
     stylesheet = files("workflow").joinpath("styles", "pamphlet.css").read_text("utf-8")
     css = CSS(string=stylesheet, font_config=font_config, url_fetcher=_fetcher())
@@ -126,7 +127,9 @@ def render_document(html: str, base: Path, printing: PrintSettings | None = None
 
     font_config, css = _weasyprint()
     stylesheets: list = [css]
-    options: dict = {}
+    # Screen PDFs are tagged as the pdf/ua-1 print variant is (each element's /Lang too):
+    # a screen reader reads their structure, headings and languages.
+    options: dict = {"pdf_tags": True}
     if language_css:
         stylesheets.append(_language_stylesheet(language_css))
     if _size_stylesheet(page_size):

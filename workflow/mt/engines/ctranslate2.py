@@ -9,12 +9,14 @@ import logging
 import math
 import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from workflow.errors import PamphletError
 from workflow.mt.engines import Output
+from workflow.workers import usable_cores
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -47,14 +49,6 @@ SHARED_TOKENIZERS = ("sentencepiece.bpe.model", "sentencepiece.model", "spm.mode
 VOCABULARIES = ("shared_vocabulary", "target_vocabulary")
 # Language tokens of multilingual models: NLLB's `spa_Latn`, M2M-100's `__es__`.
 LANGUAGE_TOKEN = re.compile(r"^(?:[a-z]{3}_[A-Z][a-z]{3}|__[a-z]{2,3}__)$")
-
-
-def usable_cores() -> int:
-    """Cores this process may run on (a container's or taskset's limit, not the host's)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -221,8 +215,37 @@ class ModelDirectory:
         return sum(bool(LANGUAGE_TOKEN.match(token)) for token in self.vocabulary) >= 2
 
 
+# The small files of a model directory (JSON, vocabularies, tokenizers) are read whole, up
+# to this size; model.bin is only ever read by CTranslate2, and in part by model_version.
+SMALL_FILE_LIMIT = 256 * 1024 * 1024
+IDENTITY_FILES = ("config.json", *(f"{kind}_vocabulary.{ext}" for kind in
+                                    ("shared", "source", "target") for ext in ("json", "txt")),
+                  *MARIAN_TOKENIZERS, *SHARED_TOKENIZERS)
+# model_version reads this much of each end of model.bin, not its gigabytes.
+VERSION_SAMPLE = 1024 * 1024
+
+
 def inspect_model(path: Path, where: tuple[Path, int | None]) -> ModelDirectory:
-    """The model's files, or an error naming the route's line."""
+    """The model's files, or an error naming the route's line.
+
+    A model folder may lie outside the project (models are big and shared, ~/models) and
+    may be reached through links: it is only read, never written. Anything in it that is
+    not a regular file or a folder (a FIFO, a device) is refused before CTranslate2's
+    loader could block on it; the JSON and vocabularies are checked for their types.
+    """
+    try:
+        entries = list(os.scandir(path))
+    except OSError as error:
+        raise PamphletError(f"cannot list the model directory {path} "
+                            f"({error.strerror or error})", *where) from None
+    for entry in entries:
+        try:
+            mode = os.stat(entry.path).st_mode  # through links: what the loader opens
+        except OSError:
+            continue  # a dangling link: the loader cannot open it either
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise PamphletError(f"{entry.path} is not a regular file (a FIFO, a device or a "
+                                "socket): a model directory holds plain files", *where)
     if not (path / "model.bin").is_file():
         raise PamphletError(f"no CTranslate2 model in {path} (no model.bin): convert the model "
                             "with ct2-opus-mt-converter or ct2-transformers-converter", *where)
@@ -238,29 +261,79 @@ def inspect_model(path: Path, where: tuple[Path, int | None]) -> ModelDirectory:
         source = target = shared
     config: dict = {}
     if (path / "config.json").is_file():
-        try:
-            config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise PamphletError(f"{path / 'config.json'} is not valid JSON: {error}",
-                                *where) from None
-    return ModelDirectory(path, source, target, bool(config.get("add_source_eos")),
-                          frozenset(_target_vocabulary(path)))
+        read = _json(path / "config.json", where)
+        if not isinstance(read, dict):
+            raise PamphletError(f"{path / 'config.json'} must hold a JSON object, not "
+                                f"{type(read).__name__}", *where)
+        config = read
+    return ModelDirectory(path, source, target, config.get("add_source_eos") is True,
+                          frozenset(_target_vocabulary(path, where)))
 
 
-def _target_vocabulary(path: Path) -> list[str]:
+def _small_file(path: Path, where: tuple[Path, int | None]) -> bytes:
+    """A small file of the model directory, whole: a regular file of a sane size."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise PamphletError(f"cannot read {path} ({error.strerror or error})", *where) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise PamphletError(f"{path} is not a regular file", *where)
+        if info.st_size > SMALL_FILE_LIMIT:
+            raise PamphletError(f"{path} is {info.st_size:,} bytes: too large for a "
+                                "model's configuration or vocabulary", *where)
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            return stream.read(SMALL_FILE_LIMIT + 1)
+    finally:
+        os.close(fd)
+
+
+def _text(path: Path, where: tuple[Path, int | None]) -> str:
+    try:
+        return _small_file(path, where).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PamphletError(f"{path} is not UTF-8 (byte {error.start:,}): is it the file "
+                            "the converter wrote?", *where) from None
+
+
+def _json(path: Path, where: tuple[Path, int | None]) -> object:
+    try:
+        return json.loads(_text(path, where))
+    except (ValueError, RecursionError) as error:
+        raise PamphletError(f"{path} is not valid JSON: {str(error)[:120]}", *where) from None
+
+
+def _target_vocabulary(path: Path, where: tuple[Path, int | None]) -> list[str]:
     for name in VOCABULARIES:
         if (path / f"{name}.json").is_file():
-            return json.loads((path / f"{name}.json").read_text(encoding="utf-8"))
+            tokens = _json(path / f"{name}.json", where)
+            if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
+                raise PamphletError(f"{path / f'{name}.json'} must be a JSON list of tokens "
+                                    "(strings)", *where)
+            return tokens
         if (path / f"{name}.txt").is_file():
-            return (path / f"{name}.txt").read_text(encoding="utf-8").split("\n")
+            return _text(path / f"{name}.txt", where).split("\n")
     return []
 
 
 def model_version(path: Path) -> str:
-    """A model's identity when the route names no version: the start of model.bin's
-    SHA-256, so two conversions of different weights never share a mark."""
+    """A model's identity when the route names no version: a SHA-256 of its small files
+    (configuration, vocabularies, tokenizers), of model.bin's size and of its first and
+    last megabyte, so two conversions of different weights never share a mark, and a
+    model of 20 GB is not read whole on every run."""
+    digest = hashlib.sha256()
+    for name in IDENTITY_FILES:
+        if (path / name).is_file():
+            digest.update(name.encode() + b"\0")
+            digest.update(_small_file(path / name, (path, None)))
     with open(path / "model.bin", "rb") as weights:
-        return "sha256:" + hashlib.file_digest(weights, "sha256").hexdigest()[:12]
+        size = os.fstat(weights.fileno()).st_size
+        digest.update(f"model.bin\0{size}\0".encode())
+        digest.update(weights.read(VERSION_SAMPLE))
+        weights.seek(max(0, size - VERSION_SAMPLE))
+        digest.update(weights.read(VERSION_SAMPLE))
+    return "sha256:" + digest.hexdigest()[:12]
 
 
 class CTranslate2Engine:
@@ -314,6 +387,8 @@ def check_settings(settings: dict, root: Path, where: tuple[Path, int | None]
     workers = settings.get("workers", 1)
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise PamphletError(f"workers must be a whole number from 1, not {workers!r}", *where)
+    if "\0" in model:
+        raise PamphletError("model holds a NUL character", *where)
     path = root / model
     if not path.is_dir():
         raise PamphletError(f"no such model directory: {model}", *where)

@@ -11,18 +11,22 @@ gives no score: the entries say `confidence n/a`.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import os
 import re
+import socket
+import ssl
+import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from workflow.errors import PamphletError, SystemRefusal
 from workflow.mt.engines import Output
+from workflow.patterns import HIDDEN_CONTROL
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -33,6 +37,13 @@ DEFAULTS = {"timeout": 60.0, "retries": 3, "backoff": 1.0, "batch_size": 32}
 # A server's Retry-After beyond this is not waited for: the run stops and says when to retry.
 MAX_WAIT = 60.0
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The most a server's answer may hold: a batch of 32 sentences of at most 10,000
+# characters each, 4 bytes a character, escaped, is well below it. A larger answer is
+# refused unread rather than held in memory (a 300 MB body took 960 MB).
+MAX_RESPONSE = 16 * 1024 * 1024
+# What a server says of its version: digits and dots, maybe a suffix (1.9.6, 1.6.0-rc1).
+VERSION = re.compile(r"^v?(\d{1,4}(?:\.\d{1,4}){0,3}(?:[-+.]?[A-Za-z0-9]{1,12})?)$")
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class ServerError(SystemRefusal):
@@ -51,15 +62,17 @@ def check_settings(settings: dict, where: tuple[Path, int | None]) -> dict:
                             f"{', '.join(unknown)} (it takes {', '.join(SETTINGS[1:])})",
                             *where)
     url = settings.get("url")
-    parsed = urllib.parse.urlsplit(url) if isinstance(url, str) else None
+    try:
+        parsed = urllib.parse.urlsplit(url) if isinstance(url, str) else None
+        if parsed is not None:
+            parsed.port  # noqa: B018 (raises on a bad port)
+    except ValueError:  # `http://[::1:5000`, a port that is not a number
+        raise PamphletError(f"url has a bad port or host: {url!r}", *where) from None
     if (parsed is None or parsed.scheme not in ("http", "https") or not parsed.hostname
-            or parsed.query or parsed.fragment):
+            or parsed.query or parsed.fragment or parsed.username or parsed.password
+            or any(ord(c) < 33 or ord(c) == 127 for c in str(url))):
         raise PamphletError(f"url must be the http(s) address of a LibreTranslate server, "
                             f"e.g. \"http://127.0.0.1:5000\", not {url!r}", *where)
-    try:
-        parsed.port  # noqa: B018 (raises on a bad port)
-    except ValueError:
-        raise PamphletError(f"url has a bad port: {url!r}", *where) from None
     env = settings.get("api_key_env", "")
     if not isinstance(env, str) or (env and not ENV_NAME.match(env)):
         raise PamphletError(f"api_key_env must name an environment variable, not {env!r}",
@@ -103,8 +116,10 @@ class LibreTranslateEngine:
             spec = self.request("GET", "/spec", retries=0)
         except ServerError:
             return ""
-        version = spec.get("info", {}).get("version") if isinstance(spec, dict) else None
-        return f"LibreTranslate {version}" if isinstance(version, str) and version else ""
+        info = spec.get("info") if isinstance(spec, dict) else None
+        version = info.get("version") if isinstance(info, dict) else None
+        match = VERSION.match(version) if isinstance(version, str) else None
+        return f"LibreTranslate {match.group(1)}" if match else ""
 
     def translate(self, texts: list[str]) -> list[Output]:
         for source, target in self.legs:
@@ -124,7 +139,8 @@ class LibreTranslateEngine:
             if (not isinstance(translated, list) or len(translated) != len(batch)
                     or not all(isinstance(t, str) for t in translated)):
                 raise ServerError(f"{self.url} answered {len(batch)} segments with "
-                                  f"{json.dumps(answer, ensure_ascii=False)[:200]}", *self.where)
+                                  f"{self.shown(json.dumps(answer, ensure_ascii=False))}",
+                                  *self.where)
             results += translated
         return results
 
@@ -136,22 +152,26 @@ class LibreTranslateEngine:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         attempt = 0
         while True:
-            request = urllib.request.Request(self.url + path, data=data, headers=headers,
-                                             method=method)
             wait = self.settings["backoff"] * 2 ** attempt
             try:
-                with urllib.request.urlopen(request, timeout=self.settings["timeout"]) as answer:
-                    return json.loads(answer.read().decode("utf-8"))
-            except urllib.error.HTTPError as error:
-                problem, retry = self._http_problem(error, path)
-                wait = max(wait, _retry_after(error))
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-                reason = getattr(error, "reason", error)
-                problem = (f"cannot reach the LibreTranslate server at {self.url} "
-                           f"({_reason(reason)})")
-                retry = True
-            except (ValueError, UnicodeDecodeError) as error:
-                problem, retry = f"{self.url}{path} did not answer JSON ({error})", False
+                answer = exchange(self.url + path, method, data, headers,
+                                  self.settings["timeout"])
+                if answer.status in REDIRECTS:
+                    problem, retry = (f"{self.url}{path} redirected to "
+                                      f"{self.shown(answer.headers.get('Location', ''))}: "
+                                      "redirects are not followed (set url to the address "
+                                      "that answers)", False)
+                elif answer.status >= 400:
+                    problem, retry = self._http_problem(answer, path)
+                    wait = max(wait, _retry_after(answer))
+                else:
+                    return json.loads(answer.body.decode("utf-8"))
+            except TransportError as error:
+                problem, retry = (f"cannot reach the LibreTranslate server at {self.url} "
+                                  f"({error})", error.retry)
+            except (ValueError, RecursionError) as error:  # UnicodeDecodeError included
+                problem, retry = (f"{self.url}{path} did not answer JSON "
+                                  f"({self.shown(str(error))})", False)
             if not retry or attempt >= retries or wait > MAX_WAIT:
                 tries = f" after {attempt + 1} tries" if attempt else ""
                 raise ServerError(f"{problem}{tries}", *self.where) from None
@@ -159,22 +179,102 @@ class LibreTranslateEngine:
             time.sleep(wait)
             attempt += 1
 
-    def _http_problem(self, error: urllib.error.HTTPError, path: str) -> tuple[str, bool]:
-        message = _error_message(error)
-        if error.code == 429:
+    def shown(self, text: str, limit: int = 200) -> str:
+        """What a server said, as one short printable line without our API key."""
+        if self.api_key:
+            text = text.replace(self.api_key, "[API key]")
+        text = " ".join(HIDDEN_CONTROL.sub("?", text).split())
+        text = "".join(c for c in text if c.isprintable())
+        return text if len(text) <= limit else text[:limit] + "..."
+
+    def _http_problem(self, answer: Answer, path: str) -> tuple[str, bool]:
+        message = self.shown(_error_message(answer))
+        code = answer.status
+        if code == 429:
             return (f"the LibreTranslate server at {self.url} is rate-limiting us ({message}):"
                     " try again later, or ask its operator for an API key with a higher limit",
                     True)
-        if error.code in (401, 403) or (error.code == 400 and "api key" in message.lower()):
+        if code in (401, 403) or (code == 400 and "api key" in message.lower()):
             env = self.settings.get("api_key_env")
             key = f"the API key in ${env}" if env and self.api_key else "a request without key"
             return (f"the LibreTranslate server at {self.url} refused {key} ({message})",
                     False)
-        if error.code == 400 and ("not supported" in message or "not available" in message):
+        if code == 400 and ("not supported" in message or "not available" in message):
             return f"the LibreTranslate server at {self.url} {message}", False
-        if error.code >= 500:
-            return f"the LibreTranslate server at {self.url} failed ({error.code}: {message})", True
-        return f"{self.url}{path} answered {error.code}: {message}", False
+        if code >= 500:
+            return f"the LibreTranslate server at {self.url} failed ({code}: {message})", True
+        return f"{self.url}{path} answered {code}: {message}", False
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    reason: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class TransportError(Exception):
+    """No whole answer: unreachable, too slow, too large, cut short. `retry`: whether
+    trying again may help."""
+
+    def __init__(self, message: str, retry: bool = True):
+        super().__init__(message)
+        self.retry = retry
+
+
+def exchange(url: str, method: str, data: bytes | None, headers: dict[str, str],
+             timeout: float, limit: int | None = None) -> Answer:
+    """One HTTP request, its whole answer within `timeout` seconds (a server that sends
+    one byte a second is cut off: a watchdog shuts the socket at the deadline), at most
+    `limit` bytes of it, no redirect followed (http.client follows none)."""
+    limit = MAX_RESPONSE if limit is None else limit
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    target = parts.path or "/"
+    if parts.scheme == "https":
+        connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+            host, port, timeout=timeout, context=ssl.create_default_context())
+    else:
+        connection = http.client.HTTPConnection(host, port, timeout=timeout)
+    expired = threading.Event()
+
+    def cut_off() -> None:
+        expired.set()
+        sock = connection.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    watchdog = threading.Timer(timeout, cut_off)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        connection.request(method, target, body=data, headers=headers)
+        response = connection.getresponse()
+        length = response.getheader("Content-Length")
+        if length is not None and length.strip().isdigit() and int(length) > limit:
+            raise TransportError(f"an answer of {int(length):,} bytes, more than the "
+                                 f"{limit:,} accepted", retry=False)
+        body = response.read(limit + 1)
+        if len(body) > limit:
+            raise TransportError(f"an answer of more than {limit:,} bytes", retry=False)
+        if response.length:  # fewer bytes than its Content-Length said, and no error
+            raise http.client.IncompleteRead(body, response.length)
+        return Answer(response.status, response.reason or "",
+                      {k.title(): v for k, v in response.getheaders()}, body)
+    except TransportError:
+        raise
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        if expired.is_set():
+            raise TransportError("no answer within the time-out") from None
+        raise TransportError(_reason(error)) from None
+    finally:
+        watchdog.cancel()
+        connection.close()
 
 
 def plan_legs(source: str, target: str, languages: object, url: str,
@@ -197,18 +297,18 @@ def plan_legs(source: str, target: str, languages: object, url: str,
                       f"not even through English (it has {have})", *where)
 
 
-def _error_message(error: urllib.error.HTTPError) -> str:
+def _error_message(answer: Answer) -> str:
     try:
-        body = json.loads(error.read().decode("utf-8"))
+        body = json.loads(answer.body.decode("utf-8"))
         message = body.get("error") if isinstance(body, dict) else None
-    except (ValueError, UnicodeDecodeError, OSError):
+    except (ValueError, RecursionError):
         message = None
-    return str(message or error.reason or error.code).strip().rstrip(".")
+    return str(message or answer.reason or answer.status).strip().rstrip(".")
 
 
-def _retry_after(error: urllib.error.HTTPError) -> float:
+def _retry_after(answer: Answer) -> float:
     try:
-        return float(error.headers.get("Retry-After", 0))
+        return float(answer.headers.get("Retry-After", 0))
     except (TypeError, ValueError):
         return 0.0
 
@@ -216,6 +316,14 @@ def _retry_after(error: urllib.error.HTTPError) -> float:
 def _reason(reason: object) -> str:
     if isinstance(reason, TimeoutError) or "timed out" in str(reason):
         return "no answer within the time-out"
+    if isinstance(reason, http.client.IncompleteRead):
+        return "the answer was cut short"
+    if isinstance(reason, http.client.RemoteDisconnected):
+        return "the connection closed without an answer"
+    if isinstance(reason, http.client.HTTPException | ValueError):
+        return f"a malformed answer ({type(reason).__name__})"
+    if isinstance(reason, ssl.SSLError):
+        return f"TLS failed: {reason.reason or reason}"
     if isinstance(reason, OSError) and reason.strerror:
         return reason.strerror
-    return str(reason)
+    return type(reason).__name__

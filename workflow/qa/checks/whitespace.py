@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from workflow.patterns import hidden_control_names
 from workflow.qa.registry import ERROR, WARNING, CheckFailure, check
 
 _LEADING = re.compile(r"^[ \t\u00a0\u3000]+")
@@ -68,3 +69,15 @@ def tabs(source: str, target: str, context) -> None:
     if want != have:
         raise CheckFailure(f"{have} tab character(s) where the source has {want} "
                            "(use a space)")
+
+
+@check("control-characters", ERROR)
+def control_characters(source: str, target: str, context) -> None:
+    """No control, bidi-override, private-use or other hidden character the source has not:
+    they print as boxes or nothing, and an override reverses the words after it (an editor
+    can paste them, a server can send them)."""
+    extra = [name for name in hidden_control_names(target)
+             if name not in hidden_control_names(source)]
+    if extra:
+        raise CheckFailure(f"hidden or control character(s) {', '.join(extra)}: delete them"
+                           " (they print as boxes or nothing, or reverse the text)")

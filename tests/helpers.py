@@ -1,0 +1,61 @@
+"""Helpers shared by the tests: a throw-away project, the CLI run in-process, snapshots."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workflow.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler")
+needs_msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs GNU gettext")
+
+STATEMENT_EN = """\
+---
+title: "Solidarity with the caravan"
+author: "Alliance of Middle Eastern Socialists"
+date: 2018-11-03
+language: en
+origin: "https://example.org/caravan"
+---
+
+## No one is illegal
+
+We express our solidarity with the caravan. The U.S. army has killed thousands.
+More than 7000 people walk together.
+
+1. How can we challenge this?
+2. What will happen next?
+
+Nov 3, 2018
+Alliance of Middle Eastern Socialists
+"""
+
+
+def write_project(root: Path, statements: dict[str, str] | None = None,
+                  config: str = "") -> Path:
+    """A project in `root`: a pyproject.toml with `config` after [project], and statements
+    (by default the caravan statement in English)."""
+    (root / "source").mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text(f"[project]\nname = 'x'\n\n{config}", encoding="utf-8")
+    for slug, text in (statements or {"caravan": STATEMENT_EN}).items():
+        (root / "source" / f"{slug}.md").write_text(text, encoding="utf-8")
+    return root
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    """`pamphlet ARGV` in this process, in the current folder: exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` and its bytes: what a refused command must leave alone."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}

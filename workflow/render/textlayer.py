@@ -1,0 +1,489 @@
+"""The PDF text layer of Arabic-script text: what each glyph copies out as, so that text copied
+from a pamphlet is the text written (WeasyPrint 70 maps a glyph to its text once per font,
+from its first use, and gives the other glyphs of a cluster none: issue #2841).
+
+WeasyPrint draws a line's glyphs in visual order, left to right, as every browser does.
+Extractors rebuild the logical order themselves: poppler (pdftotext, evince, okular) and
+MuPDF since 1.24 reverse each right-to-left run of a line, keeping left-to-right runs and
+numbers in their order. So each glyph is given, in the order such an extractor reverses:
+
+- the characters of its whole cluster (HarfBuzz's, through Pango): a vowel mark, a shadda
+  or a Nastaliq dot drawn by a glyph of its own copies out with its letter, never before
+  it nor on a line of its own (a raised mark has a baseline of its own); the other glyphs
+  of the cluster copy out as nothing;
+- the characters that draw no glyph (ZWNJ, ZWJ) with the letter before them;
+- a mirrored bracket as the bracket written, not the one drawn;
+- an RLM before a number, a Latin run or a separator (`.` `،` `:`) in right-to-left text:
+  an extractor takes the space before it for part of the left-to-right run and moves it
+  ("( )IMA", "إيران ،وتضامنوا"); the RLM, invisible, keeps it in the right-to-left text.
+
+A glyph whose text is not its font's ToUnicode entry is drawn in a marked-content span
+with /ActualText (PDF 1.5, 14.9.4), which poppler and MuPDF read in place of ToUnicode.
+Done by rewriting the glyph strings WeasyPrint's draw_first_line() shows, so that
+WeasyPrint's own drawing (positions, rises, emoji) stays as it is.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+RLM = "\u200f"
+# Bidi classes an extractor keeps in their own order inside right-to-left text (poppler's
+# "L" and "#": letters of left-to-right scripts, digits, and number separators).
+KEPT_IN_ORDER = {"L", "EN", "AN", "ES", "ET", "CS"}
+RTL_LANGUAGES = {"ar", "fa", "ur", "he", "yi", "ps", "sd", "ckb", "ug", "dv"}
+GLYPHS = re.compile(r"<([0-9a-fA-F]*)>|(-?[0-9.]+(?:e-?[0-9]+)?)")
+
+_installed = False
+
+
+def install() -> bool:
+    """Wrap WeasyPrint's draw_first_line() once per process; False if this WeasyPrint
+    draws text otherwise (its PDFs then keep WeasyPrint's own text layer)."""
+    global _installed
+    if _installed:
+        return True
+    try:
+        from weasyprint.draw import text
+    except ImportError:
+        return False
+    original = getattr(text, "draw_first_line", None)
+    if original is None:
+        log.warning("WeasyPrint draws text differently: copied Arabic text may be wrong")
+        return False
+
+    def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+        if text_overflow == "ellipsis" or block_ellipsis != "none":
+            return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+        glyphs = line_glyphs(stream, textbox, text, _continues(stream, textbox))
+        if glyphs is None:
+            return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+        spanning = SpanningStream(stream, glyphs)
+        emojis = original(spanning, textbox, text_overflow, block_ellipsis, matrix)
+        spanning.finish()
+        return emojis
+
+    text.draw_first_line = draw_first_line  # draw_text() calls it through the module
+    _installed = True
+    return True
+
+
+# The last line of text drawn: (stream, baseline, right edge, whether it ends in a
+# left-to-right run); a URL broken into boxes at each <wbr> is drawn box after box.
+_last: list[tuple[object, float, float, bool]] = []
+
+
+def _continues(stream, textbox) -> bool:
+    """Whether this box continues, on its left, a left-to-right run drawn just before
+    (then no RLM is wanted between them: it would split the run in two)."""
+    if not _last:
+        return False
+    owner, baseline, right, ltr = _last[0]
+    return (ltr and owner is stream
+            and abs(baseline - (textbox.position_y + textbox.baseline)) < 0.5
+            and abs(right - textbox.position_x) < 0.5)
+
+
+def _remember(stream, textbox, ends_ltr: bool) -> None:
+    # the stream itself, not its id: an id is reused once its stream is gone
+    _last[:] = [(stream, textbox.position_y + textbox.baseline,
+                 textbox.position_x + textbox.width, ends_ltr)]
+
+
+def _rtl_context(textbox) -> bool:
+    lang = (textbox.style["lang"] or "").lower().replace("_", "-").split("-")[0]
+    return lang in RTL_LANGUAGES
+
+
+def _kept_in_order(char: str) -> bool:
+    return unicodedata.bidirectional(char) in KEPT_IN_ORDER
+
+
+def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] | None:
+    """(glyph id, text to copy out or None for its font's ToUnicode entry) of each glyph
+    the first line of `textbox` draws, in drawing order; every glyph id given a ToUnicode
+    entry (the text of its first use). None where the line cannot be read."""
+    ffi, pango = text.ffi, text.pango
+    if not textbox.text.strip() or textbox.style["font_size"] < 1e-6:
+        return None
+    utf8 = textbox.pango_layout.text.encode()
+    rtl_context = _rtl_context(textbox)
+    first_line, _ = textbox.pango_layout.get_first_line()
+    result: list[Drawn] = []
+    after_ltr = continues  # the glyph before ends a left-to-right run
+    run = first_line.runs[0]
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        font, _ = stream.add_font(glyph_item.item.analysis.font)
+        if font.bitmap:
+            return None
+        item = glyph_item.item
+        glyph_string = glyph_item.glyphs
+        count = glyph_string.num_glyphs
+        infos = glyph_string.glyphs
+        clusters = [glyph_string.log_clusters[i] for i in range(count)]
+        ids = [infos[i].glyph for i in range(count)]
+        widths = [infos[i].geometry.width for i in range(count)]
+        rtl = bool(item.analysis.level % 2)
+        texts = _glyph_texts(utf8[item.offset:item.offset + item.length], clusters, ids,
+                             widths, rtl, pango.PANGO_GLYPH_EMPTY)
+        drawn: list[Glyph] = []
+        for index, (glyph, logical) in enumerate(zip(ids, texts, strict=True)):
+            if glyph == pango.PANGO_GLYPH_EMPTY:
+                continue
+            if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                return None  # WeasyPrint draws .notdef under an id of its choosing
+            stored = logical[::-1] if rtl else logical
+            # a left-to-right run starts here, after right-to-left text: an RLM before it
+            if rtl_context and stored and _kept_in_order(stored[0]) and (
+                    rtl or not after_ltr):
+                stored = RLM + stored
+            if stored:  # a neutral inside a left-to-right item (the & of AT&T) continues it
+                after_ltr = not rtl and (_kept_in_order(stored[-1]) or after_ltr)
+            if glyph not in font.to_unicode:
+                font.to_unicode[glyph] = _own_text(font, glyph, logical, texts, index)
+            drawn.append(Glyph(glyph, stored, stored != font.to_unicode[glyph],
+                               infos[index].geometry.y_offset != 0,
+                               bool(logical) and not logical.strip()))
+        result += _spans(drawn)
+    if result:
+        _remember(stream, textbox, after_ltr)
+    return result
+
+
+@dataclass
+class Glyph:
+    """A glyph as drawn: its id, its text in drawing order, whether that text is not its
+    ToUnicode entry, whether it is drawn off the baseline, whether it is a space."""
+
+    id: int
+    text: str
+    actual: bool
+    raised: bool
+    space: bool
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A glyph to draw: its id, the /ActualText of a span opening before it (None: no
+    span opens), and whether a span closes after it."""
+
+    id: int
+    opens: str | None = None
+    closes: bool = False
+
+
+def _spans(glyphs: list[Glyph]) -> list[Drawn]:
+    """The spans of a run's glyphs: one per glyph whose text is not its ToUnicode entry,
+    and one per word with letters drawn off the baseline (Nastaliq's, which step down to
+    the word's last letter): an extractor places a span's text where its first glyph is,
+    the word's leftmost letter, on the baseline, not each letter on a line of its own."""
+    drawn: list[Drawn] = []
+    word: list[Glyph] = []
+    for glyph in [*glyphs, None]:
+        if glyph is not None and not glyph.space:
+            word.append(glyph)
+            continue
+        if (len(word) > 1 and not word[0].raised
+                and any(g.raised and g.text for g in word[1:])):
+            text = "".join(g.text for g in word)
+            drawn.append(Drawn(word[0].id, text, False))
+            drawn += [Drawn(g.id) for g in word[1:-1]]
+            drawn.append(Drawn(word[-1].id, None, True))
+        else:
+            drawn += [Drawn(g.id, g.text, True) if g.actual else Drawn(g.id) for g in word]
+        if glyph is not None:
+            drawn.append(Drawn(glyph.id, glyph.text, True) if glyph.actual
+                         else Drawn(glyph.id))
+        word = []
+    return drawn
+
+
+def _own_text(font, glyph: int, logical: str, texts: list[str], index: int) -> str:
+    """The ToUnicode entry of a glyph (what extractors that ignore /ActualText, pdf.js
+    among them, copy out): the character the font maps to it, if its cluster has it; else
+    its text here without the marks drawn apart; for a glyph that copies out as nothing
+    here, the marks of its cluster (never an empty entry: WeasyPrint #2841)."""
+    cluster = logical or next((t for t in texts[index:] + texts[:index][::-1] if t), " ")
+    own = _cmap(font).get(glyph)
+    if own and own in cluster:
+        return own
+    marks = "".join(c for c in cluster if unicodedata.category(c)[0] == "M")
+    if logical:
+        return "".join(c for c in logical if c not in marks) or logical
+    return marks or cluster
+
+
+_cmaps: dict[str, dict[int, str]] = {}
+
+
+def _cmap(font) -> dict[int, str]:
+    """Glyph id -> the character the font maps to it (fontTools, once per font)."""
+    if font.hash not in _cmaps:
+        from io import BytesIO
+
+        from fontTools.ttLib import TTFont
+
+        try:
+            ttfont = TTFont(BytesIO(font.file_content), fontNumber=font.index or 0,
+                            lazy=True)
+            order = {name: gid for gid, name in enumerate(ttfont.getGlyphOrder())}
+            _cmaps[font.hash] = {order[name]: chr(code) for code, name in
+                                 sorted(ttfont.getBestCmap().items(), reverse=True)}
+        except Exception:  # noqa: BLE001 (a font fontTools cannot read: no names)
+            _cmaps[font.hash] = {}
+    return _cmaps[font.hash]
+
+
+def _glyph_texts(item_text: bytes, clusters: list[int], ids: list[int], widths: list[int],
+                 rtl: bool, empty: int) -> list[str]:
+    """The logical text each glyph of a run copies out as: a cluster's text on its widest
+    glyph (its base), nothing on the others; the text of a cluster that draws nothing
+    joined to the cluster before it."""
+    starts = sorted(set(clusters))
+    bounds = dict(zip(starts, [*starts[1:], len(item_text)], strict=True))
+    texts = [""] * len(ids)
+    carried = ""
+    base_of_previous: int | None = None
+    for start in starts:
+        cluster_text = item_text[start:bounds[start]].decode("utf-8", "replace")
+        drawn = [i for i, c in enumerate(clusters) if c == start and ids[i] != empty]
+        # Pango gives a mark a cluster of its own: it copies out with its letter.
+        marks = all(unicodedata.category(char)[0] == "M" for char in cluster_text)
+        if not drawn or (marks and base_of_previous is not None):
+            if base_of_previous is not None:
+                texts[base_of_previous] += cluster_text
+            else:
+                carried += cluster_text
+            continue
+        # widest glyph; of equals, the first in logical order
+        base = max(drawn, key=lambda i: (widths[i], i if rtl else -i))
+        texts[base] = carried + cluster_text
+        carried = ""
+        base_of_previous = base
+    return texts
+
+
+class SpanningStream:
+    """A WeasyPrint stream whose show_text() draws glyphs in the /ActualText spans of
+    `glyphs`; everything else goes to the stream itself (inside a span, when one is
+    open: a rise, a font change)."""
+
+    def __init__(self, stream, glyphs: list[Drawn]):
+        self._stream = stream
+        self._glyphs = glyphs
+        self._next = 0
+        self._open = False
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+    def show_text(self, string: str) -> None:
+        import pydyf
+
+        parts: list[str] = []  # the TJ being built
+
+        def flush() -> None:
+            if parts:
+                self._stream.show_text(" ".join(parts))
+                parts.clear()
+
+        for match in GLYPHS.finditer(string):
+            hexes, number = match.groups()
+            if number is not None:
+                parts.append(number)
+                continue
+            for at in range(0, len(hexes), 4):
+                code = hexes[at:at + 4]
+                drawn = self._take(int(code, 16))
+                if drawn is not None and drawn.opens is not None and not self._open:
+                    flush()
+                    self._stream.begin_marked_content(
+                        "Span", pydyf.Dictionary({"ActualText": pydyf.String(drawn.opens)}))
+                    self._open = True
+                parts.append(f"<{code}>")
+                if drawn is not None and drawn.closes and self._open:
+                    flush()
+                    self._stream.end_marked_content()
+                    self._open = False
+        flush()
+
+    def finish(self) -> None:
+        """Close a span the line left open (it never should)."""
+        if self._open:
+            self._stream.end_marked_content()
+            self._open = False
+
+    def _take(self, glyph: int) -> Drawn | None:
+        """What to do with the next glyph drawn (None: draw it as it is)."""
+        if self._next >= len(self._glyphs):
+            return None
+        drawn = self._glyphs[self._next]
+        if drawn.id != glyph:  # not the line measured: leave WeasyPrint's text layer
+            self._next = len(self._glyphs)
+            log.warning("text layer: glyph %d drawn where %d was expected", glyph, drawn.id)
+            return None
+        self._next += 1
+        return drawn
+
+
+# After writing: single-glyph spans become glyphs of their own ----------------------------
+
+def spans_to_cids(pdf) -> int:
+    """Give each glyph drawn in a one-glyph /ActualText span a character id of its own,
+    mapped to the same glyph (a CIDToGIDMap) and to the span's text (ToUnicode), and drop
+    the span: pdf.js reads no /ActualText and MuPDF 1.24+ matches it against the glyphs'
+    own text; every extractor reads ToUnicode. Spans over several glyphs (a Nastaliq
+    word) stay. Returns how many glyphs got an id."""
+    fonts: dict[tuple[int, int], _CidFont] = {}
+    done = 0
+    seen: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        done += _rewrite(pdf, page.obj, fonts, seen)
+    for font in fonts.values():
+        font.save(pdf)
+    return done
+
+
+def _rewrite(pdf, owner, fonts, seen) -> int:
+    """Rewrite one content stream (a page's or a form's), then the forms it draws."""
+    import pikepdf
+    from pikepdf import Name
+
+    resources = owner.get(Name.Resources) or pikepdf.Dictionary()
+    font_resources = resources.get(Name.Font) or pikepdf.Dictionary()
+    instructions = list(pikepdf.parse_content_stream(owner))
+    out: list = []
+    changed, font, index = 0, None, 0
+    while index < len(instructions):
+        operands, operator = instructions[index].operands, instructions[index].operator
+        name = str(operator)
+        if name == "Tf" and operands:
+            font = _font(fonts, font_resources.get(str(operands[0])))
+        single = (name == "BDC" and len(operands) == 2
+                  and isinstance(operands[1], pikepdf.Dictionary)
+                  and Name.ActualText in operands[1] and index + 2 < len(instructions)
+                  and str(instructions[index + 1].operator) == "TJ"
+                  and str(instructions[index + 2].operator) == "EMC")
+        if single and font is not None:
+            text = str(operands[1].ActualText)
+            array = instructions[index + 1].operands[0]
+            codes = [item for item in array if isinstance(item, pikepdf.String)]
+            raw = bytes(codes[0]) if len(codes) == 1 else b""
+            if len(raw) == 2:
+                cid = font.cid(int.from_bytes(raw, "big"), text)
+                shown = pikepdf.ContentStreamInstruction(
+                    [pikepdf.Array([pikepdf.String(cid.to_bytes(2, "big"))])],
+                    pikepdf.Operator("TJ"))
+                # A glyph that copies out as nothing keeps its span: an empty ToUnicode
+                # entry is nothing in poppler but U+FFFD in MuPDF and a guess in pdf.js.
+                out += ([instructions[index], shown, instructions[index + 2]] if not text
+                        else [shown])
+                changed += 1
+                index += 3
+                continue
+        out.append(instructions[index])
+        index += 1
+    if changed:
+        data = pikepdf.unparse_content_stream(out)
+        if isinstance(owner, pikepdf.Stream):
+            owner.write(data)
+        else:
+            owner.Contents = pdf.make_stream(data)
+    for xobject in (resources.get(Name.XObject) or {}).values():
+        if xobject.get(Name.Subtype) == Name.Form and xobject.objgen not in seen:
+            seen.add(xobject.objgen)
+            changed += _rewrite(pdf, xobject, fonts, seen)
+    return changed
+
+
+def _font(fonts, dictionary):
+    """The _CidFont of a Type0 font resource WeasyPrint wrote (None for any other)."""
+    from pikepdf import Name
+
+    if dictionary is None or dictionary.get(Name.Subtype) != Name.Type0:
+        return None
+    if dictionary.get(Name.Encoding) != Name("/Identity-H"):
+        return None
+    key = dictionary.objgen
+    if key not in fonts:
+        descendant = dictionary.DescendantFonts[0]
+        if descendant.get(Name.CIDToGIDMap) != Name.Identity or Name.FontFile2 not in (
+                descendant.FontDescriptor):
+            return None
+        fonts[key] = _CidFont(dictionary)
+    return fonts[key]
+
+
+class _CidFont:
+    """New character ids of one font: each (glyph, text) pair once."""
+
+    def __init__(self, dictionary):
+        from io import BytesIO
+
+        from fontTools.ttLib import TTFont
+
+        self.dictionary = dictionary
+        program = dictionary.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
+        self.first = TTFont(BytesIO(program), lazy=True)["maxp"].numGlyphs
+        self.ids: dict[tuple[int, str], int] = {}
+
+    def cid(self, glyph: int, text: str) -> int:
+        key = (glyph, text)
+        if key not in self.ids:
+            self.ids[key] = self.first + len(self.ids)
+            if self.ids[key] > 0xFFFF:
+                raise ValueError("more than 65536 character ids in one font")
+        return self.ids[key]
+
+    def save(self, pdf) -> None:
+        """CIDToGIDMap, widths and ToUnicode entries of the new ids."""
+        import pikepdf
+
+        if not self.ids:
+            return
+        descendant = self.dictionary.DescendantFonts[0]
+        gids = list(range(self.first)) + [glyph for glyph, _ in self.ids]
+        descendant.CIDToGIDMap = pdf.make_stream(
+            b"".join(g.to_bytes(2, "big") for g in gids))
+        widths = _widths(descendant.get("/W"))
+        default = int(descendant.get("/DW", 1000))
+        new_widths = []
+        for (glyph, _), cid in self.ids.items():
+            new_widths += [cid, pikepdf.Array([widths.get(glyph, default)])]
+        descendant.W = pikepdf.Array(list(descendant.get("/W", pikepdf.Array())) + new_widths)
+        entries = [f"<{cid:04x}> <{text.encode('utf-16-be').hex()}>"
+                   for (_, text), cid in self.ids.items()]
+        blocks = "".join(
+            f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar\n"
+            for chunk in (entries[i:i + 100] for i in range(0, len(entries), 100)))
+        cmap = self.dictionary.ToUnicode.read_bytes()
+        at = cmap.rindex(b"endcmap")
+        self.dictionary.ToUnicode.write(cmap[:at] + blocks.encode() + cmap[at:])
+
+
+def _widths(array) -> dict[int, int]:
+    """A CIDFont's /W array as character id -> width."""
+    import pikepdf
+
+    widths: dict[int, int] = {}
+    items = list(array or [])
+    index = 0
+    while index < len(items):
+        first = int(items[index])
+        if isinstance(items[index + 1], pikepdf.Array):
+            for offset, width in enumerate(items[index + 1]):
+                widths[first + offset] = int(width)
+            index += 2
+        else:
+            for cid in range(first, int(items[index + 1]) + 1):
+                widths[cid] = int(items[index + 2])
+            index += 3
+    return widths

@@ -260,7 +260,9 @@ def leader_gaps(page: Page) -> list[float]:
     line's size."""
     gaps = []
     for line in page.lines:
-        glyphs = [g for g in line.glyphs if not g.c.isspace()]  # sorted left to right
+        # Sorted left to right; marks the text layer gives a glyph (RLM) are no ink.
+        glyphs = [g for g in line.glyphs
+                  if not g.c.isspace() and unicodedata.category(g.c[:1] or " ") != "Cf"]
         outer = glyphs if line.rtl else glyphs[::-1]
         number = []
         for g in outer:

@@ -87,13 +87,20 @@ def test_multilingual_cover_and_contents(translated):
         assert f'href="#section-{language}"' in html and f'id="section-{language}"' in html
 
 
-def test_a_number_keeps_its_word_and_addresses_break_only_after_separators():
+def test_a_number_keeps_its_word_and_addresses_break_before_separators():
     from workflow.render.html import break_addresses, typography
 
     assert typography("for 3 billion and ٤ ملايين at 12:30 in", "en") == (
         "for 3\u00a0billion and ٤\u00a0ملايين at 12:30 in")
     assert break_addresses("see https://a.org/b-c now") == (
-        'see <span class="url">https://<wbr>a.<wbr>org/<wbr>b-<wbr>c</span> now')
+        'see <span class="url"><span class="nobr">https://</span><wbr><span class="nobr">a'
+        '</span><wbr><span class="nobr">.org</span><wbr><span class="nobr">/b</span><wbr>'
+        '<span class="nobr">-c</span></span> now')
+    # Before a separator, never after one (a line-end "-" reads as a hyphenation), and
+    # after the scheme's // and an e-mail's @.
+    pieces = re.findall(r'<span class="nobr">([^<]*)</span>',
+                        break_addresses("mail x_y@ex-ample.org/"))
+    assert pieces == ["x", "_y@", "ex", "-ample", ".org"]
 
 
 def test_title_lines_keep_short_words_and_the_last_two_words_together():

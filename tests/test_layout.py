@@ -89,7 +89,8 @@ def built(tmp_path_factory):
 
 def test_headings_are_sans_and_never_hyphenated_while_the_body_is(built):
     pdf = built.build / "caravan" / "caravan.en+es.pdf"
-    lines = raw_lines(pdf)
+    # WeasyPrint's line-end hyphen is U+2010 (HYPHEN) in the text layer.
+    lines = [line.replace("\u2010", "-") for line in raw_lines(pdf)]
     heading_words = set(LONG_HEADING.split())
     # The heading is set on several lines in the narrow column, none ending in a hyphen.
     heading_lines = [line for line in lines if set(line.split()) <= heading_words
@@ -105,20 +106,23 @@ def test_headings_are_sans_and_never_hyphenated_while_the_body_is(built):
     assert all(len(word.rstrip("-")) >= 3 for word in broken), broken
     assert "repres-" not in broken and "Americ-" not in broken
     runs = spans(pdf, 1)
-    heading_fonts = {font for text, font, _ in runs if text in heading_words}
+    heading_fonts = {font for text, font, _ in runs if set(text.split()) <= heading_words}
     assert heading_fonts and all("Sans" in font for font in heading_fonts), heading_fonts
 
 
-def test_urls_print_intact_and_break_only_after_slash_dot_or_hyphen(built):
+def test_urls_print_intact_and_never_end_a_line_in_a_hyphen_or_dot(built):
     pdf = built.build / "caravan" / "caravan.en+es.pdf"
     lines = raw_lines(pdf)
     assert URL in "".join(lines), "the URL must read back with nothing inserted"
     pieces = [line for line in lines if line and URL.find(line.split()[-1]) > 0
               or line.startswith(("allianceof", "oppose-", "show-", "uprisings"))]
-    for line in lines:  # wherever the URL is broken, the break follows / . or -
+    broken = False
+    for line in lines:  # wherever the URL is broken, the break precedes / . or -
         last = line.split()[-1] if line.split() else ""
         if last and URL.startswith(last) and last != URL:
-            assert last[-1] in "/.-", (last, pieces)
+            broken = True
+            assert last.endswith("//") or last[-1] not in "/.-", (last, pieces)
+    assert broken, "the URL must be broken in the narrow column: the test would prove nothing"
 
 
 def test_typographic_quotes_per_language(english):
@@ -144,7 +148,7 @@ def test_number_and_its_word_share_a_line(built):
 
 
 @pytest.mark.parametrize("for_print", [False, True])
-def test_colophon_on_the_last_page_and_sections_on_odd_pages(english, for_print):
+def test_colophon_on_the_last_page_and_sections_on_a_new_page(english, for_print):
     build(english, layouts=["multilingual"], for_print=for_print)
     where = english.build / ("print/caravan" if for_print else "caravan")
     pdf = where / "caravan.multilingual.pdf"
@@ -157,12 +161,14 @@ def test_colophon_on_the_last_page_and_sections_on_odd_pages(english, for_print)
               for item in reader.outline if not isinstance(item, list)}
     sections = [title for title in starts if title != colophon]
     assert len(sections) == 4, starts
-    assert all(starts[title] % 2 == 1 for title in sections), starts
-    if for_print:  # blank pages: before a section's recto, or padding before the colophon
+    # A section opens on the page after the last one's end, left or right: no blank page
+    # before it (a recto start cost a blank page per section).
+    assert all(texts[starts[title] - 2] for title in sections), starts
+    if for_print:  # blank pages: only the padding to a multiple of 4, before the colophon
         assert len(texts) % 4 == 0
         for index in (i for i, t in enumerate(texts) if not t):
             following = next(i for i in range(index, len(texts)) if texts[i])
-            assert following + 1 in starts.values() or following == len(texts) - 1
+            assert following == len(texts) - 1
     # The colophon bookmark is at the top level, not under the last language.
     assert any(item.title == colophon for item in reader.outline if not isinstance(item, list))
 
@@ -197,7 +203,7 @@ def test_contents_has_leaders_a_number_column_and_capitalised_names(built):
     entries = [line for line in lines if re.search(r"(?:\. ){5,}", line)]
     assert len(entries) == 4, lines
     latin = [line for line in entries if re.search("[A-Za-z]", line[:8])]
-    assert all(re.search(r"\. [0-9]+$", line) for line in latin), latin
+    assert all(re.search(r"\.\s+[0-9]+$", line) for line in latin), latin
     boxes = subprocess.run(["pdftotext", "-bbox", "-f", "2", "-l", "2", str(
         built.build / "caravan" / "caravan.multilingual.pdf"), "-"], capture_output=True,
         text=True, check=True).stdout

@@ -34,9 +34,10 @@ A5 = (148 * MM, 210 * MM)
 BLEED = 3 * MM
 SENTENCE = ("Workers who cross borders build the cities, harvest the fields and care for the"
             " children of others, yet they are denied the most basic rights.")
-# Long enough for five pages in English and in Persian: padded to 8, two booklet sheets.
+# Long enough for four pages of text: six pages with cover and colophon, padded to eight
+# with blank pages before the colophon (one page over four would share the colophon).
 LONG_STATEMENT = STATEMENT_EN + "\n" + "\n\n".join(
-    f"Section {k}. {SENTENCE}" for k in range(1, 21)) + "\n"
+    f"Section {k}. {SENTENCE}" for k in range(1, 28)) + "\n"
 FA_SENTENCE = "کارگرانی که از مرزها عبور می‌کنند شهرها را می‌سازند و از حقوق پایه محروم‌اند."
 
 

@@ -9,6 +9,7 @@ from typing import Any, cast
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from workflow.pdf.fonttags import retag_subsets
 from workflow.render.textlayer import spans_to_cids
 
 
@@ -31,6 +32,7 @@ def finish_screen(pdf: bytes, bind: str) -> bytes:
     """A screen PDF with its reading fix-ups, saved deterministically."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         reading_fixups(doc, bind)
+        retag_subsets(doc)
         buffer = io.BytesIO()
         doc.save(buffer, deterministic_id=True)
         return buffer.getvalue()

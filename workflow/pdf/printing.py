@@ -37,6 +37,7 @@ from workflow.errors import PamphletError
 from workflow.fsutil import check_writable, read_input, write_if_changed
 from workflow.languages import english_name
 from workflow.pages import PAGE_SIZES, PRINT_VARIANTS
+from workflow.pdf.fonttags import retag_subsets
 from workflow.pdf.post import reading_fixups
 
 if TYPE_CHECKING:
@@ -47,9 +48,31 @@ log.addHandler(logging.NullHandler())
 
 MM = 72 / 25.4
 TRIM_MM = {name: size.trim_mm for name, size in PAGE_SIZES.items()}
-SHEETS = {name: (size.sheet, size.sheet_mm) for name, size in PAGE_SIZES.items()}
+SHEETS = {name: size.sheets for name, size in PAGE_SIZES.items()}
 VARIANT_NAMES = PRINT_VARIANTS
+# With crop marks, this much paper around them: what a press needs to hold the sheet.
+SHEET_MARGIN_MM = 5.0
 TOLERANCE_MM = 0.1
+
+
+def sheet_for(page_size: str, media_mm: tuple[float, float], crop_marks: bool
+              ) -> tuple[str, tuple[float, float]]:
+    """The press sheet a booklet side of `media_mm` is printed on: the first of the page
+    size's sheets that holds it (workflow/pages.py), with SHEET_MARGIN_MM around crop
+    marks; refused in one line where none does."""
+    margin = 2 * SHEET_MARGIN_MM if crop_marks else 0.0
+    for name, (width, height) in SHEETS[page_size]:
+        if media_mm[0] + margin <= width + TOLERANCE_MM and \
+                media_mm[1] + margin <= height + TOLERANCE_MM:
+            return name, (width, height)
+    largest, (width, height) = SHEETS[page_size][-1]
+    raise PamphletError(
+        f"a {page_size} booklet side of {media_mm[0]:g} x {media_mm[1]:g} mm"
+        + (f" with crop marks needs {SHEET_MARGIN_MM:g} mm of sheet around it" if crop_marks
+           else "") + f": it does not fit even {largest} ({width:g} x {height:g} mm);"
+        " set crop_marks = false or a smaller bleed_mm in [tool.pamphlet]")
+
+
 MARK_LENGTH_MM = 5.0
 MARK_GAP_MM = 1.0  # crop marks start this far past the bleed, and at least 3 mm from the trim
 MIN_MARK_OFFSET_MM = 3.0
@@ -84,6 +107,19 @@ class PrintSettings:
         return TRIM_MM[self.page_size]
 
     @property
+    def booklet_media_mm(self) -> tuple[float, float]:
+        """A booklet side's MediaBox: two trimmed pages, the bleed, and the crop marks."""
+        width, height = self.trim_mm
+        extent = (max(self.bleed_mm + MARK_GAP_MM, MIN_MARK_OFFSET_MM) + MARK_LENGTH_MM + 2
+                  if self.crop_marks else self.bleed_mm)
+        return round(2 * width + 2 * extent, 1), round(height + 2 * extent, 1)
+
+    @property
+    def sheet(self) -> tuple[str, tuple[float, float]]:
+        """The press sheet a booklet side is printed on (refused if none holds it)."""
+        return sheet_for(self.page_size, self.booklet_media_mm, self.crop_marks)
+
+    @property
     def profile_name(self) -> str:
         return self.icc_profile.name if self.icc_profile else BUNDLED_PROFILE
 
@@ -109,6 +145,7 @@ def print_settings(project: Project, page_size: str) -> PrintSettings:
     settings = PrintSettings(variant=project.print_variant, bleed_mm=project.bleed_mm,
                              page_size=page_size, crop_marks=project.crop_marks,
                              icc_profile=project.icc_profile)
+    settings.sheet  # noqa: B018  (refused before anything is rendered)
     if settings.cmyk:
         check_cmyk_profile(settings.profile_bytes(), settings.icc_profile or BUNDLED_PROFILE)
     return settings
@@ -246,6 +283,7 @@ def finish(pdf: bytes, settings: PrintSettings, bind: str = "left",
                     del page.obj.Annots
             add_output_intent(doc, settings)
         reading_fixups(doc, bind)
+        retag_subsets(doc)  # one tag, one font program, in every file a shop gangs
         if settings.crop_marks:
             for page in doc.pages:
                 add_marks(doc, page, settings)
@@ -659,10 +697,11 @@ def manifest(files: list[BundleFile], settings: PrintSettings, info: dict) -> di
     """The bundle's manifest.json: `info` (statement, title, author, final, built) and an
     entry per file."""
     entries = []
-    sheet, sheet_mm = SHEETS[settings.page_size]
     for file in files:
         entry = describe(file)
         if file.kind == "booklet":
+            sheet, sheet_mm = sheet_for(settings.page_size, tuple(entry["media_mm"]),
+                                        settings.crop_marks)
             entry.update(sheet=sheet, sheet_mm=list(sheet_mm), sides=entry.pop("pages"))
         entries.append(entry)
     return {

@@ -137,9 +137,12 @@ STRAIGHT_QUOTE = re.compile(r'"')
 # after a number (any script's digits) and before a letter becomes a no-break space.
 # (Not after a time or a date: "12:30 et", "3/4 de".)
 NUMBER_SPACE = re.compile(r"(?<![\w:/.,\-])(\d+(?:[.,\u066b\u066c]\d+)*) (?=[^\W\d_])")
-# A URL or e-mail address breaks only after / . - (and @), and never gets a hyphen.
+# A URL or e-mail address breaks as the Chicago Manual of Style has it, and never gets a
+# hyphen: after the scheme's // and after @, before a single / and before . - _ ~ ? # = &,
+# so that no line ends in a "-" that reads as a hyphenation, or a "." as a full stop.
 ADDRESS = re.compile(f"{URL.pattern}|{EMAIL.pattern}")
-ADDRESS_BREAK = re.compile(r"(?<=[/.\-@])(?=[^/.\-@])")
+ADDRESS_BREAK = re.compile(r"(?<=//)(?=[^/])|(?<=@)(?=.)"
+                           r"|(?<=[^/.\-_~?#=&@:])(?=[.\-_~?#=&][^/.\-_~?#=&]|/[^/])")
 # A straight single quote as an apostrophe: inside a word (don't), at a word's end after a
 # letter (workers' rights; also a closing single quote, the same ’ in English), before
 # digits ('90s), or in an elision ('em, rock 'n' roll).
@@ -197,7 +200,7 @@ def _typeset_prose(text: str, profile: languages.Profile) -> str:
 
 def break_addresses(html: str) -> str:
     """Each URL and e-mail address of the text nodes in <span class="url"> (never
-    hyphenated) with a <wbr> after each / . - @ inside it: the only places it may break.
+    hyphenated) with a <wbr> where ADDRESS_BREAK allows: the only places it may break.
     Run after wrap_ltr_runs, so that an address stays inside its one left-to-right run."""
     parts = TAG.split(html)
     for index in range(0, len(parts), 2):
@@ -206,7 +209,8 @@ def break_addresses(html: str) -> str:
         cursor = 0
         for match in ADDRESS.finditer(text):
             pieces.append(escape(text[cursor:match.start()]))
-            broken = "<wbr>".join(escape(part) for part in
+            # Each piece unbreakable: Pango would break after a "-" of its own accord.
+            broken = "<wbr>".join(f'<span class="nobr">{escape(part)}</span>' for part in
                                   ADDRESS_BREAK.split(match.group(0)))
             pieces.append(f'<span class="url">{broken}</span>')
             cursor = match.end()
@@ -216,14 +220,67 @@ def break_addresses(html: str) -> str:
     return "".join(parts)
 
 
-def piece_html(piece: Piece) -> str:
-    """One segment's inline HTML, its left-to-right runs wrapped if it is right-to-left."""
+# A capitalised word of six letters or more (the shortest hyphenate-limit-chars lets
+# WeasyPrint break): a name, mid-sentence ("Myanmar", "Qassem", "pro-Iranian"), or a
+# sentence's first word, which loses nothing by staying whole.
+CAPITALISED = re.compile(r"(?<!\w)[A-Z\u00C0-\u00DE][^\W\d_]{5,}(?:[’'][^\W\d_]+)?")
+
+
+def keep_names_whole(html: str) -> str:
+    """Each capitalised word of the text nodes in <span class="name">, which the stylesheet
+    never hyphenates (Don-ald, Sal-vador read as two words)."""
+    parts = TAG.split(html)
+    for index in range(0, len(parts), 2):
+        text = unescape(parts[index])
+        pieces: list[str] = []
+        cursor = 0
+        for match in CAPITALISED.finditer(text):
+            pieces.append(escape(text[cursor:match.start()]))
+            pieces.append(f'<span class="name">{escape(match.group(0))}</span>')
+            cursor = match.end()
+        if pieces:
+            pieces.append(escape(text[cursor:]))
+            parts[index] = "".join(pieces)
+    return "".join(parts)
+
+
+def keep_words_whole(html: str, words: set[str]) -> str:
+    """The document with each of `words` in its body's text in <span class="whole">, never
+    hyphenated (the fitting pass's choice: a hyphen at a page turn, in a ladder)."""
+    if not words:
+        return html
+    head, body = html.split("<body", 1)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(
+        re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?!\w)")
+    parts = TAG.split(body)
+    for index in range(2, len(parts), 2):  # parts[0] is the rest of the <body> tag
+        if pattern.search(unescape(parts[index])):
+            text = unescape(parts[index])
+            parts[index] = "".join(
+                f'<span class="whole">{escape(piece)}</span>' if pattern.fullmatch(piece)
+                else escape(piece) for piece in _split_keep(pattern, text))
+    return head + "<body" + "".join(parts)
+
+
+def _split_keep(pattern: re.Pattern, text: str) -> list[str]:
+    pieces, cursor = [], 0
+    for match in pattern.finditer(text):
+        pieces += [text[cursor:match.start()], match.group(0)]
+        cursor = match.end()
+    return pieces + [text[cursor:]]
+
+
+def piece_html(piece: Piece, names: bool = True) -> str:
+    """One segment's inline HTML, its left-to-right runs wrapped if it is right-to-left;
+    with `names`, capitalised words of a cased script kept from hyphenation."""
     html = close_bidi_html(render_inline(typography(piece.text, piece.language)))
-    return break_addresses(wrap_ltr_runs(html) if direction(piece.language) == "rtl"
+    html = break_addresses(wrap_ltr_runs(html) if direction(piece.language) == "rtl"
                            else html)
+    return keep_names_whole(html) if names and languages.get(piece.language).script.cased \
+        else html
 
 
-def row_html(pieces: tuple[Piece, ...], language: str) -> Markup:
+def row_html(pieces: tuple[Piece, ...], language: str, names: bool = True) -> Markup:
     """A line of segments in the flow of a `language` paragraph.
 
     Consecutive segments in one language and state share one element: WeasyPrint resolves
@@ -234,8 +291,8 @@ def row_html(pieces: tuple[Piece, ...], language: str) -> Markup:
     for (piece_language, css), run in groupby(
             pieces, key=lambda p: (p.language, STATE_CLASSES.get(p.state))):
         members = list(run)
-        html = "".join(piece_html(p) + (" " if p.tail else "") for p in members[:-1])
-        html += piece_html(members[-1])
+        html = "".join(piece_html(p, names) + (" " if p.tail else "") for p in members[:-1])
+        html += piece_html(members[-1], names)
         attributes = f' class="{css}"' if css else ""
         if piece_language != language:
             attributes += f' lang="{piece_language}" dir="{direction(piece_language)}"'
@@ -257,7 +314,7 @@ SHORT_WORD = re.compile(r"[^\W\d_]{1,3}")
 
 def title_row(pieces: tuple[Piece, ...], language: str) -> Markup:
     """row_html() of a title, with the spans that keep its lines well broken."""
-    parts = TAG.split(str(row_html(pieces, language)))
+    parts = TAG.split(str(row_html(pieces, language, names=False)))  # never hyphenated
     texts = [i for i in range(0, len(parts), 2) if parts[i].strip()]
     total = sum(len(parts[i].split(" ")) for i in texts)
     for index in texts:
@@ -344,6 +401,30 @@ def language_name(code: str, in_language: str) -> str:
     return languages.get(code).name_in(languages.get(in_language))
 
 
+# Side by side, each column as wide as its text needs for the two to end level: a column's
+# height goes with its letters, its type size and its line pitch (Urdu's Nastaliq sets
+# 9.5 pt on 2.3 lines, English 8.5 pt on 1.45: at equal widths the Urdu column ran 1.8x as
+# tall, and every row of Arabic left a gap under its English). Kept within these shares.
+COLUMN_SHARES = (0.38, 0.62)
+# A letter's average width by text font, against Noto Serif's, measured on the corpus
+# side by side (at equal widths and size x pitch alone, Naskh columns ended 20 % short).
+LETTER_WIDTH = {"Noto Naskh Arabic": 0.8, "Noto Nastaliq Urdu": 0.9}
+
+
+def column_width(edition: Edition, other: Edition) -> float:
+    """The percentage of the side-by-side table's width that `edition`'s column takes."""
+    def need(e: Edition) -> float:
+        profile = languages.get(e.language)
+        letters = sum(len(piece.text) for unit in e.units for row in unit.rows
+                      for piece in row)
+        size = profile.parallel_font_size_pt
+        width = LETTER_WIDTH.get(profile.fonts.text[0], 1.0)
+        return max(letters, 1) * width * size * size * profile.line_height
+
+    share = need(edition) / (need(edition) + need(other))
+    return round(100 * min(max(share, COLUMN_SHARES[0]), COLUMN_SHARES[1]), 1)
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("workflow", "templates"),
@@ -357,7 +438,7 @@ def _environment() -> Environment:
                        version=__version__, render_inline=render_inline,
                        language_name=language_name, label=label, typography=typography,
                        html_lang=lambda code: languages.get(code).html_lang,
-                       heading_level=heading_level)
+                       column_width=column_width, heading_level=heading_level)
     return env
 
 

@@ -70,7 +70,9 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
         f".draft-note:lang({code}), nav.contents .contents-heading .furniture:lang({code}) "
         f"{{ font-family: {furniture}; }}",
         f"ol:lang({code}) {{ list-style-type: {counter}; }}",
-        f"nav.contents li:lang({code}) a::after {{ content: leader(\". \") "
+        # An en space between the leader and the number: in right-to-left lines the last
+        # dot touched the number.
+        f"nav.contents li:lang({code}) a::after {{ content: leader(\". \") \"\\2002\" "
         f"target-counter(attr(href), page, {counter}); }}",
         f"body:lang({code}), article.section.lang-{code} {{ page: {page_name(code)}; }}",
         # The colophon's page has no number: print files move it to the last page.
@@ -87,13 +89,19 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
     if profile.heading_line_height:  # titles too, over the cover's own line height
         rules.append(f"section.cover h1.title:lang({code}), section.cover p.title:lang({code}),"
                      f" section.cover p.cover-title:lang({code}), "
-                     f"article.section h1.title:lang({code}) "
+                     f"article.section h1.title:lang({code}), "
+                     f".furniture-line:lang({code}) "
                      f"{{ line-height: {profile.heading_line_height:g}; }}")
     if profile.hyphenation:
         # pyphen's dictionary by the profile's locale: `lang="en"` alone loads British
-        # patterns, and our English is US English.
-        rules.append(f"{_selectors('{element}:lang({code})', code, body)} {{ hyphens: auto;"
-                     f" -weasy-lang: {css_string(profile.hyphenation)}; }}")
+        # patterns, and our English is US English. `!important`, on every element of the
+        # language: WeasyPrint turns an element's `lang` attribute into an author-level
+        # `-weasy-lang`, and our sheets are user sheets (render(stylesheets=...)), so a
+        # normal declaration lost on each element that carries `lang` itself (every <p>)
+        # and won only where the language was inherited (<li> inside <ul lang>).
+        rules.append(f":lang({code}) {{ -weasy-lang: {css_string(profile.hyphenation)}"
+                     " !important; }")
+        rules.append(f"{_selectors('{element}:lang({code})', code, body)} {{ hyphens: auto; }}")
     if profile.rtl:
         # The running header's margin box takes the document's direction: a right-to-left
         # title there is isolated (RLI ... PDI), which Pango honours.

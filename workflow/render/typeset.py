@@ -166,11 +166,13 @@ RUNT_LINES = 4
 
 
 def _text_lines(page) -> int | None:
-    """Lines of text on a laid-out page, its margin boxes (header, number) left out; None
-    for the contents page, whose few lines are its design."""
+    """Lines of text on a laid-out page, in its fuller column (a page of two columns with
+    a list item in one and a URL in the other is a runt too), its margin boxes (header,
+    number) left out; None for the contents page, whose few lines are its design."""
     from weasyprint.formatting_structure import boxes
 
-    count, todo = 0, [page._page_box]
+    middle = page._page_box.margin_width() / 2
+    counts, todo = [0, 0], [page._page_box]
     while todo:
         box = todo.pop()
         if isinstance(box, boxes.MarginBox):
@@ -178,16 +180,17 @@ def _text_lines(page) -> int | None:
         if getattr(box, "element_tag", None) == "nav":
             return None
         if isinstance(box, boxes.LineBox):
-            count += any(isinstance(child, (boxes.TextBox, boxes.InlineBox))
-                         for child in box.children)
+            counts[box.position_x >= middle] += any(
+                isinstance(child, (boxes.TextBox, boxes.InlineBox)) for child in box.children)
             continue
         todo.extend(getattr(box, "children", ()))
-    return count
+    return max(counts)
 
 
 def layout_faults(document, for_print: bool) -> tuple[int, int]:
     """(sheets a print booklet needs, runt pages): less is better. A runt is a page of
-    text, not the cover, the contents or the colophon, with 1 to RUNT_LINES lines."""
+    text, not the cover, the contents or the colophon, with 1 to RUNT_LINES lines in its
+    fuller column."""
     pages = document.pages
     runts = 0
     for page in pages[1:]:
@@ -201,25 +204,79 @@ def layout_faults(document, for_print: bool) -> tuple[int, int]:
 def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
             draft: bool, page_size: str = "A5") -> bytes:
     """The PDF of the HTML, laid out for its pages. When the first layout leaves a runt
-    page, or, for print, is one page over a multiple of 4 (three blank pages, a sheet more),
-    the line height is tried a few percent tighter, then (for a runt still) looser, then
-    more so, and the layout with the fewest faults wins, the first of equals."""
+    page, or, for print, two or three blank pages of padding (one page over a multiple of
+    4 is a sheet more), the line height is tried a few percent tighter, then looser, then
+    more so, and the layout with the fewest sheets, runts and blank pages wins, the first
+    of equals. Each layout is fitted first (cover, contents, hyphens: `fitted`)."""
+    from workflow.render.fitting import (
+        FRONT_SCALES,
+        front_css,
+        front_spills,
+        hyphen_faults,
+        smaller_scale,
+    )
+    from workflow.render.html import keep_words_whole
     from workflow.render.stylesheet import language_css
+
+    scales = {"cover": 1.0, "contents": 1.0}
+    whole: set[str] = set()
+    extra = [""]  # the colophon's own page, or (for print) under the text's end
+
+    def fitted(leading: float):
+        """The layout at `leading`, its cover and contents set smaller until each fits
+        its page, and words whose hyphen a typesetter would take back kept whole."""
+        def render():
+            return render_document(keep_words_whole(html, whole), base, printing,
+                                   language_css(digits, draft, leading) + front_css(scales)
+                                   + extra[0], page_size)
+
+        document, options = render()
+        for _ in range(len(FRONT_SCALES) + 3):
+            spills = {part: share for part, share in front_spills(document).items()
+                      if scales[part] > FRONT_SCALES[-1]}
+            for part, share in spills.items():
+                scales[part] = smaller_scale(scales[part], share)
+            words = hyphen_faults(document) - whole
+            whole.update(words)
+            if not spills and not words:
+                break
+            log.info("typeset again: %s", ", ".join(
+                [f"{part} at {scales[part]:g}" for part in sorted(spills)]
+                + [f"{word} whole" for word in sorted(words)]))
+            document, options = render()
+        return document, options
 
     tried: list[tuple] = []
     for leading in LEADINGS:
-        document, options = render_document(html, base, printing,
-                                            language_css(digits, draft, leading), page_size)
+        document, options = fitted(leading)
         faults = layout_faults(document, printing is not None)
         tried.append((faults, len(tried), document, options))
-        one_over = printing is not None and len(document.pages) % 4 == 1
-        if faults[1] == 0 and (not one_over or leading != LEADINGS[0]):
+        # Print pads to a multiple of 4 with blank pages: 2 or 3 of them are worth another
+        # line height (one fewer sheet, or two fewer blank pages than it would have).
+        padding = -len(document.pages) % 4 if printing is not None else 0
+        if faults[1] == 0 and padding < 2:
             break
-    faults, index, document, options = min(tried, key=lambda t: t[:2])
+    faults, index, document, options = min(
+        tried, key=lambda t: (t[0], -len(t[2].pages) % 4 if printing is not None else 0,
+                              t[1]))
     if index:
         log.info("line height x %g: %s", LEADINGS[index],
                  "no runt page" if not faults[1] else "fewer sheets")
+    if printing is not None and len(document.pages) % 4 == 1:
+        # One page over a multiple of 4 whatever the line height (cover, three pages of
+        # text, colophon): the colophon under the text's end saves a sheet and 3 blank
+        # pages, if it fits there whole.
+        extra[0] = SHARED_COLOPHON
+        shared, shared_options = fitted(LEADINGS[index])
+        if len(shared.pages) % 4 == 0 and layout_faults(shared, True)[1] <= faults[1]:
+            log.info("colophon under the text: %d pages", len(shared.pages))
+            document, options = shared, shared_options
     return write_document(document, options)
+
+
+# The colophon on the last page of text, below it, kept whole (see typeset).
+SHARED_COLOPHON = ("\nsection.colophon { page: auto !important; break-before: auto !important;"
+                   " break-inside: avoid; margin-top: 10mm; }")
 
 
 def setup() -> None:

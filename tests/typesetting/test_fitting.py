@@ -1,0 +1,71 @@
+"""Hyphens a typesetter would take back, read back from real PDFs: names, ladders, page
+turns; and the HTML stage's spans that keep words whole."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.conftest import STATEMENT_EN, write_project
+from workflow.build import build
+from workflow.config import load_project
+from workflow.render.html import keep_names_whole, keep_words_whole
+
+HYPHEN = "\u2010"
+# Long words with many US break points, and names, in a narrow measure (side by side):
+# without the fitting pass they hyphenate in ladders, across page turns and as names.
+WORDS = ("internationalization responsibilities Oppenheimer representatives Washington"
+         " extraordinarily administrations Constantinople communications Mediterranean"
+         " unrepresentative institutionalized")
+
+
+def test_names_are_wrapped_whole_outside_tags_and_entities():
+    html = keep_names_whole('pro-Iranian forces of Qassem &amp; <a href="Myanmar">Sal</a>')
+    assert html == ('pro-<span class="name">Iranian</span> forces of'
+                    ' <span class="name">Qassem</span> &amp; <a href="Myanmar">Sal</a>')
+
+
+def test_words_kept_whole_only_in_the_body():
+    html = "<html><head><title>movement</title></head><body><p>a movement, movements</p>"
+    assert keep_words_whole(html, {"movement"}) == (
+        '<html><head><title>movement</title></head><body><p>a <span class="whole">movement'
+        "</span>, movements</p>")
+
+
+def page_lines(pdf) -> list[list[str]]:
+    count = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
+        ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout).group(1))
+    pages = []
+    for number in range(1, count + 1):
+        text = subprocess.run(["pdftotext", "-raw", "-f", str(number), "-l", str(number),
+                               str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        pages.append([line.strip() for line in text.splitlines() if line.strip()])
+    return pages
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler")
+def test_no_ladders_page_turn_hyphens_or_hyphenated_names(tmp_path, monkeypatch):
+    body = "\n\n".join(" ".join(["and"] * shift + WORDS.split() * 3) + "."
+                       for shift in range(16))
+    root = write_project(tmp_path / "project", {"caravan": STATEMENT_EN + "\n" + body + "\n"},
+                         config='[tool.pamphlet]\nlanguages = ["en"]\n')
+    monkeypatch.chdir(root)
+    project = load_project(root)
+    build(project, languages=["en"], layouts=["single"])
+    pages = page_lines(project.build / "caravan" / "caravan.en.pdf")
+    hyphens = 0
+    for number, lines in enumerate(pages[1:-1], start=2):  # the text pages
+        text = [line for line in lines if not line.isdigit()]  # the folio
+        run = 0
+        for index, line in enumerate(text):
+            run = run + 1 if line.endswith(HYPHEN) else 0
+            hyphens += line.endswith(HYPHEN)
+            assert run < 3, f"ladder on page {number}: {text[index - 2:index + 1]}"
+            if line.endswith(HYPHEN):
+                head = line[:-1].split()[-1]
+                assert not head[:1].isupper(), f"name hyphenated on page {number}: {line}"
+        assert not text[-1].endswith(HYPHEN), f"hyphen at the turn of page {number}"
+    assert hyphens >= 10  # the measure still hyphenates

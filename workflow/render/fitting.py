@@ -1,0 +1,111 @@
+"""What the fitting pass reads from a laid-out document: front matter that runs onto a
+second page, and line-end hyphens a typesetter would take back (ladders, page turns,
+paragraphs ending on a word's last letters)."""
+
+from __future__ import annotations
+
+import re
+
+HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
+LETTERS = re.compile(r"[^\W\d_]+")
+LADDER = 3  # hyphenated lines in a row that make a ladder
+FRAGMENT = 6  # a paragraph's last line of one word this short, after a hyphen
+
+# The cover and the contents each fit one page: their sizes are tried at these scales
+# (the stylesheet's --cover-scale and --contents-scale) until they do.
+FRONT_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.42, 0.35)
+
+
+def front_css(scales: dict[str, float]) -> str:
+    return (f"\n:root {{ --cover-scale: {scales['cover']:g};"
+            f" --contents-scale: {scales['contents']:g}; }}")
+
+
+def _classes(element) -> list[str]:
+    return (element.get("class") or "").split() if hasattr(element, "get") else []
+
+
+def front_spills(document) -> dict[str, float]:
+    """The cover and the contents, where one runs onto a second page of the layout: the
+    share of its height that its first page holds."""
+    heights: dict[str, list[float]] = {}
+    rooms: dict[str, float] = {}
+    for page in document.pages:
+        todo = [page._page_box]
+        while todo:
+            box = todo.pop()
+            element = getattr(box, "element", None)
+            classes = _classes(element) if element is not None else []
+            if "cover" in classes or (element is not None and element.tag == "nav"
+                                      and "contents" in classes):
+                part = "cover" if "cover" in classes else "contents"
+                # What the part holds (its children, in flow or flex items), against the
+                # room its first page gives it.
+                held = sum(child.margin_height() for child in getattr(box, "children", ()))
+                heights.setdefault(part, []).append(held)
+                rooms.setdefault(part, box.height)
+                continue
+            todo.extend(getattr(box, "children", ()))
+    return {part: min(1.0, rooms[part] / sum(parts)) for part, parts in heights.items()
+            if len(parts) > 1 and sum(parts) > 0}
+
+
+def smaller_scale(scale: float, share: float) -> float:
+    """The next of FRONT_SCALES under `scale` times the share of the page that fits."""
+    smaller = [s for s in FRONT_SCALES if s < scale]
+    return next((s for s in smaller if s <= scale * share), smaller[-1]) if smaller else scale
+
+
+def _lines(document) -> list[tuple[int, int | None, str]]:
+    """(page, id of the paragraph's element, text) of every line box, in reading order."""
+    from weasyprint.formatting_structure import boxes
+
+    found: list[tuple[int, int | None, str]] = []
+    for number, page in enumerate(document.pages):
+        todo: list[tuple[object, int | None]] = [(page._page_box, None)]
+        while todo:
+            box, owner = todo.pop()
+            if isinstance(box, boxes.MarginBox):
+                continue
+            if isinstance(box, boxes.LineBox):
+                found.append((number, owner, _text(box)))
+                continue
+            element = getattr(box, "element", None)
+            if isinstance(box, boxes.BlockBox) and element is not None:
+                owner = id(element)
+            todo.extend((child, owner) for child in reversed(getattr(box, "children", ())))
+    return found
+
+
+def _text(box) -> str:
+    if hasattr(box, "text"):
+        return box.text
+    return "".join(_text(child) for child in getattr(box, "children", ()))
+
+
+def hyphen_faults(document) -> set[str]:
+    """Words hyphenated at the 3rd line of a ladder, across a page turn, or before a
+    paragraph's last line of a few letters: typeset again whole, they break elsewhere."""
+    lines = _lines(document)
+    by_paragraph: dict[int, list[tuple[int, str]]] = {}
+    for page, owner, text in lines:
+        if owner is not None:
+            by_paragraph.setdefault(owner, []).append((page, text.strip()))
+    words = set()
+    for paragraph in by_paragraph.values():
+        run = 0
+        for index, (page, text) in enumerate(paragraph[:-1]):
+            if not text.endswith(HYPHEN):
+                run = 0
+                continue
+            run += 1
+            next_page, following = paragraph[index + 1]
+            head = LETTERS.findall(text[:-1])
+            tail = LETTERS.findall(following)
+            if not head or not tail:
+                continue
+            last = index + 1 == len(paragraph) - 1
+            if (run >= LADDER or next_page != page
+                    or (last and len(following.split()) == 1 and len(tail[0]) <= FRAGMENT)):
+                words.add(head[-1] + tail[0])
+    return words

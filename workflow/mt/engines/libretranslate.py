@@ -227,7 +227,11 @@ def exchange(url: str, method: str, data: bytes | None, headers: dict[str, str],
              timeout: float, limit: int | None = None) -> Answer:
     """One HTTP request, its whole answer within `timeout` seconds (a server that sends
     one byte a second is cut off: a watchdog shuts the socket at the deadline), at most
-    `limit` bytes of it, no redirect followed (http.client follows none)."""
+    `limit` bytes of it, no redirect followed (http.client follows none).
+
+    The watchdog keeps its own reference to the connected socket: for an answer without
+    Content-Length, or with `Connection: close`, http.client drops `connection.sock` and
+    reads the body through the response alone, so `connection.sock` is None by then."""
     limit = MAX_RESPONSE if limit is None else limit
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or ""
@@ -239,20 +243,27 @@ def exchange(url: str, method: str, data: bytes | None, headers: dict[str, str],
     else:
         connection = http.client.HTTPConnection(host, port, timeout=timeout)
     expired = threading.Event()
+    held: list[socket.socket] = []
+    response: http.client.HTTPResponse | None = None
 
     def cut_off() -> None:
-        expired.set()
-        sock = connection.sock
-        if sock is not None:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        expired.set()  # before looking for the socket: see the check after connect()
+        for sock in (connection.sock, *held):
+            if sock is not None:
+                try:  # the plain socket's shutdown, also for TLS: it wakes a blocked read
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                except OSError:  # not connected yet, or already closed
+                    pass
 
     watchdog = threading.Timer(timeout, cut_off)
     watchdog.daemon = True
     watchdog.start()
     try:
+        connection.connect()  # itself bounded: the socket's own time-out is `timeout`
+        if connection.sock is not None:
+            held.append(connection.sock)
+        if expired.is_set():  # the watchdog fired before there was a socket to shut
+            raise TransportError("no answer within the time-out")
         connection.request(method, target, body=data, headers=headers)
         response = connection.getresponse()
         length = response.getheader("Content-Length")
@@ -260,6 +271,8 @@ def exchange(url: str, method: str, data: bytes | None, headers: dict[str, str],
             raise TransportError(f"an answer of {int(length):,} bytes, more than the "
                                  f"{limit:,} accepted", retry=False)
         body = response.read(limit + 1)
+        if expired.is_set():  # a shut socket reads as the end of a close-delimited body
+            raise TransportError("no answer within the time-out")
         if len(body) > limit:
             raise TransportError(f"an answer of more than {limit:,} bytes", retry=False)
         if response.length:  # fewer bytes than its Content-Length said, and no error
@@ -274,6 +287,8 @@ def exchange(url: str, method: str, data: bytes | None, headers: dict[str, str],
         raise TransportError(_reason(error)) from None
     finally:
         watchdog.cancel()
+        if response is not None:  # holds the socket once http.client has let go of it
+            response.close()
         connection.close()
 
 

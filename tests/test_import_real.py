@@ -102,6 +102,48 @@ def test_paragraphs_one_per_line_are_paragraphs():
     assert paragraphs[3] == "¡Nadie es ilegal!\nRed de Trabajadoras Migrantes\nMadrid"
 
 
+def test_short_paragraphs_one_per_line_are_paragraphs():
+    """Paragraphs of 80 characters pasted one per line: the text's own measure, not a fixed
+    width, tells them from line breaks; a slogan and a signature under them keep theirs."""
+    raw = ("Hands off the dockworkers\n"
+           "The port authority fired forty dockworkers last week for joining the union.\n"
+           "Their families now face eviction from the housing the port company owns.\n"
+           "We call on every union in the city to join the picket on Monday morning.\n"
+           "Solidarity forever!\nNo one is disposable!\n"
+           "Dockworkers' Solidarity Committee\nRotterdam\n")
+    paragraphs = convert(raw, "en").body.split("\n\n")
+    assert paragraphs[:3] == [
+        "The port authority fired forty dockworkers last week for joining the union.",
+        "Their families now face eviction from the housing the port company owns.",
+        "We call on every union in the city to join the picket on Monday morning."]
+    assert paragraphs[3] == ("Solidarity forever!\nNo one is disposable!\n"
+                             "Dockworkers' Solidarity Committee\nRotterdam")
+    # Persian, and one single newline among blank-line paragraphs (Arabic)
+    raw = ("همبستگی با کارگران\n"
+           "کارگران پتروشیمی سه هفته است که برای دستمزدهای معوقه اعتصاب کرده‌اند.\n"
+           "کارفرما به جای پرداخت دستمزدها، ده نفر از نمایندگان آنان را اخراج کرده است.\n")
+    assert len(convert(raw, "fa").body.split("\n\n")) == 2
+    raw = ("لا للحرب على غزة\n\nنحن، النقابات الموقعة أدناه، نعلن تضامننا الكامل مع العمال "
+           "في غزة ونطالب بوقف فوري لإطلاق النار.\nإن أكثر من ألف وخمسمئة عامل فقدوا "
+           "وظائفهم منذ بداية الحرب.\n\nعاش التضامن.\n")
+    assert convert(raw, "ar").body.split("\n\n")[1].startswith("إن أكثر")
+    # Hard-wrapped text keeps joining its lines into one paragraph
+    wrapped = ("A title\n\n" + "We stand with the workers of the port who were fired for "
+               "joining the union last\nweek. Their families face eviction. We call on "
+               "every union in the city to\n" * 3 + "join the picket.\n")
+    assert len(convert(wrapped, "en").body.split("\n\n")) == 1
+
+
+def test_a_short_heading_over_short_demands():
+    raw = ("Rent Strike Solidarity\n\nThe landlords have had their way for too long. We say "
+           "enough.\n\nWhat we demand\nAn end to evictions. Rent control now.\n\n"
+           "No Borders\nNo one is illegal.\n")
+    converted = convert(raw, "en")
+    assert "\n\n## What we demand\n\nAn end to evictions. Rent control now." in converted.body
+    assert converted.body.endswith("\n\nNo Borders\nNo one is illegal.")  # a slogan's lines
+    assert "made 'What we demand' a heading (## )" in converted.notes
+
+
 @pytest.mark.parametrize(("raw", "stem", "slug"), [
     ("همبستگی با کارگران نفت ۲۰۲۲\n\nما از اعتصاب حمایت می‌کنیم. آنان حق دارند.\n", "raw",
      "hmbstgi-ba-kargran-nft-2022"),

@@ -150,8 +150,8 @@ def cmd_review_queue(args, console: Console) -> int:
 
 
 def cmd_check(args, console: Console) -> int:
-    """Quality checks on translated entries; exit 1 if any error. Example: pamphlet check
-    ima-migrants-day-2016 --lang fa"""
+    """Quality checks on translated entries, and the spelling (zwnj) of each statement's own
+    text; exit 1 if any error. Example: pamphlet check ima-migrants-day-2016 --lang fa"""
     from rich.text import Text
 
     from workflow.qa import CHECKS, ERROR, run_checks, summary
@@ -183,8 +183,10 @@ def cmd_check(args, console: Console) -> int:
                 f"{f.path}:{f.line}: ", (f"[{f.check}]", "bold"), " ",
                 (f.severity, "red" if f.severity == ERROR else "yellow"),
                 f": {terminal_safe(f.message)}"))
+        statements = (f" and {counts['statements']} source statement(s)"
+                      if counts["statements"] else "")
         console.print(f"{counts['errors']} error(s), {counts['warnings']} warning(s)"
-                      f" in {counts['catalogs']} catalog(s)" if findings
+                      f" in {counts['catalogs']} catalog(s){statements}" if findings
                       else "no problems found in the translated entries")
     failed = counts["errors"] or (args.strict and counts["warnings"])
     return EXIT_FAILED if failed else EXIT_OK

@@ -91,8 +91,13 @@ def _is_hard_wrapped(lines: list[str]) -> tuple[bool, float]:
     if len(lengths) < 5:
         return False, 0.0
     width = statistics.quantiles(lengths, n=10)[-1]  # 90th percentile
-    near = sum(1 for n in lengths if n >= 0.7 * width)
-    return width <= 110 and near >= 0.5 * len(lengths), width
+    near = [line for line, after in zip(lines, [*lines[1:], ""], strict=True)
+            if len(line) > 20 and len(line) >= 0.7 * width and after]
+    # Wrapping breaks lines mid-sentence; lines of one measure that end their sentences
+    # are paragraphs pasted one per line (of about the same length).
+    ending = sum(1 for line in near if _ends_sentence(line))
+    return (width <= 110 and len(near) >= 0.5 * len(lengths)
+            and ending < 0.5 * len(near)), width
 
 
 def _starts_lowercase(line: str) -> bool:
@@ -103,14 +108,33 @@ def _ends_sentence(line: str) -> bool:
     return line.endswith(SENTENCE_END)
 
 
-# A line this long is a paragraph of its own, not a line of a signature or a slogan list.
-PARAGRAPH_LINE = 100
+# A line this long that ends a sentence is a paragraph of its own, whatever the text's own
+# measure; a line shorter than PROSE_LINE (a slogan, a signature's line) never is alone.
+PARAGRAPH_LINE, PROSE_LINE = 100, 40
+INNER_SENTENCE_END = re.compile(r"[.!?؟۔]\s+\S")
 
 
-def _single_newline_paragraphs(lines: list[str]) -> bool:
+def paragraph_line(lines: list[str]) -> float:
+    """How long a line ending a sentence must be to be a paragraph line in this text: half
+    its typical (median) sentence-ending line, so that paragraphs of 85 characters pasted
+    one per line count as well as those of 300, but a slogan under them does not."""
+    ends = [len(line) for line in lines if _ends_sentence(line)]
+    if not ends:
+        return PARAGRAPH_LINE
+    return min(PARAGRAPH_LINE, max(PROSE_LINE, 0.5 * statistics.median(ends)))
+
+
+def _is_prose(text: str, measure: float) -> bool:
+    """True for text that reads as a paragraph, not a heading, slogan or signature line:
+    it ends a sentence and fills the text's measure or holds more than one sentence."""
+    return _ends_sentence(text) and (len(text) >= measure
+                                     or bool(INNER_SENTENCE_END.search(text)))
+
+
+def _single_newline_paragraphs(lines: list[str], measure: float) -> bool:
     """True if paragraphs are separated by a single newline, as some pages paste: many
-    paragraph-long lines ending a sentence, and fewer blank lines than half of them."""
-    long_lines = sum(1 for line in lines if len(line) > PARAGRAPH_LINE and _ends_sentence(line))
+    paragraph lines ending a sentence, and fewer blank lines than half of them."""
+    long_lines = sum(1 for line in lines if len(line) >= measure and _ends_sentence(line))
     gaps = sum(1 for line, after in zip(lines, lines[1:], strict=False) if line and not after)
     return long_lines >= 2 and gaps < long_lines / 2
 
@@ -120,7 +144,8 @@ def unwrap(lines: list[str], own_line: Callable[[str], bool] = lambda line: Fals
     """Group lines into paragraphs (lists of lines), joining lines broken by wrapping; a
     line `own_line` says stands alone (a byline, a date) is never joined to another."""
     wrapped, width = _is_hard_wrapped(lines)
-    newline_paragraphs = not wrapped and _single_newline_paragraphs(lines)
+    measure = paragraph_line(lines)
+    newline_paragraphs = not wrapped and _single_newline_paragraphs(lines, measure)
     paragraphs: list[list[str]] = []
     current: list[str] = []
     previous = ""  # the previous raw line, before any joining
@@ -139,8 +164,11 @@ def unwrap(lines: list[str], own_line: Callable[[str], bool] = lambda line: Fals
         elif blank_before or (wrapped and _ends_sentence(previous)
                               and len(previous) < 0.7 * width and not is_item) or (
                 newline_paragraphs and not is_item and (_ends_sentence(previous) or len(
-                    previous) > PARAGRAPH_LINE) and max(len(previous), len(line))
-                > PARAGRAPH_LINE):
+                    previous) >= measure) and max(len(previous), len(line)) >= measure) or (
+                # two paragraph lines, one under the other, in text that is not wrapped:
+                # paragraphs pasted with one newline among others with blank lines
+                not wrapped and not is_item and _ends_sentence(previous)
+                and min(len(previous), len(line)) >= measure):
             paragraphs.append(current)
             current = [line]
         elif is_item or not wrapped or (len(previous) < 0.7 * width
@@ -325,16 +353,17 @@ def convert(text: str, language: str) -> Converted:
     url = next((m.group(0) for m in URL.finditer(flat) if m.group(0).startswith("http")), None)
     if url:  # the page it came from: a web address, not a mailto: or a bare www.
         meta["origin"] = url
+    measure = paragraph_line(lines)
     blocks = []
     for index, paragraph in enumerate(paragraphs):
         following = paragraphs[index + 1] if index + 1 < len(paragraphs) else []
         if (len(paragraph) == 1 and _heading_like(paragraph[0], language)
-                and len(" ".join(following)) > PARAGRAPH_LINE):
+                and _is_prose(" ".join(following), measure)):
             notes.append(f"made '{paragraph[0]}' a heading (## )")
             blocks.append(f"## {paragraph[0]}")
             continue
         if (len(paragraph) > 1 and _heading_like(paragraph[0], language)
-                and len(paragraph[1]) > PARAGRAPH_LINE):  # a heading with no blank line
+                and _is_prose(paragraph[1], measure)):  # a heading with no blank line
             notes.append(f"made '{paragraph[0]}' a heading (## )")
             blocks.append(f"## {paragraph[0]}")
             paragraph = paragraph[1:]

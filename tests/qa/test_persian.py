@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import polib
 import pytest
 
 from workflow import languages
+from workflow.cli import main
 from workflow.languages.zwnj import NON_JOINING, WORD, ZWNJ
 from workflow.qa.checks.spelling import zwnj
 from workflow.qa.context import make_context
@@ -100,3 +102,53 @@ def test_zwnjs_removed_from_the_catalogs_come_back():
     offered = [w for w in words if w in RULES.fixes(w.replace(ZWNJ, ""))]
     assert len(restored) >= 0.7 * len(words)  # 190 of 264 when written; compounds aside
     assert len(offered) >= len(restored)
+
+
+PASTED = """\
+---
+title: "همبستگی با کارگران: بیانیه ای"
+author: شورای همبستگی
+date: 2022-12-03
+language: fa
+---
+
+کارگران میگویند که جامعههای بینالمللی ساکت‌اند. نشانی: https://example.org/میگویند
+
+این اعتراض بیسابقهی است.
+"""
+
+
+def test_check_warns_of_a_persian_source_without_zwnj(project_dir):
+    """`check` warns on the statement's own text as on a translation: import only notes it
+    once, and the PDF would print the misspellings."""
+    def check(*args: str) -> tuple[int, list[str]]:
+        out = io.StringIO()
+        code = main(["check", "strike", *args], stdout=out, stderr=io.StringIO())
+        return code, [line for line in out.getvalue().splitlines() if "source/" in line
+                      or " error(s), " in line]
+
+    (project_dir / "source" / "strike.md").write_text(PASTED, encoding="utf-8")
+    assert main(["update", "-q"], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    code, lines = check("--only", "zwnj")
+    assert code == 0  # warnings, not errors
+    assert lines == [
+        "source/strike.md:2: [zwnj] warning: zero-width non-joiner (U+200C, at each |) "
+        "missing: 'بیانیه ای': write 'بیانیه‌ای' (بیانیه|ای)",
+        "source/strike.md:8: [zwnj] warning: zero-width non-joiner (U+200C, at each |) "
+        "missing: 'میگویند': write 'می‌گویند' (می|گویند); 'جامعههای': write 'جامعه‌های' "
+        "(جامعه|های); 'بینالمللی': write 'بین‌المللی' (بین|المللی)",  # not the URL's
+        "source/strike.md:10: [zwnj] warning: zero-width non-joiner (U+200C, at each |) "
+        "missing: 'بیسابقهی': write 'بی‌سابقه‌ی' (بی|سابقه|ی)",
+        "0 error(s), 3 warning(s) in 0 catalog(s) and 1 source statement(s)"]
+    assert check("--only", "numbers")[1] == []  # another check chosen
+    assert not any("source/" in line for line in check("--lang", "es")[1])
+    assert check("--only", "zwnj", "--strict")[0] == 1
+    assert check("--only", "zwnj", "-o", "failing")[0] == 0  # no PO entry to extract
+    assert not (project_dir / "failing").exists() or not any(
+        (project_dir / "failing").rglob("*.po"))
+    # The same text written with its ZWNJs: nothing to say
+    written = (PASTED.replace("بیانیه ای", "بیانیه‌ای").replace("میگویند که", "می‌گویند که")
+               .replace("جامعههای", "جامعه‌های").replace("بینالمللی", "بین‌المللی")
+               .replace("بیسابقهی", "بی‌سابقه‌ی"))
+    (project_dir / "source" / "strike.md").write_text(written, encoding="utf-8")
+    assert check("--only", "zwnj") == (0, [])

@@ -10,7 +10,7 @@ from workflow.catalog.pofile import format_po, read_po_located
 from workflow.config import Project
 from workflow.errors import PamphletError
 from workflow.fsutil import refuse_links, write_if_changed
-from workflow.qa.runner import Finding
+from workflow.qa.runner import SOURCE, Finding
 
 # Where a finding is named in the extracted entry: an extracted comment (`#.`), as
 # pofilter notes them; `pomerge --mergecomments=no` merges the translations back only.
@@ -29,7 +29,8 @@ def write_failing_entries(project: Project, findings: list[Finding], folder: Pat
                             " choose another folder")
     by_catalog: dict[str, dict[int, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for finding in findings:
-        by_catalog[finding.path][finding.line].append(finding)
+        if finding.state != SOURCE:  # a statement's own line is fixed in source/, no PO
+            by_catalog[finding.path][finding.line].append(finding)
     written = []
     for display, lines in by_catalog.items():
         source = project.root / display

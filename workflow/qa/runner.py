@@ -14,7 +14,8 @@ from workflow.config import Project
 from workflow.corpus import Corpus
 from workflow.glossary import Glossary
 from workflow.qa import cache
-from workflow.qa.context import Context, make_context, read_glossary
+from workflow.qa.checks.spelling import zwnj_problem
+from workflow.qa.context import Context, language_rules, make_context, read_glossary
 from workflow.qa.registry import CHECKS, ERROR, WARNING, Check, CheckFailure, ignored_by, selected
 from workflow.source import read_project_statement
 
@@ -28,7 +29,7 @@ class Finding:
     check: str
     severity: str
     message: str
-    state: str = ""  # the entry's review state: reviewed, machine or fuzzy
+    state: str = ""  # the entry's review state: reviewed, machine or fuzzy; or SOURCE
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: [{self.check}] {self.severity}: {self.message}"
@@ -71,6 +72,7 @@ def check_po(path: Path, display_path: str, context: Context,
 
 
 MISSING = "missing-catalog"  # a finding of no check: the catalog is not there
+SOURCE = "source"  # the state of a finding in a statement's own text, source/SLUG.md
 _FIELDS = {"path": str, "line": int, "check": str, "severity": str, "message": str,
            "state": str}
 
@@ -124,6 +126,22 @@ def check_catalog(project: Project, slug: str, language: str,
     return findings
 
 
+def check_source(project: Project, slug: str, corpus: Corpus, keep: tuple[str, ...] = ()
+                 ) -> list[Finding]:
+    """`zwnj` warnings on a statement's own text, by line of source/SLUG.md (front matter
+    too: the title is printed): a Persian statement pasted without ZWNJs prints its
+    misspellings in every edition, and its translators copy them."""
+    rules = language_rules(corpus.language(slug)).zwnj
+    if rules is None:
+        return []
+    path = project.source_path(slug)
+    display = project.relative(path).as_posix()
+    text = corpus.data(path).decode("utf-8")
+    return [Finding(display, number, "zwnj", WARNING, problem, SOURCE)
+            for number, line in enumerate(text.split("\n"), start=1)
+            if (problem := zwnj_problem(line, rules, keep))]
+
+
 def run_checks(project: Project, slugs: list[str] | None = None,
                languages: list[str] | None = None, only: list[str] | None = None,
                skip: list[str] | None = None) -> list[Finding]:
@@ -135,6 +153,10 @@ def run_checks(project: Project, slugs: list[str] | None = None,
     glossary = corpus.glossary()
     findings = []
     try:
+        if "zwnj" in names:  # the statements' own text, where it is in a language selected
+            findings += [finding for slug in corpus.slugs(slugs)
+                         if not languages or corpus.language(slug) in languages
+                         for finding in check_source(project, slug, corpus, glossary.keep)]
         for slug, _, language in corpus.targets(slugs, languages):
             path = project.po_path(slug, language)
             if not path.exists() and not path.is_symlink():  # not "no problems found"
@@ -153,4 +175,5 @@ def run_checks(project: Project, slugs: list[str] | None = None,
 def summary(findings: list[Finding]) -> dict[str, int]:
     counts = Counter(f.severity for f in findings)
     return {"errors": counts[ERROR], "warnings": counts[WARNING],
-            "catalogs": len({f.path for f in findings})}
+            "catalogs": len({f.path for f in findings if f.state != SOURCE}),
+            "statements": len({f.path for f in findings if f.state == SOURCE})}

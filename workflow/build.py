@@ -165,17 +165,19 @@ def _strings(table: object) -> dict[str, str]:
 
 def _remove_held_back(corpus: Corpus, report: BuildReport, state: BuildState,
                       held: dict[str, set[str]], rebuilt: dict[str, set[str]],
-                      chosen: list[Builder]) -> None:
+                      chosen: list[Builder], selection: Selection) -> None:
     """Delete what an earlier build of the chosen builders made of the held-back editions:
     left in build/, a draft or an outdated edition would pass for this one. A run touches
     the files of its own builders only: the print run (--print) never removes a screen
-    PDF, nor a screen build a print file. `held`: slug -> languages held back; `rebuilt`:
-    builder -> statements it writes in this run."""
+    PDF, nor a screen build a print file, and of the run's `selection` only: a single-layout
+    run never removes a parallel edition it did not select. `held`: slug -> languages held
+    back; `rebuilt`: builder -> statements it writes in this run."""
     project = corpus.project
     for slug, languages in held.items():
         for builder in chosen:
             name = builder.name
-            for stale in builder.stale(corpus, slug, languages, slug in rebuilt.get(name, ())):
+            for stale in builder.stale(corpus, selection, slug, languages,
+                                       slug in rebuilt.get(name, ())):
                 refuse_links(project.root, stale)
                 key = project.relative(stale).as_posix()
                 state.outputs.pop(key, None)
@@ -322,7 +324,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
         rebuilt: dict[str, set[str]] = {}
         for job in todo_jobs:
             rebuilt.setdefault(job.builder, set()).add(job.slug)
-        _remove_held_back(corpus, report, state, held, rebuilt, chosen)
+        _remove_held_back(corpus, report, state, held, rebuilt, chosen, selection)
     todo: list[tuple[Project, Job]] = []
     fingerprints: dict[Path, str] = {}
     for job in todo_jobs:

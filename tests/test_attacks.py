@@ -619,6 +619,9 @@ def test_a_fifo_icc_profile_and_a_damaged_one_are_refused(project_dir):
     assert run("update")[0] == 0
     result = run_cli(project_dir, "build", "--print", "--lang", "en")
     assert result.returncode == 2 and "shop.icc: is not a regular file" in result.stderr
+    # the setting to fix is named by its line, and the file by its name
+    line = config.read_text().splitlines().index('icc_profile = "shop.icc"') + 1
+    assert result.stderr.startswith(f"Error: pyproject.toml:{line}: icc_profile names shop.icc:")
     bundled = (REPO / "workflow" / "profiles" / "FOGRA39L-pamphlet.icc").read_bytes()
     check_cmyk_profile(bundled, "bundled")
     garbage = bundled[:132] + random.Random(1).randbytes(len(bundled) - 132)

@@ -249,6 +249,22 @@ def test_keep_removes_what_an_earlier_build_made_of_a_held_back_pdf(reviewed):
     assert "caravan.es.pdf" not in state
 
 
+def test_a_held_back_edition_is_removed_only_in_the_layouts_selected(reviewed):
+    """--skip-unready --layout single removes the held-back single edition of an earlier
+    draft, never the parallel one: that run did not select it."""
+    mark_machine(reviewed, "es", "More than 7000 people walk together.", "Texto automático.")
+    folder = reviewed.build / "caravan"
+    build(reviewed, languages=["es"], layouts=["single", "parallel"])  # drafts
+    parallel = folder / "caravan.en+es.pdf"
+    single = folder / "caravan.es.pdf"
+    assert parallel.exists() and single.exists()
+    report = build(reviewed, languages=["es"], layouts=["single"], final=True,
+                   skip_unready=True)
+    assert report.removed == [single] and not single.exists()
+    assert parallel.exists()
+    assert "caravan.en+es.pdf" in (reviewed.build / ".pamphlet-build.json").read_text()
+
+
 def test_keep_ignores_held_back_languages_and_rounds_down(reviewed):
     catalog = polib.pofile(str(reviewed.po_path("caravan", "fa")))
     for entry in catalog:

@@ -166,6 +166,21 @@ def test_check_writes_failing_entries_for_pomerge(project_dir, tmp_path):
     assert run("update")[0] == 0  # and the catalog reads as ours again
 
 
+@pytest.mark.parametrize("link, output", [("linked", "linked/out"), ("build", "build/fail")])
+def test_check_output_through_a_link_creates_nothing_outside(project_dir, tmp_path, link,
+                                                               output):
+    """`check -o` through a linked folder or a linked build/ is refused before any folder
+    is made at the link's target."""
+    assert run("update")[0] == 0
+    translate_first(project_dir, text="Solidaridad con la caravana 7000")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (project_dir / link).symlink_to(outside)
+    code, _, err = run("check", "-l", "es", "-o", output)
+    assert code == 2 and "symbolic link" in err
+    assert list(outside.iterdir()) == []
+
+
 def test_review_queue_takes_lists_and_names_the_source(project_dir):
     assert run("update")[0] == 0
     translate_first(project_dir, "ar", "التضامن مع القافلة", machine=True)

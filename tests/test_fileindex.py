@@ -76,3 +76,43 @@ def test_a_missing_file_and_a_damaged_index(tmp_path):
     index.digest(path)
     path.unlink()
     assert index.digest(path) == MISSING and str(path) not in index.entries
+
+
+def test_a_file_changed_after_a_corpus_read_it_is_not_remembered_by_its_new_stat(project):
+    """The bytes a run read before a translator's save are never filed under the new stat:
+    the next run reads the file again and sees the change (check, the print gate)."""
+    from workflow.corpus import Corpus
+
+    path = aged(project.source_path("caravan"), "old")
+    project.build.mkdir()  # the index is kept there
+    corpus = Corpus(project)
+    corpus.data(path)  # read for the run ...
+    aged(path, "new and longer")  # ... then saved again, before the run takes its digest
+    corpus.digest(path)
+    corpus.index.save()
+    assert corpus.index.path.exists()
+    again = FileIndex(corpus.index.path)
+    assert again.digest(path) == hashlib.sha256(b"new and longer").hexdigest()
+
+
+def test_a_write_between_the_read_and_the_stat_after_it_is_read_again(tmp_path, monkeypatch):
+    """A save while the bytes are read: the stat taken after the read differs, so the file
+    is read once more and its digest filed under the stat that goes with those bytes."""
+    import workflow.fileindex
+
+    path = aged(tmp_path / "a.po", "old")
+    real = workflow.fileindex.read_input
+    saves = ["new and longer"]
+
+    def read_then_save(file):
+        data = real(file)
+        if saves:
+            aged(file, saves.pop())
+        return data
+
+    monkeypatch.setattr(workflow.fileindex, "read_input", read_then_save)
+    index = FileIndex(tmp_path / "index.json")
+    assert index.digest(path) == hashlib.sha256(b"new and longer").hexdigest()
+    index.save()
+    assert FileIndex(tmp_path / "index.json").digest(path) == \
+        hashlib.sha256(b"new and longer").hexdigest()

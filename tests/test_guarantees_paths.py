@@ -195,3 +195,40 @@ def test_a_language_named_twice_is_refused_with_its_line(tmp_path, monkeypatch):
     monkeypatch.chdir(root)
     err = one_line(*run("status")[::2])
     assert err.startswith("Error: pyproject.toml:5: languages names 'en' more than once")
+
+
+@pytest.mark.parametrize("value", ['""', '"  "'])
+def test_an_empty_folder_setting_is_called_empty(tmp_path, monkeypatch, value):
+    root = write_project(tmp_path / "project", config=f"[tool.pamphlet]\nbuild_dir = {value}\n")
+    monkeypatch.chdir(root)
+    err = one_line(*run("status")[::2])
+    assert "pyproject.toml:5: build_dir is empty" in err and "such as 'build'" in err
+    assert "not a string" not in err
+
+
+def test_a_linked_state_file_is_not_called_a_folder(project_dir, outside):
+    (project_dir / "build").mkdir()
+    state = project_dir / "build" / ".pamphlet-build.json"
+    state.symlink_to(outside / "index.html")
+    with pytest.raises(PamphletError) as refused:
+        fsutil.write_if_changed(state, "{}")
+    assert "is a symbolic link" in str(refused.value) and "folder" not in str(refused.value)
+    assert "pamphlet makes it again" in str(refused.value)
+    # a linked folder on the way is still "made again" as a folder
+    (project_dir / "build" / "print").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(PamphletError, match="the folder is made again"):
+        fsutil.write_if_changed(project_dir / "build" / "print" / "a.pdf", "x")
+    assert (outside / "index.html").read_text(encoding="utf-8") == "the real site"
+
+
+def test_a_linked_dashboard_is_not_written_and_build_says_so(project_dir, outside):
+    assert run("update")[0] == 0
+    (project_dir / "build").mkdir()
+    (project_dir / "build" / "index.html").symlink_to(outside / "index.html")
+    for _ in range(2):  # the first build, and one that finds everything up to date
+        code, out, err = run("build", "--to", "md", "--lang", "es")
+        assert code == 0, err
+        assert [line for line in out.splitlines() if "dashboard" in line] == [
+            "dashboard not written: build/index.html: is a symbolic link: pamphlet never"
+            " writes or deletes through a link (remove it; pamphlet makes it again)"]
+    assert (outside / "index.html").read_text(encoding="utf-8") == "the real site"

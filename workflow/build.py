@@ -67,6 +67,7 @@ class BuildReport:
     # --final: (slug, language) -> why that edition is not printed (held back or skipped)
     held_editions: dict[tuple[str, str], str] = field(default_factory=dict)
     nothing_because: str = ""  # why a build had nothing to make, when it had nothing
+    dashboard_refused: str = ""  # why build/index.html was not written (a link out), if not
 
 
 def build_date() -> str:
@@ -165,17 +166,19 @@ def _strings(table: object) -> dict[str, str]:
 
 def _remove_held_back(corpus: Corpus, report: BuildReport, state: BuildState,
                       held: dict[str, set[str]], rebuilt: dict[str, set[str]],
-                      chosen: list[Builder]) -> None:
+                      chosen: list[Builder], selection: Selection) -> None:
     """Delete what an earlier build of the chosen builders made of the held-back editions:
     left in build/, a draft or an outdated edition would pass for this one. A run touches
     the files of its own builders only: the print run (--print) never removes a screen
-    PDF, nor a screen build a print file. `held`: slug -> languages held back; `rebuilt`:
-    builder -> statements it writes in this run."""
+    PDF, nor a screen build a print file, and of the run's `selection` only: a single-layout
+    run never removes a parallel edition it did not select. `held`: slug -> languages held
+    back; `rebuilt`: builder -> statements it writes in this run."""
     project = corpus.project
     for slug, languages in held.items():
         for builder in chosen:
             name = builder.name
-            for stale in builder.stale(corpus, slug, languages, slug in rebuilt.get(name, ())):
+            for stale in builder.stale(corpus, selection, slug, languages,
+                                       slug in rebuilt.get(name, ())):
                 refuse_links(project.root, stale)
                 key = project.relative(stale).as_posix()
                 state.outputs.pop(key, None)
@@ -322,7 +325,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
         rebuilt: dict[str, set[str]] = {}
         for job in todo_jobs:
             rebuilt.setdefault(job.builder, set()).add(job.slug)
-        _remove_held_back(corpus, report, state, held, rebuilt, chosen)
+        _remove_held_back(corpus, report, state, held, rebuilt, chosen, selection)
     todo: list[tuple[Project, Job]] = []
     fingerprints: dict[Path, str] = {}
     for job in todo_jobs:
@@ -382,7 +385,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
             refuse_links(project.root, path)
             if write_bytes_if_changed(path, data):
                 report.written.append(path)
-    _write_dashboard(corpus, state, selection.date)
+    _write_dashboard(corpus, state, selection.date, report)
     corpus.index.save()
     return report
 
@@ -413,14 +416,21 @@ def plan(corpus: Corpus, chosen: list[Builder], selection: Selection
     return jobs, failures
 
 
-def _write_dashboard(corpus: Corpus, state: BuildState, date: str) -> None:
-    """build/index.html, unless nothing it shows has changed since it was written."""
+def _write_dashboard(corpus: Corpus, state: BuildState, date: str, report: BuildReport
+                     ) -> None:
+    """build/index.html, unless nothing it shows has changed since it was written; a page
+    that is a link is never written through, and the report says so."""
     from workflow.dashboard import dashboard_fingerprint
 
     project, index = corpus.project, corpus.index
+    page = project.build / "index.html"
+    try:  # before the fingerprint: page.exists() follows a link, and would pass for it
+        check_writable(page, project.root)
+    except PamphletError as error:
+        report.dashboard_refused = describe_error(project, error)
+        return
     fingerprint = dashboard_fingerprint(corpus, state.failed, date,
                                         code_fingerprint(index) + _package_fingerprint())
-    page = project.build / "index.html"
     if state.dashboard == fingerprint and page.exists():
         return
     from workflow.dashboard import write_dashboard

@@ -239,6 +239,9 @@ def cmd_build(args, console: Console) -> int:
     if report.nothing_because:
         console.print(f"nothing to build: {report.nothing_because}", markup=False,
                       highlight=False)
+    if report.dashboard_refused:
+        console.print(f"dashboard not written: {report.dashboard_refused}", markup=False,
+                      highlight=False)
     if report.failures:
         print_failures(report.failures, console)
         console.print(f"dashboard: {project.relative(project.build)}/index.html", markup=False)

@@ -170,12 +170,15 @@ class Folder(Kind):
         self.holds_none_of = holds_none_of
 
     def parse(self, name: str, value: Any, reading: Reading) -> Any:
-        if not isinstance(value, str) or not value.strip():
+        default = next(s.default for s in SETTINGS if s.name == name)
+        if isinstance(value, str) and not value.strip():
+            raise reading.refuse(f"{name} is empty ({value!r}): give it a folder inside the "
+                                 f"project, such as {default!r}", name)
+        if not isinstance(value, str):
             raise reading.refuse(f"{name} must be a folder name (a string), not {_kind(value)}",
                                  name)
         problem = _inside_problem(value)
         if problem or (self.holds_none_of and Path(value).parts == ()):
-            default = next(s.default for s in SETTINGS if s.name == name)
             raise reading.refuse(f"{name} must be a folder inside the project, relative to "
                                  f"pyproject.toml, such as {default!r}: {value!r} "
                                  f"{problem or 'is the project itself'}", name)

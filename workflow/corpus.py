@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from workflow.config import Project
 from workflow.errors import PamphletError
-from workflow.fileindex import INDEX_FILE, FileIndex
+from workflow.fileindex import INDEX_FILE, FileIndex, read_stamped
 from workflow.fsutil import decode_text, read_input
 from workflow.source import Statement, check_project_language, parse_statement, select_slugs
 
@@ -32,7 +32,7 @@ class Corpus:
     def __init__(self, project: Project, index: FileIndex | None = None):
         self.project = project
         self._index = index
-        self._data: dict[Path, bytes] = {}
+        self._data: dict[Path, tuple[bytes, list[int] | None]] = {}
         self._made: dict[tuple, object] = {}
         self.reads: dict[Path, int] = {}  # how often each file was read (tests count them)
         self.shared: dict[object, object] = {}  # what builders make once per run
@@ -49,15 +49,24 @@ class Corpus:
     def data(self, path: Path) -> bytes:
         """The file's bytes, read once per run (links out of the project and FIFOs
         refused, as everywhere)."""
+        return self._stamped(path)[0]
+
+    def _stamped(self, path: Path) -> tuple[bytes, list[int] | None]:
+        """The bytes and the stat taken with them (for the index: the file may have
+        changed since this run read it)."""
         if path not in self._data:
             self.reads[path] = self.reads.get(path, 0) + 1
-            self._data[path] = read_input(path)
+            self._data[path] = read_stamped(path, self._read)
         return self._data[path]
+
+    @staticmethod
+    def _read(path: Path) -> bytes:
+        return read_input(path)
 
     def digest(self, path: Path) -> str:
         """The file's sha256 (FileIndex.MISSING if there is none): from the index while
         its stat is unchanged, else from the bytes this run reads anyway."""
-        return self.index.digest(path, self.data)
+        return self.index.digest(path, self._stamped)
 
     def _once(self, key: tuple, make):
         if key not in self._made:
@@ -97,7 +106,7 @@ class Corpus:
         if ("statement", slug) in self._made or not path.is_file():
             return self.statement(slug).language
         language = self.index.fact(path, "language", lambda: self.statement(slug).language,
-                                   self.data)
+                                   self._stamped)
         if language not in self.project.languages:  # refused, naming the line (or a
             return self.statement(slug).language  # damaged index: the statement's own)
         return language

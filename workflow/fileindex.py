@@ -28,6 +28,24 @@ def _stamp(stat: os.stat_result) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
+def read_stamped(path: Path, read: Callable[[Path], bytes] = lambda path: read_input(path)
+                 ) -> tuple[bytes, list[int] | None]:
+    """The file's bytes and the stamp they belong to: stat before the read and again after,
+    read again if a write came between; None if it kept changing (nothing to remember)."""
+    for _ in range(3):
+        try:
+            before = _stamp(path.stat())
+        except OSError:
+            break  # no such file, a dangling link ...: `read` says so in its own words
+        data = read(path)
+        try:
+            if _stamp(path.stat()) == before:
+                return data, before
+        except OSError:
+            return data, None
+    return read(path), None
+
+
 def _valid(entry: object) -> bool:
     """An entry as `digest` writes it: four stat numbers, a hex digest, maybe facts."""
     return (isinstance(entry, list) and len(entry) in (5, 6)
@@ -50,9 +68,11 @@ class FileIndex:
             if _valid(entry)}
         self.changed = False
 
-    def digest(self, path: Path, read: Callable[[Path], bytes] | None = None) -> str:
+    def digest(self, path: Path,
+               read: Callable[[Path], tuple[bytes, list[int] | None]] | None = None) -> str:
         """The hex sha256 of the file's bytes, or MISSING if there is no such file.
-        `read` reads it when it must be (a Corpus gives its own, which keeps the bytes)."""
+        `read` reads it when it must be, giving the bytes and the stamp taken with them
+        (a Corpus gives its own, which keeps the bytes: read maybe before this stat)."""
         key = str(path)
         try:
             stat = path.stat()
@@ -64,17 +84,20 @@ class FileIndex:
         known = self.entries.get(key)
         if isinstance(known, list) and len(known) in (5, 6) and known[:4] == stamp:
             return known[4]
-        # links out of the project refused, no FIFOs
-        digest = hashlib.sha256((read or read_input)(path)).hexdigest()
-        if time.time_ns() - stat.st_mtime_ns > RACY_NS:
-            self.entries[key] = [*stamp, digest]
+        # links out of the project refused, no FIFOs. The stamp remembered is the one
+        # taken with the bytes hashed, never this fresh one: a write between the read and
+        # this stat would otherwise leave the new stamp beside the old digest for good.
+        data, read_stamp = (read or read_stamped)(path)
+        digest = hashlib.sha256(data).hexdigest()
+        if read_stamp is not None and time.time_ns() - read_stamp[1] > RACY_NS:
+            self.entries[key] = [*read_stamp, digest]
             self.changed = True
         elif self.entries.pop(key, None) is not None:
             self.changed = True
         return digest
 
     def fact(self, path: Path, name: str, compute: Callable[[], T],
-             read: Callable[[Path], bytes] | None = None) -> T:
+             read: Callable[[Path], tuple[bytes, list[int] | None]] | None = None) -> T:
         """A fact about the file's content (a statement's language, say), computed once
         per content: remembered beside its digest, forgotten when the file changes."""
         self.digest(path, read)

@@ -398,11 +398,14 @@ def refuse_links(root: Path, path: Path) -> None:
     except ValueError:
         return
     current = root
-    for part in parts:
+    for number, part in enumerate(parts, 1):
         current = current / part
         if current.is_symlink():
+            # a folder on the way is made again; the path itself may be a file (a state
+            # file, an output) or a folder: say neither
+            again = "the folder is made again" if number < len(parts) else "pamphlet makes it again"
             raise PamphletError("is a symbolic link: pamphlet never writes or deletes through a"
-                                " link (remove it; the folder is made again)", current)
+                                f" link (remove it; {again})", current)
 
 
 def write_if_changed(path: Path, text: str) -> bool:

@@ -114,11 +114,12 @@ class Builder:
         multilingual edition of the ready languages is one such (builders/pdf.py)."""
         return None
 
-    def stale(self, corpus: Corpus, slug: str, languages: set[str],
+    def stale(self, corpus: Corpus, selection: Selection, slug: str, languages: set[str],
               rebuilt: bool = False) -> list[Path]:
         """Files of an earlier build to delete when editions of `slug` in `languages` are
-        held back (--final --keep), asked of every builder, chosen or not (`rebuilt`: this
-        builder writes other outputs of the statement in this run): by default its
-        planned files that show any of them. Only regular files are deleted."""
-        return [path for job in self.plan(corpus, Selection(), slug)
+        held back (--final --keep), asked of each chosen builder (`rebuilt`: this builder
+        writes other outputs of the statement in this run): by default the files it plans
+        for this run's `selection` (its layouts, languages) that show any of them, never
+        an edition the run did not select. Only regular files are deleted."""
+        return [path for job in self.plan(corpus, selection, slug)
                 if languages & set(job.languages) for path in (job.path, *job.also)]

@@ -83,13 +83,13 @@ class PrintFiles(ScreenPdf):
     def row_links(self, corpus: Corpus, slug: str) -> list[tuple[str, Path]]:
         return [("print bundle", folder(corpus.project, slug, PRINT) / "README.txt")]
 
-    def stale(self, corpus: Corpus, slug: str, languages: set[str],
+    def stale(self, corpus: Corpus, selection: Selection, slug: str, languages: set[str],
               rebuilt: bool = False) -> list[Path]:
         """The held-back files, and the statement's bundle unless this build writes it
         anew (the files its manifest lists: the shop's own files stay)."""
         from workflow.pdf import printing as prints
 
-        paths = super().stale(corpus, slug, languages, rebuilt)
+        paths = super().stale(corpus, selection, slug, languages, rebuilt)
         bundle = folder(corpus.project, slug, PRINT)
         if bundle.is_dir() and not rebuilt:
             paths += [bundle / name for name in sorted(prints.bundled_files(bundle))]

@@ -147,7 +147,16 @@ def print_settings(project: Project, page_size: str) -> PrintSettings:
                              icc_profile=project.icc_profile)
     settings.sheet  # noqa: B018  (refused before anything is rendered)
     if settings.cmyk:
-        check_cmyk_profile(settings.profile_bytes(), settings.icc_profile or BUNDLED_PROFILE)
+        try:
+            check_cmyk_profile(settings.profile_bytes(), settings.icc_profile or BUNDLED_PROFILE)
+        except PamphletError as error:
+            if settings.icc_profile is None:
+                raise
+            # the setting is what to fix: name its line, and the file it names
+            raise PamphletError(
+                f"icc_profile names {project.relative(settings.icc_profile)}: {error.message}",
+                project.root / "pyproject.toml", project.setting_lines.get("icc_profile")
+            ) from None
     return settings
 
 

@@ -9,7 +9,7 @@ from workflow.catalog.model import Catalog, Entry
 from workflow.catalog.pofile import format_po, read_po_located
 from workflow.config import Project
 from workflow.errors import PamphletError
-from workflow.fsutil import refuse_links, write_if_changed
+from workflow.fsutil import check_writable, write_if_changed
 from workflow.qa.runner import SOURCE, Finding
 
 # Where a finding is named in the extracted entry: an extracted comment (`#.`), as
@@ -49,7 +49,9 @@ def write_failing_entries(project: Project, findings: list[Finding], folder: Pat
                 tcomment=entry.tcomment, comment=comment, flags=list(entry.flags),
                 occurrences=list(entry.occurrences), previous_msgid=entry.previous_msgid))
         target = folder / Path(display).relative_to(project.locale_dir)
-        refuse_links(folder.parent, target)
+        # the project's one rule, before anything is made: a link anywhere from the
+        # project's root down (`-o linked/out`, a linked build/) is refused, not followed
+        check_writable(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         write_if_changed(target, format_po(extract))
         written.append(target)

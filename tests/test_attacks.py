@@ -121,7 +121,7 @@ def test_a_linked_print_bundle_is_refused_and_nothing_outside_is_deleted(tmp_pat
 
 
 def test_a_bundle_deletes_only_what_its_manifest_listed(tmp_path):
-    from workflow.pdf.printing import bundled_files, remove_bundled
+    from workflow.pdf.bundle import bundled_files, remove_bundled
 
     folder = tmp_path / "bundle"
     folder.mkdir()
@@ -611,7 +611,7 @@ def test_links_inside_the_project_are_fine_and_statements_glossaries_are_guarded
 
 
 def test_a_fifo_icc_profile_and_a_damaged_one_are_refused(project_dir):
-    from workflow.pdf.printing import check_cmyk_profile
+    from workflow.pdf.settings import check_cmyk_profile
 
     os.mkfifo(project_dir / "shop.icc")
     config = project_dir / "pyproject.toml"

@@ -26,8 +26,11 @@ from workflow.build import build
 from workflow.cli import main
 from workflow.config import load_project
 from workflow.errors import PamphletError
-from workflow.pdf import printing
-from workflow.pdf.printing import MM, Expected, PrintSettings, booklet_order, finish, preflight
+from workflow.pdf import prepress
+from workflow.pdf.impose import booklet_order
+from workflow.pdf.preflight import Expected, check, preflight, render_problems
+from workflow.pdf.prepress import finish
+from workflow.pdf.settings import MM, PrintSettings
 from workflow.update import update
 
 A5 = (148 * MM, 210 * MM)
@@ -262,7 +265,7 @@ def test_a_failing_preflight_fails_the_build_with_the_reason(en_reviewed, monkey
     from weasyprint import CSS
 
     # The CMYK stylesheet forgotten: WeasyPrint's default black text is RGB.
-    monkeypatch.setattr(printing, "_print_css", lambda settings: [CSS(string="@page {}")])
+    monkeypatch.setattr(prepress, "_print_css", lambda settings: [CSS(string="@page {}")])
     report = build(en_reviewed, languages=["en"], layouts=["single"], for_print=True)
     [failure] = report.failures
     assert failure.reason.startswith("build/print/caravan/caravan.en.pdf: preflight failed: ")
@@ -355,17 +358,17 @@ def test_preflight_refuses_a_page_a_renderer_complains_about():
     pikepdf reads it, MuPDF warns, so preflight refuses it."""
     settings = PrintSettings(variant="pdf/a-2b")
     good = finish(synthetic_pdf(4), settings)
-    assert printing.render_problems(good) == []
+    assert render_problems(good) == []
     with pikepdf.open(io.BytesIO(good)) as doc:
         doc.pages[2].obj.Contents = doc.make_stream(b"")  # qpdf saves it so
         buffer = io.BytesIO()
         doc.save(buffer)
     assert b"<< /Length 0 /Filter /FlateDecode >>" in buffer.getvalue()
-    problems = printing.render_problems(buffer.getvalue())
+    problems = render_problems(buffer.getvalue())
     assert problems and all(p.startswith("MuPDF: ") for p in problems), problems
     assert any("flate" in p or "stream" in p for p in problems), problems
     with pytest.raises(PamphletError, match=r"x\.pdf: preflight failed: .*MuPDF: "):
-        printing.check(buffer.getvalue(), Expected((148, 210), 3, None, False), Path("x.pdf"))
+        check(buffer.getvalue(), Expected((148, 210), 3, None, False), Path("x.pdf"))
 
 
 def test_blank_pages_are_valid_pdf():
@@ -375,7 +378,7 @@ def test_blank_pages_are_valid_pdf():
     for page in reader.pages[4:7]:  # before the last page, which stays last
         assert page.get_contents().get_data().strip() == b"q Q"
     assert "5" in reader.pages[7].extract_text()
-    assert printing.render_problems(padded) == []
+    assert render_problems(padded) == []
 
 
 @pytest.mark.parametrize("crop_marks", [False, True])
@@ -388,7 +391,7 @@ def test_every_page_of_every_print_file_renders_cleanly(en_reviewed, variant, cr
     files = sorted((project.build / "print" / "caravan").glob("*.pdf"))
     assert len(files) == 6 and len(report.written) == 3
     for path in files:  # preflight ran MuPDF already; this reads the files written
-        assert printing.render_problems(path.read_bytes()) == [], path.name
+        assert render_problems(path.read_bytes()) == [], path.name
 
 
 def test_print_files_have_the_umask_s_mode(en_reviewed):

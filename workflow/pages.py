@@ -15,7 +15,7 @@ class PageSize:
     plus 3 mm all round is 302 x 216 mm), so the sides go on an oversize sheet of the
     paper series (ISO for A sizes, US press sheets for letter) and are cut to the trim;
     with crop marks a side is larger still (A5: 318 x 232 mm, over SRA4's 225), and the
-    print files name the first sheet that holds it (workflow/pdf/printing.py)."""
+    print files name the first sheet that holds it (workflow/pdf/settings.py)."""
 
     trim_mm: tuple[float, float]
     sheets: tuple[Sheet, ...]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from workflow.pdf.printing import PrintSettings
+from workflow.pdf.settings import PrintSettings
 from workflow.render.stylesheet import language_css
 from workflow.render.typeset import _text_lines, render_document, typeset
 

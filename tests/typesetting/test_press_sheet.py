@@ -12,7 +12,7 @@ from tests.conftest import STATEMENT_EN, write_project
 from workflow.build import build
 from workflow.config import load_project
 from workflow.errors import PamphletError
-from workflow.pdf.printing import MM, SHEET_MARGIN_MM, PrintSettings, sheet_for
+from workflow.pdf.settings import MM, SHEET_MARGIN_MM, PrintSettings, sheet_for
 
 
 @pytest.mark.parametrize("size", ["A5", "A4", "letter"])

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from workflow.config import Project
     from workflow.corpus import Corpus
     from workflow.edition import Edition, Piece
-    from workflow.pdf.printing import PrintSettings
+    from workflow.pdf.settings import PrintSettings
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,9 @@ def check_markup(project: Project, edition: Edition) -> None:
 
 def build_output(project: Project, work: PdfWork) -> bytes:
     """One PDF's bytes; with `work.printing`, finished for print and preflighted."""
-    from workflow.pdf import printing as prints
     from workflow.pdf.post import finish_screen
+    from workflow.pdf.preflight import check, expected_pages
+    from workflow.pdf.prepress import finish
     from workflow.render.fonts import check_coverage
     from workflow.render.html import render_html
     from workflow.render.typeset import typeset
@@ -129,8 +130,8 @@ def build_output(project: Project, work: PdfWork) -> bytes:
                   work.page_size)
     if not printing:
         return finish_screen(pdf, output.binding)
-    pdf = prints.finish(pdf, printing, output.binding)
-    prints.check(pdf, prints.expected_pages(printing), project.relative(output.path))
+    pdf = finish(pdf, printing, output.binding)
+    check(pdf, expected_pages(printing), project.relative(output.path))
     return pdf
 
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from workflow.builders.base import Job, Selection
     from workflow.config import Project
     from workflow.corpus import Corpus
-    from workflow.pdf.printing import PrintSettings
+    from workflow.pdf.settings import PrintSettings
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -31,7 +31,7 @@ class PrintFiles(ScreenPdf):
     format = PRINT
 
     def printing(self, corpus: Corpus, selection: Selection) -> PrintSettings:
-        from workflow.pdf.printing import print_settings
+        from workflow.pdf.settings import print_settings
 
         key = ("print settings", selection.page_size)
         if key not in corpus.shared:  # checks (and reads) the ICC profile once per run
@@ -39,24 +39,23 @@ class PrintFiles(ScreenPdf):
         return cast("PrintSettings", corpus.shared[key])
 
     def render(self, project: Project, job: Job) -> dict[Path, bytes]:
-        from workflow.pdf import printing as prints
+        from workflow.pdf.impose import impose
+        from workflow.pdf.preflight import check, expected_booklet
 
         work: PdfWork = job.data
         printing, booklet_path = work.printing, work.output.booklet
         assert printing is not None and booklet_path is not None  # print jobs have both
         pdf = build_output(project, work)
         # imposed and preflighted before anything of this output is written
-        sheets = prints.impose(pdf, printing, work.output.binding)
-        booklet = prints.check(sheets, prints.expected_booklet(printing),
-                               project.relative(booklet_path))
+        sheets = impose(pdf, printing, work.output.binding)
+        booklet = check(sheets, expected_booklet(printing), project.relative(booklet_path))
         return {job.path: pdf, booklet_path: booklet}
 
     def finish(self, corpus: Corpus, selection: Selection, jobs: list[Job],
                report) -> dict[Path, bytes]:
         """manifest.json and README.txt beside each statement's print files (a statement
         with a failed or held-back PDF keeps its earlier bundle's manifest)."""
-        from workflow.pdf import printing as prints
-        from workflow.pdf.printing import BundleFile
+        from workflow.pdf.bundle import BundleFile, write_bundle
 
         failed = {f.slug for f in report.failures}
         built = [job for job in jobs if job.path not in report.held_back]
@@ -71,7 +70,7 @@ class PrintFiles(ScreenPdf):
             info = {"statement": slug, "title": statement.title, "author": statement.author,
                     "final": selection.final, "built": selection.date}
             where = folder(corpus.project, slug, PRINT)
-            prints.write_bundle(where, bundle, self.printing(corpus, selection), info)
+            write_bundle(where, bundle, self.printing(corpus, selection), info)
             log.info("print bundle: %s", corpus.project.relative(where))
             report.bundles.append(where)
         return {}
@@ -87,12 +86,12 @@ class PrintFiles(ScreenPdf):
               rebuilt: bool = False) -> list[Path]:
         """The held-back files, and the statement's bundle unless this build writes it
         anew (the files its manifest lists: the shop's own files stay)."""
-        from workflow.pdf import printing as prints
+        from workflow.pdf.bundle import bundled_files
 
         paths = super().stale(corpus, selection, slug, languages, rebuilt)
         bundle = folder(corpus.project, slug, PRINT)
         if bundle.is_dir() and not rebuilt:
-            paths += [bundle / name for name in sorted(prints.bundled_files(bundle))]
+            paths += [bundle / name for name in sorted(bundled_files(bundle))]
         return paths
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from workflow.errors import PamphletError
 
 if TYPE_CHECKING:
-    from workflow.pdf.printing import PrintSettings
+    from workflow.pdf.settings import PrintSettings
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -135,9 +135,9 @@ def render_document(html: str, base: Path, printing: PrintSettings | None = None
     if _size_stylesheet(page_size):
         stylesheets.append(_size_stylesheet(page_size))
     if printing:  # bleed, the PDF variant, a CMYK output intent for PDF/X
-        from workflow.pdf import printing as prints
+        from workflow.pdf.prepress import render_options
 
-        extra, options = prints.render_options(printing)
+        extra, options = render_options(printing)
         stylesheets += extra
     try:
         document = HTML(string=html, base_url=str(base), url_fetcher=_fetcher()).render(

@@ -50,3 +50,18 @@ def repo_copy(tmp_path, monkeypatch):
     shutil.copytree(REPO / "locale", root / "locale")
     monkeypatch.chdir(root)
     return root
+
+
+@pytest.fixture
+def reviewed(project):
+    """The test project with es, ar and fa translated and reviewed, numbers kept (checks
+    pass): the fixture of the build and edition tests."""
+    from tests.test_build import keeping_numbers
+    from tests.test_html import translate_catalog
+    from workflow.update import update
+
+    update(project)
+    translate_catalog(project, "es", keeping_numbers("Texto revisado."))
+    translate_catalog(project, "ar", keeping_numbers("نحن نعبر عن تضامننا مع القافلة."))
+    translate_catalog(project, "fa", keeping_numbers("ما همبستگی خود را اعلام می‌کنیم."))
+    return project

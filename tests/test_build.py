@@ -31,15 +31,6 @@ def keeping_numbers(text: str):
     return lambda msgid: " ".join([text[:-1], *re.findall(r"\d+", msgid)]) + text[-1]
 
 
-@pytest.fixture
-def reviewed(project):
-    update(project)
-    translate_catalog(project, "es", keeping_numbers("Texto revisado."))
-    translate_catalog(project, "ar", keeping_numbers("نحن نعبر عن تضامننا مع القافلة."))
-    translate_catalog(project, "fa", keeping_numbers("ما همبستگی خود را اعلام می‌کنیم."))
-    return project
-
-
 def test_every_layout_renders(reviewed):
     report = build(reviewed, final=True)
     names = sorted(p.name for p in report.written)

@@ -8,20 +8,9 @@ import polib
 import pytest
 
 from tests.helpers import run
-from tests.test_build import keeping_numbers, mark_machine
-from tests.test_html import translate_catalog
+from tests.test_build import mark_machine
 from workflow.build import build
 from workflow.gate import FinalRefused
-from workflow.update import update
-
-
-@pytest.fixture
-def reviewed(project):
-    update(project)
-    translate_catalog(project, "es", keeping_numbers("Texto revisado."))
-    translate_catalog(project, "ar", keeping_numbers("نحن نعبر عن تضامننا مع القافلة."))
-    translate_catalog(project, "fa", keeping_numbers("ما همبستگی خود را اعلام می‌کنیم."))
-    return project
 
 
 def test_a_multilingual_edition_of_the_languages_chosen(reviewed):

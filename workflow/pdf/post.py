@@ -11,6 +11,8 @@ from pikepdf import Array, Dictionary, Name
 
 from workflow.render.textlayer import spans_to_cids
 
+BDC = pikepdf.Operator("BDC")
+
 
 def reading_fixups(doc: pikepdf.Pdf, bind: str) -> None:
     """Right-to-left page progression for a pamphlet bound on the right (viewers show its
@@ -80,14 +82,18 @@ def artifact_margins(doc: pikepdf.Pdf) -> int:
         if parents is None or int(parents) not in orphans:
             continue
         mcids = orphans[int(parents)]
-        instructions = []
-        # pikepdf's stubs do not say that an instruction unpacks as (operands, operator)
-        for operands, operator in cast("list[Any]", pikepdf.parse_content_stream(page)):
-            if (str(operator) == "BDC" and len(operands) == 2
-                    and isinstance(operands[1], Dictionary)
+        # pikepdf's stubs do not say that an instruction has operands and an operator
+        instructions = cast("list[Any]", pikepdf.parse_content_stream(page))
+        # only the marked-content openings change: the other instructions are kept as
+        # parsed, not copied (a page has thousands)
+        for at, instruction in enumerate(instructions):
+            if instruction.operator != BDC:
+                continue
+            operands = instruction.operands
+            if (len(operands) == 2 and isinstance(operands[1], Dictionary)
                     and int(operands[1].get(Name.MCID, -1)) in mcids):
-                operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
+                instructions[at] = pikepdf.ContentStreamInstruction(
+                    [Name.Artifact, Dictionary(Type=Name.Pagination)], instruction.operator)
                 changed += 1
-            instructions.append(pikepdf.ContentStreamInstruction(operands, operator))
         page.obj.Contents = doc.make_stream(pikepdf.unparse_content_stream(instructions))
     return changed

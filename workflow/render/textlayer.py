@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import re
+import struct
 import unicodedata
 from dataclasses import dataclass
 
@@ -336,6 +337,15 @@ class SpanningStream:
 
 # After writing: single-glyph spans become glyphs of their own ----------------------------
 
+def _operator(name: str):
+    import pikepdf
+
+    return pikepdf.Operator(name)
+
+
+_TF, _BDC, _TJ, _EMC = (_operator(name) for name in ("Tf", "BDC", "TJ", "EMC"))
+
+
 def spans_to_cids(pdf) -> int:
     """Give each glyph drawn in a one-glyph /ActualText span a character id of its own,
     mapped to the same glyph (a CIDToGIDMap) and to the span's text (ToUnicode), and drop
@@ -362,16 +372,19 @@ def _rewrite(pdf, owner, fonts, seen) -> int:
     instructions = list(pikepdf.parse_content_stream(owner))
     out: list = []
     changed, font, index = 0, None, 0
+    by_name: dict[str, _CidFont | None] = {}  # a page sets its few fonts thousands of times
     while index < len(instructions):
         operands, operator = instructions[index].operands, instructions[index].operator
-        name = str(operator)
-        if name == "Tf" and operands:
-            font = _font(fonts, font_resources.get(str(operands[0])))
-        single = (name == "BDC" and len(operands) == 2
+        if operator == _TF and operands:
+            resource = str(operands[0])
+            if resource not in by_name:
+                by_name[resource] = _font(fonts, font_resources.get(resource))
+            font = by_name[resource]
+        single = (operator == _BDC and len(operands) == 2
                   and isinstance(operands[1], pikepdf.Dictionary)
                   and Name.ActualText in operands[1] and index + 2 < len(instructions)
-                  and str(instructions[index + 1].operator) == "TJ"
-                  and str(instructions[index + 2].operator) == "EMC")
+                  and instructions[index + 1].operator == _TJ
+                  and instructions[index + 2].operator == _EMC)
         if single and font is not None:
             text = str(operands[1].ActualText)
             array = instructions[index + 1].operands[0]
@@ -451,8 +464,7 @@ class _CidFont:
             return
         descendant = self.dictionary.DescendantFonts[0]
         gids = list(range(self.first)) + [glyph for glyph, _ in self.ids]
-        descendant.CIDToGIDMap = pdf.make_stream(
-            b"".join(g.to_bytes(2, "big") for g in gids))
+        descendant.CIDToGIDMap = pdf.make_stream(struct.pack(f">{len(gids)}H", *gids))
         widths = _widths(descendant.get("/W"))
         default = int(descendant.get("/DW", 1000))
         new_widths = []

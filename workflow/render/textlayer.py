@@ -29,7 +29,9 @@ import logging
 import re
 import struct
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -346,23 +348,25 @@ def _operator(name: str):
 _TF, _BDC, _TJ, _EMC = (_operator(name) for name in ("Tf", "BDC", "TJ", "EMC"))
 
 
-def spans_to_cids(pdf) -> int:
+def spans_to_cids(pdf, also: Callable[[Any, list], bool] | None = None) -> int:
     """Give each glyph drawn in a one-glyph /ActualText span a character id of its own,
     mapped to the same glyph (a CIDToGIDMap) and to the span's text (ToUnicode), and drop
     the span: pdf.js reads no /ActualText and MuPDF 1.24+ matches it against the glyphs'
     own text; every extractor reads ToUnicode. Spans over several glyphs (a Nastaliq
-    word) stay. Returns how many glyphs got an id."""
+    word) stay. Returns how many glyphs got an id. `also(page, instructions)` may change
+    a page's instructions in the same pass (parsing a page's stream costs more than any
+    change made to it); it returns whether the page is to be written."""
     fonts: dict[tuple[int, int], _CidFont] = {}
     done = 0
     seen: set[tuple[int, int]] = set()
     for page in pdf.pages:
-        done += _rewrite(pdf, page.obj, fonts, seen)
+        done += _rewrite(pdf, page.obj, fonts, seen, also)
     for font in fonts.values():
         font.save(pdf)
     return done
 
 
-def _rewrite(pdf, owner, fonts, seen) -> int:
+def _rewrite(pdf, owner, fonts, seen, also=None) -> int:
     """Rewrite one content stream (a page's or a form's), then the forms it draws."""
     import pikepdf
     from pikepdf import Name
@@ -404,7 +408,7 @@ def _rewrite(pdf, owner, fonts, seen) -> int:
                 continue
         out.append(instructions[index])
         index += 1
-    if changed:
+    if (also is not None and also(owner, out)) or changed:
         data = pikepdf.unparse_content_stream(out)
         if isinstance(owner, pikepdf.Stream):
             owner.write(data)

@@ -27,8 +27,11 @@ from __future__ import annotations
 
 import logging
 import re
+import struct
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -336,23 +339,34 @@ class SpanningStream:
 
 # After writing: single-glyph spans become glyphs of their own ----------------------------
 
-def spans_to_cids(pdf) -> int:
+def _operator(name: str):
+    import pikepdf
+
+    return pikepdf.Operator(name)
+
+
+_TF, _BDC, _TJ, _EMC = (_operator(name) for name in ("Tf", "BDC", "TJ", "EMC"))
+
+
+def spans_to_cids(pdf, also: Callable[[Any, list], bool] | None = None) -> int:
     """Give each glyph drawn in a one-glyph /ActualText span a character id of its own,
     mapped to the same glyph (a CIDToGIDMap) and to the span's text (ToUnicode), and drop
     the span: pdf.js reads no /ActualText and MuPDF 1.24+ matches it against the glyphs'
     own text; every extractor reads ToUnicode. Spans over several glyphs (a Nastaliq
-    word) stay. Returns how many glyphs got an id."""
+    word) stay. Returns how many glyphs got an id. `also(page, instructions)` may change
+    a page's instructions in the same pass (parsing a page's stream costs more than any
+    change made to it); it returns whether the page is to be written."""
     fonts: dict[tuple[int, int], _CidFont] = {}
     done = 0
     seen: set[tuple[int, int]] = set()
     for page in pdf.pages:
-        done += _rewrite(pdf, page.obj, fonts, seen)
+        done += _rewrite(pdf, page.obj, fonts, seen, also)
     for font in fonts.values():
         font.save(pdf)
     return done
 
 
-def _rewrite(pdf, owner, fonts, seen) -> int:
+def _rewrite(pdf, owner, fonts, seen, also=None) -> int:
     """Rewrite one content stream (a page's or a form's), then the forms it draws."""
     import pikepdf
     from pikepdf import Name
@@ -362,16 +376,19 @@ def _rewrite(pdf, owner, fonts, seen) -> int:
     instructions = list(pikepdf.parse_content_stream(owner))
     out: list = []
     changed, font, index = 0, None, 0
+    by_name: dict[str, _CidFont | None] = {}  # a page sets its few fonts thousands of times
     while index < len(instructions):
         operands, operator = instructions[index].operands, instructions[index].operator
-        name = str(operator)
-        if name == "Tf" and operands:
-            font = _font(fonts, font_resources.get(str(operands[0])))
-        single = (name == "BDC" and len(operands) == 2
+        if operator == _TF and operands:
+            resource = str(operands[0])
+            if resource not in by_name:
+                by_name[resource] = _font(fonts, font_resources.get(resource))
+            font = by_name[resource]
+        single = (operator == _BDC and len(operands) == 2
                   and isinstance(operands[1], pikepdf.Dictionary)
                   and Name.ActualText in operands[1] and index + 2 < len(instructions)
-                  and str(instructions[index + 1].operator) == "TJ"
-                  and str(instructions[index + 2].operator) == "EMC")
+                  and instructions[index + 1].operator == _TJ
+                  and instructions[index + 2].operator == _EMC)
         if single and font is not None:
             text = str(operands[1].ActualText)
             array = instructions[index + 1].operands[0]
@@ -391,7 +408,7 @@ def _rewrite(pdf, owner, fonts, seen) -> int:
                 continue
         out.append(instructions[index])
         index += 1
-    if changed:
+    if (also is not None and also(owner, out)) or changed:
         data = pikepdf.unparse_content_stream(out)
         if isinstance(owner, pikepdf.Stream):
             owner.write(data)
@@ -451,8 +468,7 @@ class _CidFont:
             return
         descendant = self.dictionary.DescendantFonts[0]
         gids = list(range(self.first)) + [glyph for glyph, _ in self.ids]
-        descendant.CIDToGIDMap = pdf.make_stream(
-            b"".join(g.to_bytes(2, "big") for g in gids))
+        descendant.CIDToGIDMap = pdf.make_stream(struct.pack(f">{len(gids)}H", *gids))
         widths = _widths(descendant.get("/W"))
         default = int(descendant.get("/DW", 1000))
         new_widths = []

@@ -7,7 +7,6 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name
 
-from tests.test_build import reviewed  # noqa: F401 (a fixture)
 from workflow.build import build
 from workflow.edition import Unit
 from workflow.render.html import outline_levels

@@ -80,7 +80,7 @@ def children(pid: int) -> list[int]:
 
 def test_build_with_a_killed_worker_finishes_and_writes_the_dashboard(tmp_path):
     statements = {f"s{n}": STATEMENT_EN.replace("Solidarity", f"Solidarity {n}")
-                  for n in range(4)}
+                  for n in range(12)}  # long enough that a worker is still busy on a quiet machine
     root = write_project(tmp_path / "project", statements,
                          '[tool.pamphlet]\nlanguages = ["en"]\n')
     build = subprocess.Popen([sys.executable, "-m", "workflow", "build", "--jobs", "2"],
@@ -93,7 +93,7 @@ def test_build_with_a_killed_worker_finishes_and_writes_the_dashboard(tmp_path):
         # been running a little while
         server_children = [pid for pid in children(build.pid) if parent_of(pid) != build.pid]
         if len(server_children) >= 2:
-            time.sleep(1.0)
+            time.sleep(0.3)  # into its first job
             killed = server_children[0]
             try:
                 os.kill(killed, signal.SIGKILL)

@@ -11,26 +11,12 @@ import json
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))  # run as a script: the repository's tests package
 
-
-def wait_for(url: str, server: subprocess.Popen, log: Path, seconds: float = 300) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"pamphlet serve exited with {server.returncode}:\n"
-                             + log.read_text(errors="replace")[-3000:])
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("pamphlet serve did not answer in time:\n"
-                     + log.read_text(errors="replace")[-3000:])
+from tests.serving import wait_for_http  # noqa: E402
 
 
 def main(spec_path: str) -> int:
@@ -42,7 +28,7 @@ def main(spec_path: str) -> int:
             cwd=spec["project"], stdout=output, stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
-        wait_for(spec["base"] + spec["pages"][-1], server, log)
+        wait_for_http(spec["base"] + spec["pages"][-1], server, log, "pamphlet serve", 300)
         done = subprocess.run(["node", str(HERE / "run.mjs"), spec_path], cwd=HERE,
                               capture_output=True, text=True, timeout=900)
         if done.returncode != 0:

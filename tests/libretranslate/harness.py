@@ -18,8 +18,11 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script
+
+from tests.serving import wait_for_http  # noqa: E402
 
 START_TIMEOUT = 180  # seconds: the server imports torch and loads every package
 
@@ -27,21 +30,6 @@ START_TIMEOUT = 180  # seconds: the server imports torch and loads every package
 def snapshot(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".pamphlet.lock"}
-
-
-def wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"LibreTranslate exited with {server.returncode}:\n"
-                             + log.read_text(errors="replace")[-3000:])
-        try:
-            with urllib.request.urlopen(url + "/languages", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("LibreTranslate did not start in time:\n"
-                     + log.read_text(errors="replace")[-3000:])
 
 
 def server_env(spec: dict) -> dict:
@@ -65,7 +53,7 @@ def start_server(spec: dict, options: list[str]) -> tuple[subprocess.Popen, str]
              str(spec["port"]), "--disable-web-ui", *options],
             env=server_env(spec), cwd=work, stdout=output, stderr=subprocess.STDOUT)
     try:
-        wait_until_up(url, server, log)
+        wait_for_http(url + "/languages", server, log, "LibreTranslate", START_TIMEOUT)
     except BaseException:
         stop_server(server)
         raise

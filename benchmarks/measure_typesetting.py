@@ -40,7 +40,15 @@ from pypdf import PdfReader
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from tests.typesetting.glyphs import HYPHEN, Line, Page, overlaps, read_pages, word_spaces  # noqa: E402
+from tests.typesetting.glyphs import (  # noqa: E402
+    HYPHEN,
+    Line,
+    Page,
+    is_blank,
+    overlaps,
+    read_pages,
+    word_spaces,
+)
 from tests.typesetting.glyphs import leader_gaps as glyph_leader_gaps  # noqa: E402
 
 SIZES = ("A5", "A4", "letter")
@@ -206,6 +214,14 @@ def section_pages(pdf: Path, languages: list[str], pages: int) -> dict[int, str]
     return owner
 
 
+def colophon_page(pdf: Path, pages: int) -> int:
+    """The page the colophon starts on: its bookmark is the outline's last top-level
+    entry (the last page where there is no outline)."""
+    reader = PdfReader(pdf)
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    return reader.get_destination_page_number(top[-1]) if top else pages - 1
+
+
 def line_language(line: Line, pdf: Path, langs: list[str], owner: dict[int, str]) -> str:
     if line.rtl:
         return "rtl"
@@ -271,8 +287,11 @@ def measure_pdf(pdf: Path, run_: Run, tally: Tally) -> None:
     tally.pages += len(pages) if run_.kind == "print" else 0
     body = [[ln for ln in page.lines if is_body(ln, page)] for page in pages]
     if run_.kind == "print":
-        tally.blank += sum(not page.lines for page in pages)
-    special = {0, len(pages) - 1} | ({1} if layout == "multilingual" else set())
+        tally.blank += sum(is_blank(page) for page in pages)
+    # Not text: the cover, the contents (multilingual), and from the colophon's page to the
+    # end (the colophon, a print file's padding and its back cover).
+    special = {0, *range(colophon_page(pdf, len(pages)), len(pages))} | (
+        {1} if layout == "multilingual" else set())
     for index, lines in enumerate(body):
         fuller = max((sum(ln.column == c for ln in lines) for c in (0, 1)), default=0)
         if index not in special and 0 < fuller <= 4:  # in the fuller column

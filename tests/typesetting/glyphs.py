@@ -138,6 +138,17 @@ def furniture(glyph: Glyph) -> bool:
     return glyph.size <= 8.01 and "Sans" in glyph.font and "Arabic" not in glyph.font
 
 
+# The largest type of a page's furniture: the folio (8 pt), the running header and the
+# draft notice (7 pt), the imprint (6.5 pt). Text is set larger (8.5 pt side by side).
+FURNITURE_PT = 8.01
+
+
+def is_blank(page: Page) -> bool:
+    """A page that shows nothing but furniture: no glyph larger than a folio's, in any
+    font (a page with only a folio, a running header or an imprint line is blank)."""
+    return all(g.c.isspace() or g.size <= FURNITURE_PT for ln in page.lines for g in ln.glyphs)
+
+
 def find_gutters(glyphs: list[Glyph], width: float, height: float, least: float = 8.0):
     """Vertical bands in the middle half of the page that (almost) no glyph of the body
     crosses: the running header and the folio (small sans type in the margins) are left

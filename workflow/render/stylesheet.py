@@ -62,11 +62,12 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
         # Element and class in the selector: more specific than `:lang()` above, so
         # headings keep their family whatever the language of the text around them.
         f"{_selectors('{element}:lang({code})', code, HEADINGS)}, "
-        f".cover-title:lang({code}), .byline:lang({code}), "
+        f".cover-title:lang({code}), .byline:lang({code}), .back-block p:lang({code}), "
         f"nav.contents li:lang({code}) {{ font-family: {heading}; hyphens: manual;"
         + (f" line-height: {profile.heading_line_height:g};"
            if profile.heading_line_height else "") + " }",
         f".furniture:lang({code}), .colophon:lang({code}), .colophon :lang({code}), "
+        f".back-cover:lang({code}), .back-cover :lang({code}), "
         f".draft-note:lang({code}), nav.contents .contents-heading .furniture:lang({code}) "
         f"{{ font-family: {furniture}; }}",
         f"ol:lang({code}) {{ list-style-type: {counter}; }}",
@@ -75,13 +76,16 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
         f"nav.contents li:lang({code}) a::after {{ content: leader(\". \") \"\\2002\" "
         f"target-counter(attr(href), page, {counter}); }}",
         f"body:lang({code}), article.section.lang-{code} {{ page: {page_name(code)}; }}",
-        # The colophon's page has no number: print files move it to the last page.
-        f"section.colophon:lang({code}) {{ page: {page_name(code)}-colophon; }}",
+        # The colophon's page and the back cover have no number: print files move the
+        # colophon to the last page, or to the inside back cover.
+        f"section.colophon:lang({code}), section.back-cover:lang({code}) "
+        f"{{ page: {page_name(code)}-colophon; }}",
         # A shared cover gives every script one visual rank: sizes scaled by the script's
         # text size (Arabic script is set larger for the same legibility).
         # In em of the cover's own size (15pt on A5, larger on A4, smaller with many
         # languages: pamphlet.css and the page-size sheets).
-        f"section.cover p.cover-title:lang({code}) {{ font-size: "
+        f"section.cover p.cover-title:lang({code}), "
+        f"section.back-cover p.back-title:lang({code}) {{ font-size: "
         f"{profile.font_size_pt / 10:g}em; }}",
         f"section.cover p.byline:lang({code}) {{ font-size: "
         f"{0.6 * profile.font_size_pt / 10:g}em; }}",
@@ -90,6 +94,7 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
         rules.append(f"section.cover h1.title:lang({code}), section.cover p.title:lang({code}),"
                      f" section.cover p.cover-title:lang({code}), "
                      f"article.section h1.title:lang({code}), "
+                     f"section.back-cover p.back-title:lang({code}), "
                      f".furniture-line:lang({code}) "
                      f"{{ line-height: {profile.heading_line_height:g}; }}")
     if profile.hyphenation:
@@ -127,3 +132,13 @@ def language_css(digits: Mapping[str, str], draft: bool, leading: float = 1.0) -
     prints here (the project's `arabic_digits`), default its profile's."""
     return "\n".join(profile_css(profile, digits.get(profile.code, profile.digits), draft,
                                  leading) for profile in languages.all_profiles())
+
+
+def section_leading_css(leadings: Mapping[str, float]) -> str:
+    """Line heights of single sections of a multilingual edition, over their language's
+    own (the fitting pass sets one a few percent either way against a runt page at the
+    section's end)."""
+    return "".join(
+        f"\narticle.section.lang-{code} p, article.section.lang-{code} li {{ line-height: "
+        f"{round(languages.get(code).line_height * leading, 3):g}; }}"
+        for code, leading in sorted(leadings.items()))

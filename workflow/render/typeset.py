@@ -187,27 +187,55 @@ def _text_lines(page) -> int | None:
     return max(counts)
 
 
-def layout_faults(document, for_print: bool) -> tuple[int, int]:
-    """(sheets a print booklet needs, runt pages): less is better. A runt is a page of
-    text, not the cover, the contents or the colophon, with 1 to RUNT_LINES lines in its
-    fuller column."""
-    pages = document.pages
-    runts = 0
-    for page in pages[1:]:
+def runt_pages(document) -> list[int]:
+    """Indexes of the runt pages: pages of text, not the cover, the contents, the colophon
+    or the back cover, with 1 to RUNT_LINES lines in their fuller column."""
+    runts = []
+    for index, page in enumerate(document.pages[1:], 1):
         if (page._page_box.page_type.name or "").endswith("-colophon"):
             continue
         lines = _text_lines(page)
-        runts += lines is not None and 0 < lines <= RUNT_LINES
-    return (-(-len(pages) // 4) if for_print else 0), runts
+        if lines is not None and 0 < lines <= RUNT_LINES:
+            runts.append(index)
+    return runts
+
+
+def layout_faults(document, for_print: bool) -> tuple[int, int]:
+    """(sheets a print booklet needs, runt pages): less is better (see runt_pages)."""
+    return (-(-len(document.pages) // 4) if for_print else 0), len(runt_pages(document))
+
+
+# The blank pages a print file of this many pages (its colophon on a page of its own) is
+# left with at best, by its page count modulo 4: the colophon under the text's end takes
+# one fewer when it fits there (not counted on), the back cover on a page of its own one
+# more (see arranged).
+PADDING_AT_BEST = {0: 0, 1: 2, 2: 1, 3: 0}
+
+
+def _section_language(page) -> str | None:
+    """The language of the multilingual edition's section (`<article class="text section
+    lang-xx">`) a laid-out page holds; None for a page of no section."""
+    todo = [page._page_box]
+    while todo:
+        box = todo.pop()
+        element = getattr(box, "element", None)
+        if element is not None and element.tag == "article":
+            classes = (element.get("class") or "").split()
+            if "section" in classes:
+                return next((c[len("lang-"):] for c in classes if c.startswith("lang-")), None)
+        todo.extend(getattr(box, "children", ()))
+    return None
 
 
 def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
             draft: bool, page_size: str = "A5") -> bytes:
     """The PDF of the HTML, laid out for its pages. When the first layout leaves a runt
-    page, or, for print, two or three blank pages of padding (one page over a multiple of
-    4 is a sheet more), the line height is tried a few percent tighter, then looser, then
-    more so, and the layout with the fewest sheets, runts and blank pages wins, the first
-    of equals. Each layout is fitted first (cover, contents, hyphens: `fitted`)."""
+    page, or, for print, blank pages of padding that no arrangement of its end fills, the
+    line height is tried a few percent tighter, then looser, then more so, and the layout
+    with the fewest sheets, runts and blank pages wins, the first of equals. A runt left at
+    the end of one section of a multilingual edition is then fitted in that section alone
+    (`fit_sections`), and the end of a print file arranged last (`arranged`). Each layout
+    is fitted first (cover, contents, hyphens: `fitted`)."""
     from workflow.render.fitting import (
         FRONT_SCALES,
         front_css,
@@ -216,11 +244,12 @@ def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
         smaller_scale,
     )
     from workflow.render.html import keep_words_whole
-    from workflow.render.stylesheet import language_css
+    from workflow.render.stylesheet import language_css, section_leading_css
 
     scales = {"cover": 1.0, "contents": 1.0}
     whole: set[str] = set()
-    extra = [""]  # the colophon's own page, or (for print) under the text's end
+    sections: dict[str, float] = {}  # line heights of single sections (multilingual)
+    extra = [""]  # how the end of a print file is arranged: see `arranged`
 
     def fitted(leading: float):
         """The layout at `leading`, its cover and contents set smaller until each fits
@@ -228,7 +257,7 @@ def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
         def render():
             return render_document(keep_words_whole(html, whole), base, printing,
                                    language_css(digits, draft, leading) + front_css(scales)
-                                   + extra[0], page_size)
+                                   + section_leading_css(sections) + extra[0], page_size)
 
         document, options = render()
         for _ in range(len(FRONT_SCALES) + 3):
@@ -246,37 +275,88 @@ def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
             document, options = render()
         return document, options
 
+    def padding(document) -> int:
+        return PADDING_AT_BEST[len(document.pages) % 4] if printing is not None else 0
+
     tried: list[tuple] = []
     for leading in LEADINGS:
         document, options = fitted(leading)
         faults = layout_faults(document, printing is not None)
         tried.append((faults, len(tried), document, options))
-        # Print pads to a multiple of 4 with blank pages: 2 or 3 of them are worth another
-        # line height (one fewer sheet, or two fewer blank pages than it would have).
-        padding = -len(document.pages) % 4 if printing is not None else 0
-        if faults[1] == 0 and padding < 2:
+        if faults[1] == 0 and padding(document) == 0:
             break
-    faults, index, document, options = min(
-        tried, key=lambda t: (t[0], -len(t[2].pages) % 4 if printing is not None else 0,
-                              t[1]))
+    faults, index, document, options = min(tried, key=lambda t: (t[0], padding(t[2]), t[1]))
     if index:
         log.info("line height x %g: %s", LEADINGS[index],
-                 "no runt page" if not faults[1] else "fewer sheets")
-    if printing is not None and len(document.pages) % 4 == 1:
-        # One page over a multiple of 4 whatever the line height (cover, three pages of
-        # text, colophon): the colophon under the text's end saves a sheet and 3 blank
-        # pages, if it fits there whole.
-        extra[0] = SHARED_COLOPHON
-        shared, shared_options = fitted(LEADINGS[index])
-        if len(shared.pages) % 4 == 0 and layout_faults(shared, True)[1] <= faults[1]:
-            log.info("colophon under the text: %d pages", len(shared.pages))
-            document, options = shared, shared_options
+                 "no runt page" if not faults[1] else "fewer sheets or blank pages")
+    if faults[1]:
+        document, options = fit_sections(document, options, LEADINGS[index], sections,
+                                         fitted, printing is not None)
+    if printing is not None:
+        document, options = arranged(document, options, LEADINGS[index], extra, fitted)
     return write_document(document, options)
 
 
-# The colophon on the last page of text, below it, kept whole (see typeset).
+def fit_sections(document, options, leading: float, sections: dict[str, float], fitted,
+                 for_print: bool):
+    """A runt page in a section of a multilingual edition (its last few lines alone on a
+    page): that section alone set a few percent tighter or looser. Sections open on a
+    new page, so the others keep their pages; kept where it leaves fewer runt pages and
+    no more sheets."""
+    faults = layout_faults(document, for_print)
+    for runt in runt_pages(document):
+        language = _section_language(document.pages[runt])
+        if language is None or language in sections:
+            continue
+        for other in LEADINGS:
+            if other == leading:
+                continue
+            sections[language] = other
+            candidate, candidate_options = fitted(leading)
+            found = layout_faults(candidate, for_print)
+            if found[0] <= faults[0] and found[1] < faults[1]:
+                log.info("section %s at line height x %g: one runt page fewer", language,
+                         other)
+                document, options, faults = candidate, candidate_options, found
+                break
+            del sections[language]
+    return document, options
+
+
+def arranged(document, options, leading: float, extra: list[str], fitted):
+    """The end of a print file arranged for as few blank pages of padding as can be. One
+    page over a multiple of 4 (cover, three pages of text, colophon): the colophon under
+    the text's end, if it fits there whole, saves a sheet and 3 blank pages. Else, where
+    padding is left, the back cover takes a page of its own, the last, after the
+    colophon's (the inside back cover): a blank page fewer. It is what the colophon's page
+    is otherwise: the organisation, the title, where to read it, the imprint."""
+    pages = len(document.pages)
+    runts = layout_faults(document, True)[1]
+    if pages % 4 == 1:
+        extra[0] = SHARED_COLOPHON
+        shared, shared_options = fitted(leading)
+        if len(shared.pages) % 4 == 0 and layout_faults(shared, True)[1] <= runts:
+            log.info("colophon under the text: %d pages", len(shared.pages))
+            return shared, shared_options
+    if pages % 4:
+        extra[0] = BACK_COVER
+        backed, backed_options = fitted(leading)
+        count = len(backed.pages)
+        if (-count % 4 < -pages % 4 and -(-count // 4) == -(-pages // 4)
+                and layout_faults(backed, True)[1] <= runts):
+            log.info("back cover on a page of its own: %d pages", count)
+            return backed, backed_options
+    return document, options
+
+
+# The colophon on the last page of text, below it, kept whole (see arranged).
 SHARED_COLOPHON = ("\nsection.colophon { page: auto !important; break-before: auto !important;"
                    " break-inside: avoid; margin-top: 10mm; }")
+# The back cover on a page of its own after the colophon's (see arranged): the origin,
+# the QR code and the imprint move from the colophon to it.
+BACK_COVER = ("\nsection.back-cover { display: flex; }"
+              "\nsection.colophon .entry.origin, section.colophon .qr-block,"
+              " section.colophon .imprint { display: none; }")
 
 
 def setup() -> None:

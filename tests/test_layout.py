@@ -154,17 +154,20 @@ def test_colophon_on_the_last_page_and_sections_on_a_new_page(english, for_print
     pdf = where / "caravan.multilingual.pdf"
     texts = page_texts(pdf)
     colophon = languages.get("en").furniture["colophon"]
-    assert texts[-1].startswith(colophon) and not any(t.startswith(colophon)
-                                                      for t in texts[:-1])
     reader = PdfReader(pdf)
     starts = {item.title: reader.get_destination_page_number(item) + 1
               for item in reader.outline if not isinstance(item, list)}
+    at = starts[colophon]
+    assert texts[at - 1].startswith(colophon) and not any(t.startswith(colophon)
+                                                          for t in texts[:at - 1])
+    # Last, or (print) followed by padding and a back cover of its own, the last page.
+    assert at == len(texts) or for_print and texts[-1] and not any(texts[at:-1])
     sections = [title for title in starts if title != colophon]
     assert len(sections) == 4, starts
     # A section opens on the page after the last one's end, left or right: no blank page
     # before it (a recto start cost a blank page per section).
     assert all(texts[starts[title] - 2] for title in sections), starts
-    if for_print:  # blank pages: only the padding to a multiple of 4, before the colophon
+    if for_print:  # blank pages: only the padding to a multiple of 4, before the last page
         assert len(texts) % 4 == 0
         for index in (i for i, t in enumerate(texts) if not t):
             following = next(i for i in range(index, len(texts)) if texts[i])

@@ -1,11 +1,21 @@
 """A runt page is counted in its fuller column: two columns of a few lines each are a
-runt too (one list item and a URL across the two columns of a letter page)."""
+runt too (one list item and a URL across the two columns of a letter page). A runt at the
+end of a multilingual edition's section is fitted in that section alone."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from workflow.render.typeset import layout_faults, render_document
+from tests.typesetting.glyphs import read_pages
+from workflow.render.stylesheet import language_css
+from workflow.render.typeset import (
+    LEADINGS,
+    RUNT_LINES,
+    layout_faults,
+    render_document,
+    runt_pages,
+    typeset,
+)
 
 PAGE = '<p style="break-before: page">{}</p>'
 
@@ -31,3 +41,31 @@ def test_a_full_column_is_no_runt():
     (_, runts), _ = faults(f"<p>cover</p>{PAGE.format(full)}"
                            + PAGE.format("<br>".join(["short line"] * 30)))
     assert runts == 0
+
+
+# Three lines on A5, no word long enough to hyphenate (a hyphen the fitting pass takes
+# back would move the lines).
+PARAGRAPH = ("<p>We stand with all who walk to the line, and with all who take them in, each day"
+             " and each night, in the rain and in the sun, as one, and we will not stop, not"
+             " now and not ever.</p>")
+
+
+def test_a_runt_at_a_section_s_end_is_fitted_in_that_section(tmp_path):
+    # Two sections of a multilingual edition, each opening on a new page: the first ends
+    # on a page of its own at every looser line height and fits whole at tighter ones, at
+    # which the second one's last lines go over alone. No line height for the whole
+    # edition is without a runt; one for the first section alone is.
+    def section(code: str, paragraphs: int) -> str:
+        return (f'<article class="text section lang-{code}" lang="{code}">'
+                + PARAGRAPH * paragraphs + "</article>")
+
+    html = ('<html lang="en"><head><style>@page { size: A5 }</style></head><body>'
+            '<section class="cover" lang="en"><h1 class="title">Caravan</h1></section>'
+            + section("en", 10) + section("es", 11) + "</body></html>")
+    for leading in LEADINGS:
+        document, _ = render_document(html, Path("."), None, language_css({}, False, leading))
+        assert runt_pages(document), f"no runt at x {leading}: the test would prove nothing"
+    (tmp_path / "sections.pdf").write_bytes(typeset(html, Path("."), None, {}, draft=False))
+    pages = read_pages(tmp_path / "sections.pdf", "one")
+    lines = [sum(1 for line in page.lines if line.size > 8.01) for page in pages]
+    assert not [count for count in lines[1:] if 0 < count <= RUNT_LINES], lines

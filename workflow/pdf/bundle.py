@@ -103,7 +103,7 @@ def readme(data: dict) -> str:
         "Crop marks:  " + ("drawn outside the bleed" if data["crop_marks"]
                            else "none: please use the TrimBox"),
         "Binding:     saddle stitch; every page count is a multiple of 4 (blank pages go"
-        " before the colophon, the last page)",
+        " before the last page, the back cover)",
         "",
         "Files (checksums in manifest.json):",
     ]

@@ -104,7 +104,8 @@ def blank_pages(count: int) -> int:
 def finish(pdf: bytes, settings: PrintSettings, bind: str = "left",
            blanks_before_last: bool = True) -> bytes:
     """WeasyPrint's PDF made ready for print: blank pages up to a multiple of 4 before the
-    last page (the colophon, which so lands on the inside back cover), BleedBox exactly
+    last page (the back cover: the colophon's page, or a back cover of its own after it,
+    render/typeset.py), BleedBox exactly
     `bleed_mm` around the TrimBox, output intent named, no link annotations in PDF/X,
     right-to-left page progression for RTL, page labels, crop marks if asked for."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:

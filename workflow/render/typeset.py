@@ -330,6 +330,8 @@ def arranged(document, options, leading: float, extra: list[str], fitted):
     padding is left, the back cover takes a page of its own, the last, after the
     colophon's (the inside back cover): a blank page fewer. It is what the colophon's page
     is otherwise: the organisation, the title, where to read it, the imprint."""
+    from workflow.render.fitting import FRONT_SCALES, smaller_scale
+
     pages = len(document.pages)
     runts = layout_faults(document, True)[1]
     if pages % 4 == 1:
@@ -338,15 +340,41 @@ def arranged(document, options, leading: float, extra: list[str], fitted):
         if len(shared.pages) % 4 == 0 and layout_faults(shared, True)[1] <= runts:
             log.info("colophon under the text: %d pages", len(shared.pages))
             return shared, shared_options
-    if pages % 4:
-        extra[0] = BACK_COVER
+    scale = 1.0
+    while pages % 4:
+        # Set smaller, like the cover, while it runs onto a second page (many languages).
+        extra[0] = BACK_COVER + f"\n:root {{ --back-scale: {scale:g}; }}"
         backed, backed_options = fitted(leading)
         count = len(backed.pages)
         if (-count % 4 < -pages % 4 and -(-count // 4) == -(-pages // 4)
                 and layout_faults(backed, True)[1] <= runts):
             log.info("back cover on a page of its own: %d pages", count)
             return backed, backed_options
+        share = _back_cover_share(backed)
+        if share is None or scale <= FRONT_SCALES[-1]:
+            break
+        scale = smaller_scale(scale, share)
+        log.info("back cover again at %g", scale)
     return document, options
+
+
+def _back_cover_share(document) -> float | None:
+    """The share of the back cover's height that its first page holds, where it runs onto
+    a second page; None where it fits (or is not there)."""
+    held, room = 0.0, None
+    for page in document.pages:
+        todo = [page._page_box]
+        while todo:
+            box = todo.pop()
+            classes = getattr(getattr(box, "element", None), "get", lambda _: None)("class")
+            if "back-cover" in (classes or "").split():
+                held += sum(child.margin_height() for child in getattr(box, "children", ()))
+                room = box.height if room is None else room
+                continue
+            todo.extend(getattr(box, "children", ()))
+    if room is None or held <= room:
+        return None
+    return room / held
 
 
 # The colophon on the last page of text, below it, kept whole (see arranged).

@@ -17,6 +17,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from functools import cache
 
+from pypdf import PdfReader
+
 HYPHEN = "\u2010"  # WeasyPrint's line-end hyphen
 BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -97,6 +99,7 @@ class Page:
     height: float
     lines: list[Line]
     gutters: list[tuple[float, float]]
+    trim: tuple[float, float] = (0.0, 0.0)  # top and bottom of the TrimBox, as y here
 
 
 def read_pages(pdf, columns: str = "find") -> list[Page]:
@@ -104,6 +107,7 @@ def read_pages(pdf, columns: str = "find") -> list[Page]:
     column, or two with the gutter at the page's "centre" (the layout says so)."""
     out = subprocess.run(["mutool", "trace", str(pdf)], capture_output=True, check=True).stdout
     root = ET.fromstring(out)
+    boxes = [(float(page.mediabox.top), page.trimbox) for page in PdfReader(pdf).pages]
     pages = []
     for index, page in enumerate(root.iter("page")):
         glyphs = []
@@ -129,7 +133,9 @@ def read_pages(pdf, columns: str = "find") -> list[Page]:
             gutters = [(width / 2 - 8, width / 2 + 8)]
         else:
             gutters = find_gutters(glyphs, width, height)
-        pages.append(Page(index, width, height, group_lines(index, glyphs, gutters), gutters))
+        top, trim = boxes[index]  # y runs down from the MediaBox's top
+        pages.append(Page(index, width, height, group_lines(index, glyphs, gutters), gutters,
+                          (top - float(trim.top), top - float(trim.bottom))))
     return pages
 
 
@@ -138,15 +144,20 @@ def furniture(glyph: Glyph) -> bool:
     return glyph.size <= 8.01 and "Sans" in glyph.font and "Arabic" not in glyph.font
 
 
-# The largest type of a page's furniture: the folio (8 pt), the running header and the
-# draft notice (7 pt), the imprint (6.5 pt). Text is set larger (8.5 pt side by side).
+# The furniture of a page: the folio (8 pt), the running header and the draft notice
+# (7 pt), in the top and bottom margins (18 to 24 mm by page size), set within this much
+# of the trimmed edge. Text is set larger (8.5 pt at least) and inside the margins.
 FURNITURE_PT = 8.01
+FURNITURE_BAND = 15 * 72 / 25.4
 
 
 def is_blank(page: Page) -> bool:
-    """A page that shows nothing but furniture: no glyph larger than a folio's, in any
-    font (a page with only a folio, a running header or an imprint line is blank)."""
-    return all(g.c.isspace() or g.size <= FURNITURE_PT for ln in page.lines for g in ln.glyphs)
+    """A page that shows nothing but furniture: every line small type in the top or bottom
+    margin (a page with only a folio, or a running header, is blank)."""
+    top, bottom = page.trim
+    return all(ln.size <= FURNITURE_PT and (ln.baseline < top + FURNITURE_BAND
+                                            or ln.baseline > bottom - FURNITURE_BAND)
+               for ln in page.lines)
 
 
 def find_gutters(glyphs: list[Glyph], width: float, height: float, least: float = 8.0):

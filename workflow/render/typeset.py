@@ -351,6 +351,8 @@ def arranged(document, options, leading: float, extra: list[str], fitted):
             log.info("back cover on a page of its own: %d pages", count)
             return backed, backed_options
         share = _back_cover_share(backed)
+        log.info("back cover at %g: %d pages, %d runt pages", scale, count,
+                 layout_faults(backed, True)[1])
         if share is None or scale <= FRONT_SCALES[-1]:
             break
         scale = smaller_scale(scale, share)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
+import polib
 import pytest
 
 from workflow.cli import main
@@ -59,3 +61,29 @@ def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under `root` and its bytes: what a refused command must leave alone."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file()}
+
+
+def translate_catalog(project, language, translate, flags=()):
+    """Every entry of caravan's `language` catalog set to `translate(msgid)`, with `flags`."""
+    path = project.po_path("caravan", language)
+    catalog = polib.pofile(str(path))
+    for entry in catalog:
+        entry.msgstr = translate(entry.msgid)
+        entry.flags = list(flags)
+    catalog.save()
+
+
+def keeping_numbers(text: str):
+    """A fake translation that keeps the source's numbers, so checks pass."""
+    return lambda msgid: " ".join([text[:-1], *re.findall(r"\d+", msgid)]) + text[-1]
+
+
+def mark_machine(project, language, msgid, msgstr):
+    """One entry of caravan's `language` catalog as machine output left to review."""
+    path = project.po_path("caravan", language)
+    catalog = polib.pofile(str(path))
+    entry = catalog.find(msgid)
+    entry.msgstr = msgstr
+    entry.flags.append("fuzzy")
+    entry.tcomment = "machine translation: argos en->es translate-en_es 1.0"
+    catalog.save()

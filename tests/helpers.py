@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import polib
@@ -86,4 +87,37 @@ def mark_machine(project, language, msgid, msgstr):
     entry.msgstr = msgstr
     entry.flags.append("fuzzy")
     entry.tcomment = "machine translation: argos en->es translate-en_es 1.0"
+    catalog.save()
+
+
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def pdf_text(path) -> str:
+    """The PDF's text (poppler's pdftotext), without bidi controls, each run of spaces one."""
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return re.sub(r"\s+", " ", BIDI_CONTROLS.sub("", text))
+
+
+def squash(text: str) -> str:
+    """Text without whitespace: lines break at spaces and after a '/' of a long URL."""
+    return re.sub(r"\s+", "", text)
+
+
+def squashed_pdf_text(path: Path) -> str:
+    """The PDF's text, squashed, words hyphenated at a line end (en, es) joined again."""
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return squash(re.sub(r"(\w)[-\u2010\u00ad]\s*\n\s*(\w)", r"\1\2", text))
+
+
+def write_translations(project, language: str, translations: dict[str, str]) -> None:
+    """caravan's `language` catalog: `translations` where given, else "Texto" and the numbers."""
+    path = project.po_path("caravan", language)
+    catalog = polib.pofile(str(path))
+    for entry in catalog:
+        entry.msgstr = translations.get(entry.msgid, "Texto " + " ".join(
+            re.findall(r"\d+", entry.msgid)))
+        entry.flags = []
     catalog.save()

@@ -14,6 +14,7 @@ from tests.helpers import (
     keeping_numbers,
     mark_machine,
     needs_poppler,
+    pdf_text,
     run,
     translate_catalog,
     write_project,
@@ -23,14 +24,6 @@ from workflow.edition import load_editions
 from workflow.errors import PamphletError
 from workflow.render.html import render_html
 from workflow.update import update
-
-BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def pdf_text(path) -> str:
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    return re.sub(r"\s+", " ", BIDI_CONTROLS.sub("", text))
 
 
 def test_every_layout_renders(reviewed):

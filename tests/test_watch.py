@@ -15,8 +15,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.helpers import REPO, keeping_numbers, needs_poppler, translate_catalog
-from tests.test_build import pdf_text
+from tests.helpers import REPO, keeping_numbers, needs_poppler, pdf_text, translate_catalog
 from workflow.update import update
 from workflow.watch import is_input
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from tests.typesetting.glyphs import is_blank, read_pages
 from workflow.pdf.settings import PrintSettings
 from workflow.render.stylesheet import language_css
-from workflow.render.typeset import _text_lines, render_document, typeset
+from workflow.render.typeset import SHARED_COLOPHON, _text_lines, render_document, typeset
 
 PARAGRAPH = ("<p>We express our solidarity with the caravan of migrants and refugees who"
              " walk together towards the border, and with everyone who receives them.</p>")
@@ -24,14 +24,15 @@ BACK_COVER = ('<section class="back-cover" lang="en" dir="ltr"><div class="back-
               '<div class="imprint" lang="en" dir="ltr">pamphlet 1.0</div></section>')
 
 
-def pamphlet(paragraphs: int, end: str = "") -> str:
+def pamphlet(paragraphs: int, end: str = "", entries: int = 1) -> str:
     return ('<html lang="en" dir="ltr"><head><style>@page { size: A5 }</style></head>'
             '<body lang="en"><section class="cover" lang="en"><h1 class="title">Caravan</h1>'
             '</section><article class="text" lang="en">' + PARAGRAPH * paragraphs
             + '</article><section class="colophon" lang="en"><div class="colophon-block">'
             '<h2>About this edition</h2><div class="entry">Published by the alliance.</div>'
-            '<div class="entry">Written in English.</div><div class="imprint" lang="en">'
-            'pamphlet 1.0</div></div></section>' + end + '</body></html>')
+            + '<div class="entry">Written in English.</div>' * entries
+            + '<div class="imprint" lang="en">pamphlet 1.0</div></div></section>' + end
+            + "</body></html>")
 
 
 def paragraphs_for(pages: int, fill: range, end: str = "") -> int:
@@ -90,3 +91,16 @@ def test_a_page_with_only_its_folio_is_blank(tmp_path):
     assert [bool(page.lines) for page in pages] == [True] * 4  # the folio is read
     # Small type is furniture only in the margins: a cover of many titles is not blank.
     assert [is_blank(page) for page in pages] == [False, True, False, False]
+
+
+def test_a_tighter_line_height_makes_room_for_the_colophon_under_the_text():
+    # Five pages with a long colophon on its own: under the text's end it does not fit at
+    # the line height the layout was chosen at, a few percent tighter it does.
+    html = pamphlet(25, BACK_COVER, entries=10)
+    css = language_css({}, False)
+    alone, _ = render_document(html, Path("."), PrintSettings(), css)
+    shared, _ = render_document(html, Path("."), PrintSettings(), css + SHARED_COLOPHON)
+    assert (len(alone.pages), len(shared.pages)) == (5, 5), "the test would prove nothing"
+    pdf = typeset(html, Path("."), PrintSettings(), {}, draft=False)
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(texts) == 4 and "About this edition" in texts[-1]

@@ -326,20 +326,25 @@ def fit_sections(document, options, leading: float, sections: dict[str, float], 
 def arranged(document, options, leading: float, extra: list[str], fitted):
     """The end of a print file arranged for as few blank pages of padding as can be. One
     page over a multiple of 4 (cover, three pages of text, colophon): the colophon under
-    the text's end, if it fits there whole, saves a sheet and 3 blank pages. Else, where
-    padding is left, the back cover takes a page of its own, the last, after the
-    colophon's (the inside back cover): a blank page fewer. It is what the colophon's page
-    is otherwise: the organisation, the title, where to read it, the imprint."""
+    the text's end, if it fits there whole (at this line height or a tighter one), saves a
+    sheet and 3 blank pages. Else, where padding is left, the back cover takes a page of
+    its own, the last, after the colophon's (the inside back cover): a blank page fewer.
+    It is what the colophon's page is otherwise: the organisation, the title, where to
+    read it, the imprint."""
     from workflow.render.fitting import FRONT_SCALES, smaller_scale
 
     pages = len(document.pages)
     runts = layout_faults(document, True)[1]
     if pages % 4 == 1:
-        extra[0] = SHARED_COLOPHON
-        shared, shared_options = fitted(leading)
-        if len(shared.pages) % 4 == 0 and layout_faults(shared, True)[1] <= runts:
-            log.info("colophon under the text: %d pages", len(shared.pages))
-            return shared, shared_options
+        # The text's last page may be too full for it: a tighter line height makes room.
+        tighter = sorted((t for t in LEADINGS if t < leading), reverse=True)
+        for each in (leading, *tighter):
+            extra[0] = SHARED_COLOPHON
+            shared, shared_options = fitted(each)
+            if len(shared.pages) % 4 == 0 and layout_faults(shared, True)[1] <= runts:
+                log.info("colophon under the text at line height x %g: %d pages", each,
+                         len(shared.pages))
+                return shared, shared_options
     scale = 1.0
     while pages % 4:
         # Set smaller, like the cover, while it runs onto a second page (many languages).

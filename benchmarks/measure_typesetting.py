@@ -316,11 +316,18 @@ def measure_pdf(pdf: Path, run_: Run, tally: Tally) -> None:
 
 
 def cover_faults(pdf, pages, body, layout, langs, tally) -> None:
-    """Spill: page 2 holds glyphs of a size only the cover uses, or (multilingual) the
-    contents' links are not all on page 2. Overlap: two lines' ink boxes intersect."""
+    """Spill: page 2 holds glyphs of a type (font and size) only the cover uses, or
+    (multilingual) the contents' links are not all on page 2. Overlap: two lines' ink
+    boxes intersect."""
     tally.covers += 1
-    later = {round(g.size, 1) for page in pages[2:] for ln in page.lines for g in ln.glyphs}
-    cover_sizes = {round(g.size, 1) for ln in pages[0].lines for g in ln.glyphs} - later
+
+    def types(lines) -> set[tuple[float, str]]:
+        # By font and size: a letter cover's byline is 12 pt, as is a statement's heading
+        # (on page 2 only, where the statement has one), in another font.
+        return {(round(g.size, 1), g.font.split("+")[-1]) for ln in lines for g in ln.glyphs}
+
+    later = types(ln for page in pages[2:] for ln in page.lines)
+    cover_types = types(pages[0].lines) - later
     if layout == "multilingual":
         reader = PdfReader(pdf)
         links = [sum(1 for a in (page.get("/Annots") or [])
@@ -328,10 +335,8 @@ def cover_faults(pdf, pages, body, layout, langs, tally) -> None:
                  for page in reader.pages[:3]]
         if links[1] < len(langs) or links[0] or links[2]:
             tally.cover_faults.append(f"{pdf.name}: contents links per page {links}")
-        contents_sizes = {round(g.size, 1) for ln in pages[1].lines for g in ln.glyphs}
-        cover_sizes -= contents_sizes
-    spilled = [ln.logical[:30] for ln in pages[1].lines
-               if any(round(g.size, 1) in cover_sizes for g in ln.glyphs)]
+        cover_types -= types(pages[1].lines)
+    spilled = [ln.logical[:30] for ln in pages[1].lines if types([ln]) & cover_types]
     if spilled:
         tally.cover_faults.append(f"{pdf.name}: cover runs onto page 2: {spilled}")
     for index in (0, 1) if layout == "multilingual" else (0,):

@@ -57,3 +57,23 @@ def test_paragraphs_break_where_us_english_allows(english_pdf):
     assert len(breaks) >= 5, breaks  # the measure is narrow enough to hyphenate
     wrong = [(word, at) for word, at in breaks if at not in us.positions(word.lower())]
     assert not wrong, f"breaks en_US does not allow: {wrong}"
+
+
+def test_a_cover_s_second_title_is_never_hyphenated(tmp_path):
+    # A side-by-side cover's second title is a <p class="title">: the language's
+    # `p:lang(es) { hyphens: auto }` outranked `p.title { hyphens: manual }` by coming
+    # later ("mostremos solidari-dad" on the A4 en+es cover).
+    from pathlib import Path
+
+    from workflow.render.stylesheet import language_css
+    from workflow.render.typeset import render_document
+
+    title = "Opongámonos a la guerra contra Irán, mostremos solidaridad internacionalista " * 3
+    html = ('<html lang="en"><head><style>@page { size: A5 } p { width: 40mm }</style></head>'
+            '<body><section class="cover"><h1 class="title" lang="en">War</h1>'
+            f'<p class="title" lang="es">{title}</p></section></body></html>')
+    document, options = render_document(html, Path("."), None, language_css({}, False))
+    document.write_pdf(tmp_path / "cover.pdf", **options)
+    text = subprocess.run(["pdftotext", str(tmp_path / "cover.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "internacionalista" in text and HYPHEN not in text

@@ -107,6 +107,9 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
         rules.append(f":lang({code}) {{ -weasy-lang: {css_string(profile.hyphenation)}"
                      " !important; }")
         rules.append(f"{_selectors('{element}:lang({code})', code, body)} {{ hyphens: auto; }}")
+        # A title set as a <p> (a side-by-side cover's second one) is a title: never
+        # hyphenated, over the rule above.
+        rules.append(f"p.title:lang({code}) {{ hyphens: manual; }}")
     if profile.rtl:
         # The running header's margin box takes the document's direction: a right-to-left
         # title there is isolated (RLI ... PDI), which Pango honours.

@@ -43,6 +43,22 @@ def test_arabic_and_persian_copy_out_as_written(project):
     assert persian.count("\u200c") >= 2 * persian.count(PERSIAN)  # every ZWNJ
 
 
+@needs_poppler
+def test_side_by_side_pages_copy_out_as_written(project):
+    # An English column beside an Arabic one: more Latin letters than Arabic ones, so
+    # poppler reads the page left to right and puts the runs of an Arabic line with a
+    # comma, a full stop or Latin letters last first, unless the page tips it to the right
+    # (an invisible line of RLMs); the English lines then keep their trailing "?".
+    short = "ادعموا (IMA)، الآن."  # shorter than the English, as Arabic translations are
+    update(project)
+    translate_catalog(project, "ar", keeping_numbers(short))
+    build(project, final=True, languages=["ar"], layouts=["parallel"])
+    text = copied(project.build / "caravan" / "caravan.en+ar.pdf")
+    assert short in text
+    assert "How can we challenge this?" in text
+    assert "What will happen next?" in text
+
+
 def test_a_cluster_copies_out_from_its_widest_glyph():
     # beh + fatha drawn as two glyphs (the mark first, right to left): the letter carries
     # both; a ZWNJ, which draws nothing, goes with the letter before it.

@@ -360,14 +360,15 @@ def spans_to_cids(pdf, also: Callable[[Any, list], bool] | None = None) -> int:
     done = 0
     seen: set[tuple[int, int]] = set()
     for page in pdf.pages:
-        done += _rewrite(pdf, page.obj, fonts, seen, also)
+        done += _rewrite(pdf, page.obj, fonts, seen, also, page=True)
     for font in fonts.values():
         font.save(pdf)
     return done
 
 
-def _rewrite(pdf, owner, fonts, seen, also=None) -> int:
-    """Rewrite one content stream (a page's or a form's), then the forms it draws."""
+def _rewrite(pdf, owner, fonts, seen, also=None, page=False) -> int:
+    """Rewrite one content stream (a page's or a form's), then the forms it draws; a
+    page's in the direction poppler is to read it (`_direct`)."""
     import pikepdf
     from pikepdf import Name
 
@@ -408,7 +409,11 @@ def _rewrite(pdf, owner, fonts, seen, also=None) -> int:
                 continue
         out.append(instructions[index])
         index += 1
-    if (also is not None and also(owner, out)) or changed:
+    marked = also is not None and also(owner, out)
+    directed = False
+    if page:  # after `also`, which may mark the running header as an artifact
+        out, directed = _direct(out, by_name, _box(owner))
+    if marked or changed or directed:
         data = pikepdf.unparse_content_stream(out)
         if isinstance(owner, pikepdf.Stream):
             owner.write(data)
@@ -419,6 +424,185 @@ def _rewrite(pdf, owner, fonts, seen, also=None) -> int:
             seen.add(xobject.objgen)
             changed += _rewrite(pdf, xobject, fonts, seen)
     return changed
+
+
+# After writing: the direction poppler reads a page in ------------------------------------
+#
+# poppler (TextPage::coalesce) reads a whole page in ONE direction: right to left when it
+# holds more right-to-left letters (bidi R, AL) than left-to-right ones (L), else left to
+# right. On a left-to-right page it writes each line's runs in their visual order, left to
+# right, reversing only the right-to-left runs between two numbers or Latin letters
+# (reorderText with primaryLR): the runs of an Arabic line with a number, a comma `،` or a
+# full stop (which poppler counts as numbers) come out last first, whatever each glyph's
+# text. A side-by-side page has more Latin letters than Arabic ones. So on a page with such
+# lines and at least half as many right-to-left letters as left-to-right ones, an invisible
+# line of RLMs (each an R for poppler) is drawn at the page's foot, as many as tip the count,
+# and poppler reads the page right to left, every line as on a one-language Arabic page.
+# On a page read right to left poppler puts a left-to-right line's trailing neutrals (a
+# line-end hyphen, a bracket, a question mark) in front of it: an LRM after them keeps them.
+
+LRM = "\u200e"
+PADDING_RUN = 60  # RLMs per padding glyph: poppler reads CMap strings of at most 255 hex digits
+
+
+def _kind(char: str) -> str:
+    """L, R, # (what poppler keeps in order in right-to-left text) or N."""
+    kind = unicodedata.bidirectional(char)
+    if kind in ("R", "AL"):
+        return "R"
+    return "#" if kind in KEPT_IN_ORDER - {"L"} else ("L" if kind == "L" else "N")
+
+
+@dataclass
+class _Shown:
+    """A glyph shown in a text object: where its code is (instruction, array item, byte
+    offset), its font and its text (None inside an /ActualText span)."""
+
+    at: tuple[int, int, int]
+    font: _CidFont
+    code: int
+    text: str
+
+
+@dataclass
+class _TextObject:
+    """The text of one BT..ET (one line box of WeasyPrint's: draw_text)."""
+
+    text: str = ""
+    artifact: bool = False
+    glyphs: list[_Shown] | None = None
+
+
+def _text_objects(out: list, by_name: dict) -> list[_TextObject]:
+    """What each text object of a content stream copies out as, in poppler's terms."""
+    import pikepdf
+    from pikepdf import Name
+
+    objects: list[_TextObject] = []
+    current: _TextObject | None = None
+    font = None
+    marks: list[str] = []  # open marked content: "actual", "artifact" or ""
+    for index, instruction in enumerate(out):
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator in ("BDC", "BMC"):
+            properties = operands[1] if len(operands) > 1 else None
+            if isinstance(properties, pikepdf.Dictionary) and Name.ActualText in properties:
+                if current is not None and "actual" not in marks:
+                    current.text += str(properties.ActualText)
+                marks.append("actual")
+            else:
+                marks.append("artifact" if operands and operands[0] == Name.Artifact else "")
+        elif operator == "EMC" and marks:
+            marks.pop()
+        elif operator == "BT":
+            current = _TextObject(artifact="artifact" in marks, glyphs=[])
+            objects.append(current)
+        elif operator == "ET":
+            current = None
+        elif operator == "Tf" and operands:
+            font = by_name.get(str(operands[0]))
+        elif operator in ("TJ", "Tj") and current is not None and font is not None:
+            items = operands[0] if operator == "TJ" else [operands[0]]
+            for item_index, item in enumerate(items):
+                if not isinstance(item, pikepdf.String):
+                    continue
+                raw = bytes(item)
+                for offset in range(0, len(raw) - 1, 2):
+                    code = int.from_bytes(raw[offset:offset + 2], "big")
+                    if "actual" in marks:
+                        continue
+                    text = font.text(code)
+                    current.text += text
+                    assert current.glyphs is not None
+                    current.glyphs.append(
+                        _Shown((index, item_index, offset), font, code, text))
+    return objects
+
+
+def _direct(out: list, by_name: dict, box: tuple[float, float]) -> tuple[list, bool]:
+    """A page's instructions with what poppler needs to read it in the direction of its
+    right-to-left lines (see above), and whether anything was added."""
+    objects = _text_objects(out, by_name)
+    left = sum(_kind(c) == "L" for o in objects for c in o.text)
+    # the running header may be left out of a copy (a benchmark does): not counted here
+    right = sum(_kind(c) == "R" for o in objects if not o.artifact for c in o.text)
+    mixed = any(any(_kind(c) == "R" for c in o.text) and any(_kind(c) in "L#" for c in o.text)
+                for o in objects if not o.artifact)
+    pad = left - right + 8 + left // 20 if mixed and 0 < right <= left <= 2 * right else 0
+    if right <= left and not pad:
+        return out, False  # read left to right, as it should be
+    changed = False
+    strong = ""  # the last L or R drawn: a box of neutrals (a closing quote of its own)
+    for text_object in objects:  # continues the line box before it
+        kinds = [_kind(c) for c in text_object.text]
+        strong = next((k for k in reversed(kinds) if k in "LR"), strong)
+        if strong == "L" and "R" not in kinds:
+            changed |= _keep_trailing_neutrals(out, text_object)
+    if pad:
+        out = _padded(out, by_name, box, pad)
+    return out, changed or bool(pad)
+
+
+def _keep_trailing_neutrals(out: list, text_object: _TextObject) -> bool:
+    """An LRM after the last glyph of a left-to-right line box that ends in neutrals (a
+    hyphen, a bracket, `?`), which poppler would otherwise put in front of it."""
+    import pikepdf
+
+    kinds = [_kind(c) for c in text_object.text if not c.isspace()]
+    if not kinds or kinds[-1] != "N":
+        return False
+    shown = next((g for g in reversed(text_object.glyphs or []) if g.text.strip()), None)
+    if shown is None:
+        return False
+    index, item_index, offset = shown.at
+    cid = shown.font.cid(shown.font.glyph(shown.code), shown.text + LRM)
+    operands = list(out[index].operands)
+    items = list(operands[0]) if str(out[index].operator) == "TJ" else [operands[0]]
+    raw = bytearray(bytes(items[item_index]))
+    raw[offset:offset + 2] = cid.to_bytes(2, "big")
+    items[item_index] = pikepdf.String(bytes(raw))
+    operands[0] = pikepdf.Array(items) if str(out[index].operator) == "TJ" else items[0]
+    out[index] = pikepdf.ContentStreamInstruction(operands, out[index].operator)
+    return True
+
+
+def _padded(out: list, by_name: dict, box: tuple[float, float], count: int) -> list:
+    """The page's instructions and, after them, `count` RLMs in invisible text (render
+    mode 3) at the foot of the page, an artifact (nothing a screen reader reads)."""
+    import pikepdf
+    from pikepdf import Name
+
+    name, font = next((n, f) for n, f in by_name.items() if f is not None)
+    glyph = font.some_glyph()
+    codes = b""
+    while count > 0:
+        run = min(count, PADDING_RUN)
+        codes += font.cid(glyph, RLM * run).to_bytes(2, "big")
+        count -= run
+    depth = 0
+    for instruction in out:
+        operator = str(instruction.operator)
+        depth += 1 if operator == "q" else -1 if operator == "Q" else 0
+
+    def op(name: str, *operands) -> pikepdf.ContentStreamInstruction:
+        return pikepdf.ContentStreamInstruction(list(operands), pikepdf.Operator(name))
+
+    # the page's own graphics state (a cm outside q/Q) is undone first
+    return [op("q"), *out, *[op("Q") for _ in range(max(depth, 0) + 1)],
+            op("BMC", Name.Artifact), op("BT"), op("Tr", 3), op("Tf", Name(name), 1),
+            op("Tm", 1, 0, 0, 1, box[0] + 1, box[1] + 1), op("Tj", pikepdf.String(codes)),
+            op("ET"), op("EMC")]
+
+
+def _box(page) -> tuple[float, float]:
+    """The lower left corner of what is seen of a page (its trim box, if printed)."""
+    from pikepdf import Name
+
+    for key in (Name.TrimBox, Name.CropBox, Name.MediaBox):
+        if key in page:
+            box = [float(v) for v in page[key]]
+            return min(box[0], box[2]), min(box[1], box[3])
+    return 0.0, 0.0
 
 
 def _font(fonts, dictionary):
@@ -451,6 +635,8 @@ class _CidFont:
         program = dictionary.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
         self.first = TTFont(BytesIO(program), lazy=True)["maxp"].numGlyphs
         self.ids: dict[tuple[int, str], int] = {}
+        self.keys: dict[int, tuple[int, str]] = {}  # the other way round
+        self._to_unicode: dict[int, str] | None = None
 
     def cid(self, glyph: int, text: str) -> int:
         key = (glyph, text)
@@ -458,7 +644,30 @@ class _CidFont:
             self.ids[key] = self.first + len(self.ids)
             if self.ids[key] > 0xFFFF:
                 raise ValueError("more than 65536 character ids in one font")
+            self.keys[self.ids[key]] = key
         return self.ids[key]
+
+    def glyph(self, code: int) -> int:
+        """The glyph a character id draws."""
+        return self.keys[code][0] if code in self.keys else code
+
+    def text(self, code: int) -> str:
+        """What a character id copies out as (its ToUnicode entry)."""
+        if code in self.keys:
+            return self.keys[code][1]
+        if self._to_unicode is None:
+            cmap = self.dictionary.ToUnicode.read_bytes() if "/ToUnicode" in (
+                self.dictionary) else b""
+            self._to_unicode = {
+                int(code, 16): bytes.fromhex(text.decode()).decode("utf-16-be", "replace")
+                for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S)
+                for code, text in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block)}
+        return self._to_unicode.get(code, "")
+
+    def some_glyph(self) -> int:
+        """A glyph of the font that has text (the first in its ToUnicode)."""
+        self.text(0)
+        return min(self._to_unicode or {0: ""})
 
     def save(self, pdf) -> None:
         """CIDToGIDMap, widths and ToUnicode entries of the new ids."""

@@ -442,7 +442,9 @@ def _rewrite(pdf, owner, fonts, seen, also=None, page=False) -> int:
 # line-end hyphen, a bracket, a question mark) in front of it: an LRM after them keeps them.
 
 LRM = "\u200e"
-PADDING_RUN = 60  # RLMs per padding glyph: poppler reads CMap strings of at most 255 hex digits
+# RLMs per padding glyph: MuPDF 1.21 ignores a ToUnicode entry of more than 8 characters
+# (PDF_MRANGE_CAP; with a warning, which preflight refuses), poppler one of over 63
+PADDING_RUN = 8
 
 
 def _kind(char: str) -> str:

@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 RLM = "\u200f"
+# A marked point after the last glyph of a left-to-right line box that ends in neutrals;
+# the pass after writing replaces it (see _direct).
+LINE_END = "PamphletLineEnd"
 # Bidi classes an extractor keeps in their own order inside right-to-left text (poppler's
 # "L" and "#": letters of left-to-right scripts, digits, and number separators).
 KEPT_IN_ORDER = {"L", "EN", "AN", "ES", "ET", "CS"}
@@ -119,6 +122,7 @@ def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] |
     rtl_context = _rtl_context(textbox)
     first_line, _ = textbox.pango_layout.get_first_line()
     result: list[Drawn] = []
+    last_text = ""  # what the line's last glyph with text copies out as
     after_ltr = continues  # the glyph before ends a left-to-right run
     run = first_line.runs[0]
     while run != ffi.NULL:
@@ -152,13 +156,24 @@ def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] |
                 after_ltr = not rtl and (_kept_in_order(stored[-1]) or after_ltr)
             if glyph not in font.to_unicode:
                 font.to_unicode[glyph] = _own_text(font, glyph, logical, texts, index)
+            if stored.strip():
+                last_text = stored
             drawn.append(Glyph(glyph, stored, stored != font.to_unicode[glyph],
                                infos[index].geometry.y_offset != 0,
                                bool(logical) and not logical.strip()))
         result += _spans(drawn)
     if result:
         _remember(stream, textbox, after_ltr)
+        if not rtl_context and _ends_in_neutrals(last_text):
+            result[-1] = Drawn(result[-1].id, result[-1].opens, result[-1].closes, True)
     return result
+
+
+def _ends_in_neutrals(text: str) -> bool:
+    """Whether a left-to-right box's text ends in characters poppler, reading the page
+    right to left, would put in front of its line (a hyphen, a bracket, `?`)."""
+    text = text.rstrip()
+    return bool(text) and _kind(text[-1]) == "N"
 
 
 @dataclass
@@ -176,11 +191,13 @@ class Glyph:
 @dataclass(frozen=True)
 class Drawn:
     """A glyph to draw: its id, the /ActualText of a span opening before it (None: no
-    span opens), and whether a span closes after it."""
+    span opens), whether a span closes after it, and whether it ends a left-to-right
+    line box in neutrals (a marked point LINE_END follows it: see _direct)."""
 
     id: int
     opens: str | None = None
     closes: bool = False
+    ends: bool = False
 
 
 def _spans(glyphs: list[Glyph]) -> list[Drawn]:
@@ -316,6 +333,9 @@ class SpanningStream:
                     flush()
                     self._stream.end_marked_content()
                     self._open = False
+                if drawn is not None and drawn.ends:
+                    flush()
+                    self._stream.stream.append(f"/{LINE_END} MP")
         flush()
 
     def finish(self) -> None:
@@ -442,8 +462,8 @@ def _rewrite(pdf, owner, fonts, seen, also=None, page=False) -> int:
 # line-end hyphen, a bracket, a question mark) in front of it: an LRM after them keeps them.
 
 LRM = "\u200e"
-# RLMs per padding glyph: MuPDF 1.21 ignores a ToUnicode entry of more than 8 characters
-# (PDF_MRANGE_CAP; with a warning, which preflight refuses), poppler one of over 63
+# RLMs per padding glyph: MuPDF 1.21 ignores, with a warning, a ToUnicode entry of more
+# than 8 characters (PDF_MRANGE_CAP), poppler one of more than 63
 PADDING_RUN = 8
 
 
@@ -456,23 +476,11 @@ def _kind(char: str) -> str:
 
 
 @dataclass
-class _Shown:
-    """A glyph shown in a text object: where its code is (instruction, array item, byte
-    offset), its font and its text (None inside an /ActualText span)."""
-
-    at: tuple[int, int, int]
-    font: _CidFont
-    code: int
-    text: str
-
-
-@dataclass
 class _TextObject:
     """The text of one BT..ET (one line box of WeasyPrint's: draw_text)."""
 
     text: str = ""
     artifact: bool = False
-    glyphs: list[_Shown] | None = None
 
 
 def _text_objects(out: list, by_name: dict) -> list[_TextObject]:
@@ -484,7 +492,7 @@ def _text_objects(out: list, by_name: dict) -> list[_TextObject]:
     current: _TextObject | None = None
     font = None
     marks: list[str] = []  # open marked content: "actual", "artifact" or ""
-    for index, instruction in enumerate(out):
+    for instruction in out:
         operator, operands = str(instruction.operator), instruction.operands
         if operator in ("BDC", "BMC"):
             properties = operands[1] if len(operands) > 1 else None
@@ -497,33 +505,26 @@ def _text_objects(out: list, by_name: dict) -> list[_TextObject]:
         elif operator == "EMC" and marks:
             marks.pop()
         elif operator == "BT":
-            current = _TextObject(artifact="artifact" in marks, glyphs=[])
+            current = _TextObject(artifact="artifact" in marks)
             objects.append(current)
         elif operator == "ET":
             current = None
         elif operator == "Tf" and operands:
             font = by_name.get(str(operands[0]))
-        elif operator in ("TJ", "Tj") and current is not None and font is not None:
+        elif (operator in ("TJ", "Tj") and current is not None and font is not None
+              and "actual" not in marks):
             items = operands[0] if operator == "TJ" else [operands[0]]
-            for item_index, item in enumerate(items):
-                if not isinstance(item, pikepdf.String):
-                    continue
-                raw = bytes(item)
-                for offset in range(0, len(raw) - 1, 2):
-                    code = int.from_bytes(raw[offset:offset + 2], "big")
-                    if "actual" in marks:
-                        continue
-                    text = font.text(code)
-                    current.text += text
-                    assert current.glyphs is not None
-                    current.glyphs.append(
-                        _Shown((index, item_index, offset), font, code, text))
+            for item in items:
+                if isinstance(item, pikepdf.String):
+                    raw = bytes(item)
+                    current.text += "".join(font.text(int.from_bytes(raw[i:i + 2], "big"))
+                                            for i in range(0, len(raw) - 1, 2))
     return objects
 
 
 def _direct(out: list, by_name: dict, box: tuple[float, float]) -> tuple[list, bool]:
     """A page's instructions with what poppler needs to read it in the direction of its
-    right-to-left lines (see above), and whether anything was added."""
+    right-to-left lines (see above), and whether anything changed."""
     objects = _text_objects(out, by_name)
     left = sum(_kind(c) == "L" for o in objects for c in o.text)
     # the running header may be left out of a copy (a benchmark does): not counted here
@@ -531,41 +532,35 @@ def _direct(out: list, by_name: dict, box: tuple[float, float]) -> tuple[list, b
     mixed = any(any(_kind(c) == "R" for c in o.text) and any(_kind(c) in "L#" for c in o.text)
                 for o in objects if not o.artifact)
     pad = left - right + 8 + left // 20 if mixed and 0 < right <= left <= 2 * right else 0
-    if right <= left and not pad:
-        return out, False  # read left to right, as it should be
-    changed = False
-    strong = ""  # the last L or R drawn: a box of neutrals (a closing quote of its own)
-    for text_object in objects:  # continues the line box before it
-        kinds = [_kind(c) for c in text_object.text]
-        strong = next((k for k in reversed(kinds) if k in "LR"), strong)
-        if strong == "L" and "R" not in kinds:
-            changed |= _keep_trailing_neutrals(out, text_object)
+    out, ended = _line_ends(out, by_name, right > left or bool(pad))
     if pad:
         out = _padded(out, by_name, box, pad)
-    return out, changed or bool(pad)
+    return out, ended or bool(pad)
 
 
-def _keep_trailing_neutrals(out: list, text_object: _TextObject) -> bool:
-    """An LRM after the last glyph of a left-to-right line box that ends in neutrals (a
-    hyphen, a bracket, `?`), which poppler would otherwise put in front of it."""
+def _line_ends(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
+    """The LINE_END points of a page taken out; on a page poppler reads right to left,
+    each replaced by a glyph that draws nothing, advances by nothing and copies out as
+    an LRM: poppler would otherwise put the neutrals ending a left-to-right line in front
+    of it. (The LRM is a glyph of its own: pdf.js leaves out a glyph whose text ends in an
+    invisible format character.)"""
     import pikepdf
 
-    kinds = [_kind(c) for c in text_object.text if not c.isspace()]
-    if not kinds or kinds[-1] != "N":
-        return False
-    shown = next((g for g in reversed(text_object.glyphs or []) if g.text.strip()), None)
-    if shown is None:
-        return False
-    index, item_index, offset = shown.at
-    cid = shown.font.cid(shown.font.glyph(shown.code), shown.text + LRM)
-    operands = list(out[index].operands)
-    items = list(operands[0]) if str(out[index].operator) == "TJ" else [operands[0]]
-    raw = bytearray(bytes(items[item_index]))
-    raw[offset:offset + 2] = cid.to_bytes(2, "big")
-    items[item_index] = pikepdf.String(bytes(raw))
-    operands[0] = pikepdf.Array(items) if str(out[index].operator) == "TJ" else items[0]
-    out[index] = pikepdf.ContentStreamInstruction(operands, out[index].operator)
-    return True
+    kept: list = []
+    font = None
+    for instruction in out:
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator == "Tf" and operands:
+            font = by_name.get(str(operands[0]))
+        if operator != "MP" or not operands or str(operands[0]) != f"/{LINE_END}":
+            kept.append(instruction)
+            continue
+        code = font.carrier(LRM) if right_to_left and font is not None else None
+        if code is not None:
+            kept.append(pikepdf.ContentStreamInstruction(
+                [pikepdf.Array([pikepdf.String(code.to_bytes(2, "big"))])],
+                pikepdf.Operator("TJ")))
+    return kept, len(kept) != len(out) or right_to_left
 
 
 def _padded(out: list, by_name: dict, box: tuple[float, float], count: int) -> list:
@@ -638,7 +633,10 @@ class _CidFont:
         self.first = TTFont(BytesIO(program), lazy=True)["maxp"].numGlyphs
         self.ids: dict[tuple[int, str], int] = {}
         self.keys: dict[int, tuple[int, str]] = {}  # the other way round
+        self.zero: set[int] = set()  # ids that advance by nothing
         self._to_unicode: dict[int, str] | None = None
+        self._program = program
+        self._space: int | None = None  # its space glyph (-1: none)
 
     def cid(self, glyph: int, text: str) -> int:
         key = (glyph, text)
@@ -649,9 +647,22 @@ class _CidFont:
             self.keys[self.ids[key]] = key
         return self.ids[key]
 
-    def glyph(self, code: int) -> int:
-        """The glyph a character id draws."""
-        return self.keys[code][0] if code in self.keys else code
+    def carrier(self, text: str) -> int | None:
+        """A character id that draws the font's space glyph (nothing), advances by nothing
+        and copies out as `text`; None for a font without a space."""
+        from io import BytesIO
+
+        from fontTools.ttLib import TTFont
+
+        if self._space is None:
+            font = TTFont(BytesIO(self._program), lazy=True)
+            name = (font.getBestCmap() or {}).get(0x20)
+            self._space = -1 if name is None else font.getGlyphID(name)
+        if self._space < 0:
+            return None
+        cid = self.cid(self._space, text)
+        self.zero.add(cid)
+        return cid
 
     def text(self, code: int) -> str:
         """What a character id copies out as (its ToUnicode entry)."""
@@ -684,7 +695,8 @@ class _CidFont:
         default = int(descendant.get("/DW", 1000))
         new_widths = []
         for (glyph, _), cid in self.ids.items():
-            new_widths += [cid, pikepdf.Array([widths.get(glyph, default)])]
+            width = 0 if cid in self.zero else widths.get(glyph, default)
+            new_widths += [cid, pikepdf.Array([width])]
         descendant.W = pikepdf.Array(list(descendant.get("/W", pikepdf.Array())) + new_widths)
         entries = [f"<{cid:04x}> <{text.encode('utf-16-be').hex()}>"
                    for (_, text), cid in self.ids.items()]

@@ -57,11 +57,11 @@ def printed(piece: Piece) -> str:
 
 
 def expected_segments(project, slug: str, languages: tuple[str, ...],
-                      every: bool = False) -> list[tuple[str, str]]:
+                      every: bool = False, draft: bool = False) -> list[tuple[str, str]]:
     """(language, printed text) of every Arabic-script segment of an edition (`every`: of
-    every language)."""
+    every language; `draft`: as a draft build prints it, unreviewed text too)."""
     segments = []
-    for edition in load_editions(project, slug, list(languages), draft=False):
+    for edition in load_editions(project, slug, list(languages), draft=draft):
         pieces = [edition.title, edition.author]
         pieces += [p for unit in edition.units for row in unit.rows for p in row]
         segments += [(p.language, printed(p)) for p in pieces
@@ -160,12 +160,12 @@ class Tally:
 
 
 def measure(paths: list[tuple[Path, str, tuple[str, ...], str]], project, show: int,
-            every: bool = False) -> int:
+            every: bool = False, draft: bool = False) -> int:
     tallies: dict[tuple[str, str, str], Tally] = {}
     versions = {}
     folder = Path(tempfile.mkdtemp(prefix="copyout-"))
     for path, slug, languages, layout in paths:
-        segments = expected_segments(project, slug, languages, every)
+        segments = expected_segments(project, slug, languages, every, draft)
         if not segments:
             continue
         bare = without_pagination(path, folder)
@@ -238,10 +238,12 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=0, help="wrong segments shown per row")
     parser.add_argument("--every-language", action="store_true",
                         help="also the other languages' segments of these PDFs")
+    parser.add_argument("--draft", action="store_true",
+                        help="the PDFs are drafts: unreviewed translations are printed")
     args = parser.parse_args()
     project = load_project(args.root)
     wrong = measure(pdfs(project, [p.resolve() for p in args.pdf]), project, args.show,
-                    args.every_language)
+                    args.every_language, args.draft)
     print(f"segments copied out wrong (pdftotext, the measure of issue 23): {wrong}")
     return 0
 

@@ -488,3 +488,27 @@ def test_a_build_with_nothing_to_do_reads_no_input(reviewed, monkeypatch):
     assert [p.name for p in build(reviewed, languages=["es"], layouts=["single"]).written] == [
         "caravan.es.pdf"]
     assert "caravan" in page.read_text(encoding="utf-8")
+
+
+def test_a_plain_build_makes_what_outputs_names(tmp_path, monkeypatch):
+    root = write_project(tmp_path / "p", outputs=("md",))
+    monkeypatch.chdir(root)
+    assert run("update")[0] == 0
+    code, out, err = run("build")
+    assert code == 0, err
+    assert sorted(p.name for p in (root / "build" / "caravan").iterdir()) == [
+        f"caravan.{lang}.md" for lang in ("ar", "en", "es", "fa")]
+    code, _, err = run("build", "--to", "pdf", "--lang", "en", "--layout", "single")
+    assert code == 0 and (root / "build" / "caravan" / "caravan.en.pdf").is_file(), err
+
+
+def test_an_unknown_builder_in_outputs_is_one_line_naming_its_line(tmp_path, monkeypatch):
+    root = write_project(tmp_path / "p", config='[tool.pamphlet]\noutputs = ["pdf", "epub"]\n')
+    monkeypatch.chdir(root)
+    assert run("update")[0] == 0
+    code, out, err = run("build")
+    assert code == 2 and err == ("Error: pyproject.toml:5: outputs names no builder 'epub'"
+                                 " (builders: pdf, print, md, web)\n")
+    assert not (root / "build").exists()  # refused before anything was written
+    code, _, err = run("build", "--to", "md")  # --to chooses for this run: outputs unused
+    assert code == 0, err

@@ -238,7 +238,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
           jobs: int = 1, pool: WorkerPool | None = None, to: list[str] | None = None,
           skip_unready: bool = False) -> BuildReport:
     """Make the outputs of the selected statements with the chosen builders (`to`: their
-    names; none: every builder that builds by default; `for_print`: the print files, as
+    names; none: those of the project's `outputs` setting; `for_print`: the print files, as
     `to=["print"]`): screen PDFs in build/<slug>/, print files in build/print/<slug>/, ...
 
     An output whose inputs (statement, catalogs, templates, fonts, settings) are unchanged
@@ -264,7 +264,11 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
         raise PamphletError("--keep needs --final and a percentage from 0 to 100")
     if skip_unready and not final:
         raise PamphletError("--skip-unready needs --final")
-    chosen = builders.chosen(["print", *(to or ())] if for_print else to)
+    if for_print or to:
+        chosen = builders.chosen(["print", *(to or ())] if for_print else list(to or ()))
+    else:  # a plain build: the project's `outputs`
+        chosen = builders.chosen(list(project.outputs), (
+            project.root / "pyproject.toml", project.setting_lines.get("outputs")))
     selection = Selection(slugs, languages, layouts, final, keep, page_size, build_date())
     corpus = Corpus(project)
     for builder in chosen:  # bad settings (an unreadable ICC profile) refuse the build

@@ -55,12 +55,12 @@ def test_weasyprint_is_left_as_it_was():
     import weasyprint.layout.inline as inline
     import weasyprint.layout.preferred as preferred
 
-    before = inline.split_first_line, preferred.split_first_line
+    before = inline.split_first_line, preferred.split_first_line, inline.strut
     try:
         with linebreaks.kept():
             assert inline.split_first_line is not before[0]
             raise RuntimeError
     except RuntimeError:
         pass
-    assert (inline.split_first_line, preferred.split_first_line) == before
+    assert (inline.split_first_line, preferred.split_first_line, inline.strut) == before
 

@@ -1,5 +1,6 @@
 """Line breaks kept across the layouts of one PDF: the fitting pass lays a PDF out again at
-another line height, and WeasyPrint asks Pango for the same line breaks each time."""
+another line height, and WeasyPrint asks Pango for the same line breaks (and line heights)
+each time."""
 
 from __future__ import annotations
 
@@ -87,14 +88,26 @@ def kept(stats: dict[str, int] | None = None) -> Iterator[None]:
         counts["hits"] = counts.get("hits", 0) + 1
         return (_copied(answer[0]), *answer[1:])
 
+    struts: dict[int, tuple] = {}
+    original_strut = inline.strut
+
+    def strut(style):
+        """A style's line height and baseline, asked for each line and box of its text:
+        WeasyPrint keys its own cache with a string of 16 properties made at each call."""
+        known = struts.get(id(style))
+        if known is None or known[0] is not style:
+            known = struts[id(style)] = (style, original_strut(style))
+        return known[1]
+
     # Both import it by name; layout/preferred.py also reads inline's at call time.
-    before = inline.split_first_line, preferred.split_first_line
+    before = inline.split_first_line, preferred.split_first_line, inline.strut
     inline.split_first_line = preferred.split_first_line = split_first_line
+    inline.strut = strut
     _active = True
     try:
         yield
     finally:
-        inline.split_first_line, preferred.split_first_line = before
+        inline.split_first_line, preferred.split_first_line, inline.strut = before
         _active = False
 
 

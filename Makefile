@@ -31,8 +31,8 @@ pamphlets: $(VENV)/.installed system
 	$(BIN)/pamphlet check
 	$(BIN)/pamphlet build --final --to pdf,print,md,web
 
-# Seeds fixed (hypothesis' ci profile, the interrupt points of tests/test_robustness.py): a
-# failure in CI reproduces as it is. `pytest` alone draws fresh ones.
+# Seeds fixed (hypothesis' ci profile, the interrupt points of
+# tests/guarantees/test_robustness.py): a failure in CI reproduces as it is. `pytest` alone draws fresh ones.
 test: $(VENV)/.installed $(LT_VENV)/.installed system $(BROWSER_TESTS)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -50,7 +50,7 @@ docs: $(VENV)/.installed
 	$(BIN)/mkdocs build --strict
 
 # docs/reference/{cli,configuration,checks}.md from the parser, the settings table and the
-# check registry (tests/test_docs.py fails when they drift).
+# check registry (tests/cross_cutting/test_docs.py fails when they drift).
 reference: $(VENV)/.installed
 	$(BIN)/python -m workflow.docgen
 

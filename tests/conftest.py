@@ -8,7 +8,14 @@ import shutil
 import hypothesis
 import pytest
 
-from tests.helpers import REPO, STATEMENT_EN, snapshot, write_project  # noqa: F401 (re-exported)
+from tests.helpers import (  # noqa: F401 (re-exported)
+    REPO,
+    STATEMENT_EN,
+    keeping_numbers,
+    snapshot,
+    translate_catalog,
+    write_project,
+)
 from workflow.config import load_project
 
 # tests/weblate/ runs a real Weblate, whose installation takes longer than CI allows:
@@ -56,8 +63,6 @@ def repo_copy(tmp_path, monkeypatch):
 def reviewed(project):
     """The test project with es, ar and fa translated and reviewed, numbers kept (checks
     pass): the fixture of the build and edition tests."""
-    from tests.test_build import keeping_numbers
-    from tests.test_html import translate_catalog
     from workflow.update import update
 
     update(project)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
+import polib
 import pytest
 
 from workflow.cli import main
@@ -59,3 +62,62 @@ def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under `root` and its bytes: what a refused command must leave alone."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file()}
+
+
+def translate_catalog(project, language, translate, flags=()):
+    """Every entry of caravan's `language` catalog set to `translate(msgid)`, with `flags`."""
+    path = project.po_path("caravan", language)
+    catalog = polib.pofile(str(path))
+    for entry in catalog:
+        entry.msgstr = translate(entry.msgid)
+        entry.flags = list(flags)
+    catalog.save()
+
+
+def keeping_numbers(text: str):
+    """A fake translation that keeps the source's numbers, so checks pass."""
+    return lambda msgid: " ".join([text[:-1], *re.findall(r"\d+", msgid)]) + text[-1]
+
+
+def mark_machine(project, language, msgid, msgstr):
+    """One entry of caravan's `language` catalog as machine output left to review."""
+    path = project.po_path("caravan", language)
+    catalog = polib.pofile(str(path))
+    entry = catalog.find(msgid)
+    entry.msgstr = msgstr
+    entry.flags.append("fuzzy")
+    entry.tcomment = "machine translation: argos en->es translate-en_es 1.0"
+    catalog.save()
+
+
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def pdf_text(path) -> str:
+    """The PDF's text (poppler's pdftotext), without bidi controls, each run of spaces one."""
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return re.sub(r"\s+", " ", BIDI_CONTROLS.sub("", text))
+
+
+def squash(text: str) -> str:
+    """Text without whitespace: lines break at spaces and after a '/' of a long URL."""
+    return re.sub(r"\s+", "", text)
+
+
+def squashed_pdf_text(path: Path) -> str:
+    """The PDF's text, squashed, words hyphenated at a line end (en, es) joined again."""
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return squash(re.sub(r"(\w)[-\u2010\u00ad]\s*\n\s*(\w)", r"\1\2", text))
+
+
+def write_translations(project, language: str, translations: dict[str, str]) -> None:
+    """caravan's `language` catalog: `translations` where given, else "Texto" and the numbers."""
+    path = project.po_path("caravan", language)
+    catalog = polib.pofile(str(path))
+    for entry in catalog:
+        entry.msgstr = translations.get(entry.msgid, "Texto " + " ".join(
+            re.findall(r"\d+", entry.msgid)))
+        entry.flags = []
+    catalog.save()

@@ -9,26 +9,21 @@ import polib
 import pytest
 from pypdf import PdfReader
 
-from tests.helpers import STATEMENT_EN, needs_poppler, run, write_project
-from tests.test_html import translate_catalog
+from tests.helpers import (
+    STATEMENT_EN,
+    keeping_numbers,
+    mark_machine,
+    needs_poppler,
+    pdf_text,
+    run,
+    translate_catalog,
+    write_project,
+)
 from workflow.build import build
 from workflow.edition import load_editions
 from workflow.errors import PamphletError
 from workflow.render.html import render_html
 from workflow.update import update
-
-BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def pdf_text(path) -> str:
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    return re.sub(r"\s+", " ", BIDI_CONTROLS.sub("", text))
-
-
-def keeping_numbers(text: str):
-    """A fake translation that keeps the source's numbers, so checks pass."""
-    return lambda msgid: " ".join([text[:-1], *re.findall(r"\d+", msgid)]) + text[-1]
 
 
 def test_every_layout_renders(reviewed):
@@ -163,16 +158,6 @@ def test_final_refuses_what_msgfmt_c_refuses(reviewed):
         build(reviewed, languages=["es"], layouts=["single"], final=True)
     assert ("caravan [es]: msgfmt -c refuses the catalog: 'msgid' and 'msgstr' entries do not"
             f" both end with '\\n' (first at locale/es/caravan.po:{line})") in str(refused.value)
-
-
-def mark_machine(project, language, msgid, msgstr):
-    path = project.po_path("caravan", language)
-    catalog = polib.pofile(str(path))
-    entry = catalog.find(msgid)
-    entry.msgstr = msgstr
-    entry.flags.append("fuzzy")
-    entry.tcomment = "machine translation: argos en->es translate-en_es 1.0"
-    catalog.save()
 
 
 @needs_poppler

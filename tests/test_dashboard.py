@@ -6,8 +6,7 @@ import re
 
 import polib
 
-from tests.test_build import keeping_numbers
-from tests.test_html import translate_catalog
+from tests.helpers import keeping_numbers, translate_catalog
 from workflow.build import build
 from workflow.update import update
 

@@ -15,9 +15,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.helpers import REPO, needs_poppler
-from tests.test_build import keeping_numbers, pdf_text
-from tests.test_html import translate_catalog
+from tests.helpers import REPO, keeping_numbers, needs_poppler, pdf_text, translate_catalog
 from workflow.update import update
 from workflow.watch import is_input
 

@@ -8,8 +8,7 @@ from dataclasses import replace
 import polib
 import pytest
 
-from tests.test_build import keeping_numbers, mark_machine
-from tests.test_html import translate_catalog
+from tests.helpers import keeping_numbers, mark_machine, translate_catalog
 from workflow.builders import site
 from workflow.update import update
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.conftest import STATEMENT_EN, write_project
-from tests.test_build import keeping_numbers
-from tests.test_html import translate_catalog
+from tests.helpers import keeping_numbers, translate_catalog
 from workflow.config import load_project
 from workflow.edition import load_editions
 from workflow.render.html import render_html

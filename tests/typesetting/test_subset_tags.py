@@ -8,8 +8,7 @@ import pikepdf
 from pikepdf import Name
 
 from tests.conftest import STATEMENT_EN, write_project
-from tests.test_build import keeping_numbers
-from tests.test_html import translate_catalog
+from tests.helpers import keeping_numbers, translate_catalog
 from workflow.build import build
 from workflow.config import load_project
 from workflow.update import update

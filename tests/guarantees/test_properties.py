@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import needs_msgfmt
+from tests.helpers import REPO, needs_msgfmt
 from workflow.catalog.model import PlaceConflict, build_template, is_translated, merge
 from workflow.catalog.pofile import format_po, parse_po, read_po, write_po
 from workflow.config import load_project
@@ -271,7 +271,7 @@ def test_catalogs_of_the_embedded_statements_pass_msgfmt(tmp_path):
     from workflow.update import update
 
     root = tmp_path / "repo"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "source", root / "source")
+    shutil.copytree(REPO / "source", root / "source")
     (root / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
     update(load_project(root))
     for path in sorted((root / "locale").rglob("*.po*")):

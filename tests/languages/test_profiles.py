@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, STATEMENT_EN, run, write_project
+from tests.helpers import REPO, STATEMENT_EN, run, translate_catalog, write_project
 from workflow import languages
 from workflow.config import load_project
 from workflow.errors import PamphletError
@@ -191,7 +191,6 @@ def test_update_reports_every_problem_of_every_statement(project_dir):
 
 
 def test_two_right_to_left_languages_side_by_side_put_the_source_on_the_right(tmp_path):
-    from tests.test_html import translate_catalog
     from workflow.edition import load_editions
     from workflow.update import update
 

@@ -28,7 +28,16 @@ import pytest
 from pypdf import PdfReader
 
 from tests.argos_fixture import built_packages
-from tests.helpers import REPO, STATEMENT_EN, needs_poppler, run, write_project
+from tests.helpers import (
+    REPO,
+    STATEMENT_EN,
+    needs_poppler,
+    run,
+    squash,
+    squashed_pdf_text,
+    write_project,
+    write_translations,
+)
 from workflow import segment
 from workflow.build import STATE_FILE, build
 from workflow.catalog.pofile import read_po, write_po
@@ -457,18 +466,6 @@ HOSTILE = [
 ]
 
 
-def squash(text: str) -> str:
-    """Text without whitespace: lines break at spaces and after a '/' of a long URL."""
-    return re.sub(r"\s+", "", text)
-
-
-def pdf_text(path: Path) -> str:
-    """The PDF's text, squashed, words hyphenated at a line end (en, es) joined again."""
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    return squash(re.sub(r"(\w)[-\u2010\u00ad]\s*\n\s*(\w)", r"\1\2", text))
-
-
 def link_targets(path: Path) -> list[str]:
     targets = []
     for page in PdfReader(path).pages:
@@ -505,16 +502,6 @@ def fetch_spy(monkeypatch):
     return spy.requested
 
 
-def write_translations(project, language: str, translations: dict[str, str]) -> None:
-    path = project.po_path("caravan", language)
-    catalog = polib.pofile(str(path))
-    for entry in catalog:
-        entry.msgstr = translations.get(entry.msgid, "Texto " + " ".join(
-            re.findall(r"\d+", entry.msgid)))
-        entry.flags = []
-    catalog.save()
-
-
 @needs_poppler
 def test_hostile_translations_print_as_text_and_fetch_nothing(project, fetch_spy):
     update(project)
@@ -527,7 +514,7 @@ def test_hostile_translations_print_as_text_and_fetch_nothing(project, fetch_spy
     assert images(pdf) == 0
     assert all(t.startswith(("http://", "https://", "mailto:")) for t in link_targets(pdf))
     assert "http://example.org/x.png" in link_targets(pdf)  # a web link: kept, not fetched
-    text = pdf_text(pdf)
+    text = squashed_pdf_text(pdf)
     for literal in ["<script>alert(1)</script> raw <b>HTML</b>", '<img src="file:///etc/passwd">',
                     "background: url(file:///etc/passwd);", "@import url(file:///etc/passwd);",
                     "![image](file:///etc/passwd)", "[file](file:///etc/passwd)",
@@ -581,7 +568,7 @@ def test_a_direction_override_stays_inside_its_segment(project):
         "We express our solidarity with the caravan.": "Primera frase \u202eINVERTIDA",
         "The U.S. army has killed thousands.": "Segunda frase revisada."})
     build(project, languages=["es"], layouts=["single"])
-    text = pdf_text(project.build / "caravan" / "caravan.es.pdf")
+    text = squashed_pdf_text(project.build / "caravan" / "caravan.es.pdf")
     assert squash("Segunda frase revisada.") in text
     # Inside its own segment the word is there, as drawn (reversed) or as written: a
     # capitalised word is set in a span of its own (kept whole), outside the override's run.
@@ -600,7 +587,7 @@ def test_quotes_and_markup_in_right_to_left_text_print_literally(project):
     # The straight quotes print as Arabic quotation marks (typography, at print time).
     assert '«تضامننا» &lt;<span dir="ltr">b</span>&gt;مع&lt;/' in html
     build(project, languages=["ar"], layouts=["single"])
-    text = pdf_text(project.build / "caravan" / "caravan.ar.pdf")
+    text = squashed_pdf_text(project.build / "caravan" / "caravan.ar.pdf")
     assert "تضامننا" in text and "«" in text and "AT&T" in text
     assert not re.search(r"&(quot|lt|gt|amp|#\d+)", text)  # no entity printed as text
 
@@ -749,7 +736,7 @@ def test_statement_full_of_direction_controls(project_dir):
     assert "We \u202eexpress our solidarity with the caravan." in msgids
     code, _, err = run("build", "--lang", "en", "--lang", "ar", "--layout", "single")
     assert code == 0, err
-    text = re.sub(f"[{BIDI}]", "", pdf_text(project.build / "caravan" / "caravan.en.pdf"))
+    text = re.sub(f"[{BIDI}]", "", squashed_pdf_text(project.build / "caravan" / "caravan.en.pdf"))
     assert squash("The U.S. army has killed thousands. More than 7000 people walk together."
                   ) in text
 

@@ -18,9 +18,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from tests.helpers import STATEMENT_EN, write_project
-from tests.test_build import keeping_numbers
-from tests.test_html import translate_catalog
+from tests.helpers import STATEMENT_EN, keeping_numbers, translate_catalog, write_project
 from workflow import languages
 from workflow.build import build
 from workflow.cli import main

@@ -355,7 +355,7 @@ def test_a_link_title_directs_nothing_and_is_not_counted():
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler")
 def test_a_reference_override_does_not_reverse_the_next_sentence(project):
-    from tests.test_robustness import pdf_text, squash, write_translations
+    from tests.helpers import squash, squashed_pdf_text, write_translations
     from workflow.build import build
 
     update(project)
@@ -363,7 +363,7 @@ def test_a_reference_override_does_not_reverse_the_next_sentence(project):
         "We express our solidarity with the caravan.": "Primera frase &#x202E;INVERTIDA",
         "The U.S. army has killed thousands.": "Segunda frase revisada."})
     build(project, languages=["es"], layouts=["single"])
-    text = pdf_text(project.build / "caravan" / "caravan.es.pdf")
+    text = squashed_pdf_text(project.build / "caravan" / "caravan.es.pdf")
     assert squash("Segunda frase revisada.") in text
 
 
@@ -493,7 +493,7 @@ def test_a_killed_install_then_a_new_install_finds_no_leftovers(tmp_path, packag
 ])
 def test_markup_that_would_crash_the_typesetter_is_refused_with_its_line(project, text,
                                                                        expected):
-    from tests.test_robustness import write_translations
+    from tests.helpers import write_translations
     from workflow.build import build
 
     update(project)

@@ -7,8 +7,7 @@ from __future__ import annotations
 import polib
 import pytest
 
-from tests.helpers import run
-from tests.test_build import mark_machine
+from tests.helpers import mark_machine, run
 from workflow.build import build
 from workflow.gate import FinalRefused
 

@@ -8,7 +8,7 @@ import json
 import polib
 from translate.storage import po as ttk_po
 
-from tests.helpers import run
+from tests.helpers import REPO, run
 from workflow.catalog.model import MACHINE_MARK
 
 
@@ -64,9 +64,8 @@ def test_weblate_discovery_settings_of_the_readme_fit_our_layout():
     """The Weblate guide's component discovery mask finds every catalog, its language and its
     statement, and the new-base template it names exists for each statement."""
     import re
-    from pathlib import Path
 
-    repo = Path(__file__).resolve().parent.parent
+    repo = REPO
     readme = (repo / "docs" / "how-to" / "weblate.md").read_text(encoding="utf-8")
     mask = r"locale/(?P<language>[^/.]*)/(?P<component>[^/]*)\.po"
     assert f"`{mask}`" in readme and "`locale/{{ component }}.pot`" in readme

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import re
 
-import polib
 import pytest
 
+from tests.helpers import translate_catalog
 from workflow import languages
 from workflow.edition import load_editions
 from workflow.render.html import render_html, wrap_ltr_runs
 from workflow.update import update
-
-
-def translate_catalog(project, language, translate, flags=()):
-    path = project.po_path("caravan", language)
-    catalog = polib.pofile(str(path))
-    for entry in catalog:
-        entry.msgstr = translate(entry.msgid)
-        entry.flags = list(flags)
-    catalog.save()
 
 
 @pytest.fixture

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run, write_project
+from tests.helpers import REPO, run, write_project
 from workflow.build import STATE_FILE, BuildState
 from workflow.config import load_project
 from workflow.corpus import Corpus
 from workflow.fileindex import INDEX_FILE, FileIndex
 from workflow.qa.cache import FINDINGS_CACHE
 
-REPO = Path(__file__).resolve().parent.parent
 DAMAGED = ['{"outputs": 5}', '"ab"', "[1, 2]", '{"failed": 7}', '{"outputs": {"a": 5}}',
            '{"dashboard": [1]}', "[" * 100_000 + "]" * 100_000, "\xff\xfe", "{"]
 

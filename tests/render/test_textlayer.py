@@ -10,8 +10,7 @@ import unicodedata
 
 import pytest
 
-from tests.test_build import keeping_numbers
-from tests.test_html import translate_catalog
+from tests.helpers import keeping_numbers, translate_catalog
 from workflow.build import build
 from workflow.render.textlayer import _glyph_texts
 from workflow.update import update

@@ -13,10 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import STATEMENT_EN, write_project
+from tests.helpers import REPO, STATEMENT_EN, write_project
 from workflow.workers import WorkerLost, WorkerPool, run_jobs
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def square_or_die(job):

@@ -11,9 +11,13 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from tests.helpers import STATEMENT_EN, write_project
-from tests.test_build import BIDI_CONTROLS, keeping_numbers
-from tests.test_html import translate_catalog
+from tests.helpers import (
+    BIDI_CONTROLS,
+    STATEMENT_EN,
+    keeping_numbers,
+    translate_catalog,
+    write_project,
+)
 from workflow import languages
 from workflow.build import build
 from workflow.config import load_project

@@ -137,7 +137,7 @@ def build_runs(root: Path, kind: str, size: str, pamphlet: str, jobs: str, keep:
             continue
         if variant:
             set_config(root, print_variant=f'"{variant}"')
-        run([pamphlet, "build", "-j", jobs, *(["--print"] if variant else [])], root)
+        run([pamphlet, "build", "-j", jobs, *(["--print"] if variant else ["--to", "pdf"])], root)
         if variant != variants[0] and mode == "print":
             mode = f"print-{variant.replace('/', '')}"
         out = keep / kind / size / mode

@@ -203,7 +203,18 @@ def layout_faults(document, for_print: bool) -> tuple[int, int]:
 
 def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
             draft: bool, page_size: str = "A5") -> bytes:
-    """The PDF of the HTML, laid out for its pages. When the first layout leaves a runt
+    """The PDF of the HTML, laid out for its pages (see fit); the layouts of one PDF break
+    each line of text once (render/linebreaks.py)."""
+    from workflow.render.linebreaks import kept
+
+    with kept():
+        document, options = fit(html, base, printing, digits, draft, page_size)
+    return write_document(document, options)
+
+
+def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
+        draft: bool, page_size: str = "A5"):
+    """The laid-out Document of the HTML and its write options. When the first layout leaves a runt
     page, or, for print, two or three blank pages of padding (one page over a multiple of
     4 is a sheet more), the line height is tried a few percent tighter, then looser, then
     more so, and the layout with the fewest sheets, runts and blank pages wins, the first
@@ -271,7 +282,7 @@ def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
         if len(shared.pages) % 4 == 0 and layout_faults(shared, True)[1] <= faults[1]:
             log.info("colophon under the text: %d pages", len(shared.pages))
             document, options = shared, shared_options
-    return write_document(document, options)
+    return document, options
 
 
 # The colophon on the last page of text, below it, kept whole (see typeset).

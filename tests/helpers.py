@@ -150,3 +150,14 @@ def write_translations(project, language: str, translations: dict[str, str]) -> 
             re.findall(r"\d+", entry.msgid)))
         entry.flags = []
     catalog.save()
+
+
+def catalog_with_an_error(root: Path) -> None:
+    """Update, then give the Spanish entry a number its source does not have: an error of
+    `check`."""
+    assert run("update")[0] == 0
+    catalog = root / "locale" / "es" / "caravan.po"
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace('msgid "No one is illegal"\nmsgstr ""',
+                                    'msgid "No one is illegal"\nmsgstr "Nadie es ilegal 7"'),
+                       encoding="utf-8")

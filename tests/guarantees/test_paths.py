@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from tests.helpers import STATEMENT_EN, run, snapshot, write_project
+from tests.helpers import STATEMENT_EN, catalog_with_an_error, run, snapshot, write_project
 from workflow import fsutil
 from workflow.config import load_project
 from workflow.errors import PamphletError
@@ -88,12 +88,7 @@ def test_check_does_not_write_its_cache_through_a_linked_build(project_dir, outs
 
 def test_a_cache_in_a_linked_build_is_not_read(project_dir, outside):
     """A findings cache reached through a link is someone else's: it could hide errors."""
-    assert run("update")[0] == 0
-    catalog = project_dir / "locale" / "es" / "caravan.po"
-    text = catalog.read_text(encoding="utf-8")
-    catalog.write_text(text.replace('msgid "No one is illegal"\nmsgstr ""',
-                                    'msgid "No one is illegal"\nmsgstr "Nadie es ilegal 7"'),
-                       encoding="utf-8")
+    catalog_with_an_error(project_dir)
     assert run("check")[0] == 1  # the number 7 the source does not have
     os.rename(project_dir / "build", outside / "build")
     (project_dir / "build").symlink_to(outside / "build", target_is_directory=True)

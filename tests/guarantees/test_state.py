@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, run, write_project
+from tests.helpers import REPO, catalog_with_an_error, run, write_project
 from workflow.build import BuildState
 from workflow.config import load_project
 from workflow.corpus import Corpus
@@ -86,21 +86,11 @@ def test_a_cached_language_the_project_has_not_is_read_again(project_dir):
     assert Corpus(project, index).language("caravan") == "en"
 
 
-def make_error(root: Path) -> None:
-    """A Spanish entry with a number its source does not have: an error of `check`."""
-    assert run("update")[0] == 0
-    catalog = root / "locale" / "es" / "caravan.po"
-    text = catalog.read_text(encoding="utf-8")
-    catalog.write_text(text.replace('msgid "No one is illegal"\nmsgstr ""',
-                                    'msgid "No one is illegal"\nmsgstr "Nadie es ilegal 7"'),
-                       encoding="utf-8")
-
-
 @pytest.mark.parametrize("field, value", [("check", None), ("severity", 5),
                                           ("severity", "warning"), ("line", "3"),
                                           ("check", "no-such-check"), ("extra", 1)])
 def test_a_tampered_findings_cache_never_hides_an_error(project_dir, field, value):
-    make_error(project_dir)
+    catalog_with_an_error(project_dir)
     code, out, _ = run("check", "--lang", "es")
     assert code == 1 and "[numbers] error" in out
     store = project_dir / "build" / STORE_FILE
@@ -116,7 +106,7 @@ def test_a_tampered_findings_cache_never_hides_an_error(project_dir, field, valu
 
 @pytest.mark.parametrize("how", [*DAMAGED, "fifo", "zero"])
 def test_check_with_a_damaged_findings_cache_checks_again(project_dir, how):
-    make_error(project_dir)
+    catalog_with_an_error(project_dir)
     damage(project_dir / "build" / STORE_FILE, how)
     result = run_cli(project_dir, "check", "--lang", "es", timeout=60)
     assert result.returncode == 1, result.stderr

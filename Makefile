@@ -26,13 +26,15 @@ export SOURCE_DATE_EPOCH
 .PHONY: pamphlets test lint docs reference bench bench-build bench-translate system clean \
 	libretranslate weblate-test weblate-system
 
+# Every edition pyproject.toml's `outputs` names: PDFs, print files, Markdown, the web edition.
 pamphlets: $(VENV)/.installed system
 	$(BIN)/pamphlet update
 	$(BIN)/pamphlet check
-	$(BIN)/pamphlet build --final --to pdf,print,md,web
+	$(BIN)/pamphlet build --final
 
 # Seeds fixed (hypothesis' ci profile, the interrupt points of
-# tests/guarantees/test_robustness.py): a failure in CI reproduces as it is. `pytest` alone draws fresh ones.
+# tests/guarantees/test_robustness.py): a failure in CI reproduces as it is. `pytest`
+# alone draws fresh ones.
 test: $(VENV)/.installed $(LT_VENV)/.installed system $(BROWSER_TESTS)
 	$(BIN)/ruff check .
 	$(BIN)/mypy

@@ -106,7 +106,7 @@ def cold_builds(root: Path, rounds: int) -> None:
         this = {}
         for jobs in order:
             shutil.rmtree(root / "build", ignore_errors=True)
-            this[jobs] = shell(root, "build", "--jobs", jobs)
+            this[jobs] = shell(root, "build", "--to", "pdf", "--jobs", jobs)
             times[jobs].append(this[jobs])
         ratios.append(this["1"] / this["auto"])
         print(f"  round {number + 1} ({' then '.join(order)}): --jobs 1 {this['1']:6.2f} s,"
@@ -125,7 +125,7 @@ def small_builds(root: Path, rounds: int) -> None:
     for number in range(rounds):
         for jobs in (("1", "auto") if number % 2 == 0 else ("auto", "1")):
             change_one_msgstr(project, "ima-migrants-day-2016", "ar")
-            times[jobs].append(shell(root, "build", "--jobs", jobs))
+            times[jobs].append(shell(root, "build", "--to", "pdf", "--jobs", jobs))
     one, auto = statistics.median(times["1"]), statistics.median(times["auto"])
     print(f"  one msgstr edited (3 PDFs), from the shell, median of {rounds}: --jobs 1"
           f" {one:.2f} s, --jobs auto {auto:.2f} s: {one / auto:.2f}x")
@@ -223,7 +223,7 @@ def built_runts(project) -> int:
 
     typeset.layout_faults, typeset.write_document = recording_faults, recording_write
     try:
-        build(project, force=True)
+        build(project, force=True, to=["pdf"])
     finally:
         typeset.layout_faults, typeset.write_document = real_faults, real_write
     return sum(written)
@@ -237,7 +237,7 @@ def ours_versus_floor(root: Path, rounds: int) -> None:
     the even rounds of two runs without it)."""
     project = load_project(root)
     start = time.process_time()
-    build(project, force=True)
+    build(project, force=True, to=["pdf"])
     print(f"  warm-up build (untimed in the ratio): {time.process_time() - start:.2f} s CPU")
     ratios, ours_times, floor_times = [], [], []
     for number in range(rounds):
@@ -245,7 +245,7 @@ def ours_versus_floor(root: Path, rounds: int) -> None:
         for which in (("ours", "floor") if number % 2 == 0 else ("floor", "ours")):
             if which == "ours":
                 start = time.process_time()
-                build(project, force=True)
+                build(project, force=True, to=["pdf"])
                 this["ours"] = time.process_time() - start
             else:
                 this["floor"], count, floor_runts = floor_pass(project)
@@ -289,7 +289,7 @@ def main() -> None:
         project = load_project(root)
         cold, report = timed(build, project, force=True)  # in this process, one worker
         noop, noop_report = timed(build, project)
-        from_shell = statistics.median(shell(root, "build") for _ in range(5))
+        from_shell = statistics.median(shell(root, "build", "--to", "pdf") for _ in range(5))
         change_one_msgstr(project, "ima-migrants-day-2016", "ar")
         one, one_report = timed(build, project)
         print(f"embedded corpus: {len(report.written)} PDFs")

@@ -24,6 +24,7 @@ from workflow.config import load_project
 from workflow.errors import PamphletError
 from workflow.qa import run_checks
 from workflow.status import collect_status
+from workflow.store import STORE_FILE
 from workflow.update import update
 
 
@@ -55,7 +56,7 @@ def bench_entries(sizes: list[int]) -> None:
     for size in sizes:
         with tempfile.TemporaryDirectory() as folder:
             project = project_with_obsolete(Path(folder) / "p", size)
-            (project.build / ".pamphlet-checks.json").unlink(missing_ok=True)
+            (project.build / STORE_FILE).unlink(missing_ok=True)  # nothing cached
             check = timed(run_checks, project, None, None)
             status = timed(collect_status, project, None, None)
         per = (check / size * 1e6, status / size * 1e6)

@@ -56,19 +56,22 @@ def printed(piece: Piece) -> str:
     return normal(unescape(TAG.sub("", piece_html(piece))))
 
 
-def expected_segments(project, slug: str, languages: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(language, printed text) of every Arabic-script segment of an edition."""
+def expected_segments(project, slug: str, languages: tuple[str, ...],
+                      every: bool = False, draft: bool = False) -> list[tuple[str, str]]:
+    """(language, printed text) of every Arabic-script segment of an edition (`every`: of
+    every language; `draft`: as a draft build prints it, unreviewed text too)."""
     segments = []
-    for edition in load_editions(project, slug, list(languages), draft=False):
+    for edition in load_editions(project, slug, list(languages), draft=draft):
         pieces = [edition.title, edition.author]
         pieces += [p for unit in edition.units for row in unit.rows for p in row]
         segments += [(p.language, printed(p)) for p in pieces
-                     if p.language in SCRIPTS and p.text.strip()]
+                     if (every or p.language in SCRIPTS) and p.text.strip()]
     return segments
 
 
 def without_pagination(path: Path, folder: Path) -> Path:
-    """A copy of the PDF without its pagination artifacts (running header, folios)."""
+    """A copy of the PDF without its pagination artifacts (running header, folios); what
+    else is an artifact stays."""
     copy = folder / path.name
     with pikepdf.open(path) as pdf:
         for page in pdf.pages:
@@ -78,7 +81,10 @@ def without_pagination(path: Path, folder: Path) -> Path:
                 if depth:
                     depth += {"BDC": 1, "BMC": 1, "EMC": -1}.get(name, 0)
                     continue
-                if name in ("BDC", "BMC") and operands and operands[0] == pikepdf.Name.Artifact:
+                # pagination artifacts only: an invisible line of RLMs (textlayer) stays
+                if (name == "BDC" and operands[0] == pikepdf.Name.Artifact
+                        and isinstance(operands[1], pikepdf.Dictionary)
+                        and operands[1].get("/Type") == pikepdf.Name.Pagination):
                     depth = 1
                     continue
                 kept.append(pikepdf.ContentStreamInstruction(operands, operator))
@@ -87,19 +93,23 @@ def without_pagination(path: Path, folder: Path) -> Path:
     return copy
 
 
-def poppler_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
-                         capture_output=True, check=True, text=True).stdout
-    return normal(out.replace("\f", " "))
+def pages(out: str) -> list[str]:
+    """The normalised text of each page of an extractor's output (pages end in a form
+    feed)."""
+    return [normal(page) for page in out.split("\f")]
 
 
-def mutool_text(path: Path) -> str:
-    out = subprocess.run(["mutool", "draw", "-q", "-F", "txt", "-o", "-", str(path)],
-                         capture_output=True, check=True, text=True).stdout
-    return normal(out.replace("\f", " "))
+def poppler_text(path: Path) -> list[str]:
+    return pages(subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
+                                capture_output=True, check=True, text=True).stdout)
 
 
-def pymupdf_text(path: Path) -> str | None:
+def mutool_text(path: Path) -> list[str]:
+    return pages(subprocess.run(["mutool", "draw", "-q", "-F", "txt", "-o", "-", str(path)],
+                                capture_output=True, check=True, text=True).stdout)
+
+
+def pymupdf_text(path: Path) -> list[str] | None:
     """PyMuPDF's extraction (its MuPDF reorders right-to-left text since 1.24), if
     PyMuPDF is installed."""
     try:
@@ -107,10 +117,10 @@ def pymupdf_text(path: Path) -> str | None:
     except ImportError:
         return None
     with pymupdf.open(path) as doc:
-        return normal(" ".join(page.get_text("text") for page in doc))
+        return [normal(page.get_text("text")) for page in doc]
 
 
-def pdfjs_text(path: Path) -> str | None:
+def pdfjs_text(path: Path) -> list[str] | None:
     """pdf.js's extraction (Firefox's viewer), if PDFJS_NODE_MODULES names a node_modules
     folder with pdfjs-dist (`npm install pdfjs-dist@4`)."""
     modules = os.environ.get("PDFJS_NODE_MODULES")
@@ -119,51 +129,74 @@ def pdfjs_text(path: Path) -> str | None:
     script = Path(__file__).with_name("pdfjs_text.mjs")
     out = subprocess.run(["node", str(script), str(path)], capture_output=True, check=True,
                          text=True, env={**os.environ, "NODE_PATH": modules}).stdout
-    return normal(out.replace("\f", " "))
+    return pages(out)
 
 
 EXTRACTORS = {"pdftotext": poppler_text, "mutool": mutool_text, "pymupdf": pymupdf_text,
               "pdf.js": pdfjs_text}
 
 
+def found(segment: str, page_texts: list[str], text: str) -> str | None:
+    """'whole' if the segment is in the text, 'turn' if it runs over a page turn and each
+    part is on its page (in a side-by-side edition the other column's text comes between
+    the two), else None."""
+    if segment in text:
+        return "whole"
+    words = segment.split(" ")
+    for at in range(1, len(words)):
+        before, after = " ".join(words[:at]), " ".join(words[at:])
+        for page, following in zip(page_texts, page_texts[1:], strict=False):
+            if before in page and after in following:
+                return "turn"
+    return None
+
+
 @dataclass
 class Tally:
     right: int = 0
+    turn: int = 0  # of which over a page turn
     total: int = 0
     wrong: list[tuple[str, str, str]] = field(default_factory=list)  # (pdf, language, text)
 
 
-def measure(paths: list[tuple[Path, str, tuple[str, ...]]], project, show: int) -> int:
-    tallies: dict[tuple[str, str], Tally] = {}
+def measure(paths: list[tuple[Path, str, tuple[str, ...], str]], project, show: int,
+            every: bool = False, draft: bool = False) -> int:
+    tallies: dict[tuple[str, str, str], Tally] = {}
     versions = {}
     folder = Path(tempfile.mkdtemp(prefix="copyout-"))
-    for path, slug, languages in paths:
-        segments = expected_segments(project, slug, languages)
+    for path, slug, languages, layout in paths:
+        segments = expected_segments(project, slug, languages, every, draft)
         if not segments:
             continue
         bare = without_pagination(path, folder)
         for name, extract in EXTRACTORS.items():
-            text = extract(bare)
-            if text is None:
+            page_texts = extract(bare)
+            if page_texts is None:
                 continue
+            text = " ".join(page_texts)
             versions[name] = True
             for language, segment in segments:
-                tally = tallies.setdefault((name, language), Tally())
+                tally = tallies.setdefault((name, layout, language), Tally())
                 tally.total += 1
-                if segment in text:
+                where = found(segment, page_texts, text)
+                if where:
                     tally.right += 1
+                    tally.turn += where == "turn"
                 else:
                     tally.wrong.append((path.name, language, segment))
     print(f"{len(paths)} PDF(s) with Arabic-script text; {versions_line()}")
-    print(f"{'extractor':10} {'lang':4} {'right':>6} {'total':>6} {'wrong':>6}")
-    wrong = 0
-    for (name, language), tally in sorted(tallies.items()):
-        print(f"{name:10} {language:4} {tally.right:6} {tally.total:6} "
-              f"{tally.total - tally.right:6}")
-        wrong += tally.total - tally.right
+    print(f"{'extractor':10} {'layout':12} {'lang':4} {'right':>6} {'total':>6} {'wrong':>6}"
+          f" {'(turn)':>6}")
+    wrong: dict[str, int] = {}
+    for (name, layout, language), tally in sorted(tallies.items()):
+        print(f"{name:10} {layout:12} {language:4} {tally.right:6} {tally.total:6} "
+              f"{tally.total - tally.right:6} {tally.turn:6}")
+        wrong[name] = wrong.get(name, 0) + tally.total - tally.right
         for pdf, lang, segment in tally.wrong[:show]:
             print(f"    {pdf} [{lang}] {segment[:90]}")
-    return wrong
+    for name, count in wrong.items():
+        print(f"segments copied out wrong by {name}: {count}")
+    return wrong.get("pdftotext", 0)
 
 
 def versions_line() -> str:
@@ -185,7 +218,7 @@ def versions_line() -> str:
     return "; ".join(found)
 
 
-def pdfs(project, only: list[Path]) -> list[tuple[Path, str, tuple[str, ...]]]:
+def pdfs(project, only: list[Path]) -> list[tuple[Path, str, tuple[str, ...], str]]:
     """Every screen PDF with Arabic-script text that is built, or only those named."""
     found = []
     for slug in select_slugs(project, None):
@@ -194,7 +227,7 @@ def pdfs(project, only: list[Path]) -> list[tuple[Path, str, tuple[str, ...]]]:
                 continue
             if only and output.path.resolve() not in only:
                 continue
-            found.append((output.path, slug, output.languages))
+            found.append((output.path, slug, output.languages, output.layout))
     return found
 
 
@@ -203,10 +236,15 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=Path.cwd())
     parser.add_argument("--pdf", type=Path, nargs="*", default=[])
     parser.add_argument("--show", type=int, default=0, help="wrong segments shown per row")
+    parser.add_argument("--every-language", action="store_true",
+                        help="also the other languages' segments of these PDFs")
+    parser.add_argument("--draft", action="store_true",
+                        help="the PDFs are drafts: unreviewed translations are printed")
     args = parser.parse_args()
     project = load_project(args.root)
-    wrong = measure(pdfs(project, [p.resolve() for p in args.pdf]), project, args.show)
-    print(f"segments copied out wrong: {wrong}")
+    wrong = measure(pdfs(project, [p.resolve() for p in args.pdf]), project, args.show,
+                    args.every_language, args.draft)
+    print(f"segments copied out wrong (pdftotext, the measure of issue 23): {wrong}")
     return 0
 
 

@@ -43,7 +43,7 @@ def build_hashes(print_files: bool, jobs: str, rev: str | None = None) -> dict[s
                                      check=True, capture_output=True).stdout
             subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
         env = {**os.environ, "PYTHONPATH": str(code), "SOURCE_DATE_EPOCH": EPOCH}
-        runs = [["build", "--jobs", jobs]]
+        runs = [["build", "--to", "pdf", "--jobs", jobs]]
         if print_files:
             runs.append(["build", "--print", "--jobs", jobs])
         for args in runs:

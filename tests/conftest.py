@@ -59,10 +59,8 @@ def repo_copy(tmp_path, monkeypatch):
     return root
 
 
-@pytest.fixture
-def reviewed(project):
-    """The test project with es, ar and fa translated and reviewed, numbers kept (checks
-    pass): the fixture of the build and edition tests."""
+def review(project):
+    """Translate es, ar and fa and mark them reviewed, numbers kept (checks pass)."""
     from workflow.update import update
 
     update(project)
@@ -70,3 +68,22 @@ def reviewed(project):
     translate_catalog(project, "ar", keeping_numbers("نحن نعبر عن تضامننا مع القافلة."))
     translate_catalog(project, "fa", keeping_numbers("ما همبستگی خود را اعلام می‌کنیم."))
     return project
+
+
+@pytest.fixture
+def reviewed(project):
+    """The test project with es, ar and fa translated and reviewed, numbers kept (checks
+    pass): the fixture of the build and edition tests."""
+    return review(project)
+
+
+@pytest.fixture(scope="session")
+def built_reviewed(tmp_path_factory):
+    """(project, report): the reviewed project with every screen PDF built once, final, for
+    the tests that only read the PDFs. Read it, never change it: other tests share it."""
+    from workflow.build import build
+
+    project = review(load_project(write_project(tmp_path_factory.mktemp("built") / "project")))
+    report = build(project, final=True)
+    assert not report.failures
+    return project, report

@@ -41,14 +41,43 @@ Alliance of Middle Eastern Socialists
 
 
 def write_project(root: Path, statements: dict[str, str] | None = None,
-                  config: str = "") -> Path:
+                  config: str = "", outputs: tuple[str, ...] | None = ("pdf",)) -> Path:
     """A project in `root`: a pyproject.toml with `config` after [project], and statements
-    (by default the caravan statement in English)."""
+    (by default the caravan statement in English).
+
+    Its plain `build` makes `outputs` (the screen PDFs, which most tests read: the default
+    outputs would add the web edition and its share cards to every build), set at the end
+    of config's [tool.pamphlet] table, so no setting config writes changes its line; None,
+    or a config that sets outputs itself: none added."""
     (root / "source").mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text(f"[project]\nname = 'x'\n\n{config}", encoding="utf-8")
+    text = f"[project]\nname = 'x'\n\n{config}"
+    if outputs is not None and not re.search(r"^outputs\s*=", config, re.M):
+        text = with_outputs(text, outputs)
+    (root / "pyproject.toml").write_text(text, encoding="utf-8")
     for slug, text in (statements or {"caravan": STATEMENT_EN}).items():
         (root / "source" / f"{slug}.md").write_text(text, encoding="utf-8")
     return root
+
+
+def with_outputs(text: str, outputs: tuple[str, ...]) -> str:
+    """`text` (a pyproject.toml) with `outputs` set last in its [tool.pamphlet] table, or
+    in a [tool.pamphlet] table added at its end (none where `[tool]` or `[[tool.pamphlet]]`
+    makes it)."""
+    setting = "outputs = [" + ", ".join(f'"{name}"' for name in outputs) + "]\n"
+    lines = text.splitlines(keepends=True)
+    if "[tool.pamphlet]\n" not in lines:
+        if re.search(r"^\[tool\]|^\[\[tool\.pamphlet\]\]", text, re.M):
+            return text  # a table made some other way: what the test is about
+        return text + ("" if not text or text.endswith("\n") else "\n") + \
+            "\n[tool.pamphlet]\n" + setting
+    end = lines.index("[tool.pamphlet]\n") + 1
+    while end < len(lines) and not lines[end].startswith("["):
+        end += 1
+    while lines[end - 1].strip() == "" and not lines[end - 2].startswith("[tool.pamphlet]"):
+        end -= 1  # after its last setting, before the blank lines that end it
+    if not lines[end - 1].endswith("\n"):
+        lines[end - 1] += "\n"
+    return "".join(lines[:end] + [setting] + lines[end:])
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -121,3 +150,14 @@ def write_translations(project, language: str, translations: dict[str, str]) -> 
             re.findall(r"\d+", entry.msgid)))
         entry.flags = []
     catalog.save()
+
+
+def catalog_with_an_error(root: Path) -> None:
+    """Update, then give the Spanish entry a number its source does not have: an error of
+    `check`."""
+    assert run("update")[0] == 0
+    catalog = root / "locale" / "es" / "caravan.po"
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace('msgid "No one is illegal"\nmsgstr ""',
+                                    'msgid "No one is illegal"\nmsgstr "Nadie es ilegal 7"'),
+                       encoding="utf-8")

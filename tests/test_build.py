@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 
@@ -23,11 +24,17 @@ from workflow.build import build
 from workflow.edition import load_editions
 from workflow.errors import PamphletError
 from workflow.render.html import render_html
+from workflow.store import STORE_FILE
 from workflow.update import update
 
 
-def test_every_layout_renders(reviewed):
-    report = build(reviewed, final=True)
+def outputs_recorded(project) -> dict[str, str]:
+    """Output -> the fingerprint of its inputs, as build/'s store records it."""
+    return json.loads((project.build / STORE_FILE).read_text(encoding="utf-8"))["outputs"]
+
+
+def test_every_layout_renders(built_reviewed):
+    reviewed, report = built_reviewed
     names = sorted(p.name for p in report.written)
     assert names == ["caravan.ar.pdf", "caravan.en+ar.pdf", "caravan.en+es.pdf",
                      "caravan.en+fa.pdf", "caravan.en.pdf", "caravan.es.pdf", "caravan.fa.pdf",
@@ -48,15 +55,15 @@ def test_every_layout_renders(reviewed):
 
 
 @needs_poppler
-def test_arabic_text_in_logical_order(reviewed):
-    build(reviewed, languages=["ar"], layouts=["single"])
+def test_arabic_text_in_logical_order(built_reviewed):
+    reviewed, _ = built_reviewed
     text = pdf_text(reviewed.build / "caravan" / "caravan.ar.pdf")
     assert "نحن نعبر عن تضامننا مع القافلة." in text
 
 
 @needs_poppler
-def test_fonts_embedded(reviewed):
-    build(reviewed, languages=["fa"], layouts=["single"])
+def test_fonts_embedded(built_reviewed):
+    reviewed, _ = built_reviewed
     listing = subprocess.run(["pdffonts", str(reviewed.build / "caravan" / "caravan.fa.pdf")],
                              capture_output=True, text=True, check=True).stdout
     rows = listing.splitlines()[2:]
@@ -221,8 +228,7 @@ def test_keep_removes_what_an_earlier_build_made_of_a_held_back_pdf(reviewed):
     report = build(reviewed, languages=["es"], layouts=["single"], final=True, keep=100)
     assert list(report.held_back) == [draft] and report.removed == [draft]
     assert not draft.exists()
-    state = (reviewed.build / ".pamphlet-build.json").read_text()
-    assert "caravan.es.pdf" not in state
+    assert "build/caravan/caravan.es.pdf" not in outputs_recorded(reviewed)
 
 
 def test_a_held_back_edition_is_removed_only_in_the_layouts_selected(reviewed):
@@ -238,7 +244,7 @@ def test_a_held_back_edition_is_removed_only_in_the_layouts_selected(reviewed):
                    skip_unready=True)
     assert report.removed == [single] and not single.exists()
     assert parallel.exists()
-    assert "caravan.en+es.pdf" in (reviewed.build / ".pamphlet-build.json").read_text()
+    assert "build/caravan/caravan.en+es.pdf" in outputs_recorded(reviewed)
 
 
 def test_keep_ignores_held_back_languages_and_rounds_down(reviewed):
@@ -445,14 +451,14 @@ def test_pdfs_are_the_same_bytes_whatever_the_number_of_jobs(two_statements, mon
     project = two_statements
     first = build(project, jobs=1)
     assert len(first.written) == 16 and not first.failures
-    state = (project.build / ".pamphlet-build.json").read_bytes()
+    state = outputs_recorded(project)
     one = {p: p.read_bytes() for p in first.written}
     done = []
     second = build(project, jobs=2, force=True,
                    progress=lambda output, failure, n, total: done.append((n, total)))
     assert second.written == first.written  # in plan order, whatever order they finished in
     assert {p: p.read_bytes() for p in second.written} == one
-    assert (project.build / ".pamphlet-build.json").read_bytes() == state
+    assert outputs_recorded(project) == state
     assert done == [(n, 16) for n in range(1, 17)]
 
 
@@ -482,3 +488,27 @@ def test_a_build_with_nothing_to_do_reads_no_input(reviewed, monkeypatch):
     assert [p.name for p in build(reviewed, languages=["es"], layouts=["single"]).written] == [
         "caravan.es.pdf"]
     assert "caravan" in page.read_text(encoding="utf-8")
+
+
+def test_a_plain_build_makes_what_outputs_names(tmp_path, monkeypatch):
+    root = write_project(tmp_path / "p", outputs=("md",))
+    monkeypatch.chdir(root)
+    assert run("update")[0] == 0
+    code, out, err = run("build")
+    assert code == 0, err
+    assert sorted(p.name for p in (root / "build" / "caravan").iterdir()) == [
+        f"caravan.{lang}.md" for lang in ("ar", "en", "es", "fa")]
+    code, _, err = run("build", "--to", "pdf", "--lang", "en", "--layout", "single")
+    assert code == 0 and (root / "build" / "caravan" / "caravan.en.pdf").is_file(), err
+
+
+def test_an_unknown_builder_in_outputs_is_one_line_naming_its_line(tmp_path, monkeypatch):
+    root = write_project(tmp_path / "p", config='[tool.pamphlet]\noutputs = ["pdf", "epub"]\n')
+    monkeypatch.chdir(root)
+    assert run("update")[0] == 0
+    code, out, err = run("build")
+    assert code == 2 and err == ("Error: pyproject.toml:5: outputs names no builder 'epub'"
+                                 " (builders: pdf, print, md, web)\n")
+    assert not (root / "build").exists()  # refused before anything was written
+    code, _, err = run("build", "--to", "md")  # --to chooses for this run: outputs unused
+    assert code == 0, err

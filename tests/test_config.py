@@ -15,6 +15,7 @@ from workflow.config import (
     Choice,
     Flag,
     Folder,
+    Names,
     Number,
     Project,
     Settings,
@@ -24,7 +25,8 @@ from workflow.errors import PamphletError
 
 # A value each kind refuses, and what the error says after the setting's name.
 BAD = {Choice: ('"nonsense"', "must be one of"), Number: ('"3"', "must be a number"),
-       Flag: ('"yes"', "must be true or false"), Folder: ("5", "must be a folder name")}
+       Flag: ('"yes"', "must be true or false"), Folder: ("5", "must be a folder name"),
+       Names: ('"pdf"', "must be a list of builder names")}
 
 
 def test_every_field_of_the_project_settings_is_in_the_table():
@@ -40,7 +42,7 @@ def test_every_field_of_the_project_settings_is_in_the_table():
 
 def test_defaults_are_valid_and_give_the_default_project(tmp_path):
     """The table's defaults pass its own checks: a project without settings loads them."""
-    root = write_project(tmp_path)
+    root = write_project(tmp_path, outputs=None)
     assert load_project(root) == Project(root=root)
 
 
@@ -78,3 +80,29 @@ def test_machine_translation_settings_come_from_their_table(tmp_path):
     with pytest.raises(PamphletError, match=r"pyproject.toml:5: device must be one of auto, cpu, "
                                             r"cuda, not 'tpu'"):
         load_project(root)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("[]", "outputs must be a list of builder names"),
+    ('["pdf", ""]', "outputs must be a list of builder names"),
+    ('["pdf", "md", "pdf"]', "outputs names 'pdf' more than once")])
+def test_outputs_refuses_an_empty_list_and_a_name_twice(tmp_path, value, message):
+    root = write_project(tmp_path, config=f"[tool.pamphlet]\noutputs = {value}\n")
+    with pytest.raises(PamphletError) as refused:
+        load_project(root)
+    assert str(refused.value).startswith(f"{root / 'pyproject.toml'}:5: {message}")
+
+
+def test_a_new_project_builds_the_web_edition_and_leaves_print_files_out(tmp_path):
+    """Readers read the web edition and its cards more than paper; print files wait for a
+    team's print shop settings. The embedded project builds every edition there is, so
+    `make pamphlets` is a plain `pamphlet build --final`."""
+    from tests.helpers import REPO
+    from workflow import builders
+
+    outputs = load_project(write_project(tmp_path, outputs=None)).outputs
+    assert outputs == ("pdf", "md", "web") and "print" not in outputs
+    assert set(outputs) <= set(builders.names())
+    assert sorted(load_project(REPO).outputs) == sorted(builders.names())
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "\t$(BIN)/pamphlet build --final\n" in makefile

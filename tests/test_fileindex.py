@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from workflow.fileindex import MISSING, FileIndex
+from workflow.store import Store
 
 OLD = 1_600_000_000  # a file last changed long before it is read
 
@@ -37,10 +38,10 @@ def reads(monkeypatch):
 
 def test_an_unchanged_file_is_not_read_again(tmp_path, reads):
     path = aged(tmp_path / "a.po", "one")
-    index = FileIndex(tmp_path / "index.json")
+    index = FileIndex(Store(tmp_path / "store.json"))
     assert index.digest(path) == hashlib.sha256(b"one").hexdigest()
-    index.save()
-    again = FileIndex(tmp_path / "index.json")
+    index.store.save()
+    again = FileIndex(Store(tmp_path / "store.json"))
     assert again.digest(path) == hashlib.sha256(b"one").hexdigest()
     assert reads == ["a.po"]  # once, by the first index
 
@@ -49,7 +50,7 @@ def test_a_change_that_keeps_size_and_mtime_is_still_seen(tmp_path):
     """An editor's save-as-rename, `touch -d`, `cp -p`: size and mtime as before, but not
     the inode or the ctime."""
     path = aged(tmp_path / "a.po", "one")
-    index = FileIndex(tmp_path / "index.json")
+    index = FileIndex(Store(tmp_path / "store.json"))
     index.digest(path)
     aged(tmp_path / "new.po", "two").replace(path)  # same size, same mtime, another file
     assert index.digest(path) == hashlib.sha256(b"two").hexdigest()
@@ -62,15 +63,15 @@ def test_a_file_changed_just_now_is_not_remembered(tmp_path, reads):
     """Racily clean: a second write in the same clock tick would leave its stat as it was."""
     path = tmp_path / "a.po"
     path.write_text("one", encoding="utf-8")
-    index = FileIndex(tmp_path / "index.json")
+    index = FileIndex(Store(tmp_path / "store.json"))
     index.digest(path)
     index.digest(path)
     assert reads == ["a.po", "a.po"] and str(path) not in index.entries
 
 
 def test_a_missing_file_and_a_damaged_index(tmp_path):
-    (tmp_path / "index.json").write_text("{not json", encoding="utf-8")
-    index = FileIndex(tmp_path / "index.json")
+    (tmp_path / "store.json").write_text("{not json", encoding="utf-8")
+    index = FileIndex(Store(tmp_path / "store.json"))
     assert index.digest(tmp_path / "gone.po") == MISSING
     path = aged(tmp_path / "a.po", "one")
     index.digest(path)
@@ -89,9 +90,9 @@ def test_a_file_changed_after_a_corpus_read_it_is_not_remembered_by_its_new_stat
     corpus.data(path)  # read for the run ...
     aged(path, "new and longer")  # ... then saved again, before the run takes its digest
     corpus.digest(path)
-    corpus.index.save()
-    assert corpus.index.path.exists()
-    again = FileIndex(corpus.index.path)
+    corpus.save()
+    assert corpus.store.path.exists()
+    again = FileIndex(Store(corpus.store.path))
     assert again.digest(path) == hashlib.sha256(b"new and longer").hexdigest()
 
 
@@ -111,8 +112,8 @@ def test_a_write_between_the_read_and_the_stat_after_it_is_read_again(tmp_path, 
         return data
 
     monkeypatch.setattr(workflow.fileindex, "read_input", read_then_save)
-    index = FileIndex(tmp_path / "index.json")
+    index = FileIndex(Store(tmp_path / "store.json"))
     assert index.digest(path) == hashlib.sha256(b"new and longer").hexdigest()
-    index.save()
-    assert FileIndex(tmp_path / "index.json").digest(path) == \
+    index.store.save()
+    assert FileIndex(Store(tmp_path / "store.json")).digest(path) == \
         hashlib.sha256(b"new and longer").hexdigest()

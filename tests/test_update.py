@@ -96,7 +96,7 @@ def test_bad_statement_exit_2_and_nothing_modified(project_dir, mutate, expected
 ])
 def test_bad_setting_names_its_line(project_dir, setting, expected):
     config = project_dir / "pyproject.toml"
-    config.write_text(config.read_text() + f"[tool.pamphlet]\n# comment\n{setting}\n")
+    config.write_text(f"[project]\nname = 'x'\n\n[tool.pamphlet]\n# comment\n{setting}\n")
     assert config.read_text().splitlines()[5] == setting
     code, _, err = run("update")
     assert code == 2 and err == f"Error: {expected}" + err.split(expected, 1)[1]

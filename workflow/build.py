@@ -4,7 +4,6 @@ processes), and every failure reported without stopping the other PDFs."""
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -23,13 +22,12 @@ from workflow.fileindex import FileIndex
 from workflow.fsutil import (
     atomic_write_bytes,
     check_writable,
-    read_state,
     refuse_links,
     write_bytes_if_changed,
-    write_if_changed,
 )
 from workflow.gate import FinalRefused, final_gate
 from workflow.pages import PAGE_SIZES
+from workflow.store import Store, strings
 from workflow.workers import WorkerPool, run_jobs
 
 if TYPE_CHECKING:
@@ -91,9 +89,6 @@ def describe_error(project: Project, error: PamphletError) -> str:
     return f"{location}: {error.message}"
 
 
-STATE_FILE = ".pamphlet-build.json"
-
-
 @cache
 def _package_fingerprint() -> str:
     """Templates, stylesheet, language profiles and version: a change to any rebuilds
@@ -136,32 +131,26 @@ def job_fingerprint(corpus: Corpus, builder: Builder, selection: Selection, job:
 
 
 class BuildState:
-    """build/.pamphlet-build.json: the input fingerprint of every PDF as last written, the
-    failures of the last builds (by PDF, or statement), and the dashboard's fingerprint."""
+    """The build's tables of build/'s store: the input fingerprint of every output as last
+    written, the failures of the last builds (by output, or statement), and the
+    dashboard's fingerprint."""
 
-    def __init__(self, project: Project):
-        self.path = project.build / STATE_FILE
-        data = read_state(self.path)  # None: no state, or a damaged one: a rebuild
-        if not isinstance(data, dict):
-            data = {}
-        if "outputs" not in data:  # written by an earlier version: PDF -> fingerprint
-            data = {"outputs": data}
-        self.outputs: dict[str, str] = _strings(data.get("outputs"))
-        self.failed: dict[str, str] = _strings(data.get("failed"))
-        dashboard = data.get("dashboard")
-        self.dashboard: str = dashboard if isinstance(dashboard, str) else ""
+    def __init__(self, store: Store):
+        self.store = store
+        self.outputs: dict[str, str] = store.table("outputs", strings)
+        self.failed: dict[str, str] = store.table("failed", strings)
+        self._dashboard: dict[str, str] = store.table("dashboard", strings)
+
+    @property
+    def dashboard(self) -> str:
+        return self._dashboard.get("fingerprint", "")
+
+    @dashboard.setter
+    def dashboard(self, fingerprint: str) -> None:
+        self._dashboard["fingerprint"] = fingerprint
 
     def save(self) -> None:
-        data = {"outputs": self.outputs, "failed": self.failed, "dashboard": self.dashboard}
-        write_if_changed(self.path, json.dumps(data, indent=1, sort_keys=True))
-
-
-def _strings(table: object) -> dict[str, str]:
-    """A state file's table of strings, less whatever is not one (a damaged entry is
-    simply rebuilt)."""
-    if not isinstance(table, dict):
-        return {}
-    return {k: v for k, v in table.items() if isinstance(k, str) and isinstance(v, str)}
+        self.store.save()
 
 
 def _remove_held_back(corpus: Corpus, report: BuildReport, state: BuildState,
@@ -249,7 +238,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
           jobs: int = 1, pool: WorkerPool | None = None, to: list[str] | None = None,
           skip_unready: bool = False) -> BuildReport:
     """Make the outputs of the selected statements with the chosen builders (`to`: their
-    names; none: every builder that builds by default; `for_print`: the print files, as
+    names; none: those of the project's `outputs` setting; `for_print`: the print files, as
     `to=["print"]`): screen PDFs in build/<slug>/, print files in build/print/<slug>/, ...
 
     An output whose inputs (statement, catalogs, templates, fonts, settings) are unchanged
@@ -275,7 +264,11 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
         raise PamphletError("--keep needs --final and a percentage from 0 to 100")
     if skip_unready and not final:
         raise PamphletError("--skip-unready needs --final")
-    chosen = builders.chosen(["print", *(to or ())] if for_print else to)
+    if for_print or to:
+        chosen = builders.chosen(["print", *(to or ())] if for_print else list(to or ()))
+    else:  # a plain build: the project's `outputs`
+        chosen = builders.chosen(list(project.outputs), (
+            project.root / "pyproject.toml", project.setting_lines.get("outputs")))
     selection = Selection(slugs, languages, layouts, final, keep, page_size, build_date())
     corpus = Corpus(project)
     for builder in chosen:  # bad settings (an unreadable ICC profile) refuse the build
@@ -314,7 +307,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
     for job in planned:  # before anything is written: no link leads out of the project
         for path in (job.path, *job.also):
             refuse_links(project.root, path)
-    state = BuildState(project)
+    state = BuildState(corpus.store)
     for failure in failures:
         state.failed[project.relative(project.source_path(failure.slug)).as_posix()] = (
             failure.reason)
@@ -372,7 +365,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
             if progress:
                 progress(job, failed, done, len(todo))
     finally:
-        corpus.index.save()
+        corpus.save()
     order = {job.path: number for number, job in enumerate(planned)}
     also = {path: job.path for job in planned for path in job.also}
     report.written.sort(key=order.__getitem__)
@@ -386,7 +379,7 @@ def build(project: Project, slugs: list[str] | None = None, languages: list[str]
             if write_bytes_if_changed(path, data):
                 report.written.append(path)
     _write_dashboard(corpus, state, selection.date, report)
-    corpus.index.save()
+    corpus.save()
     return report
 
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from workflow import __version__
-from workflow.config import choices_of, find_root, load_project
+from workflow.config import DEFAULT_OUTPUTS, choices_of, find_root, load_project
 from workflow.errors import PamphletError, SystemRefusal
 from workflow.lock import project_lock
 from workflow.patterns import CONTROL
@@ -192,17 +192,17 @@ def cmd_check(args, console: Console) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def builder_names(default: bool = False) -> list[str]:
-    """The registered builders (only those a plain build runs, with `default`)."""
+def builder_names() -> list[str]:
+    """The registered builders."""
     from workflow import builders
 
-    return [b.name for b in builders.chosen(None)] if default else builders.names()
+    return builders.names()
 
 
 def cmd_build(args, console: Console) -> int:
-    """Typeset PDF pamphlets into build/; exit 1 if any could not be made (the others are).
-    Example: pamphlet build --lang ar --layout single; for the print shop: pamphlet build
-    --final --print"""
+    """Make the outputs [tool.pamphlet] outputs names (or --to) into build/; exit 1 if any
+    could not be made (the others are). Example: pamphlet build --lang ar --layout single;
+    for the print shop: pamphlet build --final --print"""
     from rich.progress import Progress
 
     from workflow.build import build
@@ -356,8 +356,9 @@ def _short_lines(lines) -> str:
 
 
 def cmd_watch(args, console: Console) -> int:
-    """Rebuild the draft PDFs a saved statement, catalog, glossary or setting affects, one
-    line per PDF, until Ctrl-C. Example: pamphlet watch ima-migrants-day-2016 --lang fa"""
+    """Rebuild the drafts ([tool.pamphlet] outputs) a saved statement, catalog, glossary or
+    setting affects, one line per output, until Ctrl-C. Example: pamphlet watch
+    ima-migrants-day-2016 --lang fa"""
     from datetime import datetime
 
     from workflow.watch import watch
@@ -602,8 +603,8 @@ def build_parser() -> argparse.ArgumentParser:
                           " icc_profile, crop_marks)")
     sub.add_argument("--to", action="append", metavar="BUILDERS",
                      help="the outputs to make, comma-separated builder names (repeatable):"
-                          f" {', '.join(builder_names())}; default:"
-                          f" {', '.join(builder_names(default=True))}")
+                          f" {', '.join(builder_names())}; default: [tool.pamphlet] outputs"
+                          f" ({', '.join(DEFAULT_OUTPUTS)} unless set)")
 
     sub = command("serve", cmd_serve, "preview the web edition on 127.0.0.1, rebuilt on save")
     sub.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000;"
@@ -613,7 +614,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--keep", type=int, metavar="PERCENT",
                      help="with --final: publish editions at least this much reviewed")
 
-    sub = command("watch", cmd_watch, "rebuild draft PDFs as files are saved (Ctrl-C stops)")
+    sub = command("watch", cmd_watch, "rebuild drafts as files are saved (Ctrl-C stops)")
     sub.add_argument("slugs", nargs="*", metavar="SLUG", help=TARGETS_HELP)
     add_lang(sub)
     sub.add_argument("--jobs", "-j", type=jobs_count, default="auto", metavar="N",

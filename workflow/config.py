@@ -34,6 +34,10 @@ from workflow.languages.profile import ARABIC_INDIC_DIGITS, WESTERN_DIGITS
 from workflow.pages import PAGE_SIZES, PRINT_VARIANTS
 
 MT_TABLE = "machine_translation"
+# What a new project's plain `pamphlet build` makes: its readers read the web edition and
+# the share cards more than paper, and the PDFs (which the site links) and the Markdown
+# cost little; print files are for a team that has set up its print shop (`print`).
+DEFAULT_OUTPUTS = ("pdf", "md", "web")
 PAIR = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
 
 
@@ -268,6 +272,29 @@ class Languages(Kind):
         return "a list of language codes with a profile (`pamphlet languages`)"
 
 
+class Names(Kind):
+    """A list of distinct names (builders: which are known is the registry's to say, at
+    build time, so reading the settings imports no builder)."""
+
+    toml = "array"
+
+    def __init__(self, what: str, example: str) -> None:
+        self.what, self.example = what, example
+
+    def problem(self, value: Any) -> str | None:
+        if not isinstance(value, list) or not value or not all(
+                isinstance(v, str) and v.strip() for v in value):
+            return f"must be a list of {self.what}, e.g. {self.example}"
+        twice = next((name for name in value if value.count(name) > 1), None)
+        return f"names {twice!r} more than once" if twice is not None else None
+
+    def convert(self, value: Any, root: Path) -> Any:
+        return tuple(value)
+
+    def describe(self) -> str:
+        return f"a list of {self.what}"
+
+
 class SourceLanguage(Kind):
     toml = "string"
 
@@ -333,6 +360,11 @@ class Settings:
         Folder(), "locale", "Where the catalogs are (`SLUG.pot`, `LL/SLUG.po`, the glossary).")
     build_dir: Path = setting(Folder(holds_none_of=("source_dir", "locale_dir")), "build",
                               "Where `pamphlet build` writes.")
+    outputs: tuple[str, ...] = setting(
+        Names("builder names", '["pdf", "web"]'), list(DEFAULT_OUTPUTS),
+        "What a plain `pamphlet build` (and `watch`) makes: builder names, of `pdf` (screen "
+        "PDFs), `print` (print files), `md` (translated Markdown), `web` (the web edition "
+        "and its share cards); `build --to` chooses for one run.")
     page_size: str = setting(
         Choice(*PAGE_SIZES), "A5",
         "Page size of every PDF (`pamphlet build --page-size` overrides it).")

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 
 from workflow.config import Project
 from workflow.errors import PamphletError
-from workflow.fileindex import INDEX_FILE, FileIndex, read_stamped
+from workflow.fileindex import FileIndex, read_stamped
 from workflow.fsutil import decode_text, read_input
 from workflow.source import Statement, check_project_language, parse_statement, select_slugs
+from workflow.store import STORE_FILE, Store
 
 if TYPE_CHECKING:
     from workflow.catalog.model import Located
@@ -32,17 +33,32 @@ class Corpus:
     def __init__(self, project: Project, index: FileIndex | None = None):
         self.project = project
         self._index = index
+        self._store: Store | None = None
         self._data: dict[Path, tuple[bytes, list[int] | None]] = {}
         self._made: dict[tuple, object] = {}
         self.reads: dict[Path, int] = {}  # how often each file was read (tests count them)
         self.shared: dict[object, object] = {}  # what builders make once per run
 
     @property
+    def store(self) -> Store:
+        """build/'s store (file index, build state, check findings), read when first
+        needed: once per run."""
+        if self._store is None:
+            self._store = (self._index.store if self._index is not None
+                           else Store(self.project.build / STORE_FILE))
+        return self._store
+
+    @property
     def index(self) -> FileIndex:
-        """build/'s file index, read when first needed (a check or status run never does)."""
+        """build/'s file index, in the store: the digests every cached result is keyed by."""
         if self._index is None:
-            self._index = FileIndex(self.project.build / INDEX_FILE)
+            self._index = FileIndex(self.store)
         return self._index
+
+    def save(self) -> None:
+        """Keep what this run learnt (digests, outputs, findings) for the next one."""
+        if self._store is not None:
+            self._store.save()
 
     # Files --------------------------------------------------------------------------
 

@@ -4,16 +4,15 @@ files are not read again."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from workflow.fsutil import read_input, read_state, write_if_changed
+from workflow.fsutil import read_input
+from workflow.store import Store
 
-INDEX_FILE = ".pamphlet-files.json"
 MISSING = "<missing>"
 # A digest is remembered only for a file last changed this long before it was read: a
 # write in the same clock tick as the read would leave size and mtime as they were
@@ -46,7 +45,7 @@ def read_stamped(path: Path, read: Callable[[Path], bytes] = lambda path: read_i
     return read(path), None
 
 
-def _valid(entry: object) -> bool:
+def _valid(key: str, entry: object) -> bool:
     """An entry as `digest` writes it: four stat numbers, a hex digest, maybe facts."""
     return (isinstance(entry, list) and len(entry) in (5, 6)
             and all(type(n) is int for n in entry[:4]) and isinstance(entry[4], str)
@@ -56,17 +55,14 @@ def _valid(entry: object) -> bool:
 class FileIndex:
     """sha256 digests of files, read only when their stat differs from the one remembered.
 
-    Kept in `<build>/.pamphlet-files.json`; a missing or damaged index only means that
-    every file is read once more.
+    Kept in the `files` table of build/'s store; a missing or damaged index only means
+    that every file is read once more. Its digests are what every other table of the store
+    is keyed by: the build's fingerprints and the checks' keys.
     """
 
-    def __init__(self, path: Path):
-        self.path = path
-        entries = read_state(path)  # None: none, or damaged (a link, a FIFO, too large)
-        self.entries: dict[str, list] = {
-            key: entry for key, entry in (entries.items() if isinstance(entries, dict) else ())
-            if _valid(entry)}
-        self.changed = False
+    def __init__(self, store: Store):
+        self.store = store
+        self.entries: dict[str, list] = store.table("files", _valid)
 
     def digest(self, path: Path,
                read: Callable[[Path], tuple[bytes, list[int] | None]] | None = None) -> str:
@@ -77,8 +73,7 @@ class FileIndex:
         try:
             stat = path.stat()
         except FileNotFoundError:
-            if self.entries.pop(key, None) is not None:
-                self.changed = True
+            self.entries.pop(key, None)
             return MISSING
         stamp = _stamp(stat)
         known = self.entries.get(key)
@@ -91,9 +86,8 @@ class FileIndex:
         digest = hashlib.sha256(data).hexdigest()
         if read_stamp is not None and time.time_ns() - read_stamp[1] > RACY_NS:
             self.entries[key] = [*read_stamp, digest]
-            self.changed = True
-        elif self.entries.pop(key, None) is not None:
-            self.changed = True
+        else:
+            self.entries.pop(key, None)
         return digest
 
     def fact(self, path: Path, name: str, compute: Callable[[], T],
@@ -111,17 +105,4 @@ class FileIndex:
                 facts = {}
                 entry.append(facts)
             facts[name] = value
-            self.changed = True
         return value
-
-    def save(self) -> None:
-        """Write the index if a digest was added or dropped (a read-only build/ is fine)."""
-        if not self.changed or not self.path.parent.is_dir():
-            return
-        from workflow.errors import PamphletError
-
-        try:
-            write_if_changed(self.path, json.dumps(self.entries, indent=0, sort_keys=True))
-        except PamphletError:
-            return  # the next run reads the files once more, nothing worse
-        self.changed = False

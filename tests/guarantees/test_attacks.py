@@ -616,7 +616,7 @@ def test_a_fifo_icc_profile_and_a_damaged_one_are_refused(project_dir):
 
     os.mkfifo(project_dir / "shop.icc")
     config = project_dir / "pyproject.toml"
-    config.write_text(config.read_text() + '[tool.pamphlet]\nicc_profile = "shop.icc"\n')
+    config.write_text("[project]\nname = 'x'\n\n[tool.pamphlet]\nicc_profile = \"shop.icc\"\n")
     assert run("update")[0] == 0
     result = run_cli(project_dir, "build", "--print", "--lang", "en")
     assert result.returncode == 2 and "shop.icc: is not a regular file" in result.stderr

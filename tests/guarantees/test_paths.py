@@ -7,10 +7,11 @@ import os
 
 import pytest
 
-from tests.helpers import STATEMENT_EN, run, snapshot, write_project
+from tests.helpers import STATEMENT_EN, catalog_with_an_error, run, snapshot, write_project
 from workflow import fsutil
 from workflow.config import load_project
 from workflow.errors import PamphletError
+from workflow.store import STORE_FILE
 
 
 def one_line(code: int, err: str, expected: int = 2) -> str:
@@ -87,23 +88,18 @@ def test_check_does_not_write_its_cache_through_a_linked_build(project_dir, outs
 
 def test_a_cache_in_a_linked_build_is_not_read(project_dir, outside):
     """A findings cache reached through a link is someone else's: it could hide errors."""
-    assert run("update")[0] == 0
-    catalog = project_dir / "locale" / "es" / "caravan.po"
-    text = catalog.read_text(encoding="utf-8")
-    catalog.write_text(text.replace('msgid "No one is illegal"\nmsgstr ""',
-                                    'msgid "No one is illegal"\nmsgstr "Nadie es ilegal 7"'),
-                       encoding="utf-8")
+    catalog_with_an_error(project_dir)
     assert run("check")[0] == 1  # the number 7 the source does not have
     os.rename(project_dir / "build", outside / "build")
     (project_dir / "build").symlink_to(outside / "build", target_is_directory=True)
-    cache = outside / "build" / ".pamphlet-checks.json"
+    store = outside / "build" / STORE_FILE
     import json
 
-    data = json.loads(cache.read_text(encoding="utf-8"))
-    for value in data.values():
-        if isinstance(value, dict) and "findings" in value:
-            value["findings"] = []
-    cache.write_text(json.dumps(data), encoding="utf-8")
+    data = json.loads(store.read_text(encoding="utf-8"))
+    assert data["checks"]
+    for value in data["checks"].values():
+        value["findings"] = []
+    store.write_text(json.dumps(data), encoding="utf-8")
     assert run("check")[0] == 1
 
 
@@ -208,7 +204,7 @@ def test_an_empty_folder_setting_is_called_empty(tmp_path, monkeypatch, value):
 
 def test_a_linked_state_file_is_not_called_a_folder(project_dir, outside):
     (project_dir / "build").mkdir()
-    state = project_dir / "build" / ".pamphlet-build.json"
+    state = project_dir / "build" / STORE_FILE
     state.symlink_to(outside / "index.html")
     with pytest.raises(PamphletError) as refused:
         fsutil.write_if_changed(state, "{}")

@@ -39,18 +39,17 @@ from tests.helpers import (
     write_translations,
 )
 from workflow import segment
-from workflow.build import STATE_FILE, build
+from workflow.build import build
 from workflow.catalog.pofile import read_po, write_po
 from workflow.config import load_project
 from workflow.edition import load_editions
-from workflow.fileindex import INDEX_FILE
 from workflow.fsutil import atomic_write_bytes, remove_stale_temporaries, write_if_changed
 from workflow.lock import LOCK_NAME, project_lock
 from workflow.models import install
-from workflow.qa import FINDINGS_CACHE
 from workflow.render import typeset as typeset_module
 from workflow.render.html import render_html
 from workflow.render.typeset import render_pdf
+from workflow.store import STORE_FILE
 from workflow.update import update
 
 SEED = int(os.environ.get("PAMPHLET_INTERRUPT_SEED") or random.SystemRandom().randrange(10**6))
@@ -59,20 +58,20 @@ TEMPORARY = re.compile(r"^\..+\.\d+\.[^./]+\.tmp$")  # fsutil's .NAME.PID.XXXX.t
 
 
 def files(root: Path) -> dict[str, bytes]:
-    """Every file of the project but the lock and the index of input stats (inodes and
-    mtimes of this copy: a cache whose every content is right), by relative path."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name not in (LOCK_NAME, INDEX_FILE)}
+    """Every file of the project but the lock, by relative path; build/'s store as its
+    records (`records`)."""
+    return {p.relative_to(root).as_posix(): records(p.read_bytes()) if p.name == STORE_FILE
+            else p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != LOCK_NAME}
 
 
-def records(name: str, data: bytes | None) -> dict:
-    """The records of the build state (per PDF, per failure) or of the check cache."""
-    loaded = json.loads(data) if data else {}
-    if not name.endswith(STATE_FILE):
-        return loaded
-    flat = {f"{part}/{key}": value for part in ("outputs", "failed")
-            for key, value in loaded.get(part, {}).items()}
-    return {**flat, "dashboard": loaded.get("dashboard") or None}  # "": none yet
+def records(data: bytes) -> bytes:
+    """The records of build/'s store (per output, per failure, per checked catalog), less
+    its file index (inodes and mtimes of this copy: a cache whose every content is right)."""
+    loaded = json.loads(data)
+    return json.dumps({f"{table}/{key}": value
+                       for table in ("outputs", "failed", "dashboard", "checks")
+                       for key, value in loaded.get(table, {}).items()}, sort_keys=True).encode()
 
 
 def environment() -> dict[str, str]:
@@ -217,8 +216,8 @@ def check_old_or_new(root: Path, old: dict[str, bytes], new: dict[str, bytes], n
     for name, data in now.items():
         if name in leftovers:
             continue
-        if name.endswith((STATE_FILE, FINDINGS_CACHE)):  # records saved after each output
-            state, old_state, new_state = (records(name, d) for d in (
+        if name.endswith(STORE_FILE):  # records saved after each output
+            state, old_state, new_state = (json.loads(d) if d else {} for d in (
                 data, old.get(name), new.get(name)))
             assert all(v in (old_state.get(k), new_state.get(k)) for k, v in state.items()), (
                 f"{name} records an output that is neither old nor new {note}")

@@ -252,13 +252,14 @@ def test_adding_urdu_tagalog_and_french_to_a_copy_of_the_project(repo_copy):
         assert header["Language-Team"].startswith(team)
         assert header["Plural-Forms"].startswith(plural)
         assert header["Plural-Forms"] == languages.plural_forms(language)
-    report = build(project, slugs[:1], languages=["ur", "tl", "fr"])
+    report = build(project, slugs[:1], languages=["ur", "tl", "fr"], to=["pdf"])
     assert len(report.written) == 3 + 3  # each alone, each beside the source
-    report = build(project, slugs[:1], layouts=["multilingual"])
+    report = build(project, slugs[:1], layouts=["multilingual"], to=["pdf"])
     assert len(report.written) == 1
     folder = repo_copy / "build" / slugs[0]
     assert "Noto-Nastaliq-Urdu" in pdf_fonts(folder / f"{slugs[0]}.ur.pdf")
     assert "Noto-Nastaliq-Urdu" in pdf_fonts(folder / f"{slugs[0]}.multilingual.pdf")
     # The four languages the embedded statements are reviewed in still build as finals.
-    assert len(build(project, slugs[:1], languages=["es", "ar", "fa"], final=True).written) \
+    assert len(build(project, slugs[:1], languages=["es", "ar", "fa"], final=True,
+                     to=["pdf"]).written) \
         == 3 + 3

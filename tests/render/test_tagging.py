@@ -7,7 +7,6 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name
 
-from workflow.build import build
 from workflow.edition import Unit
 from workflow.render.html import outline_levels
 
@@ -37,8 +36,8 @@ def tags(path):
         return list(elements(pdf.Root.StructTreeRoot.K, str(pdf.Root.get(Name.Lang, ""))))
 
 
-def test_every_screen_pdf_is_tagged_with_an_ordered_outline(reviewed):  # noqa: F811
-    report = build(reviewed, final=True)
+def test_every_screen_pdf_is_tagged_with_an_ordered_outline(built_reviewed):
+    _, report = built_reviewed
     assert len(report.written) == 8
     for path in report.written:
         levels = [HEADINGS[kind] for kind, _ in tags(path) if kind in HEADINGS]
@@ -47,8 +46,8 @@ def test_every_screen_pdf_is_tagged_with_an_ordered_outline(reviewed):  # noqa: 
             assert after <= before + 1, f"{path.name}: H{before} then H{after}"
 
 
-def test_each_section_of_the_multilingual_edition_has_its_language(reviewed):  # noqa: F811
-    build(reviewed, final=True, layouts=["multilingual"])
+def test_each_section_of_the_multilingual_edition_has_its_language(built_reviewed):
+    reviewed, _ = built_reviewed
     found = tags(reviewed.build / "caravan" / "caravan.multilingual.pdf")
     titles = [lang for kind, lang in found if kind == "/H1"]
     assert titles == ["en", "es", "ar", "fa"]  # each section's title, in its language

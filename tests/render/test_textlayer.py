@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import unicodedata
 
+import pikepdf
 import pytest
 
 from tests.helpers import keeping_numbers, translate_catalog
@@ -40,6 +41,38 @@ def test_arabic_and_persian_copy_out_as_written(project):
     assert unicodedata.normalize("NFC", ARABIC) in arabic
     assert unicodedata.normalize("NFC", PERSIAN) in persian
     assert persian.count("\u200c") >= 2 * persian.count(PERSIAN)  # every ZWNJ
+
+
+@needs_poppler
+def test_side_by_side_pages_copy_out_as_written(project):
+    # An English column beside an Arabic one: more Latin letters than Arabic ones, so
+    # poppler reads the page left to right and puts the runs of an Arabic line with a
+    # comma, a full stop or Latin letters last first, unless the page tips it to the right
+    # (an invisible line of RLMs); the English lines then keep their trailing "?".
+    short = "ادعموا (IMA)، الآن."  # shorter than the English, as Arabic translations are
+    update(project)
+    translate_catalog(project, "ar", keeping_numbers(short))
+    build(project, final=True, languages=["ar"], layouts=["parallel"])
+    text = copied(project.build / "caravan" / "caravan.en+ar.pdf")
+    assert short in text
+    assert "How can we challenge this?" in text
+    assert "What will happen next?" in text
+
+
+@needs_poppler
+def test_an_english_edition_copies_out_without_marks(project):
+    # the marked points after left-to-right line ends are taken out again, and on a page
+    # read left to right no LRM is added
+    update(project)
+    build(project, final=True, languages=["en"], layouts=["single"])
+    path = project.build / "caravan" / "caravan.en.pdf"
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "How can we challenge this?" in raw and "\u200e" not in raw
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            assert not [i for i in pikepdf.parse_content_stream(page)
+                        if str(i.operator) in ("MP", "DP")]
 
 
 def test_a_cluster_copies_out_from_its_widest_glyph():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import import_module
+from pathlib import Path
 
 from workflow.builders.base import Builder, Job, Rendered, Selection
 from workflow.errors import PamphletError
@@ -62,12 +63,16 @@ def get(name: str) -> Builder:
         raise PamphletError(f"no builder {name!r} (known: {', '.join(names())})") from None
 
 
-def chosen(to: list[str] | None) -> list[Builder]:
-    """The builders of `--to` (names, or comma-separated lists of names), in registry
-    order; none asked: every builder that builds by default."""
-    if not to:
-        return [builder for builder in _ordered() if builder.default]
+def chosen(to: list[str], setting: tuple[Path, int | None] | None = None) -> list[Builder]:
+    """The builders `to` names (names, or comma-separated lists of names), in registry
+    order. `setting`: the file and line of the `outputs` setting they come from, which an
+    unknown name's error names."""
+    _load()
     wanted = [name.strip() for item in to for name in item.split(",") if name.strip()]
     for name in wanted:
-        get(name)
+        if name not in _REGISTRY and setting is None:
+            get(name)  # raises, naming the known builders
+        elif name not in _REGISTRY and setting is not None:
+            raise PamphletError(f"outputs names no builder {name!r} (builders: "
+                                f"{', '.join(names())})", *setting)
     return [builder for builder in _ordered() if builder.name in wanted]

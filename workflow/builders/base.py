@@ -60,7 +60,6 @@ class Builder:
 
     name: str = ""  # `--to NAME`, and the key of the registry
     description: str = ""  # one line, for `pamphlet build --help`
-    default: bool = True  # built by a plain `pamphlet build` (False: only with --to NAME)
     preload: tuple[str, ...] = ()  # modules a worker process imports before forking
 
     def plan(self, corpus: Corpus, selection: Selection, slug: str) -> list[Job]:

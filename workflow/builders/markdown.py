@@ -51,7 +51,6 @@ class MarkdownEdition(Builder):
 
     name = "md"
     description = "translated Markdown in build/SLUG/SLUG.LANG.md"
-    default = False  # `--to md` (or --to pdf,md): a plain build makes the PDFs only
 
     def plan(self, corpus: Corpus, selection: Selection, slug: str) -> list[Job]:
         source = corpus.language(slug)

@@ -27,7 +27,6 @@ class PrintFiles(ScreenPdf):
 
     name = "print"
     description = "print files, booklets and the bundle in build/print/SLUG/"
-    default = False
     format = PRINT
 
     def printing(self, corpus: Corpus, selection: Selection) -> PrintSettings:

@@ -534,7 +534,6 @@ class WebEdition(Builder):
 
     name = "web"
     description = "the web edition in build/site/ with share images (pamphlet serve shows it)"
-    default = False  # `make pamphlets` asks for it: --to pdf,web
     preload = ("workflow.builders.cards", "weasyprint")
 
     def plan(self, corpus: Corpus, selection: Selection, slug: str) -> list[Job]:

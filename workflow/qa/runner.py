@@ -15,9 +15,8 @@ from workflow.corpus import Corpus
 from workflow.glossary import Glossary
 from workflow.qa import cache
 from workflow.qa.checks.spelling import zwnj_problem
-from workflow.qa.context import Context, language_rules, make_context, read_glossary
+from workflow.qa.context import Context, language_rules, make_context
 from workflow.qa.registry import CHECKS, ERROR, WARNING, Check, CheckFailure, ignored_by, selected
-from workflow.source import read_project_statement
 
 
 @dataclass(frozen=True)
@@ -97,32 +96,31 @@ def check_catalog(project: Project, slug: str, language: str,
                   glossary: Glossary | None = None, corpus: Corpus | None = None
                   ) -> list[Finding]:
     """Findings in one statement's catalog for one language (none if it does not exist).
-    With `corpus`, its files are read through it (once for the run)."""
+    With `corpus`, its files are read through it (once for the run), and what it found is
+    kept when the run saves the corpus; without, this call reads and saves its own."""
     path = project.po_path(slug, language)
     if not path.exists():
         return []
-    if corpus is not None:
-        source_language = corpus.language(slug)
-        digest = corpus.digest
-    else:
-        source_language = read_project_statement(project, slug).language
-        digest = cache.content_digest
+    if corpus is None:
+        corpus = Corpus(project)
+        try:
+            return check_catalog(project, slug, language, glossary, corpus)
+        finally:
+            corpus.save()
     display = project.relative(path).as_posix()
-    key = cache.findings_key(project, path, source_language, language, digest)
-    cached = cache.load(project)
+    key = cache.findings_key(project, path, corpus.language(slug), language, corpus.digest)
+    cached = cache.findings_table(corpus.store)
     entry = cached.get(display)
-    if isinstance(entry, dict) and entry.get("key") == key:
+    if entry is not None and entry.get("key") == key:
         findings = _cached_findings(entry.get("findings"))
         if findings is not None:  # else damaged, or written by another version: check again
             return findings
     if glossary is None:
-        glossary = corpus.glossary() if corpus is not None else read_glossary(project)
-    context = replace(make_context(language, source_language, glossary),
+        glossary = corpus.glossary()
+    context = replace(make_context(language, corpus.language(slug), glossary),
                       min_confidence=project.machine_translation.min_confidence)
-    located = corpus.catalog(slug, language) if corpus is not None else None
-    findings = check_po(path, display, context, located)
+    findings = check_po(path, display, context, corpus.catalog(slug, language))
     cached[display] = {"key": key, "findings": [asdict(f) for f in findings]}
-    cache.store(project, cached)
     return findings
 
 
@@ -168,8 +166,8 @@ def run_checks(project: Project, slugs: list[str] | None = None,
                                                               glossary, corpus)
                          if finding.check in names]
         return findings
-    finally:  # the digests taken: the next run reads only the files changed since
-        corpus.index.save()
+    finally:  # the digests and findings: the next run checks only the files changed since
+        corpus.save()
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:

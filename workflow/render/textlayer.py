@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 RLM = "\u200f"
+# A marked point after the last glyph of a left-to-right line box that ends in neutrals;
+# the pass after writing replaces it (see _direct).
+LINE_END = "PamphletLineEnd"
 # Bidi classes an extractor keeps in their own order inside right-to-left text (poppler's
 # "L" and "#": letters of left-to-right scripts, digits, and number separators).
 KEPT_IN_ORDER = {"L", "EN", "AN", "ES", "ET", "CS"}
@@ -119,6 +122,7 @@ def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] |
     rtl_context = _rtl_context(textbox)
     first_line, _ = textbox.pango_layout.get_first_line()
     result: list[Drawn] = []
+    last_text = ""  # what the line's last glyph with text copies out as
     after_ltr = continues  # the glyph before ends a left-to-right run
     run = first_line.runs[0]
     while run != ffi.NULL:
@@ -152,13 +156,24 @@ def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] |
                 after_ltr = not rtl and (_kept_in_order(stored[-1]) or after_ltr)
             if glyph not in font.to_unicode:
                 font.to_unicode[glyph] = _own_text(font, glyph, logical, texts, index)
+            if stored.strip():
+                last_text = stored
             drawn.append(Glyph(glyph, stored, stored != font.to_unicode[glyph],
                                infos[index].geometry.y_offset != 0,
                                bool(logical) and not logical.strip()))
         result += _spans(drawn)
     if result:
         _remember(stream, textbox, after_ltr)
+        if not rtl_context and _ends_in_neutrals(last_text):
+            result[-1] = Drawn(result[-1].id, result[-1].opens, result[-1].closes, True)
     return result
+
+
+def _ends_in_neutrals(text: str) -> bool:
+    """Whether a left-to-right box's text ends in characters poppler, reading the page
+    right to left, would put in front of its line (a hyphen, a bracket, `?`)."""
+    text = text.rstrip()
+    return bool(text) and _kind(text[-1]) == "N"
 
 
 @dataclass
@@ -176,11 +191,13 @@ class Glyph:
 @dataclass(frozen=True)
 class Drawn:
     """A glyph to draw: its id, the /ActualText of a span opening before it (None: no
-    span opens), and whether a span closes after it."""
+    span opens), whether a span closes after it, and whether it ends a left-to-right
+    line box in neutrals (a marked point LINE_END follows it: see _direct)."""
 
     id: int
     opens: str | None = None
     closes: bool = False
+    ends: bool = False
 
 
 def _spans(glyphs: list[Glyph]) -> list[Drawn]:
@@ -316,6 +333,9 @@ class SpanningStream:
                     flush()
                     self._stream.end_marked_content()
                     self._open = False
+                if drawn is not None and drawn.ends:
+                    flush()
+                    self._stream.stream.append(f"/{LINE_END} MP")
         flush()
 
     def finish(self) -> None:
@@ -360,14 +380,15 @@ def spans_to_cids(pdf, also: Callable[[Any, list], bool] | None = None) -> int:
     done = 0
     seen: set[tuple[int, int]] = set()
     for page in pdf.pages:
-        done += _rewrite(pdf, page.obj, fonts, seen, also)
+        done += _rewrite(pdf, page.obj, fonts, seen, also, page=True)
     for font in fonts.values():
         font.save(pdf)
     return done
 
 
-def _rewrite(pdf, owner, fonts, seen, also=None) -> int:
-    """Rewrite one content stream (a page's or a form's), then the forms it draws."""
+def _rewrite(pdf, owner, fonts, seen, also=None, page=False) -> int:
+    """Rewrite one content stream (a page's or a form's), then the forms it draws; a
+    page's in the direction poppler is to read it (`_direct`)."""
     import pikepdf
     from pikepdf import Name
 
@@ -408,7 +429,11 @@ def _rewrite(pdf, owner, fonts, seen, also=None) -> int:
                 continue
         out.append(instructions[index])
         index += 1
-    if (also is not None and also(owner, out)) or changed:
+    marked = also is not None and also(owner, out)
+    directed = False
+    if page:  # after `also`, which may mark the running header as an artifact
+        out, directed = _direct(out, by_name, _box(owner))
+    if marked or changed or directed:
         data = pikepdf.unparse_content_stream(out)
         if isinstance(owner, pikepdf.Stream):
             owner.write(data)
@@ -419,6 +444,162 @@ def _rewrite(pdf, owner, fonts, seen, also=None) -> int:
             seen.add(xobject.objgen)
             changed += _rewrite(pdf, xobject, fonts, seen)
     return changed
+
+
+# After writing: the direction poppler reads a page in ------------------------------------
+#
+# poppler (TextPage::coalesce) reads a whole page in ONE direction: right to left when it
+# holds more right-to-left letters (bidi R, AL) than left-to-right ones (L), else left to
+# right. On a left-to-right page it writes each line's runs in their visual order, left to
+# right, reversing only the right-to-left runs between two numbers or Latin letters
+# (reorderText with primaryLR): the runs of an Arabic line with a number, a comma `،` or a
+# full stop (which poppler counts as numbers) come out last first, whatever each glyph's
+# text. A side-by-side page has more Latin letters than Arabic ones. So on a page with such
+# lines and at least half as many right-to-left letters as left-to-right ones, an invisible
+# line of RLMs (each an R for poppler) is drawn at the page's foot, as many as tip the count,
+# and poppler reads the page right to left, every line as on a one-language Arabic page.
+# On a page read right to left poppler puts a left-to-right line's trailing neutrals (a
+# line-end hyphen, a bracket, a question mark) in front of it: an LRM after them keeps them.
+
+LRM = "\u200e"
+# RLMs per padding glyph: MuPDF 1.21 ignores, with a warning, a ToUnicode entry of more
+# than 8 characters (PDF_MRANGE_CAP), poppler one of more than 63
+PADDING_RUN = 8
+
+
+def _kind(char: str) -> str:
+    """L, R, # (what poppler keeps in order in right-to-left text) or N."""
+    kind = unicodedata.bidirectional(char)
+    if kind in ("R", "AL"):
+        return "R"
+    return "#" if kind in KEPT_IN_ORDER - {"L"} else ("L" if kind == "L" else "N")
+
+
+@dataclass
+class _TextObject:
+    """The text of one BT..ET (one line box of WeasyPrint's: draw_text)."""
+
+    text: str = ""
+    artifact: bool = False
+
+
+def _text_objects(out: list, by_name: dict) -> list[_TextObject]:
+    """What each text object of a content stream copies out as, in poppler's terms."""
+    import pikepdf
+    from pikepdf import Name
+
+    objects: list[_TextObject] = []
+    current: _TextObject | None = None
+    font = None
+    marks: list[str] = []  # open marked content: "actual", "artifact" or ""
+    for instruction in out:
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator in ("BDC", "BMC"):
+            properties = operands[1] if len(operands) > 1 else None
+            if isinstance(properties, pikepdf.Dictionary) and Name.ActualText in properties:
+                if current is not None and "actual" not in marks:
+                    current.text += str(properties.ActualText)
+                marks.append("actual")
+            else:
+                marks.append("artifact" if operands and operands[0] == Name.Artifact else "")
+        elif operator == "EMC" and marks:
+            marks.pop()
+        elif operator == "BT":
+            current = _TextObject(artifact="artifact" in marks)
+            objects.append(current)
+        elif operator == "ET":
+            current = None
+        elif operator == "Tf" and operands:
+            font = by_name.get(str(operands[0]))
+        elif (operator in ("TJ", "Tj") and current is not None and font is not None
+              and "actual" not in marks):
+            items = operands[0] if operator == "TJ" else [operands[0]]
+            for item in items:
+                if isinstance(item, pikepdf.String):
+                    raw = bytes(item)
+                    current.text += "".join(font.text(int.from_bytes(raw[i:i + 2], "big"))
+                                            for i in range(0, len(raw) - 1, 2))
+    return objects
+
+
+def _direct(out: list, by_name: dict, box: tuple[float, float]) -> tuple[list, bool]:
+    """A page's instructions with what poppler needs to read it in the direction of its
+    right-to-left lines (see above), and whether anything changed."""
+    objects = _text_objects(out, by_name)
+    left = sum(_kind(c) == "L" for o in objects for c in o.text)
+    # the running header may be left out of a copy (a benchmark does): not counted here
+    right = sum(_kind(c) == "R" for o in objects if not o.artifact for c in o.text)
+    mixed = any(any(_kind(c) == "R" for c in o.text) and any(_kind(c) in "L#" for c in o.text)
+                for o in objects if not o.artifact)
+    pad = left - right + 8 + left // 20 if mixed and 0 < right <= left <= 2 * right else 0
+    out, ended = _line_ends(out, by_name, right > left or bool(pad))
+    if pad:
+        out = _padded(out, by_name, box, pad)
+    return out, ended or bool(pad)
+
+
+def _line_ends(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
+    """The LINE_END points of a page taken out; on a page poppler reads right to left,
+    each replaced by a glyph that draws nothing, advances by nothing and copies out as
+    an LRM: poppler would otherwise put the neutrals ending a left-to-right line in front
+    of it. (The LRM is a glyph of its own: pdf.js leaves out a glyph whose text ends in an
+    invisible format character.)"""
+    import pikepdf
+
+    kept: list = []
+    font = None
+    for instruction in out:
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator == "Tf" and operands:
+            font = by_name.get(str(operands[0]))
+        if operator != "MP" or not operands or str(operands[0]) != f"/{LINE_END}":
+            kept.append(instruction)
+            continue
+        code = font.carrier(LRM) if right_to_left and font is not None else None
+        if code is not None:
+            kept.append(pikepdf.ContentStreamInstruction(
+                [pikepdf.Array([pikepdf.String(code.to_bytes(2, "big"))])],
+                pikepdf.Operator("TJ")))
+    return kept, len(kept) != len(out) or right_to_left
+
+
+def _padded(out: list, by_name: dict, box: tuple[float, float], count: int) -> list:
+    """The page's instructions and, after them, `count` RLMs in invisible text (render
+    mode 3) at the foot of the page, an artifact (nothing a screen reader reads)."""
+    import pikepdf
+    from pikepdf import Name
+
+    name, font = next((n, f) for n, f in by_name.items() if f is not None)
+    glyph = font.some_glyph()
+    codes = b""
+    while count > 0:
+        run = min(count, PADDING_RUN)
+        codes += font.cid(glyph, RLM * run).to_bytes(2, "big")
+        count -= run
+    depth = 0
+    for instruction in out:
+        operator = str(instruction.operator)
+        depth += 1 if operator == "q" else -1 if operator == "Q" else 0
+
+    def op(name: str, *operands) -> pikepdf.ContentStreamInstruction:
+        return pikepdf.ContentStreamInstruction(list(operands), pikepdf.Operator(name))
+
+    # the page's own graphics state (a cm outside q/Q) is undone first
+    return [op("q"), *out, *[op("Q") for _ in range(max(depth, 0) + 1)],
+            op("BMC", Name.Artifact), op("BT"), op("Tr", 3), op("Tf", Name(name), 1),
+            op("Tm", 1, 0, 0, 1, box[0] + 1, box[1] + 1), op("Tj", pikepdf.String(codes)),
+            op("ET"), op("EMC")]
+
+
+def _box(page) -> tuple[float, float]:
+    """The lower left corner of what is seen of a page (its trim box, if printed)."""
+    from pikepdf import Name
+
+    for key in (Name.TrimBox, Name.CropBox, Name.MediaBox):
+        if key in page:
+            box = [float(v) for v in page[key]]
+            return min(box[0], box[2]), min(box[1], box[3])
+    return 0.0, 0.0
 
 
 def _font(fonts, dictionary):
@@ -451,6 +632,11 @@ class _CidFont:
         program = dictionary.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
         self.first = TTFont(BytesIO(program), lazy=True)["maxp"].numGlyphs
         self.ids: dict[tuple[int, str], int] = {}
+        self.keys: dict[int, tuple[int, str]] = {}  # the other way round
+        self.zero: set[int] = set()  # ids that advance by nothing
+        self._to_unicode: dict[int, str] | None = None
+        self._program = program
+        self._space: int | None = None  # its space glyph (-1: none)
 
     def cid(self, glyph: int, text: str) -> int:
         key = (glyph, text)
@@ -458,7 +644,43 @@ class _CidFont:
             self.ids[key] = self.first + len(self.ids)
             if self.ids[key] > 0xFFFF:
                 raise ValueError("more than 65536 character ids in one font")
+            self.keys[self.ids[key]] = key
         return self.ids[key]
+
+    def carrier(self, text: str) -> int | None:
+        """A character id that draws the font's space glyph (nothing), advances by nothing
+        and copies out as `text`; None for a font without a space."""
+        from io import BytesIO
+
+        from fontTools.ttLib import TTFont
+
+        if self._space is None:
+            font = TTFont(BytesIO(self._program), lazy=True)
+            name = (font.getBestCmap() or {}).get(0x20)
+            self._space = -1 if name is None else font.getGlyphID(name)
+        if self._space < 0:
+            return None
+        cid = self.cid(self._space, text)
+        self.zero.add(cid)
+        return cid
+
+    def text(self, code: int) -> str:
+        """What a character id copies out as (its ToUnicode entry)."""
+        if code in self.keys:
+            return self.keys[code][1]
+        if self._to_unicode is None:
+            cmap = self.dictionary.ToUnicode.read_bytes() if "/ToUnicode" in (
+                self.dictionary) else b""
+            self._to_unicode = {
+                int(code, 16): bytes.fromhex(text.decode()).decode("utf-16-be", "replace")
+                for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S)
+                for code, text in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block)}
+        return self._to_unicode.get(code, "")
+
+    def some_glyph(self) -> int:
+        """A glyph of the font that has text (the first in its ToUnicode)."""
+        self.text(0)
+        return min(self._to_unicode or {0: ""})
 
     def save(self, pdf) -> None:
         """CIDToGIDMap, widths and ToUnicode entries of the new ids."""
@@ -473,7 +695,8 @@ class _CidFont:
         default = int(descendant.get("/DW", 1000))
         new_widths = []
         for (glyph, _), cid in self.ids.items():
-            new_widths += [cid, pikepdf.Array([widths.get(glyph, default)])]
+            width = 0 if cid in self.zero else widths.get(glyph, default)
+            new_widths += [cid, pikepdf.Array([width])]
         descendant.W = pikepdf.Array(list(descendant.get("/W", pikepdf.Array())) + new_widths)
         entries = [f"<{cid:04x}> <{text.encode('utf-16-be').hex()}>"
                    for (_, text), cid in self.ids.items()]

@@ -229,7 +229,18 @@ def _section_language(page) -> str | None:
 
 def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
             draft: bool, page_size: str = "A5") -> bytes:
-    """The PDF of the HTML, laid out for its pages. When the first layout leaves a runt
+    """The PDF of the HTML, laid out for its pages (see fit); the layouts of one PDF break
+    each line of text once (render/linebreaks.py)."""
+    from workflow.render.linebreaks import kept
+
+    with kept():
+        document, options = fit(html, base, printing, digits, draft, page_size)
+    return write_document(document, options)
+
+
+def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
+        draft: bool, page_size: str = "A5"):
+    """The laid-out Document of the HTML and its write options. When the first layout leaves a runt
     page, or, for print, blank pages of padding that no arrangement of its end fills, the
     line height is tried a few percent tighter, then looser, then more so, and the layout
     with the fewest sheets, runts and blank pages wins, the first of equals. A runt left at
@@ -294,7 +305,7 @@ def typeset(html: str, base: Path, printing: PrintSettings | None, digits: dict,
                                          fitted, printing is not None)
     if printing is not None:
         document, options = arranged(document, options, LEADINGS[index], extra, fitted)
-    return write_document(document, options)
+    return document, options
 
 
 def fit_sections(document, options, leading: float, sections: dict[str, float], fitted,

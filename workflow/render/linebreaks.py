@@ -1,0 +1,122 @@
+"""Line breaks kept across the layouts of one PDF: the fitting pass lays a PDF out again at
+another line height, and WeasyPrint asks Pango for the same line breaks (and line heights)
+each time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+# Every property WeasyPrint 70's split_first_line() reads from a text's style, itself or
+# through its Pango layout (font description, features, language, decoration metrics) and
+# its hyphenation (recorded over a build of the corpus, tab_size read from its source).
+# line-height is not one of them: a line breaks the same at every line height.
+STYLE_KEYS = (
+    "white_space", "overflow_wrap", "word_break", "hyphens", "hyphenate_character",
+    "hyphenate_limit_chars", "hyphenate_limit_zone", "lang", "direction",
+    "font_language_override", "font_family", "font_style", "font_stretch", "font_weight",
+    "font_size", "font_variant_caps", "font_variation_settings", "font_kerning",
+    "font_variant_ligatures", "font_variant_position", "font_variant_numeric",
+    "font_variant_alternates", "font_variant_east_asian", "font_feature_settings",
+    "text_decoration_line", "letter_spacing", "word_spacing", "tab_size",
+)
+# The WeasyPrint whose split_first_line the list above was read from; with another, the
+# lines are broken anew at each layout (correct, only slower) until the list is checked.
+CHECKED = ("70.",)
+PARAMETERS = ("text", "style", "context", "max_width", "justification_spacing",
+              "is_line_start", "minimum")
+
+_active = False
+
+
+def _split_first_line():
+    """WeasyPrint's split_first_line, or None if it is not the one STYLE_KEYS describes."""
+    import inspect
+
+    import weasyprint
+    from weasyprint.text import line_break
+
+    function = getattr(line_break, "split_first_line", None)
+    if (function is None or not weasyprint.__version__.startswith(CHECKED)
+            or tuple(inspect.signature(function).parameters) != PARAMETERS):
+        return None
+    return function
+
+
+@contextmanager
+def kept(stats: dict[str, int] | None = None) -> Iterator[None]:
+    """While open, a line of text broken once is not broken again: split_first_line's
+    answers kept by its text, width and the style it reads. Its Layout (deactivated: the
+    text and metrics, no Pango object) is copied for each box, as each box's is its own
+    (drawing reactivates it). `stats` counts hits and misses."""
+    global _active
+    original = _split_first_line()
+    if original is None or _active:
+        yield
+        return
+    import weasyprint.layout.inline as inline
+    import weasyprint.layout.preferred as preferred
+
+    answers: dict[tuple, tuple] = {}
+    # A text box's style serves each of its lines: its part of the key is made once. The
+    # style is kept with it, so that its id is not another's.
+    styles: dict[int, tuple] = {}
+    counts = stats if stats is not None else {}
+
+    def split_first_line(text, style, context, max_width, justification_spacing,
+                         is_line_start=True, minimum=False):
+        known = styles.get(id(style))
+        if known is None or known[0] is not style:
+            known = styles[id(style)] = (style, (style.font_config, *[
+                _hashable(style[name]) for name in STYLE_KEYS]))
+        try:
+            key = (text, max_width, justification_spacing, is_line_start, minimum, known[1])
+            answer = answers.get(key)
+        except TypeError:  # a style value we cannot key on: broken anew
+            return original(text, style, context, max_width, justification_spacing,
+                            is_line_start, minimum)
+        if answer is None:
+            counts["misses"] = counts.get("misses", 0) + 1
+            answer = original(text, style, context, max_width, justification_spacing,
+                              is_line_start, minimum)
+            answers[key] = (_copied(answer[0]), *answer[1:])
+            return answer
+        counts["hits"] = counts.get("hits", 0) + 1
+        return (_copied(answer[0]), *answer[1:])
+
+    struts: dict[int, tuple] = {}
+    original_strut = inline.strut
+
+    def strut(style):
+        """A style's line height and baseline, asked for each line and box of its text:
+        WeasyPrint keys its own cache with a string of 16 properties made at each call."""
+        known = struts.get(id(style))
+        if known is None or known[0] is not style:
+            known = struts[id(style)] = (style, original_strut(style))
+        return known[1]
+
+    # Both import it by name; layout/preferred.py also reads inline's at call time.
+    before = inline.split_first_line, preferred.split_first_line, inline.strut
+    inline.split_first_line = preferred.split_first_line = split_first_line
+    inline.strut = strut
+    _active = True
+    try:
+        yield
+    finally:
+        inline.split_first_line, preferred.split_first_line, inline.strut = before
+        _active = False
+
+
+def _copied(layout):
+    """A deactivated Layout's copy: its attributes (text, widths, metrics), no Pango."""
+    new = object.__new__(type(layout))
+    new.__dict__.update(layout.__dict__)
+    return new
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value

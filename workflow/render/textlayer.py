@@ -29,6 +29,7 @@ import logging
 import re
 import struct
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -525,12 +526,15 @@ def _text_objects(out: list, by_name: dict) -> list[_TextObject]:
 def _direct(out: list, by_name: dict, box: tuple[float, float]) -> tuple[list, bool]:
     """A page's instructions with what poppler needs to read it in the direction of its
     right-to-left lines (see above), and whether anything changed."""
-    objects = _text_objects(out, by_name)
-    left = sum(_kind(c) == "L" for o in objects for c in o.text)
-    # the running header may be left out of a copy (a benchmark does): not counted here
-    right = sum(_kind(c) == "R" for o in objects if not o.artifact for c in o.text)
-    mixed = any(any(_kind(c) == "R" for c in o.text) and any(_kind(c) in "L#" for c in o.text)
-                for o in objects if not o.artifact)
+    left = right = 0
+    mixed = False
+    for text_object in _text_objects(out, by_name):
+        kinds = Counter(_kind(c) for c in text_object.text)
+        left += kinds["L"]
+        # the running header may be left out of a copy (a benchmark does): not counted here
+        if not text_object.artifact:
+            right += kinds["R"]
+            mixed = mixed or bool(kinds["R"] and (kinds["L"] or kinds["#"]))
     pad = left - right + 8 + left // 20 if mixed and 0 < right <= left <= 2 * right else 0
     out, ended = _line_ends(out, by_name, right > left or bool(pad))
     if pad:
@@ -630,12 +634,12 @@ class _CidFont:
 
         self.dictionary = dictionary
         program = dictionary.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
-        self.first = TTFont(BytesIO(program), lazy=True)["maxp"].numGlyphs
+        self._program = TTFont(BytesIO(program), lazy=True)  # parsed once, read lazily
+        self.first = self._program["maxp"].numGlyphs
         self.ids: dict[tuple[int, str], int] = {}
         self.keys: dict[int, tuple[int, str]] = {}  # the other way round
         self.zero: set[int] = set()  # ids that advance by nothing
         self._to_unicode: dict[int, str] | None = None
-        self._program = program
         self._space: int | None = None  # its space glyph (-1: none)
 
     def cid(self, glyph: int, text: str) -> int:
@@ -650,14 +654,9 @@ class _CidFont:
     def carrier(self, text: str) -> int | None:
         """A character id that draws the font's space glyph (nothing), advances by nothing
         and copies out as `text`; None for a font without a space."""
-        from io import BytesIO
-
-        from fontTools.ttLib import TTFont
-
         if self._space is None:
-            font = TTFont(BytesIO(self._program), lazy=True)
-            name = (font.getBestCmap() or {}).get(0x20)
-            self._space = -1 if name is None else font.getGlyphID(name)
+            name = (self._program.getBestCmap() or {}).get(0x20)
+            self._space = -1 if name is None else self._program.getGlyphID(name)
         if self._space < 0:
             return None
         cid = self.cid(self._space, text)

@@ -12,6 +12,7 @@ from tests.helpers import (  # noqa: F401 (re-exported)
     REPO,
     STATEMENT_EN,
     keeping_numbers,
+    review,
     snapshot,
     translate_catalog,
     write_project,
@@ -57,17 +58,6 @@ def repo_copy(tmp_path, monkeypatch):
     shutil.copytree(REPO / "locale", root / "locale")
     monkeypatch.chdir(root)
     return root
-
-
-def review(project):
-    """Translate es, ar and fa and mark them reviewed, numbers kept (checks pass)."""
-    from workflow.update import update
-
-    update(project)
-    translate_catalog(project, "es", keeping_numbers("Texto revisado."))
-    translate_catalog(project, "ar", keeping_numbers("نحن نعبر عن تضامننا مع القافلة."))
-    translate_catalog(project, "fa", keeping_numbers("ما همبستگی خود را اعلام می‌کنیم."))
-    return project
 
 
 @pytest.fixture

@@ -8,18 +8,14 @@ from dataclasses import replace
 import polib
 import pytest
 
-from tests.helpers import keeping_numbers, mark_machine, translate_catalog
+from tests.helpers import mark_machine, review
 from workflow.builders import site
 from workflow.update import update
 
 
 @pytest.fixture
 def translated(project):
-    update(project)
-    translate_catalog(project, "es", keeping_numbers("Texto revisado."))
-    translate_catalog(project, "ar", keeping_numbers("نحن نعبر عن تضامننا مع القافلة."))
-    translate_catalog(project, "fa", keeping_numbers("خواسته‌هایشان عادلانه است."))
-    return project
+    return review(project, persian="خواسته‌هایشان عادلانه است.")
 
 
 @pytest.fixture(scope="module")

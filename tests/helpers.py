@@ -163,13 +163,14 @@ def catalog_with_an_error(root: Path) -> None:
                        encoding="utf-8")
 
 
-def review(project, persian: str = "ما همبستگی خود را اعلام می‌کنیم."):
-    """Translate es, ar and fa (every entry `persian` in fa) and mark them reviewed,
-    numbers kept (checks pass)."""
+def review(project, persian: str = "ما همبستگی خود را اعلام می‌کنیم.",
+           spanish: str = "Texto revisado."):
+    """Translate es, ar and fa (every entry `spanish` in es, `persian` in fa) and mark
+    them reviewed, numbers kept (checks pass)."""
     from workflow.update import update
 
     update(project)
-    translate_catalog(project, "es", keeping_numbers("Texto revisado."))
+    translate_catalog(project, "es", keeping_numbers(spanish))
     translate_catalog(project, "ar", keeping_numbers("نحن نعبر عن تضامننا مع القافلة."))
     translate_catalog(project, "fa", keeping_numbers(persian))
     return project

@@ -15,13 +15,13 @@ from tests.helpers import (
     BIDI_CONTROLS,
     STATEMENT_EN,
     keeping_numbers,
+    review,
     translate_catalog,
     write_project,
 )
 from workflow import languages
 from workflow.build import build
 from workflow.config import load_project
-from workflow.update import update
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler")
 
@@ -66,12 +66,7 @@ def spans(path, page_index: int) -> list[tuple[str, str, float]]:
 def make_english(root):
     project_root = write_project(root, {"caravan": STATEMENT},
                                  config='[tool.pamphlet]\nlanguages = ["en", "es", "ar", "fa"]\n')
-    project = load_project(project_root)
-    update(project)
-    translate_catalog(project, "es", keeping_numbers('Dijo "el otro" en la calle.'))
-    translate_catalog(project, "ar", keeping_numbers("نحن نعبر عن تضامننا مع القافلة."))
-    translate_catalog(project, "fa", keeping_numbers("ما همبستگی خود را اعلام می‌کنیم."))
-    return project
+    return review(load_project(project_root), spanish='Dijo "el otro" en la calle.')
 
 
 @pytest.fixture

@@ -361,14 +361,13 @@ def arranged(document, options, leading: float, extra: list[str], fitted):
         # Set smaller, like the cover, while it runs onto a second page (many languages).
         extra[0] = BACK_COVER + f"\n:root {{ --back-scale: {scale:g}; }}"
         backed, backed_options = fitted(leading)
-        count = len(backed.pages)
+        count, backed_runts = len(backed.pages), layout_faults(backed, True)[1]
         if (-count % 4 < -pages % 4 and -(-count // 4) == -(-pages // 4)
-                and layout_faults(backed, True)[1] <= runts):
+                and backed_runts <= runts):
             log.info("back cover on a page of its own: %d pages", count)
             return backed, backed_options
         share = _back_cover_share(backed)
-        log.info("back cover at %g: %d pages, %d runt pages", scale, count,
-                 layout_faults(backed, True)[1])
+        log.info("back cover at %g: %d pages, %d runt pages", scale, count, backed_runts)
         if share is None or scale <= FRONT_SCALES[-1]:
             break
         scale = smaller_scale(scale, share)

@@ -255,6 +255,7 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
         smaller_scale,
     )
     from workflow.render.html import keep_words_whole
+    from workflow.render.lineends import refused
     from workflow.render.stylesheet import language_css, section_leading_css
 
     scales = {"cover": 1.0, "contents": 1.0}
@@ -266,9 +267,13 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
         """The layout at `leading`, its cover and contents set smaller until each fits
         its page, and words whose hyphen a typesetter would take back kept whole."""
         def render():
-            return render_document(keep_words_whole(html, whole), base, printing,
-                                   language_css(digits, draft, leading) + front_css(scales)
-                                   + section_leading_css(sections) + extra[0], page_size)
+            # Ladders' third hyphens and those before a short last line are refused while
+            # the lines are broken: only page turns are left to hyphen_faults.
+            with refused():
+                return render_document(keep_words_whole(html, whole), base, printing,
+                                       language_css(digits, draft, leading)
+                                       + front_css(scales) + section_leading_css(sections)
+                                       + extra[0], page_size)
 
         document, options = render()
         for _ in range(len(FRONT_SCALES) + 3):

@@ -1,12 +1,15 @@
 """Line-end hyphens a typesetter takes back, refused while WeasyPrint breaks a paragraph's
-lines: the third hyphenated line in a row, and the hyphen that leaves a paragraph's last
-line one short word's end. That line ends before the word, which goes to the next whole."""
+lines: the third hyphenated line in a row, the hyphen that leaves a paragraph's last line
+one short word's end, and the hyphen at a page turn. That line ends before the word, which
+goes to the next line whole (only there: the fitting pass's relayout, for what is missed
+here, keeps a word whole everywhere)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -76,11 +79,12 @@ def refused(stats: dict[str, int] | None = None) -> Iterator[None]:
     def iter_line_boxes(context, box, position_y, bottom_space, skip_stack,
                         containing_block, absolute_boxes, fixed_boxes,
                         first_letter_style, first_line_style):
-        """WeasyPrint 70's iter_line_boxes, its lines decided one ahead where one ends
-        hyphenated: that line is broken again with its hyphens refused when it is the
-        third in a row, or when the next is the paragraph's last and one short word's end
-        (fitting.taken_back). Not where a try left floats or positioned boxes behind (they
-        would be placed twice): the fitting pass's relayout takes those back."""
+        """WeasyPrint 70's iter_line_boxes, a line that ends hyphenated decided with the
+        lines after it laid out ahead: broken again with its hyphens refused where it is
+        the third in a row, where the next is the paragraph's last and one short word's end
+        (fitting.taken_back), or where the page turns after it (`_turns_after`). Not where
+        a try left floats or positioned boxes behind (they would be placed twice): the
+        fitting pass's relayout takes those back."""
         from workflow.render.fitting import HYPHEN, LADDER, taken_back
 
         inline.resolve_percentages(box, containing_block)
@@ -107,35 +111,53 @@ def refused(stats: dict[str, int] | None = None) -> Iterator[None]:
             return line, resume_at, before[:2] == after[:2] and before[2] is after[2] \
                 and before[3] == after[3]
 
+        ahead: list[tuple] = []  # the lines after the current one, laid out ahead
+
+        def following(current, count):
+            """The `count`th line after `current`, None after the paragraph's last or
+            after one that left something behind."""
+            while len(ahead) < count:
+                line, resume_at, clean = ahead[-1] if ahead else current
+                if line is None or resume_at is None or not clean:
+                    return None
+                ahead.append(lay(resume_at, line.position_y + line.height, 0, None, None))
+            found = ahead[count - 1]
+            return found if found[0] is not None and found[2] else None
+
         run = 0  # lines ending hyphenated in a row, before this one
-        ahead = None
+        laid = 0  # lines of the paragraph given to this page before this one
         while True:
-            if ahead is not None:
-                (line, resume_at, clean), ahead = ahead, None
-            else:
-                line, resume_at, clean = lay(skip_stack, position_y, indent,
-                                             first_letter_style, first_line_style)
+            current = ahead.pop(0) if ahead else lay(
+                skip_stack, position_y, indent, first_letter_style, first_line_style)
+            line, resume_at, clean = current
             hyphenated = line is not None and _text(line).strip().endswith(HYPHEN)
             if hyphenated and resume_at is not None and clean and first_letter_style is None:
-                following = None
-                if run + 1 < LADDER:  # not a ladder's third: is the next line the last?
-                    ahead = lay(resume_at, line.position_y + line.height, 0, None, None)
-                    if ahead[0] is not None and ahead[1] is None and ahead[2]:
-                        following = _text(ahead[0]).strip()
-                if taken_back(run + 1, following):
+                turn = False
+                refuse = run + 1 >= LADDER
+                if not refuse and (after := following(current, 1)) is not None:
+                    last = after[1] is None
+                    refuse = taken_back(run + 1, _text(after[0]).strip() if last else None)
+                    turn = not refuse and _turns_after(
+                        context, containing_block, bottom_space, laid + 1, line, after[0],
+                        last, partial(following, current, 2))
+                if refuse or turn:
                     again = lay(skip_stack, position_y, indent, first_letter_style,
                                 first_line_style, refuse=True)
                     if (again[0] is not None and again[1] != resume_at
+                            and all(entry[2] for entry in ahead)  # laid again, then
                             and not _text(again[0]).strip().endswith(HYPHEN)
                             and again[0].width <= line.width + 0.01):
                         counts["refused"] = counts.get("refused", 0) + 1
-                        (line, resume_at, clean), ahead, hyphenated = again, None, False
+                        counts["at a page turn"] = counts.get("at a page turn", 0) + turn
+                        (line, resume_at, _), hyphenated = again, False
+                        ahead.clear()
             run = run + 1 if hyphenated else 0
             first_line_style = None
             if line is None:
                 return
             inline.handle_leader(context, line, containing_block)
             position_y = line.position_y + line.height
+            laid += 1
             yield line, resume_at
             if resume_at is None:
                 return
@@ -150,6 +172,29 @@ def refused(stats: dict[str, int] | None = None) -> Iterator[None]:
     finally:
         inline.iter_line_boxes, block.iter_line_boxes, inline.split_text_box = before
         _active = False
+
+
+def _turns_after(context, block, bottom_space, lines: int, line, after, last: bool,
+                 then) -> bool:
+    """Whether WeasyPrint turns the page after `line`, its paragraph's `lines`th on this
+    page: the next line (`after`, the paragraph's `last` or not) does not fit; or, with
+    `widows: 2`, it fits but the one after it (`then()`), the paragraph's last, does not,
+    so that two lines go over. Not where the lines before fall short of `orphans` (the
+    paragraph goes over whole), nor in columns: there a column turns, balanced by trying
+    several heights."""
+    widows = block.style["widows"]
+    if (context.in_column or widows > 2 or lines < block.style["orphans"]
+            or context.overflows_page(bottom_space, line.position_y + line.height)):
+        return False
+    if context.overflows_page(bottom_space, after.position_y + after.height):
+        return not last or widows <= 1
+    if last or widows < 2 or not context.overflows_page(
+            bottom_space, after.position_y + 2 * after.height):
+        return False  # the one after is the last and does not fit, at its height
+    following = then()
+    return (following is not None and following[1] is None
+            and context.overflows_page(bottom_space, following[0].position_y
+                                       + following[0].height))
 
 
 def _text(box) -> str:

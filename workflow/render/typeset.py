@@ -267,8 +267,8 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
         """The layout at `leading`, its cover and contents set smaller until each fits
         its page, and words whose hyphen a typesetter would take back kept whole."""
         def render():
-            # Ladders' third hyphens and those before a short last line are refused while
-            # the lines are broken: only page turns are left to hyphen_faults.
+            # Ladders' third hyphens, those before a short last line and at a page turn are
+            # refused while the lines are broken: hyphen_faults finds what that missed.
             with refused():
                 return render_document(keep_words_whole(html, whole), base, printing,
                                        language_css(digits, draft, leading)

@@ -137,3 +137,26 @@ def test_weasyprint_is_left_as_it_was():
     except RuntimeError:
         pass
     assert (inline.iter_line_boxes, block.iter_line_boxes, inline.split_text_box) == before
+
+
+def test_a_refusal_that_would_leave_a_short_line_is_not_made():
+    # WeasyPrint breaks a text box again, 1 px narrower at a time, when the inline box
+    # after it does not fit: with "total-" refused, it set "totalitar-" alone on the next
+    # line. The ladder is left to the fitting pass, which keeps the word whole everywhere.
+    html = ('<html lang="en-US"><head><style>@page { size: A4 } p { width: 230.85px;'
+            ' hyphens: auto; hyphenate-limit-chars: 6 3 3; hyphenate-limit-zone: 8%;'
+            ' font-family: "Noto Serif"; font-size: 8.5pt; line-height: 1.45; margin: 0 }'
+            ' span { hyphens: manual }</style></head><body><p>It is time for us to restate'
+            " socialism as a concept of human emancipation not only opposed to the regional"
+            " and global capitalist-imperialist powers but also as an affirmative vision"
+            " distinguished from the totalitarian regimes that called themselves"
+            " <span>Communist</span> in the former <span>Stalinist</span> Soviet Union.</p>"
+            "</body></html>")
+    plain = paragraphs(render_document(html, Path("."))[0])
+    stats: dict[str, int] = {}
+    with lineends.refused(stats):
+        document, _ = render_document(html, Path("."))
+    assert [faults(lines) for lines in plain] == [["mative vision distinguished from the total‐"]]
+    assert paragraphs(document) == plain and stats == {"kept": 1}
+    assert hyphen_faults(document) == {"totalitarian"}
+    assert not [line for lines in paragraphs(document) for line in lines[:-1] if len(line) < 20]

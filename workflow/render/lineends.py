@@ -146,11 +146,19 @@ def refused(stats: dict[str, int] | None = None) -> Iterator[None]:
                     if (again[0] is not None and again[1] != resume_at
                             and all(entry[2] for entry in ahead)  # laid again, then
                             and not _text(again[0]).strip().endswith(HYPHEN)
-                            and again[0].width <= line.width + 0.01):
-                        counts["refused"] = counts.get("refused", 0) + 1
-                        counts["at a page turn"] = counts.get("at a page turn", 0) + turn
-                        (line, resume_at, _), hyphenated = again, False
-                        ahead.clear()
+                            and again[0].width <= max(line.width, containing_block.width)
+                            + 0.01):  # no word too long for the measure
+                        kept, ahead[:] = ahead[:], []
+                        if _short(following(again, 1), containing_block.width):
+                            # WeasyPrint breaks the next line short ("totalitar-" alone,
+                            # where an inline box follows): its own line is kept, and the
+                            # fitting pass keeps the word whole everywhere instead.
+                            ahead[:] = kept
+                            counts["kept"] = counts.get("kept", 0) + 1
+                        else:
+                            counts["refused"] = counts.get("refused", 0) + 1
+                            counts["at a page turn"] = counts.get("at a page turn", 0) + turn
+                            (line, resume_at, _), hyphenated = again, False
             run = run + 1 if hyphenated else 0
             first_line_style = None
             if line is None:
@@ -195,6 +203,11 @@ def _turns_after(context, block, bottom_space, lines: int, line, after, last: bo
     return (following is not None and following[1] is None
             and context.overflows_page(bottom_space, following[0].position_y
                                        + following[0].height))
+
+
+def _short(laid, measure: float) -> bool:
+    """Whether a line laid ahead, not its paragraph's last, fills under half the measure."""
+    return laid is not None and laid[1] is not None and laid[0].width < measure / 2
 
 
 def _text(box) -> str:

@@ -117,3 +117,27 @@ def test_the_store_drops_the_least_recently_used_past_its_limit():
     assert answers.find(("text     1", 100.0)) is None
     assert [key[0][-1] for key in answers] == ["2", "0", "3"]
     assert answers.size == 3 * (10 + linebreaks.ENTRY_CHARS)
+
+
+def test_a_relayout_asks_pango_for_no_break_point_again(monkeypatch):
+    """Where two boxes of a line meet, WeasyPrint asks whether a line can break between
+    them, at each layout: answered once, the answers the same."""
+    from weasyprint.text import line_break
+
+    asked: list[str] = []
+    real = line_break.get_next_break_point_from_text
+
+    def counting(text, lang):
+        asked.append(text)
+        return real(text, lang)
+
+    monkeypatch.setattr(line_break, "get_next_break_point_from_text", counting)
+    words = " ".join(f"<em>{word}</em>{word}" for word in TEXT.split()[:200])
+    html = f'<html lang="en"><body><p>{words}</p><p><b>{TEXT}</b></p></body></html>'
+    fresh = [text for _, _, text in _lines(render_document(html, Path("."))[0])]
+    with linebreaks.kept():
+        render_document(html, Path("."))
+        first = len(asked)
+        lines = [text for _, _, text in _lines(render_document(html, Path("."))[0])]
+    assert first > 100 and len(asked) - first <= 2
+    assert lines == fresh

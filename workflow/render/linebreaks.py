@@ -82,8 +82,11 @@ def _split_first_line():
     from weasyprint.text import line_break
 
     function = getattr(line_break, "split_first_line", None)
-    if (function is None or not weasyprint.__version__.startswith(CHECKED)
-            or tuple(inspect.signature(function).parameters) != PARAMETERS):
+    can_break = getattr(line_break, "can_break_text", None)
+    if (function is None or can_break is None
+            or not weasyprint.__version__.startswith(CHECKED)
+            or tuple(inspect.signature(function).parameters) != PARAMETERS
+            or tuple(inspect.signature(can_break).parameters) != ("text", "lang")):
         return None
     return function
 
@@ -141,15 +144,33 @@ def kept(stats: dict[str, int] | None = None) -> Iterator[None]:
             known = struts[id(style)] = (style, original_strut(style))
         return known[1]
 
-    # Both import it by name; layout/preferred.py also reads inline's at call time.
-    before = inline.split_first_line, preferred.split_first_line, inline.strut
+    original_can_break = inline.can_break_text
+
+    def can_break_text(text, lang):
+        """Whether Pango finds a line break in a text (mostly the two letters astride two
+        boxes of a line), asked again at each line of each layout: its answer depends on
+        the text and language alone."""
+        if not text:
+            return original_can_break(text, lang)
+        key = (text, lang)
+        answer = answers.find(key)
+        if answer is None:
+            answer = original_can_break(text, lang)
+            answers.keep(key, answer)
+        return answer
+
+    # Both import them by name; layout/preferred.py also reads inline's at call time.
+    before = (inline.split_first_line, preferred.split_first_line, inline.strut,
+              inline.can_break_text, preferred.can_break_text)
     inline.split_first_line = preferred.split_first_line = split_first_line
     inline.strut = strut
+    inline.can_break_text = preferred.can_break_text = can_break_text
     _active = True
     try:
         yield
     finally:
-        inline.split_first_line, preferred.split_first_line, inline.strut = before
+        (inline.split_first_line, preferred.split_first_line, inline.strut,
+         inline.can_break_text, preferred.can_break_text) = before
         _active = False
 
 

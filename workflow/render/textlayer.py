@@ -41,6 +41,9 @@ RLM = "\u200f"
 # A marked point after the last glyph of a left-to-right line box that ends in neutrals;
 # the pass after writing replaces it (see _direct).
 LINE_END = "PamphletLineEnd"
+# A marked point at the baseline, before the first glyph of a word's span whose first glyph
+# is drawn raised; the pass after writing puts a glyph there that draws nothing (_marks).
+BASELINE = "PamphletBaseline"
 # Bidi classes an extractor keeps in their own order inside right-to-left text (poppler's
 # "L" and "#": letters of left-to-right scripts, digits, and number separators).
 KEPT_IN_ORDER = {"L", "EN", "AN", "ES", "ET", "CS"}
@@ -192,30 +195,36 @@ class Glyph:
 @dataclass(frozen=True)
 class Drawn:
     """A glyph to draw: its id, the /ActualText of a span opening before it (None: no
-    span opens), whether a span closes after it, and whether it ends a left-to-right
-    line box in neutrals (a marked point LINE_END follows it: see _direct)."""
+    span opens), whether a span closes after it, whether it ends a left-to-right
+    line box in neutrals (a marked point LINE_END follows it: see _direct), and whether
+    the span opening before it starts at the baseline (a marked point BASELINE)."""
 
     id: int
     opens: str | None = None
     closes: bool = False
     ends: bool = False
+    anchored: bool = False
 
 
 def _spans(glyphs: list[Glyph]) -> list[Drawn]:
     """The spans of a run's glyphs: one per glyph whose text is not its ToUnicode entry,
     and one per word with letters drawn off the baseline (Nastaliq's, which step down to
     the word's last letter): an extractor places a span's text where its first glyph is,
-    the word's leftmost letter, on the baseline, not each letter on a line of its own."""
+    the word's leftmost letter, on the baseline, not each letter on a line of its own.
+    Where that glyph is raised too (a word whose letters all step), the span starts with
+    a glyph that draws nothing on the baseline (BASELINE): poppler put the whole word, or
+    with per-glyph spans its first letter, on a line of its own ("ج\nنبش"). A span whose
+    last glyph is raised ends with one too: poppler takes the span for text set on a
+    slant from its first glyph to its last, and sets it apart from its line."""
     drawn: list[Drawn] = []
     word: list[Glyph] = []
     for glyph in [*glyphs, None]:
         if glyph is not None and not glyph.space:
             word.append(glyph)
             continue
-        if (len(word) > 1 and not word[0].raised
-                and any(g.raised and g.text for g in word[1:])):
+        if len(word) > 1 and any(g.raised and g.text for g in word):
             text = "".join(g.text for g in word)
-            drawn.append(Drawn(word[0].id, text, False))
+            drawn.append(Drawn(word[0].id, text, False, anchored=word[0].raised))
             drawn += [Drawn(g.id) for g in word[1:-1]]
             drawn.append(Drawn(word[-1].id, None, True))
         else:
@@ -302,6 +311,12 @@ class SpanningStream:
         self._glyphs = glyphs
         self._next = 0
         self._open = False
+        self._rise: float = 0  # the text rise WeasyPrint set last
+        self._word = False  # the span open is a word's
+
+    def set_text_rise(self, rise: float) -> None:
+        self._rise = rise
+        self._stream.set_text_rise(rise)
 
     def __getattr__(self, name):
         return getattr(self._stream, name)
@@ -329,15 +344,29 @@ class SpanningStream:
                     self._stream.begin_marked_content(
                         "Span", pydyf.Dictionary({"ActualText": pydyf.String(drawn.opens)}))
                     self._open = True
+                    self._word = not drawn.closes
+                    if drawn.anchored:
+                        self._anchor()
                 parts.append(f"<{code}>")
                 if drawn is not None and drawn.closes and self._open:
                     flush()
+                    if self._word and self._rise:
+                        self._anchor()  # where the word ends, on the baseline
                     self._stream.end_marked_content()
                     self._open = False
                 if drawn is not None and drawn.ends:
                     flush()
                     self._stream.stream.append(f"/{LINE_END} MP")
         flush()
+
+    def _anchor(self) -> None:
+        """A marked point BASELINE at the baseline, where the text position is (before
+        a raised glyph: its x offset is drawn before it; after one, its advance)."""
+        if self._rise:
+            self._stream.set_text_rise(0)
+        self._stream.stream.append(f"/{BASELINE} MP")
+        if self._rise:
+            self._stream.set_text_rise(self._rise)
 
     def finish(self) -> None:
         """Close a span the line left open (it never should)."""
@@ -536,35 +565,46 @@ def _direct(out: list, by_name: dict, box: tuple[float, float]) -> tuple[list, b
             right += kinds["R"]
             mixed = mixed or bool(kinds["R"] and (kinds["L"] or kinds["#"]))
     pad = left - right + 8 + left // 20 if mixed and 0 < right <= left <= 2 * right else 0
-    out, ended = _line_ends(out, by_name, right > left or bool(pad))
+    out, ended = _marks(out, by_name, right > left or bool(pad))
     if pad:
         out = _padded(out, by_name, box, pad)
     return out, ended or bool(pad)
 
 
-def _line_ends(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
-    """The LINE_END points of a page taken out; on a page poppler reads right to left,
-    each replaced by a glyph that draws nothing, advances by nothing and copies out as
-    an LRM: poppler would otherwise put the neutrals ending a left-to-right line in front
-    of it. (The LRM is a glyph of its own: pdf.js leaves out a glyph whose text ends in an
-    invisible format character.)"""
+def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
+    """The marked points the text layer left, each replaced by a glyph that draws
+    nothing (the font's space) and advances by nothing, or taken out:
+    - LINE_END: on a page poppler reads right to left, a glyph that copies out as an
+      LRM: poppler would otherwise put the neutrals ending a left-to-right line in front
+      of it; elsewhere nothing;
+    - BASELINE: a glyph that copies out as an RLM (inside the word's /ActualText span,
+      which poppler and MuPDF read instead), where poppler is to place the word.
+    (An LRM or RLM is a glyph of its own: pdf.js leaves out a glyph whose text ends in
+    an invisible format character.)"""
     import pikepdf
 
     kept: list = []
     font = None
+    changed = right_to_left
     for instruction in out:
         operator, operands = str(instruction.operator), instruction.operands
         if operator == "Tf" and operands:
             font = by_name.get(str(operands[0]))
-        if operator != "MP" or not operands or str(operands[0]) != f"/{LINE_END}":
+        point = str(operands[0]) if operator == "MP" and operands else ""
+        if point not in (f"/{LINE_END}", f"/{BASELINE}"):
             kept.append(instruction)
             continue
-        code = font.carrier(LRM) if right_to_left and font is not None else None
+        changed = True
+        code = None
+        if font is not None and point == f"/{BASELINE}":
+            code = font.carrier(RLM)
+        elif font is not None and right_to_left:
+            code = font.carrier(LRM)
         if code is not None:
             kept.append(pikepdf.ContentStreamInstruction(
                 [pikepdf.Array([pikepdf.String(code.to_bytes(2, "big"))])],
                 pikepdf.Operator("TJ")))
-    return kept, len(kept) != len(out) or right_to_left
+    return kept, changed
 
 
 def _padded(out: list, by_name: dict, box: tuple[float, float], count: int) -> list:

@@ -56,6 +56,53 @@ def smaller_scale(scale: float, share: float) -> float:
     return next((s for s in smaller if s <= scale * share), smaller[-1]) if smaller else scale
 
 
+# A URL broken over lines copies out with a space (or without the "-" it broke after):
+# extractors write a line break at every line end. So a URL is set whole, on a line of its
+# own where it does not fit after the text before it, and smaller where it is wider than
+# the measure, down to this share of its size (the cover's last); under it, it breaks.
+URL_FLOOR = FRONT_SCALES[-1]
+
+
+def url_faults(document, scales: dict[str, float]) -> dict[str, float]:
+    """URLs (and e-mail addresses) broken over lines or wider than their line, with the
+    share of their size (`scales` holds the one they are set at) that fits them on one
+    line; none under URL_FLOOR."""
+    from weasyprint.formatting_structure import boxes
+
+    widths: dict[int, list[float]] = {}
+    rooms: dict[int, float] = {}
+    texts: dict[int, str] = {}
+    for page in document.pages:
+        # (box, the width of the block its lines fill, whether inside a line)
+        todo: list[tuple[object, float, bool]] = [(page._page_box, 0.0, False)]
+        while todo:
+            box, room, in_line = todo.pop()
+            if isinstance(box, boxes.LineBox):
+                in_line = True  # (a line box is as wide as its text, not its block)
+            elif isinstance(box, boxes.BlockContainerBox):
+                room = box.width
+            element = getattr(box, "element", None)
+            if (in_line and isinstance(box, boxes.InlineBox)
+                    and "url" in _classes(element)):  # the outer of nested ones
+                key = id(element)
+                widths.setdefault(key, []).append(box.width)
+                rooms[key] = min(rooms.get(key, room), room)
+                texts[key] = "".join(element.itertext())
+                continue
+            todo.extend((child, room, in_line) for child in getattr(box, "children", ()))
+    faults: dict[str, float] = {}
+    for key, pieces in widths.items():
+        if len(pieces) == 1 and pieces[0] <= rooms[key] + 0.01:
+            continue
+        text = texts[key]
+        size = scales.get(text, 1.0)
+        # a little under the share that fits: a line's width is not exactly its glyphs'
+        scale = min(size, int(size * rooms[key] / sum(pieces) * 0.97 * 100) / 100)
+        if scale >= URL_FLOOR:
+            faults[text] = min(scale, faults.get(text, 1.0))
+    return faults
+
+
 def _lines(document) -> list[tuple[int, int | None, str]]:
     """(page, id of the paragraph's element, text) of every line box, in reading order."""
     from weasyprint.formatting_structure import boxes

@@ -220,6 +220,26 @@ def break_addresses(html: str) -> str:
     return "".join(parts)
 
 
+URL_SPAN = re.compile(
+    r'<span class="url"([^>]*)>((?:<span class="nobr">[^<]*</span>|<wbr>)*)</span>')
+
+
+def fit_urls(html: str, scales: Mapping[str, float]) -> str:
+    """The document with each URL of `scales` (the fitting pass's: see url_faults) set
+    whole, never broken, at that share of its size."""
+    if not scales:
+        return html
+
+    def fitted(match: re.Match) -> str:
+        text = unescape(TAG.sub("", match.group(2)))
+        if text not in scales:
+            return match.group(0)
+        return (f'<span class="url fitted" style="font-size: {scales[text]:g}em"'
+                f'{match.group(1)}>{match.group(2).replace("<wbr>", "")}</span>')
+
+    return URL_SPAN.sub(fitted, html)
+
+
 # A capitalised word of six letters or more (the shortest hyphenate-limit-chars lets
 # WeasyPrint break): a name, mid-sentence ("Myanmar", "Qassem", "pro-Iranian"), or a
 # sentence's first word, which loses nothing by staying whole.

@@ -87,7 +87,7 @@ def url_faults(document, scales: dict[str, float]) -> dict[str, float]:
                 key = id(element)
                 widths.setdefault(key, []).append(box.width)
                 rooms[key] = min(rooms.get(key, room), room)
-                texts[key] = "".join(element.itertext())
+                texts[key] = "".join(element.itertext()) if element is not None else ""
                 continue
             todo.extend((child, room, in_line) for child in getattr(box, "children", ()))
     faults: dict[str, float] = {}

@@ -213,20 +213,30 @@ def _spans(glyphs: list[Glyph]) -> list[Drawn]:
     the word's leftmost letter, on the baseline, not each letter on a line of its own.
     Where that glyph is raised too (a word whose letters all step), the span starts with
     a glyph that draws nothing on the baseline (BASELINE): poppler put the whole word, or
-    with per-glyph spans its first letter, on a line of its own ("ج\nنبش"). A span whose
-    last glyph is raised ends with one too: poppler takes the span for text set on a
-    slant from its first glyph to its last, and sets it apart from its line."""
+    with per-glyph spans its first letter, on a line of its own ("ج\nنبش"). Every word's
+    span ends with one, on the baseline where the word ends: poppler takes a span for text
+    set from its first glyph to its last (on a slant if that one is raised), and the
+    word's last glyph is drawn with an offset its kerning takes back (gaps between words
+    that poppler took for a column's edge). In a run
+    with such words, every word of several glyphs is a span: Nastaliq sets a word's
+    unjoined pieces ("آ" and "نان" of "آنان") apart, and poppler took the gap for a space;
+    so is a word of one raised glyph (a ligature: "گی").
+    (Raised vowel marks copy out as nothing, with their letter: no Naskh run is one.)"""
     drawn: list[Drawn] = []
     word: list[Glyph] = []
+    stepped = any(g.raised and g.text for g in glyphs)
     for glyph in [*glyphs, None]:
         if glyph is not None and not glyph.space:
             word.append(glyph)
             continue
-        if len(word) > 1 and any(g.raised and g.text for g in word):
+        if stepped and word and (len(word) > 1 or word[0].raised):
             text = "".join(g.text for g in word)
-            drawn.append(Drawn(word[0].id, text, False, anchored=word[0].raised))
-            drawn += [Drawn(g.id) for g in word[1:-1]]
-            drawn.append(Drawn(word[-1].id, None, True))
+            if len(word) == 1:
+                drawn.append(Drawn(word[0].id, text, True, anchored=True))
+            else:
+                drawn.append(Drawn(word[0].id, text, False, anchored=word[0].raised))
+                drawn += [Drawn(g.id) for g in word[1:-1]]
+                drawn.append(Drawn(word[-1].id, None, True))
         else:
             drawn += [Drawn(g.id, g.text, True) if g.actual else Drawn(g.id) for g in word]
         if glyph is not None:
@@ -313,6 +323,7 @@ class SpanningStream:
         self._open = False
         self._rise: float = 0  # the text rise WeasyPrint set last
         self._word = False  # the span open is a word's
+        self._closing = False  # a word's span closes before the next glyph
 
     def set_text_rise(self, rise: float) -> None:
         self._rise = rise
@@ -338,20 +349,24 @@ class SpanningStream:
                 continue
             for at in range(0, len(hexes), 4):
                 code = hexes[at:at + 4]
+                if self._closing:
+                    flush()
+                    self._close_word()
                 drawn = self._take(int(code, 16))
                 if drawn is not None and drawn.opens is not None and not self._open:
                     flush()
                     self._stream.begin_marked_content(
                         "Span", pydyf.Dictionary({"ActualText": pydyf.String(drawn.opens)}))
                     self._open = True
-                    self._word = not drawn.closes
+                    self._word = not drawn.closes or drawn.anchored  # a word's span
                     if drawn.anchored:
                         self._anchor()
                 parts.append(f"<{code}>")
-                if drawn is not None and drawn.closes and self._open:
+                if drawn is not None and drawn.closes and self._open and self._word:
+                    # after the last glyph's kerning, which WeasyPrint draws after it
+                    self._closing = True
+                elif drawn is not None and drawn.closes and self._open:
                     flush()
-                    if self._word and self._rise:
-                        self._anchor()  # where the word ends, on the baseline
                     self._stream.end_marked_content()
                     self._open = False
                 if drawn is not None and drawn.ends:
@@ -368,8 +383,18 @@ class SpanningStream:
         if self._rise:
             self._stream.set_text_rise(self._rise)
 
+    def _close_word(self) -> None:
+        """Close a word's span where the word ends, with a marked point BASELINE there:
+        an extractor takes a span to end where its last glyph does, and the last glyph of
+        a Nastaliq word is drawn with an offset that its kerning takes back."""
+        self._anchor()
+        self._stream.end_marked_content()
+        self._open = self._closing = False
+
     def finish(self) -> None:
-        """Close a span the line left open (it never should)."""
+        """Close a span the line left open (a word's, at the line's end)."""
+        if self._closing:
+            self._close_word()
         if self._open:
             self._stream.end_marked_content()
             self._open = False

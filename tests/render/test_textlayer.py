@@ -109,6 +109,25 @@ def test_nastaliq_words_with_a_raised_first_glyph_copy_out_whole(tmp_path):
     assert unicodedata.normalize("NFC", URDU) in text
 
 
+URDU_PARAGRAPHS = (
+    "این کاروان نافرمانی مردم در برابر تحمیل‌های نئولیبرال است و چالشی است پیش روی"
+    " دولت‌ها، نه‌تنها در آمریکای مرکزی بلکه در سراسر جهان، تا به خواسته‌های مردم گوش"
+    " فرادهند.",
+    "ما خواستار آنیم که دولت ایالات متحده تهدیدهایش علیه مهاجران را پس بگیرد و در عوض"
+    " به خواسته‌ها گوش فرادهد و راه‌هایی عادلانه برای پاسخ به دادخواهی مهاجران بیابد.")
+
+
+@needs_poppler
+def test_nastaliq_lines_copy_out_as_one_line_each(tmp_path):
+    # Nastaliq draws a word's first and last glyphs with offsets that their kerning takes
+    # back: a span from glyph to glyph left gaps between words wider than poppler's column
+    # spacing, and it read the two words on either side as the ends of two columns.
+    body = "".join(f'<p lang="ur" dir="rtl">{text}</p>' for text in URDU_PARAGRAPHS)
+    text = _typeset_copied(tmp_path, body)
+    for paragraph in URDU_PARAGRAPHS:
+        assert unicodedata.normalize("NFC", paragraph) in text
+
+
 LONG_URL = ("https://www.allianceofmesocialists.org/statement-from-alliance-of-middle-eastern"
             "-socialists-in-solidarity-with-the-latin-american-migrant-caravan/")
 

@@ -197,7 +197,8 @@ class Drawn:
     """A glyph to draw: its id, the /ActualText of a span opening before it (None: no
     span opens), whether a span closes after it, whether it ends a left-to-right
     line box in neutrals (a marked point LINE_END follows it: see _direct), and whether
-    the span opening before it starts at the baseline (a marked point BASELINE)."""
+    the span opening before it is a word's, which starts and ends with a marked point
+    BASELINE."""
 
     id: int
     opens: str | None = None
@@ -211,13 +212,13 @@ def _spans(glyphs: list[Glyph]) -> list[Drawn]:
     and one per word with letters drawn off the baseline (Nastaliq's, which step down to
     the word's last letter): an extractor places a span's text where its first glyph is,
     the word's leftmost letter, on the baseline, not each letter on a line of its own.
-    Where that glyph is raised too (a word whose letters all step), the span starts with
-    a glyph that draws nothing on the baseline (BASELINE): poppler put the whole word, or
-    with per-glyph spans its first letter, on a line of its own ("ج\nنبش"). Every word's
-    span ends with one, on the baseline where the word ends: poppler takes a span for text
-    set from its first glyph to its last (on a slant if that one is raised), and the
-    word's last glyph is drawn with an offset its kerning takes back (gaps between words
-    that poppler took for a column's edge). In a run
+    So that the span lies where the word does, it starts and ends with a glyph that draws
+    nothing on the baseline (BASELINE), where the word starts and where it ends: poppler
+    put a word whose glyph drawn first is raised, or with per-glyph spans its first
+    letter, on a line of its own ("ج\nنبش"), takes a span for text set from its first
+    glyph to its last (on a slant if that one is raised), and Nastaliq draws a word's
+    first and last glyphs with offsets their kerning takes back (gaps between words that
+    poppler took for a column's edge: "کاهش\nگسترده"). In a run
     with such words, every word of several glyphs is a span: Nastaliq sets a word's
     unjoined pieces ("آ" and "نان" of "آنان") apart, and poppler took the gap for a space;
     so is a word of one raised glyph (a ligature: "گی").
@@ -234,7 +235,7 @@ def _spans(glyphs: list[Glyph]) -> list[Drawn]:
             if len(word) == 1:
                 drawn.append(Drawn(word[0].id, text, True, anchored=True))
             else:
-                drawn.append(Drawn(word[0].id, text, False, anchored=word[0].raised))
+                drawn.append(Drawn(word[0].id, text, False, anchored=True))
                 drawn += [Drawn(g.id) for g in word[1:-1]]
                 drawn.append(Drawn(word[-1].id, None, True))
         else:
@@ -354,13 +355,20 @@ class SpanningStream:
                     self._close_word()
                 drawn = self._take(int(code, 16))
                 if drawn is not None and drawn.opens is not None and not self._open:
+                    # a word's span starts where the word does, before the offset its
+                    # first glyph is drawn at (the numbers after the glyph before it)
+                    last = max((k for k, part in enumerate(parts) if part[0] == "<"),
+                               default=-1) if drawn.anchored else len(parts) - 1
+                    offset = parts[last + 1:]
+                    del parts[last + 1:]
                     flush()
                     self._stream.begin_marked_content(
                         "Span", pydyf.Dictionary({"ActualText": pydyf.String(drawn.opens)}))
                     self._open = True
-                    self._word = not drawn.closes or drawn.anchored  # a word's span
+                    self._word = drawn.anchored
                     if drawn.anchored:
                         self._anchor()
+                    parts += offset
                 parts.append(f"<{code}>")
                 if drawn is not None and drawn.closes and self._open and self._word:
                     # after the last glyph's kerning, which WeasyPrint draws after it

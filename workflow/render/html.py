@@ -224,17 +224,21 @@ URL_SPAN = re.compile(
     r'<span class="url"([^>]*)>((?:<span class="nobr">[^<]*</span>|<wbr>)*)</span>')
 
 
-def fit_urls(html: str, scales: Mapping[str, float]) -> str:
-    """The document with each URL of `scales` (the fitting pass's: see url_faults) set
-    whole, never broken, at that share of its size."""
+def fit_urls(html: str, scales: Mapping[tuple[int, str], float]) -> str:
+    """The document with the URLs of `scales` (the fitting pass's, by their place among
+    the document's addresses and their text: see fitting.url_faults) set whole, never
+    broken, at that share of their size."""
     if not scales:
         return html
+    place = -1
 
     def fitted(match: re.Match) -> str:
-        text = unescape(TAG.sub("", match.group(2)))
-        if text not in scales:
+        nonlocal place
+        place += 1
+        key = (place, unescape(TAG.sub("", match.group(2))))
+        if key not in scales:
             return match.group(0)
-        return (f'<span class="url fitted" style="font-size: {scales[text]:g}em"'
+        return (f'<span class="url fitted" style="font-size: {scales[key]:g}em"'
                 f'{match.group(1)}>{match.group(2).replace("<wbr>", "")}</span>')
 
     return URL_SPAN.sub(fitted, html)

@@ -260,7 +260,7 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
 
     scales = {"cover": 1.0, "contents": 1.0}
     whole: set[str] = set()
-    urls: dict[str, float] = {}  # URLs set whole, at this share of their size
+    urls: dict[tuple[int, str], float] = {}  # URLs set whole, at this share of their size
     sections: dict[str, float] = {}  # line heights of single sections (multilingual)
     extra = [""]  # how the end of a print file is arranged: see `arranged`
 
@@ -288,7 +288,7 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
             log.info("typeset again: %s", ", ".join(
                 [f"{part} at {scales[part]:g}" for part in sorted(spills)]
                 + [f"{word} whole" for word in sorted(words)]
-                + [f"{url} at {scale:g}" for url, scale in sorted(broken.items())]))
+                + [f"{url} at {scale:g}" for (_, url), scale in sorted(broken.items())]))
             document, options = render()
         return document, options
 

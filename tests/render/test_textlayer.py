@@ -128,18 +128,23 @@ def test_nastaliq_lines_copy_out_as_one_line_each(tmp_path):
         assert unicodedata.normalize("NFC", paragraph) in text
 
 
-LONG_URL = ("https://www.allianceofmesocialists.org/statement-from-alliance-of-middle-eastern"
-            "-socialists-in-solidarity-with-the-latin-american-migrant-caravan/")
+# Wider than an A5 line at 10 pt, narrower at 8 (the fitting pass's floor, URL_FLOOR).
+LONG_URL = ("https://www.allianceofmesocialists.org/statement-on-the-latin-american-"
+            "migrant-caravan/")
 
 
 @needs_poppler
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_a_url_wider_than_the_measure_copies_out_unbroken(tmp_path, language):
+def test_a_url_that_does_not_fit_its_line_copies_out_unbroken(tmp_path, language):
     # An extractor writes a line break at every line end (and drops a "-" ending one):
     # a URL is set whole on one line, smaller where it is wider than the measure.
     from workflow.render.html import break_addresses, wrap_ltr_runs
 
-    words = {"en": "Read it at", "ar": "اقرأوا البيان على"}[language]
+    # (Arabic words enough for poppler to read the page right to left, as on any page of
+    # an Arabic edition: on a page of more Latin letters than Arabic ones it reads left
+    # to right, and the URL's full stop, at the line's left end, comes out first.)
+    words = {"en": "Read the statement and share it with comrades everywhere at",
+             "ar": "اقرأوا البيان وانشروه بين الرفاق في كل مكان على"}[language]
     html = f"{words} {LONG_URL} now."
     html = break_addresses(wrap_ltr_runs(html) if language == "ar" else html)
     direction = "rtl" if language == "ar" else "ltr"

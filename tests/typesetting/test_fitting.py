@@ -99,7 +99,7 @@ def test_a_url_is_fitted_in_its_own_measure_or_left_to_break(tmp_path):
     from workflow.render.typeset import fit
 
     url = ("https://www.allianceofmesocialists.org/statement-from-alliance-of-middle-eastern"
-           "-socialists-in-solidarity-with-the-latin-american-migrant-caravan-headed/")
+           "-socialists-on-the-migrant-caravan/")  # fits the wide measure at 0.85
     html = (f'<html lang="en"><body><article class="text"><p>{break_addresses(url)}</p>'
             f'<div style="width: 25mm"><p>{break_addresses(url)}</p></div>'
             "</article></body></html>")
@@ -109,3 +109,26 @@ def test_a_url_is_fitted_in_its_own_measure_or_left_to_break(tmp_path):
     narrow = [width for width, room in pieces if room < 100]
     assert len(wide) == 1 and wide[0][0] <= wide[0][1]  # whole, on one line
     assert len(narrow) > 1 and sum(narrow) > wide[0][0]  # broken, at its own size
+
+
+def test_a_url_is_never_set_under_the_floor(tmp_path):
+    # A URL that would fit its line only under URL_FLOOR of its size breaks at its break
+    # points, at its own size: legible before copied whole.
+    from weasyprint.formatting_structure import boxes
+
+    from workflow.render.html import break_addresses
+    from workflow.render.typeset import fit
+
+    url = ("https://www.allianceofmesocialists.org/statement-from-alliance-of-middle-eastern"
+           "-socialists-in-solidarity-with-the-latin-american-migrant-caravan-headed/")
+    html = (f'<html lang="en"><body><article class="text"><p>{break_addresses(url)}</p>'
+            "</article></body></html>")
+    document, _ = fit(html, tmp_path, None, {}, False)
+    assert len(_address_boxes(document)) > 1  # broken over lines
+    sizes, todo = set(), [document.pages[0]._page_box]
+    while todo:
+        box = todo.pop()
+        if isinstance(box, boxes.TextBox):
+            sizes.add(round(box.style["font_size"], 2))
+        todo.extend(getattr(box, "children", ()))
+    assert sizes == {round(10 * 4 / 3, 2)}  # 10 pt, the paragraph's, in px

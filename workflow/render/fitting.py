@@ -60,8 +60,10 @@ def smaller_scale(scale: float, share: float) -> float:
 # A URL broken over lines copies out with a space (or without the "-" it broke after):
 # extractors write a line break at every line end. So a URL is set whole, on a line of its
 # own where it does not fit after the text before it, and smaller where it is wider than
-# the measure, down to this share of its size (the cover's last); under it, it breaks.
-URL_FLOOR = FRONT_SCALES[-1]
+# the measure, down to this share of its size: 8 pt in running text, 6.4 pt in the
+# colophon, about the imprint's 6.5 pt, the smallest type a reader is given. A URL wider
+# than that still breaks at its break points: legible before copied whole.
+URL_FLOOR = 0.8
 
 
 def _address(element) -> bool:

@@ -171,7 +171,18 @@ def hyphen_faults(document) -> set[str]:
             if not head or not tail:
                 continue
             last = index + 1 == len(paragraph) - 1
-            if (run >= LADDER or next_page != page
-                    or (last and len(following.split()) == 1 and len(tail[0]) <= FRAGMENT)):
+            if next_page != page or taken_back(run, following if last else None):
                 words.add(head[-1] + tail[0])
     return words
+
+
+def taken_back(run: int, last_line: str | None) -> bool:
+    """Whether a line-end hyphen is taken back, pagination aside: its line the `run`th
+    hyphenated in a row (a ladder's third), or the paragraph's `last_line` after it one
+    word's end of FRAGMENT letters or fewer. Lines are broken so (render/lineends.py)."""
+    if run >= LADDER:
+        return True
+    if last_line is None or len(last_line.split()) != 1:
+        return False
+    tail = LETTERS.findall(last_line)
+    return bool(tail) and len(tail[0]) <= FRAGMENT

@@ -256,6 +256,7 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
         url_faults,
     )
     from workflow.render.html import fit_urls, keep_words_whole
+    from workflow.render.lineends import refused
     from workflow.render.stylesheet import language_css, section_leading_css
 
     scales = {"cover": 1.0, "contents": 1.0}
@@ -268,10 +269,13 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
         """The layout at `leading`, its cover and contents set smaller until each fits
         its page, and words whose hyphen a typesetter would take back kept whole."""
         def render():
-            return render_document(fit_urls(keep_words_whole(html, whole), urls), base,
-                                   printing,
-                                   language_css(digits, draft, leading) + front_css(scales)
-                                   + section_leading_css(sections) + extra[0], page_size)
+            # Ladders' third hyphens, those before a short last line and at a page turn are
+            # refused while the lines are broken: hyphen_faults finds what that missed.
+            with refused():
+                return render_document(fit_urls(keep_words_whole(html, whole), urls), base,
+                                       printing, language_css(digits, draft, leading)
+                                       + front_css(scales) + section_leading_css(sections)
+                                       + extra[0], page_size)
 
         document, options = render()
         for _ in range(len(FRONT_SCALES) + 3):

@@ -83,3 +83,70 @@ def test_a_cluster_copies_out_from_its_widest_glyph():
     clusters, ids, widths = [7, 4, 2, 0], [40, 0xFFFFFFF, 13, 12], [480, 0, 0, 500]
     texts = _glyph_texts(text, clusters, ids, widths, rtl=True, empty=0xFFFFFFF)
     assert texts == ["\u0645", "", "", "\u0628\u064e\u200c"]
+
+
+def _typeset_copied(tmp_path, body: str) -> str:
+    """pdftotext's text of an A5 screen PDF of `body` (the pipeline: typeset, then the
+    pass after writing)."""
+    from workflow.pdf.post import finish_screen
+    from workflow.render.typeset import typeset
+
+    html = f'<html><body><article class="text">{body}</article></body></html>'
+    path = tmp_path / "out.pdf"
+    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
+    return copied(path)
+
+
+URDU = "این اقدام امپریالیستی ایالات متحده برای توانمند کردن مردم عراق انجام نشد."
+
+
+@needs_poppler
+def test_nastaliq_words_with_a_raised_first_glyph_copy_out_whole(tmp_path):
+    # Nastaliq steps each word down to its last letter; in "کردن" and "متحده" even the
+    # glyph drawn first is raised, and poppler put the word's span (or its first letter)
+    # on a line of its own ("ک" over "ردن") unless the span starts on the baseline.
+    text = _typeset_copied(tmp_path, f'<p lang="ur" dir="rtl">{URDU}</p>')
+    assert unicodedata.normalize("NFC", URDU) in text
+
+
+URDU_PARAGRAPHS = (
+    "این کاروان نافرمانی مردم در برابر تحمیل‌های نئولیبرال است و چالشی است پیش روی"
+    " دولت‌ها، نه‌تنها در آمریکای مرکزی بلکه در سراسر جهان، تا به خواسته‌های مردم گوش"
+    " فرادهند.",
+    "ما خواستار آنیم که دولت ایالات متحده تهدیدهایش علیه مهاجران را پس بگیرد و در عوض"
+    " به خواسته‌ها گوش فرادهد و راه‌هایی عادلانه برای پاسخ به دادخواهی مهاجران بیابد.")
+
+
+@needs_poppler
+def test_nastaliq_lines_copy_out_as_one_line_each(tmp_path):
+    # Nastaliq draws a word's first and last glyphs with offsets that their kerning takes
+    # back: a span from glyph to glyph left gaps between words wider than poppler's column
+    # spacing, and it read the two words on either side as the ends of two columns.
+    body = "".join(f'<p lang="ur" dir="rtl">{text}</p>' for text in URDU_PARAGRAPHS)
+    text = _typeset_copied(tmp_path, body)
+    for paragraph in URDU_PARAGRAPHS:
+        assert unicodedata.normalize("NFC", paragraph) in text
+
+
+# Wider than an A5 line at 10 pt, narrower at 8 (the fitting pass's floor, URL_FLOOR).
+LONG_URL = ("https://www.allianceofmesocialists.org/statement-on-the-latin-american-"
+            "migrant-caravan/")
+
+
+@needs_poppler
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_url_that_does_not_fit_its_line_copies_out_unbroken(tmp_path, language):
+    # An extractor writes a line break at every line end (and drops a "-" ending one):
+    # a URL is set whole on one line, smaller where it is wider than the measure.
+    from workflow.render.html import break_addresses, wrap_ltr_runs
+
+    # (Arabic words enough for poppler to read the page right to left, as on any page of
+    # an Arabic edition: on a page of more Latin letters than Arabic ones it reads left
+    # to right, and the URL's full stop, at the line's left end, comes out first.)
+    words = {"en": "Read the statement and share it with comrades everywhere at",
+             "ar": "اقرأوا البيان وانشروه بين الرفاق في كل مكان على"}[language]
+    html = f"{words} {LONG_URL} now."
+    html = break_addresses(wrap_ltr_runs(html) if language == "ar" else html)
+    direction = "rtl" if language == "ar" else "ltr"
+    text = _typeset_copied(tmp_path, f'<p lang="{language}" dir="{direction}">{html}</p>')
+    assert LONG_URL in text.split()

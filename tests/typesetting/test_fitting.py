@@ -69,3 +69,66 @@ def test_no_ladders_page_turn_hyphens_or_hyphenated_names(tmp_path, monkeypatch)
                 assert not head[:1].isupper(), f"name hyphenated on page {number}: {line}"
         assert not text[-1].endswith(HYPHEN), f"hyphen at the turn of page {number}"
     assert hyphens >= 10  # the measure still hyphenates
+
+
+def _address_boxes(document):
+    """(width, width of the block it is set in) of each piece of each address."""
+    from weasyprint.formatting_structure import boxes
+
+    found = []
+    for page in document.pages:
+        todo = [(page._page_box, 0.0)]
+        while todo:
+            box, room = todo.pop()
+            if isinstance(box, boxes.BlockContainerBox):
+                room = box.width
+            element = getattr(box, "element", None)
+            if (isinstance(box, boxes.InlineBox) and element is not None
+                    and "url" in (element.get("class") or "").split()):
+                found.append((box.width, room))
+                continue
+            todo.extend((child, room) for child in getattr(box, "children", ()))
+    return found
+
+
+def test_a_url_is_fitted_in_its_own_measure_or_left_to_break(tmp_path):
+    # The same URL in a wide measure (set whole, smaller) and in one too narrow for it at
+    # any size the fitting pass allows (left to break at its break points): the fitted
+    # size of the one must not make the other overflow its column.
+    from workflow.render.html import break_addresses
+    from workflow.render.typeset import fit
+
+    url = ("https://www.allianceofmesocialists.org/statement-from-alliance-of-middle-eastern"
+           "-socialists-on-the-migrant-caravan/")  # fits the wide measure at 0.85
+    html = (f'<html lang="en"><body><article class="text"><p>{break_addresses(url)}</p>'
+            f'<div style="width: 25mm"><p>{break_addresses(url)}</p></div>'
+            "</article></body></html>")
+    document, _ = fit(html, tmp_path, None, {}, False)
+    pieces = _address_boxes(document)
+    wide = [(width, room) for width, room in pieces if room > 200]
+    narrow = [width for width, room in pieces if room < 100]
+    assert len(wide) == 1 and wide[0][0] <= wide[0][1]  # whole, on one line
+    assert len(narrow) > 1 and sum(narrow) > wide[0][0]  # broken, at its own size
+
+
+def test_a_url_is_never_set_under_the_floor(tmp_path):
+    # A URL that would fit its line only under URL_FLOOR of its size breaks at its break
+    # points, at its own size: legible before copied whole.
+    from weasyprint.formatting_structure import boxes
+
+    from workflow.render.html import break_addresses
+    from workflow.render.typeset import fit
+
+    url = ("https://www.allianceofmesocialists.org/statement-from-alliance-of-middle-eastern"
+           "-socialists-in-solidarity-with-the-latin-american-migrant-caravan-headed/")
+    html = (f'<html lang="en"><body><article class="text"><p>{break_addresses(url)}</p>'
+            "</article></body></html>")
+    document, _ = fit(html, tmp_path, None, {}, False)
+    assert len(_address_boxes(document)) > 1  # broken over lines
+    sizes, todo = set(), [document.pages[0]._page_box]
+    while todo:
+        box = todo.pop()
+        if isinstance(box, boxes.TextBox):
+            sizes.add(round(box.style["font_size"], 2))
+        todo.extend(getattr(box, "children", ()))
+    assert sizes == {round(10 * 4 / 3, 2)}  # 10 pt, the paragraph's, in px

@@ -5,6 +5,7 @@ paragraphs ending on a word's last letters)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
 LETTERS = re.compile(r"[^\W\d_]+")
@@ -54,6 +55,71 @@ def smaller_scale(scale: float, share: float) -> float:
     """The next of FRONT_SCALES under `scale` times the share of the page that fits."""
     smaller = [s for s in FRONT_SCALES if s < scale]
     return next((s for s in smaller if s <= scale * share), smaller[-1]) if smaller else scale
+
+
+# A URL broken over lines copies out with a space (or without the "-" it broke after):
+# extractors write a line break at every line end. So a URL is set whole, on a line of its
+# own where it does not fit after the text before it, and smaller where it is wider than
+# the measure, down to this share of its size: 8 pt in running text, 6.4 pt in the
+# colophon, about the imprint's 6.5 pt, the smallest type a reader is given. A URL wider
+# than that still breaks at its break points: legible before copied whole.
+URL_FLOOR = 0.8
+
+
+def _address(element) -> bool:
+    """A URL or e-mail address as html.break_addresses sets it: a <span class="url"> of
+    unbreakable pieces and <wbr>s."""
+    return (element.tag == "span" and "url" in _classes(element)
+            and all(child.tag == "wbr" or "nobr" in _classes(child) for child in element))
+
+
+def url_faults(document, scales: dict[tuple[int, str], float]) -> dict[tuple[int, str], float]:
+    """URLs (and e-mail addresses) broken over lines or wider than their line, by (their
+    place among the document's addresses, text), with the share of their size (`scales`
+    holds the one they are set at) that fits them on one line; none under URL_FLOOR."""
+    from weasyprint.formatting_structure import boxes
+
+    if not document.pages:
+        return {}
+    widths: dict[int, list[float]] = {}
+    rooms: dict[int, float] = {}
+    elements: dict[int, Any] = {}
+    for page in document.pages:
+        # (box, the width of the block its lines fill, whether inside a line)
+        todo: list[tuple[object, float, bool]] = [(page._page_box, 0.0, False)]
+        while todo:
+            box, room, in_line = todo.pop()
+            if isinstance(box, boxes.LineBox):
+                in_line = True  # (a line box is as wide as its text, not its block)
+            elif isinstance(box, boxes.BlockContainerBox):
+                room = box.width
+            element = getattr(box, "element", None)
+            if (in_line and isinstance(box, boxes.InlineBox) and element is not None
+                    and "url" in _classes(element)):  # the outer of nested ones
+                key = id(element)
+                widths.setdefault(key, []).append(box.width)
+                rooms[key] = min(rooms.get(key, room), room)
+                elements[key] = element
+                continue
+            todo.extend((child, room, in_line) for child in getattr(box, "children", ()))
+    if not widths:
+        return {}
+    root = document.pages[0]._page_box.children[0].element  # <html>
+    places = {id(e): n for n, e in enumerate(e for e in root.iter() if _address(e))}
+    faults: dict[tuple[int, str], float] = {}
+    for key, pieces in widths.items():
+        if len(pieces) == 1 and pieces[0] <= rooms[key] + 0.01:
+            continue
+        address = next((e for e in elements[key].iter() if _address(e)), None)
+        if address is None:
+            continue
+        place = (places[id(address)], "".join(address.itertext()))
+        size = scales.get(place, 1.0)
+        # a little under the share that fits: a line's width is not exactly its glyphs'
+        scale = min(size, int(size * rooms[key] / sum(pieces) * 0.97 * 100) / 100)
+        if scale >= URL_FLOOR:
+            faults[place] = scale
+    return faults
 
 
 def _lines(document) -> list[tuple[int, int | None, str]]:

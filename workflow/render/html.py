@@ -220,6 +220,30 @@ def break_addresses(html: str) -> str:
     return "".join(parts)
 
 
+URL_SPAN = re.compile(
+    r'<span class="url"([^>]*)>((?:<span class="nobr">[^<]*</span>|<wbr>)*)</span>')
+
+
+def fit_urls(html: str, scales: Mapping[tuple[int, str], float]) -> str:
+    """The document with the URLs of `scales` (the fitting pass's, by their place among
+    the document's addresses and their text: see fitting.url_faults) set whole, never
+    broken, at that share of their size."""
+    if not scales:
+        return html
+    place = -1
+
+    def fitted(match: re.Match) -> str:
+        nonlocal place
+        place += 1
+        key = (place, unescape(TAG.sub("", match.group(2))))
+        if key not in scales:
+            return match.group(0)
+        return (f'<span class="url fitted" style="font-size: {scales[key]:g}em"'
+                f'{match.group(1)}>{match.group(2).replace("<wbr>", "")}</span>')
+
+    return URL_SPAN.sub(fitted, html)
+
+
 # A capitalised word of six letters or more (the shortest hyphenate-limit-chars lets
 # WeasyPrint break): a name, mid-sentence ("Myanmar", "Qassem", "pro-Iranian"), or a
 # sentence's first word, which loses nothing by staying whole.

@@ -41,6 +41,9 @@ RLM = "\u200f"
 # A marked point after the last glyph of a left-to-right line box that ends in neutrals;
 # the pass after writing replaces it (see _direct).
 LINE_END = "PamphletLineEnd"
+# A marked point at the baseline, before the first glyph of a word's span whose first glyph
+# is drawn raised; the pass after writing puts a glyph there that draws nothing (_marks).
+BASELINE = "PamphletBaseline"
 # Bidi classes an extractor keeps in their own order inside right-to-left text (poppler's
 # "L" and "#": letters of left-to-right scripts, digits, and number separators).
 KEPT_IN_ORDER = {"L", "EN", "AN", "ES", "ET", "CS"}
@@ -192,32 +195,49 @@ class Glyph:
 @dataclass(frozen=True)
 class Drawn:
     """A glyph to draw: its id, the /ActualText of a span opening before it (None: no
-    span opens), whether a span closes after it, and whether it ends a left-to-right
-    line box in neutrals (a marked point LINE_END follows it: see _direct)."""
+    span opens), whether a span closes after it, whether it ends a left-to-right
+    line box in neutrals (a marked point LINE_END follows it: see _direct), and whether
+    the span opening before it is a word's, which starts and ends with a marked point
+    BASELINE."""
 
     id: int
     opens: str | None = None
     closes: bool = False
     ends: bool = False
+    anchored: bool = False
 
 
 def _spans(glyphs: list[Glyph]) -> list[Drawn]:
     """The spans of a run's glyphs: one per glyph whose text is not its ToUnicode entry,
     and one per word with letters drawn off the baseline (Nastaliq's, which step down to
     the word's last letter): an extractor places a span's text where its first glyph is,
-    the word's leftmost letter, on the baseline, not each letter on a line of its own."""
+    the word's leftmost letter, on the baseline, not each letter on a line of its own.
+    So that the span lies where the word does, it starts and ends with a glyph that draws
+    nothing on the baseline (BASELINE), where the word starts and where it ends: poppler
+    put a word whose glyph drawn first is raised, or with per-glyph spans its first
+    letter, on a line of its own ("ج\nنبش"), takes a span for text set from its first
+    glyph to its last (on a slant if that one is raised), and Nastaliq draws a word's
+    first and last glyphs with offsets their kerning takes back (gaps between words that
+    poppler took for a column's edge: "کاهش\nگسترده"). In a run
+    with such words, every word of several glyphs is a span: Nastaliq sets a word's
+    unjoined pieces ("آ" and "نان" of "آنان") apart, and poppler took the gap for a space;
+    so is a word of one raised glyph (a ligature: "گی").
+    (Raised vowel marks copy out as nothing, with their letter: no Naskh run is one.)"""
     drawn: list[Drawn] = []
     word: list[Glyph] = []
+    stepped = any(g.raised and g.text for g in glyphs)
     for glyph in [*glyphs, None]:
         if glyph is not None and not glyph.space:
             word.append(glyph)
             continue
-        if (len(word) > 1 and not word[0].raised
-                and any(g.raised and g.text for g in word[1:])):
+        if stepped and word and (len(word) > 1 or word[0].raised):
             text = "".join(g.text for g in word)
-            drawn.append(Drawn(word[0].id, text, False))
-            drawn += [Drawn(g.id) for g in word[1:-1]]
-            drawn.append(Drawn(word[-1].id, None, True))
+            if len(word) == 1:
+                drawn.append(Drawn(word[0].id, text, True, anchored=True))
+            else:
+                drawn.append(Drawn(word[0].id, text, False, anchored=True))
+                drawn += [Drawn(g.id) for g in word[1:-1]]
+                drawn.append(Drawn(word[-1].id, None, True))
         else:
             drawn += [Drawn(g.id, g.text, True) if g.actual else Drawn(g.id) for g in word]
         if glyph is not None:
@@ -302,6 +322,13 @@ class SpanningStream:
         self._glyphs = glyphs
         self._next = 0
         self._open = False
+        self._rise: float = 0  # the text rise WeasyPrint set last
+        self._word = False  # the span open is a word's
+        self._closing = False  # a word's span closes before the next glyph
+
+    def set_text_rise(self, rise: float) -> None:
+        self._rise = rise
+        self._stream.set_text_rise(rise)
 
     def __getattr__(self, name):
         return getattr(self._stream, name)
@@ -323,14 +350,30 @@ class SpanningStream:
                 continue
             for at in range(0, len(hexes), 4):
                 code = hexes[at:at + 4]
+                if self._closing:
+                    flush()
+                    self._close_word()
                 drawn = self._take(int(code, 16))
                 if drawn is not None and drawn.opens is not None and not self._open:
+                    # a word's span starts where the word does, before the offset its
+                    # first glyph is drawn at (the numbers after the glyph before it)
+                    last = max((k for k, part in enumerate(parts) if part[0] == "<"),
+                               default=-1) if drawn.anchored else len(parts) - 1
+                    offset = parts[last + 1:]
+                    del parts[last + 1:]
                     flush()
                     self._stream.begin_marked_content(
                         "Span", pydyf.Dictionary({"ActualText": pydyf.String(drawn.opens)}))
                     self._open = True
+                    self._word = drawn.anchored
+                    if drawn.anchored:
+                        self._anchor()
+                    parts += offset
                 parts.append(f"<{code}>")
-                if drawn is not None and drawn.closes and self._open:
+                if drawn is not None and drawn.closes and self._open and self._word:
+                    # after the last glyph's kerning, which WeasyPrint draws after it
+                    self._closing = True
+                elif drawn is not None and drawn.closes and self._open:
                     flush()
                     self._stream.end_marked_content()
                     self._open = False
@@ -339,8 +382,27 @@ class SpanningStream:
                     self._stream.stream.append(f"/{LINE_END} MP")
         flush()
 
+    def _anchor(self) -> None:
+        """A marked point BASELINE at the baseline, where the text position is (before
+        a raised glyph: its x offset is drawn before it; after one, its advance)."""
+        if self._rise:
+            self._stream.set_text_rise(0)
+        self._stream.stream.append(f"/{BASELINE} MP")
+        if self._rise:
+            self._stream.set_text_rise(self._rise)
+
+    def _close_word(self) -> None:
+        """Close a word's span where the word ends, with a marked point BASELINE there:
+        an extractor takes a span to end where its last glyph does, and the last glyph of
+        a Nastaliq word is drawn with an offset that its kerning takes back."""
+        self._anchor()
+        self._stream.end_marked_content()
+        self._open = self._closing = False
+
     def finish(self) -> None:
-        """Close a span the line left open (it never should)."""
+        """Close a span the line left open (a word's, at the line's end)."""
+        if self._closing:
+            self._close_word()
         if self._open:
             self._stream.end_marked_content()
             self._open = False
@@ -536,35 +598,46 @@ def _direct(out: list, by_name: dict, box: tuple[float, float]) -> tuple[list, b
             right += kinds["R"]
             mixed = mixed or bool(kinds["R"] and (kinds["L"] or kinds["#"]))
     pad = left - right + 8 + left // 20 if mixed and 0 < right <= left <= 2 * right else 0
-    out, ended = _line_ends(out, by_name, right > left or bool(pad))
+    out, ended = _marks(out, by_name, right > left or bool(pad))
     if pad:
         out = _padded(out, by_name, box, pad)
     return out, ended or bool(pad)
 
 
-def _line_ends(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
-    """The LINE_END points of a page taken out; on a page poppler reads right to left,
-    each replaced by a glyph that draws nothing, advances by nothing and copies out as
-    an LRM: poppler would otherwise put the neutrals ending a left-to-right line in front
-    of it. (The LRM is a glyph of its own: pdf.js leaves out a glyph whose text ends in an
-    invisible format character.)"""
+def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
+    """The marked points the text layer left, each replaced by a glyph that draws
+    nothing (the font's space) and advances by nothing, or taken out:
+    - LINE_END: on a page poppler reads right to left, a glyph that copies out as an
+      LRM: poppler would otherwise put the neutrals ending a left-to-right line in front
+      of it; elsewhere nothing;
+    - BASELINE: a glyph that copies out as an RLM (inside the word's /ActualText span,
+      which poppler and MuPDF read instead), where poppler is to place the word.
+    (An LRM or RLM is a glyph of its own: pdf.js leaves out a glyph whose text ends in
+    an invisible format character.)"""
     import pikepdf
 
     kept: list = []
     font = None
+    changed = right_to_left
     for instruction in out:
         operator, operands = str(instruction.operator), instruction.operands
         if operator == "Tf" and operands:
             font = by_name.get(str(operands[0]))
-        if operator != "MP" or not operands or str(operands[0]) != f"/{LINE_END}":
+        point = str(operands[0]) if operator == "MP" and operands else ""
+        if point not in (f"/{LINE_END}", f"/{BASELINE}"):
             kept.append(instruction)
             continue
-        code = font.carrier(LRM) if right_to_left and font is not None else None
+        changed = True
+        code = None
+        if font is not None and point == f"/{BASELINE}":
+            code = font.carrier(RLM)
+        elif font is not None and right_to_left:
+            code = font.carrier(LRM)
         if code is not None:
             kept.append(pikepdf.ContentStreamInstruction(
                 [pikepdf.Array([pikepdf.String(code.to_bytes(2, "big"))])],
                 pikepdf.Operator("TJ")))
-    return kept, len(kept) != len(out) or right_to_left
+    return kept, changed
 
 
 def _padded(out: list, by_name: dict, box: tuple[float, float], count: int) -> list:

@@ -253,13 +253,15 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
         front_spills,
         hyphen_faults,
         smaller_scale,
+        url_faults,
     )
-    from workflow.render.html import keep_words_whole
+    from workflow.render.html import fit_urls, keep_words_whole
     from workflow.render.lineends import refused
     from workflow.render.stylesheet import language_css, section_leading_css
 
     scales = {"cover": 1.0, "contents": 1.0}
     whole: set[str] = set()
+    urls: dict[tuple[int, str], float] = {}  # URLs set whole, at this share of their size
     sections: dict[str, float] = {}  # line heights of single sections (multilingual)
     extra = [""]  # how the end of a print file is arranged: see `arranged`
 
@@ -270,8 +272,8 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
             # Ladders' third hyphens, those before a short last line and at a page turn are
             # refused while the lines are broken: hyphen_faults finds what that missed.
             with refused():
-                return render_document(keep_words_whole(html, whole), base, printing,
-                                       language_css(digits, draft, leading)
+                return render_document(fit_urls(keep_words_whole(html, whole), urls), base,
+                                       printing, language_css(digits, draft, leading)
                                        + front_css(scales) + section_leading_css(sections)
                                        + extra[0], page_size)
 
@@ -283,11 +285,14 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
                 scales[part] = smaller_scale(scales[part], share)
             words = hyphen_faults(document) - whole
             whole.update(words)
-            if not spills and not words:
+            broken = url_faults(document, urls)
+            urls.update(broken)
+            if not spills and not words and not broken:
                 break
             log.info("typeset again: %s", ", ".join(
                 [f"{part} at {scales[part]:g}" for part in sorted(spills)]
-                + [f"{word} whole" for word in sorted(words)]))
+                + [f"{word} whole" for word in sorted(words)]
+                + [f"{url} at {scale:g}" for (_, url), scale in sorted(broken.items())]))
             document, options = render()
         return document, options
 

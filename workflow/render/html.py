@@ -419,7 +419,7 @@ def column_width(edition: Edition, other: Edition) -> float:
                       for piece in row)
         size = profile.parallel_font_size_pt
         width = LETTER_WIDTH.get(profile.fonts.text[0], 1.0)
-        return max(letters, 1) * width * size * size * profile.line_height
+        return max(letters, 1) * width * size * size * profile.line_height_in_columns
 
     share = need(edition) / (need(edition) + need(other))
     return round(100 * min(max(share, COLUMN_SHARES[0]), COLUMN_SHARES[1]), 1)

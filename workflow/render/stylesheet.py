@@ -44,21 +44,26 @@ def _selectors(template: str, code: str, elements: tuple[str, ...]) -> str:
     return ", ".join(template.format(element=element, code=code) for element in elements)
 
 
-def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0) -> str:
+def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0,
+                columns: bool = False) -> str:
     """The rules of one language; `leading` scales the text's line height (the build's
-    fitting pass sets it a few percent either way to keep a page from being a runt)."""
+    fitting pass sets it a few percent either way to keep a page from being a runt);
+    `columns`: the page size sets article text in two columns (styles/A4.css)."""
     code = profile.code
     text = families(profile.font_stack("text"))
     heading = families(profile.font_stack("heading"))
     furniture = families(profile.font_stack("furniture"))
     counter = counter_style(digits)
     body = ("p", "li")
+    # Only where a profile sets its own: every other language's rules stay as they were.
+    in_columns = (f" line-height: {column_line_height(profile, leading):g};"
+                  if profile.columns_line_height else "")
     rules = [
         f":lang({code}) {{ font-family: {text}; }}",
         f"{_selectors('{element}:lang({code})', code, body)} {{ font-size: "
         f"{profile.font_size_pt:g}pt; line-height: {round(profile.line_height * leading, 3):g}; }}",
         f"{_selectors('div.parallel {element}:lang({code})', code, ('p', 'li'))} "
-        f"{{ font-size: {profile.parallel_font_size_pt:g}pt; }}",
+        f"{{ font-size: {profile.parallel_font_size_pt:g}pt;{in_columns} }}",
         # Element and class in the selector: more specific than `:lang()` above, so
         # headings keep their family whatever the language of the text around them.
         f"{_selectors('{element}:lang({code})', code, HEADINGS)}, "
@@ -97,6 +102,9 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
                      f"section.back-cover p.back-title:lang({code}), "
                      f".furniture-line:lang({code}) "
                      f"{{ line-height: {profile.heading_line_height:g}; }}")
+    if columns and in_columns:  # article.text: a single edition, a multilingual one's sections
+        rules.append(f"{_selectors('article.text {element}:lang({code})', code, body)} "
+                     f"{{{in_columns} }}")
     if profile.hyphenation:
         # pyphen's dictionary by the profile's locale: `lang="en"` alone loads British
         # patterns, and our English is US English. `!important`, on every element of the
@@ -130,18 +138,32 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
     return "\n".join(rules)
 
 
-def language_css(digits: Mapping[str, str], draft: bool, leading: float = 1.0) -> str:
+def language_css(digits: Mapping[str, str], draft: bool, leading: float = 1.0,
+                 columns: bool = False) -> str:
     """The rules of every language with a profile; `digits` says which digits a language
-    prints here (the project's `arabic_digits`), default its profile's."""
+    prints here (the project's `arabic_digits`), default its profile's; `columns`: text
+    set in two columns (profile_css)."""
     return "\n".join(profile_css(profile, digits.get(profile.code, profile.digits), draft,
-                                 leading) for profile in languages.all_profiles())
+                                 leading, columns) for profile in languages.all_profiles())
 
 
-def section_leading_css(leadings: Mapping[str, float]) -> str:
+def column_line_height(profile: Profile, leading: float) -> float:
+    """A profile's text line height in columns at the fitting pass's `leading`: tighter
+    with it, never looser (1.45 x 1.04 is over poppler's 1.5: profile.py)."""
+    return round((profile.columns_line_height or profile.line_height) * min(leading, 1.0), 3)
+
+
+def section_leading_css(leadings: Mapping[str, float], columns: bool = False) -> str:
     """Line heights of single sections of a multilingual edition, over their language's
     own (the fitting pass sets one a few percent either way against a runt page at the
-    section's end)."""
+    section's end); `columns`: text set in two columns (profile_css)."""
+    def line_height(code: str, leading: float) -> float:
+        profile = languages.get(code)
+        if columns and profile.columns_line_height:
+            return column_line_height(profile, leading)
+        return round(profile.line_height * leading, 3)
+
     return "".join(
         f"\narticle.section.lang-{code} p, article.section.lang-{code} li {{ line-height: "
-        f"{round(languages.get(code).line_height * leading, 3):g}; }}"
+        f"{line_height(code, leading):g}; }}"
         for code, leading in sorted(leadings.items()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from workflow import languages
-from workflow.render.stylesheet import language_css, profile_css
+from workflow.render.stylesheet import language_css, profile_css, section_leading_css
 from workflow.render.typeset import two_columns
 
 # poppler's TextPage::coalesce joins lines whose baselines are at most 1.5x the font size
@@ -48,3 +48,14 @@ def test_the_page_sizes_that_set_two_columns_get_the_column_rules():
     assert two_columns("A4") and two_columns("letter") and not two_columns("A5")
     assert "article.text p:lang(ar)" in language_css({}, False, columns=True)
     assert "article.text p:lang(ar)" not in language_css({}, False)
+
+
+def test_a_section_refitted_against_a_runt_keeps_the_column_line_height():
+    # The multilingual edition's per-section line heights come after the language rules.
+    for leading in (1.04, 1.08, 0.93):
+        two = section_leading_css({"ar": leading, "fa": leading, "en": leading}, columns=True)
+        one = section_leading_css({"ar": leading}, columns=False)
+        for code in ("ar", "fa"):
+            assert line_height(two, f"article.section.lang-{code} p") < POPPLER_LINE_JOIN
+        assert line_height(two, "article.section.lang-en p") == round(1.45 * leading, 3)
+        assert line_height(one, "article.section.lang-ar p") == round(1.7 * leading, 3)

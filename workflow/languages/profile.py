@@ -195,7 +195,8 @@ class Profile:
     # In a measure of two columns and side by side: pdftotext (poppler's
     # TextPage::coalesce) joins a line to the block above only when its baseline is at
     # most 1.5x the font size lower; looser lines are blocks of one line each, and two
-    # columns of them copy out interleaved line by line. None: `line_height`.
+    # columns of them copy out interleaved line by line. None: `line_height`. The fitting
+    # pass may set it looser, up to COLUMNS_LINE_HEIGHT_MAX (render/stylesheet.py).
     columns_line_height: float | None = None
     heading_line_height: float | None = None  # None: the stylesheet's own
     hyphenation: str | None = None  # a pyphen dictionary (our English is US English)

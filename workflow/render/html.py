@@ -438,7 +438,8 @@ def _environment() -> Environment:
                        version=__version__, render_inline=render_inline,
                        language_name=language_name, label=label, typography=typography,
                        html_lang=lambda code: languages.get(code).html_lang,
-                       column_width=column_width, heading_level=heading_level)
+                       column_width=column_width, heading_level=heading_level,
+                       own_leading=lambda code: languages.get(code).columns_line_height is not None)
     return env
 
 

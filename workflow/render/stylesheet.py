@@ -40,6 +40,12 @@ def page_name(code: str) -> str:
     return f"lang-{code}"
 
 
+# The loosest line height a profile's `columns_line_height` is set at by the fitting pass:
+# poppler joins a line to the block above when its baseline is at most 1.5x the font size
+# lower (TextOutputDev.cc, maxLineSpacingDelta); 1.5 itself measured short of it.
+COLUMNS_LINE_HEIGHT_MAX = 1.48
+
+
 def _selectors(template: str, code: str, elements: tuple[str, ...]) -> str:
     return ", ".join(template.format(element=element, code=code) for element in elements)
 
@@ -105,6 +111,17 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
     if columns and in_columns:  # article.text: a single edition, a multilingual one's sections
         rules.append(f"{_selectors('article.text {element}:lang({code})', code, body)} "
                      f"{{{in_columns} }}")
+    if in_columns:
+        # Each run of text is centred on its own font's ascent and descent in a line as
+        # tall as the line height: a run all in the Latin fallback (`IMA`, a `)` ending a
+        # line; Noto Serif's ascent less descent is 0.34 em over Naskh's) stood 0.17 em
+        # higher and made its line that much taller than the others, over poppler's 1.5.
+        # The text of a paragraph is in one span (templates/macros.html.j2, own_leading)
+        # of line height 0, so that only the paragraph's own sets each line's height.
+        where = (['article.text {element}:lang({code})'] if columns else []) + \
+            ['div.parallel {element}:lang({code})']
+        rules.append(", ".join(_selectors(f"{w} > span.leading", code, body) for w in where)
+                     + " { line-height: 0; }")
     if profile.hyphenation:
         # pyphen's dictionary by the profile's locale: `lang="en"` alone loads British
         # patterns, and our English is US English. `!important`, on every element of the
@@ -148,9 +165,10 @@ def language_css(digits: Mapping[str, str], draft: bool, leading: float = 1.0,
 
 
 def column_line_height(profile: Profile, leading: float) -> float:
-    """A profile's text line height in columns at the fitting pass's `leading`: tighter
-    with it, never looser (1.45 x 1.04 is over poppler's 1.5: profile.py)."""
-    return round((profile.columns_line_height or profile.line_height) * min(leading, 1.0), 3)
+    """A profile's text line height in columns at the fitting pass's `leading`: as its
+    other text's, but never over COLUMNS_LINE_HEIGHT_MAX."""
+    own = profile.columns_line_height or profile.line_height
+    return round(min(own * leading, max(own, COLUMNS_LINE_HEIGHT_MAX)), 3)
 
 
 def section_leading_css(leadings: Mapping[str, float], columns: bool = False) -> str:

@@ -111,6 +111,11 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
     if columns and in_columns:  # article.text: a single edition, a multilingual one's sections
         rules.append(f"{_selectors('article.text {element}:lang({code})', code, body)} "
                      f"{{{in_columns} }}")
+    if columns and profile.line_height_in_columns > COLUMNS_LINE_HEIGHT_MAX:
+        # Lines too far apart for poppler to join (Urdu's Nastaliq needs 2.3): in two
+        # columns each line is a block of its own and a copy takes one line of each column
+        # in turn, so the text of such a language is set in one column.
+        rules.append(f"article.text:lang({code}) {{ columns: auto; }}")
     if in_columns:
         # Each run of text is centred on its own font's ascent and descent in a line as
         # tall as the line height: a run all in the Latin fallback (`IMA`, a `)` ending a

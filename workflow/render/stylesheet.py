@@ -62,8 +62,7 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
     counter = counter_style(digits)
     body = ("p", "li")
     # Only where a profile sets its own: every other language's rules stay as they were.
-    in_columns = (f" line-height: {column_line_height(profile, leading):g};"
-                  if profile.columns_line_height else "")
+    in_columns = column_leading(profile, leading) if profile.columns_line_height else ""
     rules = [
         f":lang({code}) {{ font-family: {text}; }}",
         f"{_selectors('{element}:lang({code})', code, body)} {{ font-size: "
@@ -176,17 +175,33 @@ def column_line_height(profile: Profile, leading: float) -> float:
     return round(min(own * leading, max(own, COLUMNS_LINE_HEIGHT_MAX)), 3)
 
 
+# Where the fitting pass sets a column line height looser than COLUMNS_LINE_HEIGHT_MAX, the
+# rest goes under each paragraph instead, as much as this many of its lines would have
+# taken: the looser try moves text onto the next page as it is meant to (against a runt
+# page), and poppler's join is unharmed (it starts a block at each paragraph anyway).
+PARAGRAPH_LINES = 4
+
+
+def column_leading(profile: Profile, leading: float) -> str:
+    """The CSS declarations of a profile's text in columns at the fitting pass's
+    `leading`: its line height (column_line_height), and below each paragraph the rest."""
+    height = column_line_height(profile, leading)
+    rest = round(PARAGRAPH_LINES * ((profile.columns_line_height or profile.line_height)
+                                    * leading - height), 3)
+    return f" line-height: {height:g};" + (f" padding-bottom: {rest:g}em;" if rest > 0 else "")
+
+
 def section_leading_css(leadings: Mapping[str, float], columns: bool = False) -> str:
     """Line heights of single sections of a multilingual edition, over their language's
     own (the fitting pass sets one a few percent either way against a runt page at the
     section's end); `columns`: text set in two columns (profile_css)."""
-    def line_height(code: str, leading: float) -> float:
+    def rules(code: str, leading: float) -> str:
         profile = languages.get(code)
         if columns and profile.columns_line_height:
-            return column_line_height(profile, leading)
-        return round(profile.line_height * leading, 3)
+            return column_leading(profile, leading)
+        return f" line-height: {round(profile.line_height * leading, 3):g};"
 
     return "".join(
-        f"\narticle.section.lang-{code} p, article.section.lang-{code} li {{ line-height: "
-        f"{line_height(code, leading):g}; }}"
+        f"\narticle.section.lang-{code} p, article.section.lang-{code} li {{"
+        f"{rules(code, leading)} }}"
         for code, leading in sorted(leadings.items()))

@@ -417,5 +417,9 @@ BACK_COVER = ("\nsection.back-cover { display: flex; }"
 
 
 def setup() -> None:
-    """What every rendering process makes once: the stylesheet and WeasyPrint's fonts."""
+    """What every rendering process makes once per build (or, a worker, once): the
+    stylesheet and WeasyPrint's fonts, and a store of line breaks its PDFs share, emptied."""
+    from workflow.render.linebreaks import share
+
     _weasyprint()
+    share()

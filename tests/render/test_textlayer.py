@@ -11,8 +11,9 @@ import unicodedata
 import pikepdf
 import pytest
 
-from tests.helpers import keeping_numbers, translate_catalog
+from tests.helpers import keeping_numbers, translate_catalog, write_project
 from workflow.build import build
+from workflow.config import load_project
 from workflow.render.textlayer import _glyph_texts
 from workflow.update import update
 
@@ -150,3 +151,28 @@ def test_a_url_that_does_not_fit_its_line_copies_out_unbroken(tmp_path, language
     direction = "rtl" if language == "ar" else "ltr"
     text = _typeset_copied(tmp_path, f'<p lang="{language}" dir="{direction}">{html}</p>')
     assert LONG_URL in text.split()
+
+
+@needs_poppler
+def test_two_columns_of_arabic_copy_out_column_by_column(tmp_path, monkeypatch):
+    # A4 sets the text in two balanced columns. poppler joins a line to the block above
+    # only when its baseline is at most 1.5x the font size lower; at the single column's
+    # 1.7 every Arabic line was a block of its own and the copy took one line from each
+    # column in turn, so no paragraph of more than a line came out whole.
+    root = write_project(tmp_path / "project", config='[tool.pamphlet]\npage_size = "A4"\n')
+    monkeypatch.chdir(root)
+    project = load_project(root)
+    # A Latin run (the fallback font's taller line, unless the paragraph's line height
+    # alone counts: span.leading) in a line between others: "(IMA)", "(TPP)".
+    paragraph = " ".join(["إننا نعارض جميع الإمبرياليين والمستبدين، العالميين منهم "
+                          "والإقليميين، وفي جميع هذه الحالات نرى اللاجئين يجردون من إنسانيتهم.",
+                          ARABIC, "التضامن مع الانتفاضات الشعبية (TPP) في منطقة الشرق الأوسط "
+                          "وشمال أفريقيا وفي كل مكان آخر."])  # four lines or more in a column
+    update(project)
+    translate_catalog(project, "ar", keeping_numbers(paragraph))
+    build(project, final=True, languages=["ar"], layouts=["single"])
+    text = copied(project.build / "caravan" / "caravan.ar.pdf")
+    whole = unicodedata.normalize("NFC", paragraph[:-1])
+    # 9 entries, all whole here (one across the column break); 5 with the Latin runs'
+    # lines taller, 3 at the single column's 1.7
+    assert text.count(whole) >= 8

@@ -20,6 +20,8 @@ PROFILE = Profile(
     font_size_pt=11.0,
     parallel_font_size_pt=9.5,
     line_height=1.7,
+    # Two columns: at most poppler's 1.5 (profile.py), so copied text stays in its column.
+    columns_line_height=1.45,
     heading_line_height=1.5,  # Kufi's tall letters and dots are cramped below 1.5
     quotes=("«", "»", "“", "”"),
     percent="{}٪",

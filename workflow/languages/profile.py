@@ -192,6 +192,12 @@ class Profile:
     font_size_pt: float = 10.0
     parallel_font_size_pt: float = 8.5  # in the narrower columns of the side-by-side layout
     line_height: float = 1.45
+    # In a measure of two columns and side by side: pdftotext (poppler's
+    # TextPage::coalesce) joins a line to the block above only when its baseline is at
+    # most 1.5x the font size lower; looser lines are blocks of one line each, and two
+    # columns of them copy out interleaved line by line. None: `line_height`. The fitting
+    # pass may set it looser, up to COLUMNS_LINE_HEIGHT_MAX (render/stylesheet.py).
+    columns_line_height: float | None = None
     heading_line_height: float | None = None  # None: the stylesheet's own
     hyphenation: str | None = None  # a pyphen dictionary (our English is US English)
     # Quotation marks (primary, secondary), and what goes inside a pair (French: NNBSP).
@@ -323,6 +329,11 @@ class Profile:
         if month != standard:
             text = text.replace(standard, month, 1)
         return self.write_digits(text, digits)
+
+    @property
+    def line_height_in_columns(self) -> float:
+        """The text's line height in two-column measures and side-by-side columns."""
+        return self.columns_line_height or self.line_height
 
     # --- Fonts
 

@@ -443,7 +443,7 @@ def column_width(edition: Edition, other: Edition) -> float:
                       for piece in row)
         size = profile.parallel_font_size_pt
         width = LETTER_WIDTH.get(profile.fonts.text[0], 1.0)
-        return max(letters, 1) * width * size * size * profile.line_height
+        return max(letters, 1) * width * size * size * profile.line_height_in_columns
 
     share = need(edition) / (need(edition) + need(other))
     return round(100 * min(max(share, COLUMN_SHARES[0]), COLUMN_SHARES[1]), 1)
@@ -462,7 +462,8 @@ def _environment() -> Environment:
                        version=__version__, render_inline=render_inline,
                        language_name=language_name, label=label, typography=typography,
                        html_lang=lambda code: languages.get(code).html_lang,
-                       column_width=column_width, heading_level=heading_level)
+                       column_width=column_width, heading_level=heading_level,
+                       own_leading=lambda code: languages.get(code).columns_line_height is not None)
     return env
 
 

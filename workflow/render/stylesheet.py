@@ -40,25 +40,35 @@ def page_name(code: str) -> str:
     return f"lang-{code}"
 
 
+# The loosest line height a profile's `columns_line_height` is set at by the fitting pass:
+# poppler joins a line to the block above when its baseline is at most 1.5x the font size
+# lower (TextOutputDev.cc, maxLineSpacingDelta); 1.5 itself measured short of it.
+COLUMNS_LINE_HEIGHT_MAX = 1.48
+
+
 def _selectors(template: str, code: str, elements: tuple[str, ...]) -> str:
     return ", ".join(template.format(element=element, code=code) for element in elements)
 
 
-def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0) -> str:
+def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0,
+                columns: bool = False) -> str:
     """The rules of one language; `leading` scales the text's line height (the build's
-    fitting pass sets it a few percent either way to keep a page from being a runt)."""
+    fitting pass sets it a few percent either way to keep a page from being a runt);
+    `columns`: the page size sets article text in two columns (styles/A4.css)."""
     code = profile.code
     text = families(profile.font_stack("text"))
     heading = families(profile.font_stack("heading"))
     furniture = families(profile.font_stack("furniture"))
     counter = counter_style(digits)
     body = ("p", "li")
+    # Only where a profile sets its own: every other language's rules stay as they were.
+    in_columns = column_leading(profile, leading) if profile.columns_line_height else ""
     rules = [
         f":lang({code}) {{ font-family: {text}; }}",
         f"{_selectors('{element}:lang({code})', code, body)} {{ font-size: "
         f"{profile.font_size_pt:g}pt; line-height: {round(profile.line_height * leading, 3):g}; }}",
         f"{_selectors('div.parallel {element}:lang({code})', code, ('p', 'li'))} "
-        f"{{ font-size: {profile.parallel_font_size_pt:g}pt; }}",
+        f"{{ font-size: {profile.parallel_font_size_pt:g}pt;{in_columns} }}",
         # Element and class in the selector: more specific than `:lang()` above, so
         # headings keep their family whatever the language of the text around them.
         f"{_selectors('{element}:lang({code})', code, HEADINGS)}, "
@@ -97,6 +107,25 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
                      f"section.back-cover p.back-title:lang({code}), "
                      f".furniture-line:lang({code}) "
                      f"{{ line-height: {profile.heading_line_height:g}; }}")
+    if columns and in_columns:  # article.text: a single edition, a multilingual one's sections
+        rules.append(f"{_selectors('article.text {element}:lang({code})', code, body)} "
+                     f"{{{in_columns} }}")
+    if columns and profile.line_height_in_columns > COLUMNS_LINE_HEIGHT_MAX:
+        # Lines too far apart for poppler to join (Urdu's Nastaliq needs 2.3): in two
+        # columns each line is a block of its own and a copy takes one line of each column
+        # in turn, so the text of such a language is set in one column.
+        rules.append(f"article.text:lang({code}) {{ columns: auto; }}")
+    if in_columns:
+        # Each run of text is centred on its own font's ascent and descent in a line as
+        # tall as the line height: a run all in the Latin fallback (`IMA`, a `)` ending a
+        # line; Noto Serif's ascent less descent is 0.34 em over Naskh's) stood 0.17 em
+        # higher and made its line that much taller than the others, over poppler's 1.5.
+        # The text of a paragraph is in one span (templates/macros.html.j2, own_leading)
+        # of line height 0, so that only the paragraph's own sets each line's height.
+        where = (['article.text {element}:lang({code})'] if columns else []) + \
+            ['div.parallel {element}:lang({code})']
+        rules.append(", ".join(_selectors(f"{w} > span.leading", code, body) for w in where)
+                     + " { line-height: 0; }")
     if profile.hyphenation:
         # pyphen's dictionary by the profile's locale: `lang="en"` alone loads British
         # patterns, and our English is US English. `!important`, on every element of the
@@ -130,18 +159,49 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
     return "\n".join(rules)
 
 
-def language_css(digits: Mapping[str, str], draft: bool, leading: float = 1.0) -> str:
+def language_css(digits: Mapping[str, str], draft: bool, leading: float = 1.0,
+                 columns: bool = False) -> str:
     """The rules of every language with a profile; `digits` says which digits a language
-    prints here (the project's `arabic_digits`), default its profile's."""
+    prints here (the project's `arabic_digits`), default its profile's; `columns`: text
+    set in two columns (profile_css)."""
     return "\n".join(profile_css(profile, digits.get(profile.code, profile.digits), draft,
-                                 leading) for profile in languages.all_profiles())
+                                 leading, columns) for profile in languages.all_profiles())
 
 
-def section_leading_css(leadings: Mapping[str, float]) -> str:
+def column_line_height(profile: Profile, leading: float) -> float:
+    """A profile's text line height in columns at the fitting pass's `leading`: as its
+    other text's, but never over COLUMNS_LINE_HEIGHT_MAX."""
+    own = profile.columns_line_height or profile.line_height
+    return round(min(own * leading, max(own, COLUMNS_LINE_HEIGHT_MAX)), 3)
+
+
+# Where the fitting pass sets a column line height looser than COLUMNS_LINE_HEIGHT_MAX, the
+# rest goes under each paragraph instead, as much as this many of its lines would have
+# taken: the looser try moves text onto the next page as it is meant to (against a runt
+# page), and poppler's join is unharmed (it starts a block at each paragraph anyway).
+PARAGRAPH_LINES = 4
+
+
+def column_leading(profile: Profile, leading: float) -> str:
+    """The CSS declarations of a profile's text in columns at the fitting pass's
+    `leading`: its line height (column_line_height), and below each paragraph the rest."""
+    height = column_line_height(profile, leading)
+    rest = round(PARAGRAPH_LINES * ((profile.columns_line_height or profile.line_height)
+                                    * leading - height), 3)
+    return f" line-height: {height:g};" + (f" padding-bottom: {rest:g}em;" if rest > 0 else "")
+
+
+def section_leading_css(leadings: Mapping[str, float], columns: bool = False) -> str:
     """Line heights of single sections of a multilingual edition, over their language's
     own (the fitting pass sets one a few percent either way against a runt page at the
-    section's end)."""
+    section's end); `columns`: text set in two columns (profile_css)."""
+    def rules(code: str, leading: float) -> str:
+        profile = languages.get(code)
+        if columns and profile.columns_line_height:
+            return column_leading(profile, leading)
+        return f" line-height: {round(profile.line_height * leading, 3):g};"
+
     return "".join(
-        f"\narticle.section.lang-{code} p, article.section.lang-{code} li {{ line-height: "
-        f"{round(languages.get(code).line_height * leading, 3):g}; }}"
+        f"\narticle.section.lang-{code} p, article.section.lang-{code} li {{"
+        f"{rules(code, leading)} }}"
         for code, leading in sorted(leadings.items()))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import sys
 from functools import cache
 from importlib.resources import files
@@ -115,6 +116,14 @@ def _size_stylesheet(page_size: str):
     font_config, _ = _weasyprint()
     return CSS(string=sheet.read_text("utf-8"), font_config=font_config,
                url_fetcher=_fetcher())
+
+
+@cache
+def two_columns(page_size: str) -> bool:
+    """Whether the page size's sheet sets article text in two columns (A4, letter)."""
+    sheet = files("workflow").joinpath("styles", f"{page_size}.css")
+    return sheet.is_file() and re.search(r"article\.text[^{]*\{[^}]*\bcolumns:\s*2\b",
+                                         sheet.read_text("utf-8")) is not None
 
 
 def render_document(html: str, base: Path, printing: PrintSettings | None = None,
@@ -263,6 +272,7 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
     whole: set[str] = set()
     urls: dict[tuple[int, str], float] = {}  # URLs set whole, at this share of their size
     sections: dict[str, float] = {}  # line heights of single sections (multilingual)
+    columns = two_columns(page_size)
     extra = [""]  # how the end of a print file is arranged: see `arranged`
 
     def fitted(leading: float):
@@ -273,9 +283,10 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
             # refused while the lines are broken: hyphen_faults finds what that missed.
             with refused():
                 return render_document(fit_urls(keep_words_whole(html, whole), urls), base,
-                                       printing, language_css(digits, draft, leading)
-                                       + front_css(scales) + section_leading_css(sections)
-                                       + extra[0], page_size)
+                                       printing, language_css(digits, draft, leading, columns)
+                                       + front_css(scales)
+                                       + section_leading_css(sections, columns) + extra[0],
+                                       page_size)
 
         document, options = render()
         for _ in range(len(FRONT_SCALES) + 3):

@@ -180,7 +180,13 @@ def floor_pass(project) -> tuple[float, int, int]:
     from workflow.corpus import Corpus
     from workflow.render.html import render_html
     from workflow.render.stylesheet import language_css
-    from workflow.render.typeset import layout_faults, render_document, setup, write_document
+    from workflow.render.typeset import (
+        layout_faults,
+        render_document,
+        setup,
+        two_columns,
+        write_document,
+    )
 
     setup()
     corpus, pdf = Corpus(project), builders.get("pdf")
@@ -192,7 +198,8 @@ def floor_pass(project) -> tuple[float, int, int]:
             editions = list(work.editions)
             html = render_html(work.output.layout, editions, work.date, work.page_size,
                                work.digits)
-            css = language_css(work.digits, any(e.is_draft for e in editions), 1.0)
+            css = language_css(work.digits, any(e.is_draft for e in editions), 1.0,
+                               two_columns(work.page_size))  # as ours' first layout
             pages.append((html, css, work.page_size))
     runts = 0
     start = time.process_time()

@@ -176,3 +176,28 @@ def test_two_columns_of_arabic_copy_out_column_by_column(tmp_path, monkeypatch):
     # 9 entries, all whole here (one across the column break); 5 with the Latin runs'
     # lines taller, 3 at the single column's 1.7
     assert text.count(whole) >= 8
+
+
+def test_a_page_without_right_to_left_text_is_not_decoded(tmp_path, monkeypatch):
+    # The direction pass decodes every glyph of a page to count its letters; a page none of
+    # whose fonts copies out a right-to-left letter (every page of an English edition) is
+    # read left to right whatever the count, and left as it is, undecoded.
+    from workflow.pdf.post import finish_screen
+    from workflow.render import textlayer
+    from workflow.render.typeset import typeset
+
+    decoded: list[int] = []
+    real = textlayer._text_objects
+
+    def counting(out, by_name):
+        decoded.append(1)
+        return real(out, by_name)
+
+    monkeypatch.setattr(textlayer, "_text_objects", counting)
+    for lang, direction, text in (("en", "ltr", "Solidarity with the caravan."),
+                                  ("ar", "rtl", "التضامن مع القافلة.")):
+        html = (f'<html lang="{lang}"><body><article class="text">'
+                f'<p lang="{lang}" dir="{direction}">{text}</p></article></body></html>')
+        decoded.clear()
+        finish_screen(typeset(html, tmp_path, None, {}, False), "right")
+        assert bool(decoded) == (lang == "ar"), lang

@@ -32,6 +32,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -530,6 +531,7 @@ LRM = "\u200e"
 PADDING_RUN = 8
 
 
+@cache
 def _kind(char: str) -> str:
     """L, R, # (what poppler keeps in order in right-to-left text) or N."""
     kind = unicodedata.bidirectional(char)
@@ -590,7 +592,11 @@ def _direct(out: list, by_name: dict, box: tuple[float, float]) -> tuple[list, b
     right-to-left lines (see above), and whether anything changed."""
     left = right = 0
     mixed = False
-    for text_object in _text_objects(out, by_name):
+    # a page none of whose fonts copies out a right-to-left letter is read left to right
+    # whatever its counts: not decoded (every page of an English or Spanish edition)
+    reads_rtl = any(font is not None and font.copies_right_to_left()
+                    for font in by_name.values())
+    for text_object in _text_objects(out, by_name) if reads_rtl else ():
         kinds = Counter(_kind(c) for c in text_object.text)
         left += kinds["L"]
         # the running header may be left out of a copy (a benchmark does): not counted here
@@ -714,6 +720,7 @@ class _CidFont:
         self.zero: set[int] = set()  # ids that advance by nothing
         self._to_unicode: dict[int, str] | None = None
         self._space: int | None = None  # its space glyph (-1: none)
+        self._rtl: bool | None = None  # whether its ToUnicode has right-to-left letters
 
     def cid(self, glyph: int, text: str) -> int:
         key = (glyph, text)
@@ -748,6 +755,14 @@ class _CidFont:
                 for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S)
                 for code, text in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block)}
         return self._to_unicode.get(code, "")
+
+    def copies_right_to_left(self) -> bool:
+        """Whether any character id of the font copies out a right-to-left letter."""
+        self.text(0)  # its ToUnicode, read once
+        if self._rtl is None:
+            self._rtl = any(_kind(char) == "R" for text in (self._to_unicode or {}).values()
+                            for char in text)
+        return self._rtl or any(_kind(char) == "R" for _, text in self.ids for char in text)
 
     def some_glyph(self) -> int:
         """A glyph of the font that has text (the first in its ToUnicode)."""

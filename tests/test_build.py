@@ -197,8 +197,10 @@ def test_source_sentences_left_in_persian_text_print_in_order(reviewed):
     build(reviewed, languages=["fa"], layouts=["single"])
     assert f"{first} {second}" in pdf_text(reviewed.build / "caravan" / "caravan.fa.pdf")
     html = render_html("single", load_editions(reviewed, "caravan", ["fa"]), "2026-01-01", "A5")
-    assert '<p lang="fa" dir="rtl" class="lines"><span class="untranslated" lang="en" dir="ltr">' \
-           f'<span dir="ltr">{first} {second}</span></span><br>' in html  # one run, in order
+    # one run, in order (in the paragraph's span.leading: render/stylesheet.py)
+    assert '<p lang="fa" dir="rtl" class="lines"><span class="leading">' \
+           '<span class="untranslated" lang="en" dir="ltr">' \
+           f'<span dir="ltr">{first} {second}</span></span><br>' in html
     # A block left wholly in English is an English block, left to right.
     catalog.find("More than 7000 people walk together.").msgstr = ""
     catalog.save()

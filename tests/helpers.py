@@ -174,3 +174,16 @@ def review(project, persian: str = "ما همبستگی خود را اعلام �
     translate_catalog(project, "ar", keeping_numbers("نحن نعبر عن تضامننا مع القافلة."))
     translate_catalog(project, "fa", keeping_numbers(persian))
     return project
+
+
+def assert_patches_undone_on_error(context, patched) -> None:
+    """`context()` replaces what `patched()` returns (WeasyPrint functions) while open, and
+    puts each back when the block inside raises."""
+    before = patched()
+    try:
+        with context():
+            assert all(now is not then for now, then in zip(patched(), before, strict=True))
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert patched() == before

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import assert_patches_undone_on_error
 from workflow.render import linebreaks, typeset
 from workflow.render.fitting import HYPHEN, _lines
 from workflow.render.typeset import render_document, write_document
@@ -64,14 +65,8 @@ def test_weasyprint_is_left_as_it_was():
     import weasyprint.layout.inline as inline
     import weasyprint.layout.preferred as preferred
 
-    before = inline.split_first_line, preferred.split_first_line, inline.strut
-    try:
-        with linebreaks.kept():
-            assert inline.split_first_line is not before[0]
-            raise RuntimeError
-    except RuntimeError:
-        pass
-    assert (inline.split_first_line, preferred.split_first_line, inline.strut) == before
+    assert_patches_undone_on_error(linebreaks.kept, lambda: (
+        inline.split_first_line, preferred.split_first_line, inline.strut))
 
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from tests.helpers import assert_patches_undone_on_error
 from workflow.render import linebreaks, lineends, typeset
 from workflow.render.fitting import HYPHEN, _lines, hyphen_faults, taken_back
 from workflow.render.typeset import render_document
@@ -129,14 +130,8 @@ def test_weasyprint_is_left_as_it_was():
     import weasyprint.layout.block as block
     import weasyprint.layout.inline as inline
 
-    before = inline.iter_line_boxes, block.iter_line_boxes, inline.split_text_box
-    try:
-        with lineends.refused():
-            assert block.iter_line_boxes is not before[1]
-            raise RuntimeError
-    except RuntimeError:
-        pass
-    assert (inline.iter_line_boxes, block.iter_line_boxes, inline.split_text_box) == before
+    assert_patches_undone_on_error(lineends.refused, lambda: (
+        inline.iter_line_boxes, block.iter_line_boxes, inline.split_text_box))
 
 
 def test_a_refusal_that_would_leave_a_short_line_is_not_made():

@@ -134,7 +134,7 @@ def _lines(document) -> list[tuple[int, int | None, str]]:
             if isinstance(box, boxes.MarginBox):
                 continue
             if isinstance(box, boxes.LineBox):
-                found.append((number, owner, _text(box)))
+                found.append((number, owner, box_text(box)))
                 continue
             element = getattr(box, "element", None)
             if isinstance(box, boxes.BlockBox) and element is not None:
@@ -143,10 +143,11 @@ def _lines(document) -> list[tuple[int, int | None, str]]:
     return found
 
 
-def _text(box) -> str:
+def box_text(box) -> str:
+    """The text a laid-out box (a line, an inline box) holds."""
     if hasattr(box, "text"):
         return box.text
-    return "".join(_text(child) for child in getattr(box, "children", ()))
+    return "".join(box_text(child) for child in getattr(box, "children", ()))
 
 
 def hyphen_faults(document) -> set[str]:

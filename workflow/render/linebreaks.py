@@ -4,13 +4,10 @@ same measure, and WeasyPrint asks Pango for the same line breaks (and line heigh
 
 from __future__ import annotations
 
-import logging
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-
-log = logging.getLogger(__name__)
-log.addHandler(logging.NullHandler())
+from typing import Any
 
 # Every property WeasyPrint 70's split_first_line() reads from a text's style, itself or
 # through its Pango layout (font description, features, language, decoration metrics) and
@@ -74,6 +71,15 @@ def share(limit: int = LIMIT) -> None:
     _shared = Answers(limit)
 
 
+def per_style(memo: dict[int, tuple], style, make: Callable[[Any], Any]):
+    """`make(style)`, made once per style object (a text box's style serves each of its
+    lines); the style is kept with it, so that its id is not another's."""
+    known = memo.get(id(style))
+    if known is None or known[0] is not style:
+        known = memo[id(style)] = (style, make(style))
+    return known[1]
+
+
 def _split_first_line():
     """WeasyPrint's split_first_line, or None if it is not the one STYLE_KEYS describes."""
     import inspect
@@ -107,19 +113,15 @@ def kept(stats: dict[str, int] | None = None) -> Iterator[None]:
     import weasyprint.layout.preferred as preferred
 
     answers = _shared if _shared is not None else Answers(LIMIT)
-    # A text box's style serves each of its lines: its part of the key is made once. The
-    # style is kept with it, so that its id is not another's.
-    styles: dict[int, tuple] = {}
+    styles: dict[int, tuple] = {}  # each style's part of the key (per_style)
     counts = stats if stats is not None else {}
 
     def split_first_line(text, style, context, max_width, justification_spacing,
                          is_line_start=True, minimum=False):
-        known = styles.get(id(style))
-        if known is None or known[0] is not style:
-            known = styles[id(style)] = (style, (style.font_config, *[
-                _hashable(style[name]) for name in STYLE_KEYS]))
+        part = per_style(styles, style, lambda style: (style.font_config, *[
+            _hashable(style[name]) for name in STYLE_KEYS]))
         try:
-            key = (text, max_width, justification_spacing, is_line_start, minimum, known[1])
+            key = (text, max_width, justification_spacing, is_line_start, minimum, part)
             answer = answers.find(key)
         except TypeError:  # a style value we cannot key on: broken anew
             return original(text, style, context, max_width, justification_spacing,
@@ -139,10 +141,7 @@ def kept(stats: dict[str, int] | None = None) -> Iterator[None]:
     def strut(style):
         """A style's line height and baseline, asked for each line and box of its text:
         WeasyPrint keys its own cache with a string of 16 properties made at each call."""
-        known = struts.get(id(style))
-        if known is None or known[0] is not style:
-            known = struts[id(style)] = (style, original_strut(style))
-        return known[1]
+        return per_style(struts, style, original_strut)
 
     original_can_break = inline.can_break_text
 

@@ -6,13 +6,11 @@ here, keeps a word whole everywhere)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 
-log = logging.getLogger(__name__)
-log.addHandler(logging.NullHandler())
+from workflow.render.linebreaks import per_style
 
 # The WeasyPrint whose iter_line_boxes this module's own follows, with its parameters; with
 # another, lines are broken as WeasyPrint breaks them and the fitting pass lays the
@@ -54,22 +52,22 @@ def refused(stats: dict[str, int] | None = None) -> Iterator[None]:
 
     counts = stats if stats is not None else {}
     refusing = [False]
-    # Each text style's copy with `hyphens: manual` (a soft hyphen still breaks): made once,
-    # kept with the style so that an id is not another's, and so that a line-break cache
-    # (render/linebreaks.py) keys the refused breaks apart from the hyphenated ones.
+    # Each text style's copy with `hyphens: manual` (a soft hyphen still breaks), made once
+    # (linebreaks.per_style); a line-break cache (render/linebreaks.py) so keys the refused
+    # breaks apart from the hyphenated ones.
     unhyphenated: dict[int, tuple] = {}
     original_split = inline.split_text_box
+
+    def manual(style):
+        copy = style.copy()
+        copy["hyphens"] = "manual"
+        return copy
 
     def split_text_box(context, box, available_width, skip, is_line_start=True):
         if not refusing[0] or box.style["hyphens"] != "auto":
             return original_split(context, box, available_width, skip, is_line_start)
-        known = unhyphenated.get(id(box.style))
-        if known is None or known[0] is not box.style:
-            style = box.style.copy()
-            style["hyphens"] = "manual"
-            known = unhyphenated[id(box.style)] = (box.style, style)
         stand_in = box.copy()
-        stand_in.style = known[1]
+        stand_in.style = per_style(unhyphenated, box.style, manual)
         new_box, resume_at, preserved = original_split(
             context, stand_in, available_width, skip, is_line_start)
         if new_box is not None:
@@ -85,7 +83,7 @@ def refused(stats: dict[str, int] | None = None) -> Iterator[None]:
         (fitting.taken_back), or where the page turns after it (`_turns_after`). Not where
         a try left floats or positioned boxes behind (they would be placed twice): the
         fitting pass's relayout takes those back."""
-        from workflow.render.fitting import HYPHEN, LADDER, taken_back
+        from workflow.render.fitting import HYPHEN, LADDER, box_text, taken_back
 
         inline.resolve_percentages(box, containing_block)
         if skip_stack is None:
@@ -130,13 +128,13 @@ def refused(stats: dict[str, int] | None = None) -> Iterator[None]:
             current = ahead.pop(0) if ahead else lay(
                 skip_stack, position_y, indent, first_letter_style, first_line_style)
             line, resume_at, clean = current
-            hyphenated = line is not None and _text(line).strip().endswith(HYPHEN)
+            hyphenated = line is not None and box_text(line).strip().endswith(HYPHEN)
             if hyphenated and resume_at is not None and clean and first_letter_style is None:
                 turn = False
                 refuse = run + 1 >= LADDER
                 if not refuse and (after := following(current, 1)) is not None:
                     last = after[1] is None
-                    refuse = taken_back(run + 1, _text(after[0]).strip() if last else None)
+                    refuse = taken_back(run + 1, box_text(after[0]).strip() if last else None)
                     turn = not refuse and _turns_after(
                         context, containing_block, bottom_space, laid + 1, line, after[0],
                         last, partial(following, current, 2))
@@ -145,7 +143,7 @@ def refused(stats: dict[str, int] | None = None) -> Iterator[None]:
                                 first_line_style, refuse=True)
                     if (again[0] is not None and again[1] != resume_at
                             and all(entry[2] for entry in ahead)  # laid again, then
-                            and not _text(again[0]).strip().endswith(HYPHEN)
+                            and not box_text(again[0]).strip().endswith(HYPHEN)
                             and again[0].width <= max(line.width, containing_block.width)
                             + 0.01):  # no word too long for the measure
                         kept, ahead[:] = ahead[:], []
@@ -209,8 +207,3 @@ def _short(laid, measure: float) -> bool:
     """Whether a line laid ahead, not its paragraph's last, fills under half the measure."""
     return laid is not None and laid[1] is not None and laid[0].width < measure / 2
 
-
-def _text(box) -> str:
-    if hasattr(box, "text"):
-        return box.text
-    return "".join(_text(child) for child in getattr(box, "children", ()))

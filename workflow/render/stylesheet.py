@@ -171,7 +171,7 @@ def language_css(digits: Mapping[str, str], draft: bool, leading: float = 1.0,
 def column_line_height(profile: Profile, leading: float) -> float:
     """A profile's text line height in columns at the fitting pass's `leading`: as its
     other text's, but never over COLUMNS_LINE_HEIGHT_MAX."""
-    own = profile.columns_line_height or profile.line_height
+    own = profile.line_height_in_columns
     return round(min(own * leading, max(own, COLUMNS_LINE_HEIGHT_MAX)), 3)
 
 
@@ -186,8 +186,7 @@ def column_leading(profile: Profile, leading: float) -> str:
     """The CSS declarations of a profile's text in columns at the fitting pass's
     `leading`: its line height (column_line_height), and below each paragraph the rest."""
     height = column_line_height(profile, leading)
-    rest = round(PARAGRAPH_LINES * ((profile.columns_line_height or profile.line_height)
-                                    * leading - height), 3)
+    rest = round(PARAGRAPH_LINES * (profile.line_height_in_columns * leading - height), 3)
     return f" line-height: {height:g};" + (f" padding-bottom: {rest:g}em;" if rest > 0 else "")
 
 

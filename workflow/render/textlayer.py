@@ -481,9 +481,7 @@ def _rewrite(pdf, owner, fonts, seen, also=None, page=False) -> int:
             raw = bytes(codes[0]) if len(codes) == 1 else b""
             if len(raw) == 2:
                 cid = font.cid(int.from_bytes(raw, "big"), text)
-                shown = pikepdf.ContentStreamInstruction(
-                    [pikepdf.Array([pikepdf.String(cid.to_bytes(2, "big"))])],
-                    pikepdf.Operator("TJ"))
+                shown = _shown(cid)
                 # A glyph that copies out as nothing keeps its span: an empty ToUnicode
                 # entry is nothing in poppler but U+FFFD in MuPDF and a guess in pdf.js.
                 out += ([instructions[index], shown, instructions[index + 2]] if not text
@@ -620,7 +618,6 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
       which poppler and MuPDF read instead), where poppler is to place the word.
     (An LRM or RLM is a glyph of its own: pdf.js leaves out a glyph whose text ends in
     an invisible format character.)"""
-    import pikepdf
 
     kept: list = []
     font = None
@@ -640,10 +637,16 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
         elif font is not None and right_to_left:
             code = font.carrier(LRM)
         if code is not None:
-            kept.append(pikepdf.ContentStreamInstruction(
-                [pikepdf.Array([pikepdf.String(code.to_bytes(2, "big"))])],
-                pikepdf.Operator("TJ")))
+            kept.append(_shown(code))
     return kept, changed
+
+
+def _shown(code: int):
+    """The instruction that draws the character id `code` of the current font."""
+    import pikepdf
+
+    return pikepdf.ContentStreamInstruction(
+        [pikepdf.Array([pikepdf.String(code.to_bytes(2, "big"))])], pikepdf.Operator("TJ"))
 
 
 def _padded(out: list, by_name: dict, box: tuple[float, float], count: int) -> list:

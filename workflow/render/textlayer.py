@@ -31,7 +31,7 @@ import struct
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -45,6 +45,9 @@ LINE_END = "PamphletLineEnd"
 # A marked point at the baseline, before the first glyph of a word's span whose first glyph
 # is drawn raised; the pass after writing puts a glyph there that draws nothing (_marks).
 BASELINE = "PamphletBaseline"
+# A marked point (DP, its /Text the marks) on the baseline before a glyph whose text starts
+# with combining marks; the pass after writing draws a carrier there (_carriers).
+MARKS = "PamphletMarks"
 # Bidi classes an extractor keeps in their own order inside right-to-left text (poppler's
 # "L" and "#": letters of left-to-right scripts, digits, and number separators).
 KEPT_IN_ORDER = {"L", "EN", "AN", "ES", "ET", "CS"}
@@ -166,12 +169,65 @@ def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] |
             drawn.append(Glyph(glyph, stored, stored != font.to_unicode[glyph],
                                infos[index].geometry.y_offset != 0,
                                bool(logical) and not logical.strip()))
+        _carry_marks(drawn, font.to_unicode)
+        if rtl_context and not result and not continues:
+            _open_right_to_left(drawn, font.to_unicode)
         result += _spans(drawn)
     if result:
         _remember(stream, textbox, after_ltr)
         if not rtl_context and _ends_in_neutrals(last_text):
-            result[-1] = Drawn(result[-1].id, result[-1].opens, result[-1].closes, True)
+            result[-1] = replace(result[-1], ends=True)
     return result
+
+
+def _carry_marks(glyphs: list[Glyph], to_unicode: dict[int, str]) -> None:
+    """Move the combining marks a glyph's text starts with (a right-to-left cluster's,
+    which its letter copies out as, reversed) to a carrier drawn just before it.
+    MuPDF (stext-device.c, fz_add_stext_char_imp) adds a character of category Mn where
+    its pen is, without advancing it and without looking where it is drawn: a glyph
+    whose text starts with a mark never advances MuPDF's pen, the next glyph seems a
+    space away ("ع زِّزوا", "جنب هٔ"), and a line's first glyph (the one drawn first, at
+    its left end) is put on the line before ("جنگیٔه"). A carrier copying out as the
+    marks, drawn before the letter, gives the same characters in the same order; the
+    letter then starts its text. Not in a run of Nastaliq words, whose spans carry their
+    text (see _spans)."""
+    if any(g.raised and g.text for g in glyphs):
+        return
+    for glyph in glyphs:
+        marks = next((at for at, char in enumerate(glyph.text)
+                      if unicodedata.category(char) != "Mn"), 0)
+        if marks:  # else none, or nothing but marks (no letter to advance MuPDF's pen)
+            glyph.marks = glyph.text[:marks]
+            glyph.text = glyph.text[marks:]
+            glyph.actual = glyph.text != to_unicode.get(glyph.id)
+
+
+# Bidi classes MuPDF takes for right to left (pdf-op-run.c, guess_bidi_level); it takes
+# a neutral, a space or a mark for what the glyph before was, and at a text object's
+# start (BT) for left to right.
+MUPDF_RIGHT_TO_LEFT = {"R", "AL", "AN"}
+
+
+def _open_right_to_left(glyphs: list[Glyph], to_unicode: dict[int, str]) -> None:
+    """Start the first text of a right-to-left line box (the text of the glyph drawn
+    first, at its left end: its logical end) with an RLM unless it starts with a
+    right-to-left character: MuPDF reverses the right-to-left characters of a line and
+    leaves the others where they are drawn, and gives a neutral (`!`, `»`, `)`) or a mark
+    at the start of a text object the direction left to right: it copied a paragraph's
+    last `!` or `»` out in front of its last line ("!النيوليبرالية") and a mark there
+    on the line before. (Numbers and Latin letters start with an RLM already; a box that
+    continues a left-to-right run, a URL's part, is left as it is.)"""
+    glyph = next((g for g in glyphs if g.marks or g.text), None)
+    if glyph is None:
+        return
+    text = glyph.marks or glyph.text
+    if text[0] == RLM or unicodedata.bidirectional(text[0]) in MUPDF_RIGHT_TO_LEFT:
+        return
+    if glyph.marks:
+        glyph.marks = RLM + glyph.marks
+    else:
+        glyph.text = RLM + glyph.text
+        glyph.actual = glyph.text != to_unicode.get(glyph.id)
 
 
 def _ends_in_neutrals(text: str) -> bool:
@@ -184,13 +240,15 @@ def _ends_in_neutrals(text: str) -> bool:
 @dataclass
 class Glyph:
     """A glyph as drawn: its id, its text in drawing order, whether that text is not its
-    ToUnicode entry, whether it is drawn off the baseline, whether it is a space."""
+    ToUnicode entry, whether it is drawn off the baseline, whether it is a space, and the
+    marks a carrier before it copies out as."""
 
     id: int
     text: str
     actual: bool
     raised: bool
     space: bool
+    marks: str = ""  # what a carrier drawn before it copies out as (_carry_marks)
 
 
 @dataclass(frozen=True)
@@ -199,13 +257,14 @@ class Drawn:
     span opens), whether a span closes after it, whether it ends a left-to-right
     line box in neutrals (a marked point LINE_END follows it: see _direct), and whether
     the span opening before it is a word's, which starts and ends with a marked point
-    BASELINE."""
+    BASELINE; the text of a carrier drawn before it (a marked point MARKS), if any."""
 
     id: int
     opens: str | None = None
     closes: bool = False
     ends: bool = False
     anchored: bool = False
+    carries: str = ""
 
 
 def _spans(glyphs: list[Glyph]) -> list[Drawn]:
@@ -240,12 +299,17 @@ def _spans(glyphs: list[Glyph]) -> list[Drawn]:
                 drawn += [Drawn(g.id) for g in word[1:-1]]
                 drawn.append(Drawn(word[-1].id, None, True))
         else:
-            drawn += [Drawn(g.id, g.text, True) if g.actual else Drawn(g.id) for g in word]
+            drawn += [_one(g) for g in word]
         if glyph is not None:
-            drawn.append(Drawn(glyph.id, glyph.text, True) if glyph.actual
-                         else Drawn(glyph.id))
+            drawn.append(_one(glyph))
         word = []
     return drawn
+
+
+def _one(glyph: Glyph) -> Drawn:
+    """A glyph drawn in a span of its own if its text is not its ToUnicode entry."""
+    return Drawn(glyph.id, glyph.text if glyph.actual else None, glyph.actual,
+                 carries=glyph.marks)
 
 
 def _own_text(font, glyph: int, logical: str, texts: list[str], index: int) -> str:
@@ -355,6 +419,9 @@ class SpanningStream:
                     flush()
                     self._close_word()
                 drawn = self._take(int(code, 16))
+                if drawn is not None and drawn.carries and not self._open:
+                    flush()  # the numbers before the glyph included: where it is drawn
+                    self._carrier(drawn.carries)
                 if drawn is not None and drawn.opens is not None and not self._open:
                     # a word's span starts where the word does, before the offset its
                     # first glyph is drawn at (the numbers after the glyph before it)
@@ -389,6 +456,19 @@ class SpanningStream:
         if self._rise:
             self._stream.set_text_rise(0)
         self._stream.stream.append(f"/{BASELINE} MP")
+        if self._rise:
+            self._stream.set_text_rise(self._rise)
+
+    def _carrier(self, text: str) -> None:
+        """A marked point MARKS at the baseline, where the text position is, for a
+        carrier that copies out as `text` (see _carry_marks)."""
+        import pydyf
+
+        if self._rise:
+            self._stream.set_text_rise(0)
+        self._stream.stream.append(f"/{MARKS}")
+        self._stream.stream.append(pydyf.Dictionary({"Text": pydyf.String(text)}))
+        self._stream.stream.append(b"DP")
         if self._rise:
             self._stream.set_text_rise(self._rise)
 
@@ -615,7 +695,9 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
       LRM: poppler would otherwise put the neutrals ending a left-to-right line in front
       of it; elsewhere nothing;
     - BASELINE: a glyph that copies out as an RLM (inside the word's /ActualText span,
-      which poppler and MuPDF read instead), where poppler is to place the word.
+      which poppler and MuPDF read instead), where poppler is to place the word;
+    - MARKS (a DP): a glyph that copies out as its /Text, the marks of the letter drawn
+      next (_carry_marks).
     (An LRM or RLM is a glyph of its own: pdf.js leaves out a glyph whose text ends in
     an invisible format character.)"""
 
@@ -626,6 +708,10 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
         operator, operands = str(instruction.operator), instruction.operands
         if operator == "Tf" and operands:
             font = by_name.get(str(operands[0]))
+        if operator == "DP" and operands and str(operands[0]) == f"/{MARKS}":
+            changed = True
+            kept += _carrier(font, operands[1])
+            continue
         point = str(operands[0]) if operator == "MP" and operands else ""
         if point not in (f"/{LINE_END}", f"/{BASELINE}"):
             kept.append(instruction)
@@ -639,6 +725,16 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
         if code is not None:
             kept.append(_shown(code))
     return kept, changed
+
+
+def _carrier(font, properties) -> list:
+    """The instruction drawing a carrier that copies out as the /Text of a marked point
+    MARKS (none for a font without a space glyph: the marks are then not copied out)."""
+    code = None if font is None else font.carrier(str(properties.Text))
+    if code is None:
+        log.warning("text layer: no glyph to carry combining marks in this font")
+        return []
+    return [_shown(code)]
 
 
 def _shown(code: int):

@@ -169,8 +169,9 @@ def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] |
             drawn.append(Glyph(glyph, stored, stored != font.to_unicode[glyph],
                                infos[index].geometry.y_offset != 0,
                                bool(logical) and not logical.strip()))
-        _carry_marks(drawn, font.to_unicode)
-        if rtl_context and not result and not continues:
+        opens = rtl_context and not result and not continues
+        _carry_marks(drawn, font.to_unicode, opens)
+        if opens:
             _open_right_to_left(drawn, font.to_unicode)
         result += _spans(drawn)
     if result:
@@ -180,7 +181,7 @@ def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] |
     return result
 
 
-def _carry_marks(glyphs: list[Glyph], to_unicode: dict[int, str]) -> None:
+def _carry_marks(glyphs: list[Glyph], to_unicode: dict[int, str], opens: bool) -> None:
     """Move the combining marks a glyph's text starts with (a right-to-left cluster's,
     which its letter copies out as, reversed) to a carrier drawn just before it.
     MuPDF (stext-device.c, fz_add_stext_char_imp) adds a character of category Mn where
@@ -189,17 +190,21 @@ def _carry_marks(glyphs: list[Glyph], to_unicode: dict[int, str]) -> None:
     space away ("ع زِّزوا", "جنب هٔ"), and a line's first glyph (the one drawn first, at
     its left end) is put on the line before ("جنگیٔه"). A carrier copying out as the
     marks, drawn before the letter, gives the same characters in the same order; the
-    letter then starts its text. Not in a run of Nastaliq words, whose spans carry their
-    text (see _spans)."""
+    letter then starts its text. Not the first text of a right-to-left line box (`opens`),
+    which starts with an RLM instead (_open_right_to_left): poppler orders the words of
+    a line by their left edges, and a carrier there, at the line's left end like its
+    letter, came out after the letter as often as before it ("أش ّد"). Not in a run of
+    Nastaliq words, whose spans carry their text (see _spans)."""
     if any(g.raised and g.text for g in glyphs):
         return
     for glyph in glyphs:
         marks = next((at for at, char in enumerate(glyph.text)
                       if unicodedata.category(char) != "Mn"), 0)
-        if marks:  # else none, or nothing but marks (no letter to advance MuPDF's pen)
-            glyph.marks = glyph.text[:marks]
+        if marks and not opens:  # (and a text of marks alone has no letter to advance
+            glyph.marks = glyph.text[:marks]  # MuPDF's pen: left as it is)
             glyph.text = glyph.text[marks:]
             glyph.actual = glyph.text != to_unicode.get(glyph.id)
+        opens = opens and not glyph.text
 
 
 # Bidi classes MuPDF takes for right to left (pdf-op-run.c, guess_bidi_level); it takes
@@ -217,17 +222,12 @@ def _open_right_to_left(glyphs: list[Glyph], to_unicode: dict[int, str]) -> None
     last `!` or `»` out in front of its last line ("!النيوليبرالية") and a mark there
     on the line before. (Numbers and Latin letters start with an RLM already; a box that
     continues a left-to-right run, a URL's part, is left as it is.)"""
-    glyph = next((g for g in glyphs if g.marks or g.text), None)
-    if glyph is None:
+    glyph = next((g for g in glyphs if g.text), None)
+    if glyph is None or glyph.text[0] == RLM or unicodedata.bidirectional(
+            glyph.text[0]) in MUPDF_RIGHT_TO_LEFT:
         return
-    text = glyph.marks or glyph.text
-    if text[0] == RLM or unicodedata.bidirectional(text[0]) in MUPDF_RIGHT_TO_LEFT:
-        return
-    if glyph.marks:
-        glyph.marks = RLM + glyph.marks
-    else:
-        glyph.text = RLM + glyph.text
-        glyph.actual = glyph.text != to_unicode.get(glyph.id)
+    glyph.text = RLM + glyph.text  # (its marks with it: see _carry_marks)
+    glyph.actual = glyph.text != to_unicode.get(glyph.id)
 
 
 def _ends_in_neutrals(text: str) -> bool:

@@ -2,6 +2,11 @@
 gets back, character for character, when copying text out with poppler (pdftotext) and
 MuPDF (mutool; and PyMuPDF's own, newer MuPDF where it is installed).
 
+MuPDF's measure is PyMuPDF's, a current MuPDF: MuPDF reorders right-to-left lines and
+reads /ActualText only since 1.24 (2024), and Debian 12's mutool (1.21) copies characters
+in the order they are drawn, which for every PDF drawn in visual order (browsers',
+WeasyPrint's) is backwards: its row is printed for reference.
+
 Run from a project root after `pamphlet build`: `python benchmarks/bench_copyout.py
 [--pdf build/x/x.ar.pdf ...] [--show N]`. PyMuPDF (`pip install pymupdf`, a current MuPDF)
 and pdf.js (PDFJS_NODE_MODULES=path/to/node_modules with pdfjs-dist) are measured where
@@ -160,7 +165,7 @@ class Tally:
 
 
 def measure(paths: list[tuple[Path, str, tuple[str, ...], str]], project, show: int,
-            every: bool = False, draft: bool = False) -> int:
+            every: bool = False, draft: bool = False) -> dict[str, int]:
     tallies: dict[tuple[str, str, str], Tally] = {}
     versions = {}
     folder = Path(tempfile.mkdtemp(prefix="copyout-"))
@@ -196,7 +201,7 @@ def measure(paths: list[tuple[Path, str, tuple[str, ...], str]], project, show: 
             print(f"    {pdf} [{lang}] {segment[:90]}")
     for name, count in wrong.items():
         print(f"segments copied out wrong by {name}: {count}")
-    return wrong.get("pdftotext", 0)
+    return wrong
 
 
 def versions_line() -> str:
@@ -244,7 +249,11 @@ def main() -> int:
     project = load_project(args.root)
     wrong = measure(pdfs(project, [p.resolve() for p in args.pdf]), project, args.show,
                     args.every_language, args.draft)
-    print(f"segments copied out wrong (pdftotext, the measure of issue 23): {wrong}")
+    print("segments copied out wrong (pdftotext, the measure of issue 23): "
+          f"{wrong.get('pdftotext', 0)}")
+    if "pymupdf" in wrong:
+        print(f"segments copied out wrong (MuPDF's extraction, current MuPDF): "
+              f"{wrong['pymupdf']}")
     return 0
 
 

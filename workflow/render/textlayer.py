@@ -46,7 +46,7 @@ LINE_END = "PamphletLineEnd"
 # is drawn raised; the pass after writing puts a glyph there that draws nothing (_marks).
 BASELINE = "PamphletBaseline"
 # A marked point (DP, its /Text the marks) on the baseline before a glyph whose text starts
-# with combining marks; the pass after writing draws a carrier there (_carriers).
+# with combining marks; the pass after writing draws a carrier there (_carrier).
 MARKS = "PamphletMarks"
 # Bidi classes an extractor keeps in their own order inside right-to-left text (poppler's
 # "L" and "#": letters of left-to-right scripts, digits, and number separators).

@@ -10,12 +10,15 @@ numbers in their order. So each glyph is given, in the order such an extractor r
 - the characters of its whole cluster (HarfBuzz's, through Pango): a vowel mark, a shadda
   or a Nastaliq dot drawn by a glyph of its own copies out with its letter, never before
   it nor on a line of its own (a raised mark has a baseline of its own); the other glyphs
-  of the cluster copy out as nothing;
+  of the cluster copy out as nothing; its marks from a glyph just before it that draws
+  nothing, for MuPDF (_carry_marks);
 - the characters that draw no glyph (ZWNJ, ZWJ) with the letter before them;
 - a mirrored bracket as the bracket written, not the one drawn;
 - an RLM before a number, a Latin run or a separator (`.` `،` `:`) in right-to-left text:
   an extractor takes the space before it for part of the left-to-right run and moves it
-  ("( )IMA", "إيران ،وتضامنوا"); the RLM, invisible, keeps it in the right-to-left text.
+  ("( )IMA", "إيران ،وتضامنوا"); the RLM, invisible, keeps it in the right-to-left text;
+  and one before a right-to-left line box's first text that is not right to left itself
+  (MuPDF: _open_right_to_left).
 
 A glyph whose text is not its font's ToUnicode entry is drawn in a marked-content span
 with /ActualText (PDF 1.5, 14.9.4), which poppler and MuPDF read in place of ToUnicode.

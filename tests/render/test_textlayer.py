@@ -299,3 +299,73 @@ def test_vowelled_arabic_copies_out_as_written_with_mupdf(tmp_path):
     for paragraph in (VOWELLED, ENDING):
         assert unicodedata.normalize("NFC", paragraph) in text
     assert unicodedata.normalize("NFC", VOWELLED) in copied(path)  # and poppler's too
+
+
+NUMBERED = "این بیانیه در ۳ نوامبر ۲۰۱۸ در تجمعی در لس‌آنجلس خوانده شد."
+
+
+def _drawn_at(path) -> list[list[tuple[float, str]]]:
+    """(x in text space, text) of each glyph of each text object, in drawing order."""
+    from workflow.render.textlayer import _CidFont
+
+    objects: list[list[tuple[float, str]]] = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            resources = page.Resources.get("/Font", {})
+            font, size, x = None, 0.0, 0.0
+            for operands, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                if name == "BT":
+                    objects.append([])
+                elif name == "Tm":
+                    x = float(operands[4])
+                elif name == "Tf":
+                    font, size = _CidFont(resources[str(operands[0])]), float(operands[1])
+                elif name == "TJ" and font is not None:
+                    for item in operands[0]:
+                        if not isinstance(item, pikepdf.String):
+                            x -= float(item) / 1000 * size
+                            continue
+                        raw = bytes(item)
+                        for at in range(0, len(raw), 2):
+                            code = int.from_bytes(raw[at:at + 2], "big")
+                            objects[-1].append((x, font.text(code)))
+                            x += font.width(code) / 1000 * size
+    return objects
+
+
+def test_a_right_to_left_line_draws_its_runs_right_to_left(tmp_path):
+    # MuPDF reverses each right-to-left run of a line where it is and keeps the runs in
+    # drawing order: a Persian line drawn left to right with a number inside copied out
+    # "۲ در منطقهٔ۰۱۹". Drawn right to left run by run, it reads them in order; the page
+    # looks the same and poppler, which orders a line by position, reads it as before.
+    from workflow.pdf.post import finish_screen
+    from workflow.render.typeset import typeset
+
+    html = ('<html lang="fa"><body><article class="text">'
+            f'<p lang="fa" dir="rtl">{NUMBERED}</p></article></body></html>')
+    path = tmp_path / "out.pdf"
+    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
+    line = next(shown for shown in _drawn_at(path) if any("۲" in t for _, t in shown))
+    first_digit = next(at for at, (_, text) in enumerate(line) if "۲" in text)
+    # a glyph right of the number ("در", before it in the sentence) is drawn before it
+    assert any(x > line[first_digit][0] for x, text in line[:first_digit] if text.strip())
+    assert unicodedata.normalize("NFC", NUMBERED) in copied(path)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pymupdf") is None,
+                    reason="PyMuPDF (a current MuPDF) is not installed")
+def test_a_persian_line_with_numbers_copies_out_in_order_with_mupdf(tmp_path):
+    import pymupdf
+
+    from workflow.pdf.post import finish_screen
+    from workflow.render.typeset import typeset
+
+    html = ('<html lang="fa"><body><article class="text">'
+            f'<p lang="fa" dir="rtl">{NUMBERED}</p></article></body></html>')
+    path = tmp_path / "out.pdf"
+    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
+    with pymupdf.open(path) as doc:
+        text = " ".join(page.get_text("text") for page in doc)
+    text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())
+    assert unicodedata.normalize("NFC", NUMBERED) in text

@@ -51,6 +51,9 @@ BASELINE = "PamphletBaseline"
 # A marked point (DP, its /Text the marks) on the baseline before a glyph whose text starts
 # with combining marks; the pass after writing draws a carrier there (_carrier).
 MARKS = "PamphletMarks"
+# A marked point in the text object of a right-to-left line box (its paragraph's direction
+# is right to left): the pass after writing draws its bidi runs in logical order.
+RTL_LINE = "PamphletRightToLeft"
 # Bidi classes an extractor keeps in their own order inside right-to-left text (poppler's
 # "L" and "#": letters of left-to-right scripts, digits, and number separators).
 KEPT_IN_ORDER = {"L", "EN", "AN", "ES", "ET", "CS"}
@@ -81,7 +84,7 @@ def install() -> bool:
         glyphs = line_glyphs(stream, textbox, text, _continues(stream, textbox))
         if glyphs is None:
             return original(stream, textbox, text_overflow, block_ellipsis, matrix)
-        spanning = SpanningStream(stream, glyphs)
+        spanning = SpanningStream(stream, glyphs, _rtl_context(textbox))
         emojis = original(spanning, textbox, text_overflow, block_ellipsis, matrix)
         spanning.finish()
         return emojis
@@ -385,7 +388,7 @@ class SpanningStream:
     `glyphs`; everything else goes to the stream itself (inside a span, when one is
     open: a rise, a font change)."""
 
-    def __init__(self, stream, glyphs: list[Drawn]):
+    def __init__(self, stream, glyphs: list[Drawn], right_to_left: bool = False):
         self._stream = stream
         self._glyphs = glyphs
         self._next = 0
@@ -393,6 +396,7 @@ class SpanningStream:
         self._rise: float = 0  # the text rise WeasyPrint set last
         self._word = False  # the span open is a word's
         self._closing = False  # a word's span closes before the next glyph
+        self._unmarked = right_to_left  # a right-to-left line box, not marked RTL_LINE yet
 
     def set_text_rise(self, rise: float) -> None:
         self._rise = rise
@@ -405,6 +409,9 @@ class SpanningStream:
         import pydyf
 
         parts: list[str] = []  # the TJ being built
+        if self._unmarked:  # inside the line box's text object (see _logical_runs)
+            self._stream.stream.append(f"/{RTL_LINE} MP")
+            self._unmarked = False
 
         def flush() -> None:
             if parts:
@@ -578,6 +585,8 @@ def _rewrite(pdf, owner, fonts, seen, also=None, page=False) -> int:
     directed = False
     if page:  # after `also`, which may mark the running header as an artifact
         out, directed = _direct(out, by_name, _box(owner))
+        out, ordered = _logical_runs(out, by_name)
+        directed = directed or ordered
     if marked or changed or directed:
         data = pikepdf.unparse_content_stream(out)
         if isinstance(owner, pikepdf.Stream):
@@ -730,6 +739,163 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
     return kept, changed
 
 
+# After writing: a right-to-left line's runs in logical order ------------------------------
+#
+# MuPDF (stext-device.c, reverse_bidi_line) reverses each run of right-to-left characters
+# of a line where it is and keeps the runs in the order they are drawn: a line drawn in
+# visual order, left to right, with a number or Latin letters inside came out last run
+# first ("۲ در منطقهٔ۰۱۹"). It ignores a jump where the direction changes, so the runs
+# of a right-to-left line box are drawn in logical order, right to left, each placed with
+# a Tm of its own and still drawn left to right inside (poppler and pdf.js order a line by
+# position: their words and pages are the same).
+
+
+def _logical_runs(out: list, by_name: dict) -> tuple[list, bool]:
+    """A page's instructions with the runs of each right-to-left line box (a text object
+    with a marked point RTL_LINE) drawn in logical order, and whether any changed."""
+    result: list = []
+    changed = False
+    body: list | None = None
+    for instruction in out:
+        operator = str(instruction.operator)
+        if operator == "BT":
+            body = []
+            result.append(instruction)
+        elif operator == "ET" and body is not None:
+            marked = [i for i in body if str(i.operator) == "MP"
+                      and i.operands and str(i.operands[0]) == f"/{RTL_LINE}"]
+            if marked:
+                body = [i for i in body if not any(i is m for m in marked)]
+                changed = True
+                body = _runs_reordered(body, by_name) or body
+            result += body
+            result.append(instruction)
+            body = None
+        elif body is not None:
+            body.append(instruction)
+        else:
+            result.append(instruction)
+    return result, changed
+
+
+def _direction(text: str) -> str:
+    """L, R or N (neutral) for a glyph's text, an RLM before it left out."""
+    text = text.lstrip(RLM)
+    kind = unicodedata.bidirectional(text[0]) if text else "ON"
+    return "L" if kind in ("L", "EN") else "R" if kind in ("R", "AL", "AN") else "N"
+
+
+def _runs_reordered(body: list, by_name: dict) -> list | None:
+    """The instructions of one text object (between BT and ET) with its runs (glyphs of one
+    direction; a neutral is left to right only between left-to-right glyphs) drawn right
+    to left, or None if it has one run or is drawn otherwise than WeasyPrint draws."""
+    import pikepdf
+
+    def op(name: str, *operands) -> pikepdf.ContentStreamInstruction:
+        return pikepdf.ContentStreamInstruction(list(operands), pikepdf.Operator(name))
+
+    matrix: list[float] | None = None
+    name, font, size, rise, pen = "", None, 0.0, 0.0, 0.0
+    # (what, payload, state): "op", "open", "close", "move" (a TJ's numbers after its
+    # last glyph) or "glyph" (its code, with where the pen was before the numbers before it)
+    items: list[tuple[str, Any, dict]] = []
+    spans = 0
+    for instruction in body:
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator in ("Td", "TD", "T*", "Tc", "Tw", "Tz", "Tj", "'", '"'):
+            return None
+        if operator == "Tm":
+            if matrix is not None:
+                return None
+            matrix, pen = [float(v) for v in operands], 0.0
+            continue
+        if operator == "Tf":
+            name, font, size = str(operands[0]), by_name.get(str(operands[0])), float(
+                operands[1])
+        elif operator == "Ts":
+            rise = float(operands[0])
+        elif operator in ("BDC", "BMC"):
+            spans += 1
+            items.append(("open", instruction, {}))
+            continue
+        elif operator == "EMC":
+            spans = max(spans - 1, 0)
+            items.append(("close", instruction, {}))
+            continue
+        if operator != "TJ":
+            items.append(("op", instruction, {}))
+            continue
+        if font is None:
+            return None
+        move = 0.0
+        for item in operands[0]:
+            if not isinstance(item, pikepdf.String):
+                move += float(item)
+                continue
+            raw = bytes(item)
+            for at in range(0, len(raw) - 1, 2):
+                code = int.from_bytes(raw[at:at + 2], "big")
+                items.append(("glyph", raw[at:at + 2], {
+                    "pen": pen, "move": move, "text": font.text(code), "font": name,
+                    "size": size, "rise": rise, "inside": spans > 0}))
+                pen += (font.width(code) - move) / 1000 * size
+                move = 0.0
+        if move:
+            items.append(("move", move, {"size": size}))
+            pen -= move / 1000 * size
+    glyphs = [index for index, item in enumerate(items) if item[0] == "glyph"]
+    kinds = [_direction(items[index][2]["text"]) for index in glyphs]
+    if matrix is None or "L" not in kinds or "R" not in kinds:
+        return None
+    resolved = []
+    for at, kind in enumerate(kinds):
+        if kind == "N":
+            before = next((k for k in reversed(kinds[:at]) if k != "N"), "R")
+            after = next((k for k in kinds[at + 1:] if k != "N"), "R")
+            kind = "L" if before == after == "L" else "R"
+        resolved.append(kind)
+    # a run starts where the direction changes, never inside a marked-content span
+    starts = [at for at in range(1, len(glyphs)) if resolved[at] != resolved[at - 1]
+              and not items[glyphs[at]][2]["inside"]]
+    if not starts:
+        return None
+    runs: list[tuple[int, int, int]] = []  # (first item, end, first glyph's item)
+    for number, start in enumerate([0, *starts]):
+        first = runs[-1][1] if runs else 0
+        if number == len(starts):
+            end = len(items)
+        else:
+            end = glyphs[starts[number] - 1] + 1
+            while end < len(items) and items[end][0] in ("close", "move"):
+                end += 1
+        runs.append((first, end, glyphs[start]))
+    drawn: list = []
+    for first, end, glyph in reversed(runs):
+        state = items[glyph][2]
+        x = state["pen"] + sum(payload / 1000 * payload_state["size"]
+                               for what, payload, payload_state in items[first:glyph]
+                               if what == "move")
+        drawn += [op("Tm", *matrix[:4], matrix[4] + x * matrix[0], matrix[5]),
+                  op("Tf", pikepdf.Name(state["font"]), state["size"]),
+                  op("Ts", state["rise"])]
+        shown: list = []
+        for what, payload, item_state in items[first:end]:
+            if what == "glyph":
+                if item_state["move"]:
+                    shown.append(item_state["move"])
+                shown.append(pikepdf.String(payload))
+            elif what == "move":
+                shown.append(payload)
+            else:
+                if shown:
+                    drawn.append(op("TJ", pikepdf.Array(shown)))
+                    shown = []
+                drawn.append(payload)
+        if shown:
+            drawn.append(op("TJ", pikepdf.Array(shown)))
+    return drawn
+
+
 def _carrier(font, properties) -> list:
     """The instruction drawing a carrier that copies out as the /Text of a marked point
     MARKS (none for a font without a space glyph: the marks are then not copied out)."""
@@ -823,6 +989,8 @@ class _CidFont:
         self._to_unicode: dict[int, str] | None = None
         self._space: int | None = None  # its space glyph (-1: none)
         self._rtl: bool | None = None  # whether its ToUnicode has right-to-left letters
+        self._all_widths: dict[int, int] | None = None  # /W, read once (width)
+        self._default_width = 1000
 
     def cid(self, glyph: int, text: str) -> int:
         key = (glyph, text)
@@ -844,6 +1012,16 @@ class _CidFont:
         cid = self.cid(self._space, text)
         self.zero.add(cid)
         return cid
+
+    def width(self, code: int) -> float:
+        """A character id's width (its /W entry, a new id's its glyph's or 0)."""
+        if self._all_widths is None:
+            descendant = self.dictionary.DescendantFonts[0]
+            self._all_widths = _widths(descendant.get("/W"))
+            self._default_width = int(descendant.get("/DW", 1000))
+        if code in self.keys:
+            return 0 if code in self.zero else self.width(self.keys[code][0])
+        return self._all_widths.get(code, self._default_width)
 
     def text(self, code: int) -> str:
         """What a character id copies out as (its ToUnicode entry)."""

@@ -153,6 +153,32 @@ def test_a_url_that_does_not_fit_its_line_copies_out_unbroken(tmp_path, language
     assert LONG_URL in text.split()
 
 
+# Wider than an A5 line even at the fitting pass's floor (URL_FLOOR): it still breaks.
+WIDEST_URL = ("https://www.allianceofmesocialists.org/statement-from-alliance-of-middle-"
+              "eastern-socialists-in-solidarity-with-the-latin-american-migrant-caravan-"
+              "headed-for-the-u-s/")
+
+
+@needs_poppler
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("after", [".", " now."])
+def test_a_url_broken_over_lines_copies_out_whole(tmp_path, language, after):
+    # Every extractor writes a line break at each line end: a URL too wide to be set whole
+    # copies out whole from its last line (an /ActualText span), the text after it
+    # following it, on either side of it in an Arabic line ("." on the left, " now" on
+    # the right: an empty piece between them cut the line in two).
+    from workflow.render.html import break_addresses, wrap_ltr_runs
+
+    words = {"en": "Read the statement and share it with comrades everywhere at",
+             "ar": "اقرأوا البيان وانشروه بين الرفاق في كل مكان على"}[language]
+    html = f"{words} {WIDEST_URL}{after}"
+    html = break_addresses(wrap_ltr_runs(html) if language == "ar" else html)
+    direction = "rtl" if language == "ar" else "ltr"
+    text = _typeset_copied(tmp_path, f'<p lang="{language}" dir="{direction}">{html}</p>'
+                                     f'<p lang="{language}" dir="{direction}">{words}</p>')
+    assert f"{words} {WIDEST_URL}{after} {words}" in text
+
+
 @needs_poppler
 def test_two_columns_of_arabic_copy_out_column_by_column(tmp_path, monkeypatch):
     # A4 sets the text in two balanced columns. poppler joins a line to the block above

@@ -45,6 +45,10 @@ LINE_END = "PamphletLineEnd"
 # A marked point at the baseline, before the first glyph of a word's span whose first glyph
 # is drawn raised; the pass after writing puts a glyph there that draws nothing (_marks).
 BASELINE = "PamphletBaseline"
+# A text box's attribute (set by _broken_urls as a page is drawn): the text it copies out
+# as, drawn in one /ActualText span.
+COPIES_AS = "pamphlet_copies_as"
+WBR = "\u200b"  # the text of a <wbr>'s box
 # Bidi classes an extractor keeps in their own order inside right-to-left text (poppler's
 # "L" and "#": letters of left-to-right scripts, digits, and number separators).
 KEPT_IN_ORDER = {"L", "EN", "AN", "ES", "ET", "CS"}
@@ -75,14 +79,83 @@ def install() -> bool:
         glyphs = line_glyphs(stream, textbox, text, _continues(stream, textbox))
         if glyphs is None:
             return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+        copies_as = _copies_as(textbox)
+        if copies_as is not None:
+            glyphs = one_span(glyphs, copies_as)
         spanning = SpanningStream(stream, glyphs)
         emojis = original(spanning, textbox, text_overflow, block_ellipsis, matrix)
         spanning.finish()
         return emojis
 
     text.draw_first_line = draw_first_line  # draw_text() calls it through the module
+    _install_pages()
     _installed = True
     return True
+
+
+def _install_pages() -> None:
+    """Wrap the draw_page() WeasyPrint's pages call, so that the URLs broken over lines
+    are found on each page before it is drawn (_broken_urls)."""
+    from weasyprint import document
+
+    original = document.draw_page
+
+    def draw_page(page, stream):
+        _broken_urls(page)
+        return original(page, stream)
+
+    document.draw_page = draw_page  # Page.paint() calls it through the module
+
+
+def _broken_urls(page) -> None:
+    """Each URL (or e-mail address: html.break_addresses' <span class="url">) broken over
+    lines copies out whole (COPIES_AS): the first of its pieces on its last line as all
+    the URL up to it and itself, every piece on a line before as nothing. Extractors write
+    a line break at every line end, and one in a URL leaves a space in it (or drops a "-"
+    ending the line); a URL is set whole where it fits at fitting.URL_FLOOR of its size or
+    more (fitting.url_faults), so this is one wider than that. On its last line, where the
+    text after it is, its span opens no gap: an empty piece between two words of a line
+    (the text after it, of its run, and a full stop that bidi puts on the other side of
+    an Arabic line) made poppler cut the line in two, and a URL copied out on its first
+    line was followed by a line break before its full stop. pdf.js reads no /ActualText:
+    it copies the pieces, on their lines."""
+    from weasyprint.formatting_structure import boxes
+
+    lines: dict[int, list[list]] = {}  # URL element -> the text boxes on each of its lines
+    elements: dict[int, Any] = {}
+    todo: list[tuple[Any, bool]] = [(page, False)]
+    while todo:
+        box, in_line = todo.pop()
+        in_line = in_line or isinstance(box, boxes.LineBox)
+        element = getattr(box, "element", None)
+        if (in_line and isinstance(box, boxes.InlineBox) and hasattr(element, "get")
+                and "url" in (element.get("class") or "").split()):
+            texts, inner = [], [box]
+            while inner:
+                child = inner.pop()
+                if isinstance(child, boxes.TextBox):
+                    texts.append(child)
+                inner.extend(reversed(getattr(child, "children", ())))
+            lines.setdefault(id(element), []).append(texts)
+            elements[id(element)] = element
+            continue
+        todo.extend((child, in_line) for child in reversed(getattr(box, "children", ())))
+    for key, pieces in lines.items():
+        url = "".join(elements[key].itertext())
+        # (a <wbr> is a box of its own, of a ZERO WIDTH SPACE)
+        pieces = [[box for box in line if box.text.strip(WBR)] for line in pieces]
+        texts = ["".join(box.text for box in line) for line in pieces]
+        if texts == [url] or "".join(texts) not in url or not all(pieces):
+            continue  # whole on its line (or not a URL as break_addresses sets it)
+        for line in pieces[:-1]:
+            for box in line:
+                setattr(box, COPIES_AS, "")
+        if not url.endswith("".join(texts)):  # it ends on a page after this one
+            for box in pieces[-1]:
+                setattr(box, COPIES_AS, "")
+        else:
+            first = pieces[-1][0]
+            setattr(first, COPIES_AS, url[:len(url) - len(texts[-1]) + len(first.text)])
 
 
 # The last line of text drawn: (stream, baseline, right edge, whether it ends in a
@@ -105,6 +178,28 @@ def _remember(stream, textbox, ends_ltr: bool) -> None:
     # the stream itself, not its id: an id is reused once its stream is gone
     _last[:] = [(stream, textbox.position_y + textbox.baseline,
                  textbox.position_x + textbox.width, ends_ltr)]
+
+
+def _copies_as(textbox) -> str | None:
+    """The text a text box copies out as (COPIES_AS), if _broken_urls said."""
+    return getattr(textbox, COPIES_AS, None)
+
+
+def one_span(glyphs: list[Drawn], text: str) -> list[Drawn]:
+    """A box's glyphs drawn in one /ActualText span of `text` (an RLM before it where its
+    first glyph's text has one: a left-to-right run starts there in right-to-left text).
+    A span with text starts with a glyph that draws nothing (BASELINE): MuPDF gives each
+    glyph of a span a character of its text, sends what is left after the last one, and
+    drops what comes before the glyphs' own text at the span's end (the URL before
+    "-headed"); the glyph takes its first character. (A URL broken over lines copies out
+    whole so: see _broken_urls.)"""
+    first, last = glyphs[0], glyphs[-1]
+    if text and first.opens and first.opens.startswith(RLM):
+        text = RLM + text
+    if len(glyphs) == 1:
+        return [Drawn(first.id, text, True, first.ends, anchored=bool(text))]
+    return [Drawn(first.id, text, anchored=bool(text)), *(Drawn(g.id) for g in glyphs[1:-1]),
+            Drawn(last.id, None, True, last.ends)]
 
 
 def _rtl_context(textbox) -> bool:

@@ -180,6 +180,23 @@ def test_a_url_broken_over_lines_copies_out_whole(tmp_path, language, after):
 
 
 @needs_poppler
+@pytest.mark.parametrize("language, pairs", [
+    ("ar", "في آذار/مارس وأيلول/سبتمبر، انتقادات/مخاوف المهاجرين/اللاجئين"),
+    ("fa", "شکاف‌های طبقاتی/قومی/مذهبی و گروه‌های سلفی-جهادی و افراد مهاجر/پناهنده‌ای")],
+    ids=["ar", "fa"])
+def test_words_joined_by_a_slash_or_hyphen_copy_out_joined(tmp_path, language, pairs):
+    # A line broken after the slash or hyphen joining two Arabic-script words copied out
+    # with a space after it ("آذار/ مارس"): such words are set on one line, as one word.
+    from workflow.edition import Piece
+    from workflow.render.html import piece_html
+
+    paragraph = " ".join([pairs] * 8)
+    html = piece_html(Piece(paragraph, "", language, "reviewed"))
+    text = _typeset_copied(tmp_path, f'<p lang="{language}" dir="rtl">{html}</p>')
+    assert unicodedata.normalize("NFC", paragraph) in text
+
+
+@needs_poppler
 def test_two_columns_of_arabic_copy_out_column_by_column(tmp_path, monkeypatch):
     # A4 sets the text in two balanced columns. poppler joins a line to the block above
     # only when its baseline is at most 1.5x the font size lower; at the single column's

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from html import unescape
 from itertools import groupby
 
@@ -294,14 +294,39 @@ def _split_keep(pattern: re.Pattern, text: str) -> list[str]:
     return pieces + [text[cursor:]]
 
 
+def keep_joined_words(html: str, script: languages.Script) -> str:
+    """Each run of the script's words joined by slashes or hyphens in the text nodes
+    (آذار/مارس, طبقاتی/قومی/مذهبی) in <span class="nobr">, never broken over lines."""
+    pattern = _joined_words(script.letters)
+    parts = TAG.split(html)
+    for index in range(0, len(parts), 2):
+        text = unescape(parts[index])
+        if pattern.search(text):
+            parts[index] = "".join(
+                f'<span class="nobr">{escape(piece)}</span>' if pattern.fullmatch(piece)
+                else escape(piece) for piece in _split_keep(pattern, text))
+    return "".join(parts)
+
+
+@cache
+def _joined_words(letters: str) -> re.Pattern:
+    # a word: the script's letters and ZWNJ (Persian پناهنده‌ای), not inside a longer run
+    # of other letters, digits or joiners
+    word = f"[{letters}][{letters}\u200c]*"
+    return re.compile(rf"(?<![\w/-]){word}(?:[/-]{word})+(?![\w/-])")
+
+
 def piece_html(piece: Piece, names: bool = True) -> str:
     """One segment's inline HTML, its left-to-right runs wrapped if it is right-to-left;
-    with `names`, capitalised words of a cased script kept from hyphenation."""
+    with `names`, capitalised words of a cased script kept from hyphenation; words joined
+    by a slash or hyphen kept on one line where the script keeps them (Arabic)."""
     html = close_bidi_html(render_inline(typography(piece.text, piece.language)))
     html = break_addresses(wrap_ltr_runs(html) if direction(piece.language) == "rtl"
                            else html)
-    return keep_names_whole(html) if names and languages.get(piece.language).script.cased \
-        else html
+    script = languages.get(piece.language).script
+    if script.joined_words_whole:
+        html = keep_joined_words(html, script)
+    return keep_names_whole(html) if names and script.cased else html
 
 
 def row_html(pieces: tuple[Piece, ...], language: str, names: bool = True) -> Markup:

@@ -127,7 +127,7 @@ def _broken_urls(page) -> None:
     while todo:
         box, in_line = todo.pop()
         in_line = in_line or isinstance(box, boxes.LineBox)
-        element = getattr(box, "element", None)
+        element: Any = getattr(box, "element", None)
         if (in_line and isinstance(box, boxes.InlineBox) and hasattr(element, "get")
                 and "url" in (element.get("class") or "").split()):
             texts, inner = [], [box]

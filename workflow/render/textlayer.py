@@ -611,8 +611,8 @@ def _rewrite(pdf, owner, fonts, seen, also=None, page=False) -> int:
 # right, reversing only the right-to-left runs between two numbers or Latin letters
 # (reorderText with primaryLR): the runs of an Arabic line with a number, a comma `،` or a
 # full stop (which poppler counts as numbers) come out last first, whatever each glyph's
-# text. A side-by-side page has more Latin letters than Arabic ones. So on a page with such
-# lines and at least half as many right-to-left letters as left-to-right ones, an invisible
+# text. A side-by-side page has more Latin letters than Arabic ones (its cover more than
+# twice as many: the English title and byline). So on any page with such lines, an invisible
 # line of RLMs (each an R for poppler) is drawn at the page's foot, as many as tip the count,
 # and poppler reads the page right to left, every line as on a one-language Arabic page.
 # On a page read right to left poppler puts a left-to-right line's trailing neutrals (a
@@ -696,7 +696,7 @@ def _direct(out: list, by_name: dict, box: tuple[float, float]) -> tuple[list, b
         if not text_object.artifact:
             right += kinds["R"]
             mixed = mixed or bool(kinds["R"] and (kinds["L"] or kinds["#"]))
-    pad = left - right + 8 + left // 20 if mixed and 0 < right <= left <= 2 * right else 0
+    pad = left - right + 8 + left // 20 if mixed and 0 < right <= left else 0
     out, ended = _marks(out, by_name, right > left or bool(pad))
     if pad:
         out = _padded(out, by_name, box, pad)

@@ -99,22 +99,6 @@ def test_a_cluster_copies_out_from_its_widest_glyph():
     assert texts == ["\u0645", "", "", "\u0628\u064e\u200c"]
 
 
-def test_a_word_drawn_first_with_a_glyph_that_advances_by_nothing_is_one_span():
-    # Noto Naskh draws lam-alef as an alef that advances by nothing, then the lam, where
-    # the alef is: poppler took the lam for an overlapping character and, with the alef
-    # first in its word ("لا", "فضلا"), put the two in a line in no set order ("ا\nل").
-    from workflow.render.textlayer import Drawn, Glyph, _spans
-
-    alef, lam, space, feh = (Glyph(6, "ا", False, False, False, zero=True),
-                             Glyph(450, "ل", False, False, False),
-                             Glyph(1364, " ", False, False, True),
-                             Glyph(325, "ف", False, False, False))
-    assert _spans([alef, lam, space, feh]) == [Drawn(6, "ال"), Drawn(450, None, True),
-                                               Drawn(1364), Drawn(325)]
-    # after the glyph before it in its word the alef ends that word: left as it is
-    assert _spans([feh, alef, lam]) == [Drawn(325), Drawn(6), Drawn(450)]
-
-
 def _typeset_copied(tmp_path, body: str) -> str:
     """pdftotext's text of an A5 screen PDF of `body` (the pipeline: typeset, then the
     pass after writing)."""

@@ -260,8 +260,7 @@ def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] |
                 last_text = stored
             drawn.append(Glyph(glyph, stored, stored != font.to_unicode[glyph],
                                infos[index].geometry.y_offset != 0,
-                               bool(logical) and not logical.strip(),
-                               widths[index] == 0))
+                               bool(logical) and not logical.strip()))
         result += _spans(drawn)
     if result:
         _remember(stream, textbox, after_ltr)
@@ -287,16 +286,6 @@ class Glyph:
     actual: bool
     raised: bool
     space: bool
-    zero: bool = False  # it advances by nothing
-
-    def overlapped(self) -> bool:
-        """Whether the glyph carries a letter and advances by nothing (Noto Naskh's alef of
-        lam-alef, drawn before its lam): poppler takes the next glyph, drawn where it is,
-        for an overlapping character and starts a word there. After the glyph before it
-        the alef ends that word; first in a word ("لا", "فضلا" drawn left to right), it is
-        a word of its own, and two words that start at one point poppler puts in a line in
-        no set order (qsort): at times the lam on a line of its own ("ا\nل")."""
-        return self.zero and any(unicodedata.category(c)[0] == "L" for c in self.text)
 
 
 @dataclass(frozen=True)
@@ -346,33 +335,11 @@ def _spans(glyphs: list[Glyph]) -> list[Drawn]:
                 drawn += [Drawn(g.id) for g in word[1:-1]]
                 drawn.append(Drawn(word[-1].id, None, True))
         else:
-            drawn += _pairs(word)
+            drawn += [Drawn(g.id, g.text, True) if g.actual else Drawn(g.id) for g in word]
         if glyph is not None:
             drawn.append(Drawn(glyph.id, glyph.text, True) if glyph.actual
                          else Drawn(glyph.id))
         word = []
-    return drawn
-
-
-def _pairs(word: list[Glyph]) -> list[Drawn]:
-    """The spans of a word's glyphs: one per glyph whose text is not its ToUnicode entry,
-    and one over a word's first glyph, if it carries a letter and advances by nothing
-    (Glyph.overlapped), and the glyph after it, of both texts: poppler places the two
-    letters side by side over the span, MuPDF reads the glyphs' own text where the span's
-    matches it, pdf.js reads the glyphs. (Only there: pdf.js, which breaks its text at
-    each marked-content span, copied 3 fewer segments of a PDF with a span at every
-    lam-alef.)"""
-    drawn: list[Drawn] = []
-    index = 0
-    while index < len(word):
-        glyph = word[index]
-        if index == 0 and glyph.overlapped() and len(word) > 1:
-            after = word[index + 1]
-            drawn += [Drawn(glyph.id, glyph.text + after.text), Drawn(after.id, None, True)]
-            index += 2
-            continue
-        drawn.append(Drawn(glyph.id, glyph.text, True) if glyph.actual else Drawn(glyph.id))
-        index += 1
     return drawn
 
 

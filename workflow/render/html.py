@@ -244,6 +244,24 @@ def fit_urls(html: str, scales: Mapping[tuple[int, str], float]) -> str:
     return URL_SPAN.sub(fitted, html)
 
 
+SECTION = re.compile(r'<article class="text section lang-(?P<language>[^"\s]+)"[^>]*>.*?</article>',
+                     re.DOTALL)
+BODY = re.compile(r"(<body[^>]*>).*(</body>)", re.DOTALL)
+
+
+def section_alone(html: str, language: str) -> str | None:
+    """A multilingual edition's HTML with only its section in `language`, after an empty
+    first page: the section opens on a page of its own, which is not the first (whose
+    margin boxes differ), so it is paginated as in the whole edition, at a fraction of
+    its layout's cost. None where the edition has no such section."""
+    section = next((m.group(0) for m in SECTION.finditer(html)
+                    if m.group("language") == language), None)
+    if section is None or BODY.search(html) is None:
+        return None
+    return BODY.sub(lambda m: f"{m.group(1)}<div></div>\n{section}\n{m.group(2)}", html,
+                    count=1)
+
+
 # A capitalised word of six letters or more (the shortest hyphenate-limit-chars lets
 # WeasyPrint break): a name, mid-sentence ("Myanmar", "Qassem", "pro-Iranian"), or a
 # sentence's first word, which loses nothing by staying whole.

@@ -278,8 +278,10 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
     def render(leading: float, alone: str | None = None):
         """The layout at `leading` as fitted so far; `alone`: only the section in this
         language (html.section_alone), None where there is none."""
-        text = fit_urls(keep_words_whole(html, whole), urls)
-        if alone is not None and (text := section_alone(text, alone)) is None:
+        text: str | None = fit_urls(keep_words_whole(html, whole), urls)
+        if alone is not None and text is not None:
+            text = section_alone(text, alone)
+        if text is None:
             return None, {}
         # Ladders' third hyphens, those before a short last line and at a page turn are
         # refused while the lines are broken: hyphen_faults finds what that missed.
@@ -349,8 +351,9 @@ def sections_alone(document, options, faults: tuple[int, int], leading: float,
     edition with those, kept where it has fewer runt pages and no more sheets. A try of
     the whole edition at another line height costs as much as the first layout, and most
     often moves the runt to another section."""
-    languages = [_section_language(document.pages[runt]) for runt in runt_pages(document)]
-    if not languages or None in languages:
+    found_in = [_section_language(document.pages[runt]) for runt in runt_pages(document)]
+    languages = [language for language in found_in if language is not None]
+    if not languages or len(languages) < len(found_in):
         return document, options, faults
     chosen: dict[str, float] = {}
     for language in dict.fromkeys(languages):

@@ -264,13 +264,19 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
         smaller_scale,
         url_faults,
     )
-    from workflow.render.html import fit_urls, keep_words_whole, section_alone
+    from workflow.render.html import (
+        fit_urls,
+        keep_words_whole,
+        section_alone,
+        short_addresses,
+    )
     from workflow.render.lineends import refused
     from workflow.render.stylesheet import language_css, section_leading_css
 
     scales = {"cover": 1.0, "contents": 1.0}
     whole: set[str] = set()
-    urls: dict[tuple[int, str], float] = {}  # URLs set whole, at this share of their size
+    # URLs set whole, at this share of their size: the short ones from the start
+    urls: dict[tuple[int, str], float] = dict.fromkeys(short_addresses(html), 1.0)
     sections: dict[str, float] = {}  # line heights of single sections (multilingual)
     columns = two_columns(page_size)
     extra = [""]  # how the end of a print file is arranged: see `arranged`
@@ -306,12 +312,15 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
             whole.update(words)
             broken = url_faults(document, urls)
             urls.update(broken)
+            for place in [place for place, scale in broken.items() if not scale]:
+                del urls[place]  # whole, it would be smaller than URL_FLOOR: it breaks
             if not spills and not words and not broken:
                 break
             log.info("typeset again: %s", ", ".join(
                 [f"{part} at {scales[part]:g}" for part in sorted(spills)]
                 + [f"{word} whole" for word in sorted(words)]
-                + [f"{url} at {scale:g}" for (_, url), scale in sorted(broken.items())]))
+                + [f"{url} at {scale:g}" if scale else f"{url} broken"
+                   for (_, url), scale in sorted(broken.items())]))
             document, options = render(leading)
         return document, options
 

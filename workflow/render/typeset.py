@@ -327,20 +327,26 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
     def padding(document) -> int:
         return PADDING_AT_BEST[len(document.pages) % 4] if printing is not None else 0
 
-    tried: list[tuple] = []
-    for leading in LEADINGS:
+    # the best layout so far, by (faults, padding, the first of equals): only it is kept
+    # (a laid-out document is large: five of a 19-page edition were held at once)
+    best: tuple | None = None
+    for index, leading in enumerate(LEADINGS):
         document, options = fitted(leading)
         faults = layout_faults(document, printing is not None)
-        if not tried and faults[1]:
+        if index == 0 and faults[1]:
             # A multilingual edition's runts, each at the end of a section: each section
             # fitted alone first, as most of the edition keeps its pages.
             document, options, faults = sections_alone(
                 document, options, faults, leading, sections, render, fitted,
                 printing is not None)
-        tried.append((faults, len(tried), document, options))
-        if faults[1] == 0 and padding(document) == 0:
+        rank = (faults, padding(document), index)
+        if best is None or rank < best[0]:
+            best = (rank, document, options)
+        del document, options
+        if faults[1] == 0 and rank[1] == 0:
             break
-    faults, index, document, options = min(tried, key=lambda t: (t[0], padding(t[2]), t[1]))
+    assert best is not None
+    (faults, _, index), document, options = best
     if index:
         log.info("line height x %g: %s", LEADINGS[index],
                  "no runt page" if not faults[1] else "fewer sheets or blank pages")

@@ -244,6 +244,41 @@ def fit_urls(html: str, scales: Mapping[tuple[int, str], float]) -> str:
     return URL_SPAN.sub(fitted, html)
 
 
+# A URL or address this short fits any measure we set (a side-by-side column of A5, about
+# 55 mm, holds about 45 of its characters at 10 pt): it is set whole from the first layout,
+# as the fitting pass would set it, one layout later, where it broke (fitting.url_faults).
+SHORT_ADDRESS = 40
+
+
+def short_addresses(html: str) -> list[tuple[int, str]]:
+    """The addresses of the document (by place and text, as fit_urls keys them) short
+    enough to be set whole from the start (SHORT_ADDRESS)."""
+    found = []
+    for place, match in enumerate(URL_SPAN.finditer(html)):
+        text = unescape(TAG.sub("", match.group(2)))
+        if len(text) <= SHORT_ADDRESS:
+            found.append((place, text))
+    return found
+
+
+SECTION = re.compile(r'<article class="text section lang-(?P<language>[^"\s]+)"[^>]*>.*?</article>',
+                     re.DOTALL)
+BODY = re.compile(r"(<body[^>]*>).*(</body>)", re.DOTALL)
+
+
+def section_alone(html: str, language: str) -> str | None:
+    """A multilingual edition's HTML with only its section in `language`, after an empty
+    first page: the section opens on a page of its own, which is not the first (whose
+    margin boxes differ), so it is paginated as in the whole edition, at a fraction of
+    its layout's cost. None where the edition has no such section."""
+    section = next((m.group(0) for m in SECTION.finditer(html)
+                    if m.group("language") == language), None)
+    if section is None or BODY.search(html) is None:
+        return None
+    return BODY.sub(lambda m: f"{m.group(1)}<div></div>\n{section}\n{m.group(2)}", html,
+                    count=1)
+
+
 # A capitalised word of six letters or more (the shortest hyphenate-limit-chars lets
 # WeasyPrint break): a name, mid-sentence ("Myanmar", "Qassem", "pro-Iranian"), or a
 # sentence's first word, which loses nothing by staying whole.

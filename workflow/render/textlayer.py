@@ -633,16 +633,31 @@ def _kind(char: str) -> str:
     return "#" if kind in KEPT_IN_ORDER - {"L"} else ("L" if kind == "L" else "N")
 
 
+@cache
+def _kinds(text: str) -> tuple[int, int, int]:
+    """The letters of a text poppler counts, L and R, and what it keeps in order (#)."""
+    kinds = Counter(_kind(char) for char in text)
+    return kinds["L"], kinds["R"], kinds["#"]
+
+
 @dataclass
 class _TextObject:
-    """The text of one BT..ET (one line box of WeasyPrint's: draw_text)."""
+    """What one BT..ET (one line box of WeasyPrint's: draw_text) copies out as, counted in
+    poppler's terms (`_kinds`)."""
 
-    text: str = ""
+    left: int = 0
+    right: int = 0
+    kept: int = 0
     artifact: bool = False
+
+    def add(self, kinds: tuple[int, int, int]) -> None:
+        self.left += kinds[0]
+        self.right += kinds[1]
+        self.kept += kinds[2]
 
 
 def _text_objects(out: list, by_name: dict) -> list[_TextObject]:
-    """What each text object of a content stream copies out as, in poppler's terms."""
+    """What each text object of a content stream copies out as, counted (`_kinds`)."""
     import pikepdf
     from pikepdf import Name
 
@@ -652,11 +667,20 @@ def _text_objects(out: list, by_name: dict) -> list[_TextObject]:
     marks: list[str] = []  # open marked content: "actual", "artifact" or ""
     for instruction in out:
         operator, operands = str(instruction.operator), instruction.operands
-        if operator in ("BDC", "BMC"):
+        if operator in ("TJ", "Tj"):
+            if current is None or font is None or "actual" in marks:
+                continue
+            items = operands[0] if operator == "TJ" else [operands[0]]
+            for item in items:
+                if isinstance(item, pikepdf.String):
+                    raw = bytes(item)
+                    for at in range(0, len(raw) - 1, 2):
+                        current.add(font.kinds((raw[at] << 8) | raw[at + 1]))
+        elif operator in ("BDC", "BMC"):
             properties = operands[1] if len(operands) > 1 else None
             if isinstance(properties, pikepdf.Dictionary) and Name.ActualText in properties:
                 if current is not None and "actual" not in marks:
-                    current.text += str(properties.ActualText)
+                    current.add(_kinds(str(properties.ActualText)))
                 marks.append("actual")
             else:
                 marks.append("artifact" if operands and operands[0] == Name.Artifact else "")
@@ -669,14 +693,6 @@ def _text_objects(out: list, by_name: dict) -> list[_TextObject]:
             current = None
         elif operator == "Tf" and operands:
             font = by_name.get(str(operands[0]))
-        elif (operator in ("TJ", "Tj") and current is not None and font is not None
-              and "actual" not in marks):
-            items = operands[0] if operator == "TJ" else [operands[0]]
-            for item in items:
-                if isinstance(item, pikepdf.String):
-                    raw = bytes(item)
-                    current.text += "".join(font.text(int.from_bytes(raw[i:i + 2], "big"))
-                                            for i in range(0, len(raw) - 1, 2))
     return objects
 
 
@@ -690,12 +706,11 @@ def _direct(out: list, by_name: dict, box: tuple[float, float]) -> tuple[list, b
     reads_rtl = any(font is not None and font.copies_right_to_left()
                     for font in by_name.values())
     for text_object in _text_objects(out, by_name) if reads_rtl else ():
-        kinds = Counter(_kind(c) for c in text_object.text)
-        left += kinds["L"]
+        left += text_object.left
         # the running header may be left out of a copy (a benchmark does): not counted here
         if not text_object.artifact:
-            right += kinds["R"]
-            mixed = mixed or bool(kinds["R"] and (kinds["L"] or kinds["#"]))
+            right += text_object.right
+            mixed = mixed or bool(text_object.right and (text_object.left or text_object.kept))
     pad = left - right + 8 + left // 20 if mixed and 0 < right <= left else 0
     out, ended = _marks(out, by_name, right > left or bool(pad))
     if pad:
@@ -819,6 +834,7 @@ class _CidFont:
         self._to_unicode: dict[int, str] | None = None
         self._space: int | None = None  # its space glyph (-1: none)
         self._rtl: bool | None = None  # whether its ToUnicode has right-to-left letters
+        self._kinds: dict[int, tuple[int, int, int]] = {}  # see kinds()
 
     def cid(self, glyph: int, text: str) -> int:
         key = (glyph, text)
@@ -853,6 +869,14 @@ class _CidFont:
                 for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S)
                 for code, text in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block)}
         return self._to_unicode.get(code, "")
+
+    def kinds(self, code: int) -> tuple[int, int, int]:
+        """`_kinds` of what a character id copies out as, found once (a page draws
+        thousands of glyphs of a few hundred ids)."""
+        found = self._kinds.get(code)
+        if found is None:
+            found = self._kinds[code] = _kinds(self.text(code))
+        return found
 
     def copies_right_to_left(self) -> bool:
         """Whether any character id of the font copies out a right-to-left letter."""

@@ -94,6 +94,25 @@ def test_a_number_keeps_its_word_and_addresses_break_before_separators():
     assert pieces == ["x", "_y@", "ex", "-ample", ".org"]
 
 
+def test_words_joined_by_a_slash_or_hyphen_stay_on_one_line_in_arabic_script():
+    from workflow.edition import Piece
+    from workflow.render.html import piece_html
+
+    def html(text, language):
+        return piece_html(Piece(text, "", language, "reviewed"))
+
+    assert html("في أوائل آذار/مارس ٢٠١٦", "ar") == (
+        'في أوائل <span class="nobr">آذار/مارس</span> ٢٠١٦')
+    persian = html("شکاف‌های طبقاتی/قومی/مذهبی و", "fa")
+    assert '<span class="nobr">طبقاتی/قومی/مذهبی</span>' in persian
+    assert '<span class="nobr">مهاجر/پناهنده‌ای</span>' in html("افراد مهاجر/پناهنده‌ای", "fa")
+    assert '<span class="nobr">سلفی-جهادی</span>' in html("گروه‌های سلفی-جهادی", "fa")
+    # never a number, a URL's piece, or a Latin pair (a Latin line may break after "/")
+    assert "nobr" not in html("في ١٢/٣ و 12/3", "ar")
+    assert "nobr" not in html("criticisms/concerns of migrant/refugee families", "en")
+    assert html("https://a.org/b-c", "ar").count("nobr") == 5
+
+
 def test_title_lines_keep_short_words_and_the_last_two_words_together():
     from workflow.edition import Piece
     from workflow.render.html import title_row

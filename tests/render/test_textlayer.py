@@ -62,6 +62,19 @@ def test_side_by_side_pages_copy_out_as_written(project):
 
 
 @needs_poppler
+def test_an_arabic_line_on_a_mostly_english_page_copies_out_as_written(tmp_path):
+    # The cover of a side-by-side edition: the English title and byline have more than
+    # twice the Arabic title's letters; read left to right, poppler put the runs of the
+    # Arabic title on either side of its comma last first.
+    title = "عارضوا الحرب على إيران، وتضامنوا مع الانتفاضات في المنطقة"
+    english = ("Oppose War on Iran, Show Solidarity with Uprisings in the Region. "
+               "Alliance of Middle Eastern and North African Socialists, January 2020.")
+    text = _typeset_copied(tmp_path, f'<p lang="en">{english}</p>'
+                                     f'<p lang="ar" dir="rtl">{title}</p>')
+    assert title in text and english in text
+
+
+@needs_poppler
 def test_an_english_edition_copies_out_without_marks(project):
     # the marked points after left-to-right line ends are taken out again, and on a page
     # read left to right no LRM is added
@@ -154,6 +167,49 @@ def test_a_url_that_does_not_fit_its_line_copies_out_unbroken(tmp_path, language
     assert LONG_URL in text.split()
 
 
+# Wider than an A5 line even at the fitting pass's floor (URL_FLOOR): it still breaks.
+WIDEST_URL = ("https://www.allianceofmesocialists.org/statement-from-alliance-of-middle-"
+              "eastern-socialists-in-solidarity-with-the-latin-american-migrant-caravan-"
+              "headed-for-the-u-s/")
+
+
+@needs_poppler
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("after", [".", " now."])
+def test_a_url_broken_over_lines_copies_out_whole(tmp_path, language, after):
+    # Every extractor writes a line break at each line end: a URL too wide to be set whole
+    # copies out whole from its last line (an /ActualText span), the text after it
+    # following it, on either side of it in an Arabic line ("." on the left, " now" on
+    # the right: an empty piece between them cut the line in two).
+    from workflow.render.html import break_addresses, wrap_ltr_runs
+
+    words = {"en": "Read the statement and share it with comrades everywhere at",
+             "ar": "اقرأوا البيان وانشروه بين الرفاق في كل مكان على"}[language]
+    html = f"{words} {WIDEST_URL}{after}"
+    html = break_addresses(wrap_ltr_runs(html) if language == "ar" else html)
+    direction = "rtl" if language == "ar" else "ltr"
+    text = _typeset_copied(tmp_path, f'<p lang="{language}" dir="{direction}">{html}</p>'
+                                     f'<p lang="{language}" dir="{direction}">{words}</p>')
+    assert f"{words} {WIDEST_URL}{after} {words}" in text
+
+
+@needs_poppler
+@pytest.mark.parametrize("language, pairs", [
+    ("ar", "في آذار/مارس وأيلول/سبتمبر، انتقادات/مخاوف المهاجرين/اللاجئين"),
+    ("fa", "شکاف‌های طبقاتی/قومی/مذهبی و گروه‌های سلفی-جهادی و افراد مهاجر/پناهنده‌ای")],
+    ids=["ar", "fa"])
+def test_words_joined_by_a_slash_or_hyphen_copy_out_joined(tmp_path, language, pairs):
+    # A line broken after the slash or hyphen joining two Arabic-script words copied out
+    # with a space after it ("آذار/ مارس"): such words are set on one line, as one word.
+    from workflow.edition import Piece
+    from workflow.render.html import piece_html
+
+    paragraph = " ".join([pairs] * 8)
+    html = piece_html(Piece(paragraph, "", language, "reviewed"))
+    text = _typeset_copied(tmp_path, f'<p lang="{language}" dir="rtl">{html}</p>')
+    assert unicodedata.normalize("NFC", paragraph) in text
+
+
 @needs_poppler
 def test_two_columns_of_arabic_copy_out_column_by_column(tmp_path, monkeypatch):
     # A4 sets the text in two balanced columns. poppler joins a line to the block above
@@ -177,6 +233,39 @@ def test_two_columns_of_arabic_copy_out_column_by_column(tmp_path, monkeypatch):
     # 9 entries, all whole here (one across the column break); 5 with the Latin runs'
     # lines taller, 3 at the single column's 1.7
     assert text.count(whole) >= 8
+
+
+HEADING = "عزّزوا الحركة القاعدية للمهاجرين: تصدّوا للعولمة النيوليبرالية والتهجير القسري!"
+
+
+@needs_poppler
+@pytest.mark.parametrize("layout", ["single", "parallel"])
+def test_a_heading_over_lines_copies_out_whole_beside_other_text(tmp_path, monkeypatch,
+                                                                  layout):
+    # A4: two columns, and the English beside in the side-by-side edition. A heading's
+    # lines were each a block of their own for poppler (1.5 apart, the line with the
+    # fallback font's colon taller still), and a copy took the other column's lines, or
+    # the English heading, between them.
+    root = write_project(tmp_path / "project", config='[tool.pamphlet]\npage_size = "A4"\n')
+    monkeypatch.chdir(root)
+    project = load_project(root)
+    update(project)
+    translate_catalog(project, "ar", lambda msgid: HEADING if msgid == "No one is illegal"
+                      else keeping_numbers(ARABIC)(msgid))
+    build(project, final=True, languages=["ar"], layouts=[layout])
+    name = "caravan.ar.pdf" if layout == "single" else "caravan.en+ar.pdf"
+    path = project.build / "caravan" / name
+    assert unicodedata.normalize("NFC", HEADING) in copied(path)
+    # poppler's blocks of page 2: the heading's lines (12 pt Kufi, taller than the text's)
+    # are one block, whatever comes beside them
+    layout_xml = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-bbox-layout",
+                                 str(path), "-"], capture_output=True, text=True,
+                                check=True).stdout
+    heights = [[float(bottom) - float(top) for top, bottom in re.findall(
+        r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', block)]
+        for block in layout_xml.split("<block")[1:]]
+    assert sum(any(h > 21 for h in block) for block in heights) == 1
+    assert max(len(block) for block in heights if any(h > 21 for h in block)) == 2
 
 
 def test_a_page_without_right_to_left_text_is_not_decoded(tmp_path, monkeypatch):

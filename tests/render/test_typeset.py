@@ -69,3 +69,73 @@ def test_a_runt_at_a_section_s_end_is_fitted_in_that_section(tmp_path):
     pages = read_pages(tmp_path / "sections.pdf", "one")
     lines = [sum(1 for line in page.lines if line.size > 8.01) for page in pages]
     assert not [count for count in lines[1:] if 0 < count <= RUNT_LINES], lines
+
+
+def test_a_section_s_runt_is_fitted_with_the_section_alone(tmp_path, monkeypatch):
+    # The edition above: its runt found, the first section is laid out alone at the other
+    # line heights (a few pages each), and the whole edition once more, with the one that
+    # fits: not the whole edition at every line height, then each section.
+    from workflow.render import typeset as module
+
+    def section(code: str, paragraphs: int) -> str:
+        return (f'<article class="text section lang-{code}" lang="{code}">'
+                + PARAGRAPH * paragraphs + "</article>")
+
+    html = ('<html lang="en"><head><style>@page { size: A5 }</style></head><body>'
+            '<section class="cover" lang="en"><h1 class="title">Caravan</h1></section>'
+            + section("en", 10) + section("es", 11) + "</body></html>")
+    layouts: list[str] = []
+    real = module.render_document
+
+    def counted(text, *args, **kwargs):
+        layouts.append("whole" if "lang-es" in text else "alone")
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(module, "render_document", counted)
+    document, _ = module.fit(html, Path("."), None, {}, draft=False)
+    assert not runt_pages(document)
+    assert layouts.count("whole") == 2 and "alone" in layouts, layouts
+
+
+def test_a_section_alone_keeps_its_page_breaks():
+    # The section laid out alone breaks its pages where the whole edition does: its first
+    # page is not the document's first (html.section_alone).
+    from workflow.render.html import section_alone
+
+    def section(code: str, paragraphs: int) -> str:
+        return (f'<article class="text section lang-{code}" lang="{code}">'
+                + PARAGRAPH * paragraphs + "</article>")
+
+    html = ('<html lang="en"><head><style>@page { size: A5 } @page :first { margin: 60mm }'
+            '</style></head><body>'
+            '<section class="cover" lang="en"><h1 class="title">Caravan</h1></section>'
+            + section("en", 10) + section("es", 11) + "</body></html>")
+    whole, _ = render_document(html, Path("."))
+    alone_html = section_alone(html, "es")
+    assert alone_html is not None and "lang-en" not in alone_html
+    alone, _ = render_document(alone_html, Path("."))
+
+    def lines(pages) -> list[int]:
+        return [sum(1 for _ in _line_boxes(page)) for page in pages]
+
+    es_pages = [page for page in whole.pages if _holds(page, "es")]
+    assert lines(alone.pages[1:]) == lines(es_pages) and len(alone.pages) == len(es_pages) + 1
+    assert section_alone(html, "fa") is None
+
+
+def _line_boxes(page):
+    from weasyprint.formatting_structure import boxes
+
+    todo = [page._page_box]
+    while todo:
+        box = todo.pop()
+        if isinstance(box, boxes.LineBox):
+            yield box
+        elif not isinstance(box, boxes.MarginBox):
+            todo.extend(getattr(box, "children", ()))
+
+
+def _holds(page, code: str) -> bool:
+    from workflow.render.typeset import _section_language
+
+    return _section_language(page) == code

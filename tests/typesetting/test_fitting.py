@@ -132,3 +132,39 @@ def test_a_url_is_never_set_under_the_floor(tmp_path):
             sizes.add(round(box.style["font_size"], 2))
         todo.extend(getattr(box, "children", ()))
     assert sizes == {round(10 * 4 / 3, 2)}  # 10 pt, the paragraph's, in px
+
+
+def test_a_short_address_is_set_whole_from_the_first_layout(tmp_path, monkeypatch):
+    # A short URL that the text before it leaves no room for goes whole to the next line
+    # in the first layout, as the fitting pass would set it one layout later.
+    from workflow.render import typeset as module
+    from workflow.render.html import break_addresses
+
+    text = "We stand with all who walk to the line, and with all who take them in " * 2
+    html = (f'<html lang="en"><body><article class="text"><p>{text}{"word " * 7}'
+            f'{break_addresses("https://allianceofmesocialists.org/")} today.</p>'
+            "</article></body></html>")
+    broken, _ = module.render_document(html, tmp_path)
+    assert len(_address_boxes(broken)) > 1  # left to itself, it breaks at the line end
+    layouts = []
+    real = module.render_document
+    monkeypatch.setattr(module, "render_document",
+                        lambda *args, **kwargs: layouts.append(1) or real(*args, **kwargs))
+    document, _ = module.fit(html, tmp_path, None, {}, False)
+    pieces = _address_boxes(document)
+    assert len(pieces) == 1 and pieces[0][0] <= pieces[0][1]  # whole, on one line
+    assert len(layouts) == 1
+
+
+def test_a_short_address_too_wide_for_its_column_breaks(tmp_path):
+    # Set whole from the start, a short address wider than its column even at URL_FLOOR
+    # of its size is let break again at its break points, not left to overflow.
+    from workflow.render.html import break_addresses
+    from workflow.render.typeset import fit
+
+    html = ('<html lang="en"><body><article class="text"><div style="width: 40mm"><p>'
+            f'{break_addresses("https://allianceofmesocialists.org/")}</p></div>'
+            "</article></body></html>")
+    document, _ = fit(html, tmp_path, None, {}, False)
+    pieces = _address_boxes(document)
+    assert len(pieces) > 1 and all(width <= room + 0.01 for width, room in pieces)

@@ -99,6 +99,10 @@ class Script:
     # Prefixes and endings attach to words without a space (و, ال, ها): glossary renderings
     # are found inside words.
     affixes_attach: bool = False
+    # Words joined by a slash or a hyphen (آذار/مارس, سلفی-جهادی) are set on one line, as a
+    # word is: the script is never hyphenated, and a line break after the joiner reads as
+    # two words (and copies out as two, with a space).
+    joined_words_whole: bool = False
     # Letters whose spelling varies, not their meaning: folded before words are compared.
     fold: Mapping[int, str | None] = field(default_factory=dict)
     # Letters -> ASCII, for file names (slugs): short vowels are not written, so this is
@@ -124,7 +128,7 @@ ARABIC = Script(
     r"\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF",
     # Naskh covers the letters of Arabic, Persian and Urdu alike.
     text_fallback=("Noto Naskh Arabic",), heading_fallback=("Noto Sans Arabic",),
-    affixes_attach=True,
+    affixes_attach=True, joined_words_whole=True,
     fold=str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي",
                         "ک": "ك", "ة": "ه", "ۀ": "ه", "ہ": "ه", "ۃ": "ه", "ؤ": "و",
                         "\u200c": None, "\u200d": None}),

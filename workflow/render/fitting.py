@@ -76,7 +76,8 @@ def _address(element) -> bool:
 def url_faults(document, scales: dict[tuple[int, str], float]) -> dict[tuple[int, str], float]:
     """URLs (and e-mail addresses) broken over lines or wider than their line, by (their
     place among the document's addresses, text), with the share of their size (`scales`
-    holds the one they are set at) that fits them on one line; none under URL_FLOOR."""
+    holds the one they are set at) that fits them on one line; none under URL_FLOOR: 0 for
+    one of `scales` that would be, which is to break again."""
     from weasyprint.formatting_structure import boxes
 
     if not document.pages:
@@ -119,6 +120,8 @@ def url_faults(document, scales: dict[tuple[int, str], float]) -> dict[tuple[int
         scale = min(size, int(size * rooms[key] / sum(pieces) * 0.97 * 100) / 100)
         if scale >= URL_FLOOR:
             faults[place] = scale
+        elif place in scales:  # set whole (a short one, from the start): it breaks again
+            faults[place] = 0.0
     return faults
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from html import unescape
 from itertools import groupby
 
@@ -244,6 +244,41 @@ def fit_urls(html: str, scales: Mapping[tuple[int, str], float]) -> str:
     return URL_SPAN.sub(fitted, html)
 
 
+# A URL or address this short fits any measure we set (a side-by-side column of A5, about
+# 55 mm, holds about 45 of its characters at 10 pt): it is set whole from the first layout,
+# as the fitting pass would set it, one layout later, where it broke (fitting.url_faults).
+SHORT_ADDRESS = 40
+
+
+def short_addresses(html: str) -> list[tuple[int, str]]:
+    """The addresses of the document (by place and text, as fit_urls keys them) short
+    enough to be set whole from the start (SHORT_ADDRESS)."""
+    found = []
+    for place, match in enumerate(URL_SPAN.finditer(html)):
+        text = unescape(TAG.sub("", match.group(2)))
+        if len(text) <= SHORT_ADDRESS:
+            found.append((place, text))
+    return found
+
+
+SECTION = re.compile(r'<article class="text section lang-(?P<language>[^"\s]+)"[^>]*>.*?</article>',
+                     re.DOTALL)
+BODY = re.compile(r"(<body[^>]*>).*(</body>)", re.DOTALL)
+
+
+def section_alone(html: str, language: str) -> str | None:
+    """A multilingual edition's HTML with only its section in `language`, after an empty
+    first page: the section opens on a page of its own, which is not the first (whose
+    margin boxes differ), so it is paginated as in the whole edition, at a fraction of
+    its layout's cost. None where the edition has no such section."""
+    section = next((m.group(0) for m in SECTION.finditer(html)
+                    if m.group("language") == language), None)
+    if section is None or BODY.search(html) is None:
+        return None
+    return BODY.sub(lambda m: f"{m.group(1)}<div></div>\n{section}\n{m.group(2)}", html,
+                    count=1)
+
+
 # A capitalised word of six letters or more (the shortest hyphenate-limit-chars lets
 # WeasyPrint break): a name, mid-sentence ("Myanmar", "Qassem", "pro-Iranian"), or a
 # sentence's first word, which loses nothing by staying whole.
@@ -294,14 +329,39 @@ def _split_keep(pattern: re.Pattern, text: str) -> list[str]:
     return pieces + [text[cursor:]]
 
 
+def keep_joined_words(html: str, script: languages.Script) -> str:
+    """Each run of the script's words joined by slashes or hyphens in the text nodes
+    (آذار/مارس, طبقاتی/قومی/مذهبی) in <span class="nobr">, never broken over lines."""
+    pattern = _joined_words(script.letters)
+    parts = TAG.split(html)
+    for index in range(0, len(parts), 2):
+        text = unescape(parts[index])
+        if pattern.search(text):
+            parts[index] = "".join(
+                f'<span class="nobr">{escape(piece)}</span>' if pattern.fullmatch(piece)
+                else escape(piece) for piece in _split_keep(pattern, text))
+    return "".join(parts)
+
+
+@cache
+def _joined_words(letters: str) -> re.Pattern:
+    # a word: the script's letters and ZWNJ (Persian پناهنده‌ای), not inside a longer run
+    # of other letters, digits or joiners
+    word = f"[{letters}][{letters}\u200c]*"
+    return re.compile(rf"(?<![\w/-]){word}(?:[/-]{word})+(?![\w/-])")
+
+
 def piece_html(piece: Piece, names: bool = True) -> str:
     """One segment's inline HTML, its left-to-right runs wrapped if it is right-to-left;
-    with `names`, capitalised words of a cased script kept from hyphenation."""
+    with `names`, capitalised words of a cased script kept from hyphenation; words joined
+    by a slash or hyphen kept on one line where the script keeps them (Arabic)."""
     html = close_bidi_html(render_inline(typography(piece.text, piece.language)))
     html = break_addresses(wrap_ltr_runs(html) if direction(piece.language) == "rtl"
                            else html)
-    return keep_names_whole(html) if names and languages.get(piece.language).script.cased \
-        else html
+    script = languages.get(piece.language).script
+    if script.joined_words_whole:
+        html = keep_joined_words(html, script)
+    return keep_names_whole(html) if names and script.cased else html
 
 
 def row_html(pieces: tuple[Piece, ...], language: str, names: bool = True) -> Markup:

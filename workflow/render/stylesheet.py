@@ -126,6 +126,16 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
             ['div.parallel {element}:lang({code})']
         rules.append(", ".join(_selectors(f"{w} > span.leading", code, body) for w in where)
                      + " { line-height: 0; }")
+        # So do a heading's (its text in span.leading too): set at 1.5, as Kufi wants, the
+        # line with a run in the fallback font (the colon of "...للمهاجرين: تصدّوا") was
+        # taller still, poppler cut the heading after it, and a copy put the other
+        # column's lines (the English beside, the next column) between its lines.
+        if profile.heading_line_height:
+            height = min(profile.heading_line_height, COLUMNS_LINE_HEIGHT_MAX)
+            rules.append(", ".join(_selectors(w, code, HEADINGS) for w in where)
+                         + f" {{ line-height: {height:g}; }}")
+            rules.append(", ".join(_selectors(f"{w} > span.leading", code, HEADINGS)
+                                   for w in where) + " { line-height: 0; }")
     if profile.hyphenation:
         # pyphen's dictionary by the profile's locale: `lang="en"` alone loads British
         # patterns, and our English is US English. `!important`, on every element of the

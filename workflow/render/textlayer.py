@@ -54,6 +54,10 @@ MARKS = "PamphletMarks"
 # A marked point in the text object of a right-to-left line box (its paragraph's direction
 # is right to left): the pass after writing draws its bidi runs in logical order.
 RTL_LINE = "PamphletRightToLeft"
+# A text box's attribute (set by _broken_urls as a page is drawn): the text it copies out
+# as, drawn in one /ActualText span.
+COPIES_AS = "pamphlet_copies_as"
+WBR = "\u200b"  # the text of a <wbr>'s box
 # Bidi classes an extractor keeps in their own order inside right-to-left text (poppler's
 # "L" and "#": letters of left-to-right scripts, digits, and number separators).
 KEPT_IN_ORDER = {"L", "EN", "AN", "ES", "ET", "CS"}
@@ -84,14 +88,83 @@ def install() -> bool:
         glyphs = line_glyphs(stream, textbox, text, _continues(stream, textbox))
         if glyphs is None:
             return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+        copies_as = _copies_as(textbox)
+        if copies_as is not None:
+            glyphs = one_span(glyphs, copies_as)
         spanning = SpanningStream(stream, glyphs, _rtl_context(textbox))
         emojis = original(spanning, textbox, text_overflow, block_ellipsis, matrix)
         spanning.finish()
         return emojis
 
     text.draw_first_line = draw_first_line  # draw_text() calls it through the module
+    _install_pages()
     _installed = True
     return True
+
+
+def _install_pages() -> None:
+    """Wrap the draw_page() WeasyPrint's pages call, so that the URLs broken over lines
+    are found on each page before it is drawn (_broken_urls)."""
+    from weasyprint import document
+
+    original = document.draw_page
+
+    def draw_page(page, stream):
+        _broken_urls(page)
+        return original(page, stream)
+
+    document.draw_page = draw_page  # Page.paint() calls it through the module
+
+
+def _broken_urls(page) -> None:
+    """Each URL (or e-mail address: html.break_addresses' <span class="url">) broken over
+    lines copies out whole (COPIES_AS): the first of its pieces on its last line as all
+    the URL up to it and itself, every piece on a line before as nothing. Extractors write
+    a line break at every line end, and one in a URL leaves a space in it (or drops a "-"
+    ending the line); a URL is set whole where it fits at fitting.URL_FLOOR of its size or
+    more (fitting.url_faults), so this is one wider than that. On its last line, where the
+    text after it is, its span opens no gap: an empty piece between two words of a line
+    (the text after it, of its run, and a full stop that bidi puts on the other side of
+    an Arabic line) made poppler cut the line in two, and a URL copied out on its first
+    line was followed by a line break before its full stop. pdf.js reads no /ActualText:
+    it copies the pieces, on their lines."""
+    from weasyprint.formatting_structure import boxes
+
+    lines: dict[int, list[list]] = {}  # URL element -> the text boxes on each of its lines
+    elements: dict[int, Any] = {}
+    todo: list[tuple[Any, bool]] = [(page, False)]
+    while todo:
+        box, in_line = todo.pop()
+        in_line = in_line or isinstance(box, boxes.LineBox)
+        element: Any = getattr(box, "element", None)
+        if (in_line and isinstance(box, boxes.InlineBox) and hasattr(element, "get")
+                and "url" in (element.get("class") or "").split()):
+            texts, inner = [], [box]
+            while inner:
+                child = inner.pop()
+                if isinstance(child, boxes.TextBox):
+                    texts.append(child)
+                inner.extend(reversed(getattr(child, "children", ())))
+            lines.setdefault(id(element), []).append(texts)
+            elements[id(element)] = element
+            continue
+        todo.extend((child, in_line) for child in reversed(getattr(box, "children", ())))
+    for key, pieces in lines.items():
+        url = "".join(elements[key].itertext())
+        # (a <wbr> is a box of its own, of a ZERO WIDTH SPACE)
+        pieces = [[box for box in line if box.text.strip(WBR)] for line in pieces]
+        texts = ["".join(box.text for box in line) for line in pieces]
+        if texts == [url] or "".join(texts) not in url or not all(pieces):
+            continue  # whole on its line (or not a URL as break_addresses sets it)
+        for line in pieces[:-1]:
+            for box in line:
+                setattr(box, COPIES_AS, "")
+        if not url.endswith("".join(texts)):  # it ends on a page after this one
+            for box in pieces[-1]:
+                setattr(box, COPIES_AS, "")
+        else:
+            first = pieces[-1][0]
+            setattr(first, COPIES_AS, url[:len(url) - len(texts[-1]) + len(first.text)])
 
 
 # The last line of text drawn: (stream, baseline, right edge, whether it ends in a
@@ -114,6 +187,28 @@ def _remember(stream, textbox, ends_ltr: bool) -> None:
     # the stream itself, not its id: an id is reused once its stream is gone
     _last[:] = [(stream, textbox.position_y + textbox.baseline,
                  textbox.position_x + textbox.width, ends_ltr)]
+
+
+def _copies_as(textbox) -> str | None:
+    """The text a text box copies out as (COPIES_AS), if _broken_urls said."""
+    return getattr(textbox, COPIES_AS, None)
+
+
+def one_span(glyphs: list[Drawn], text: str) -> list[Drawn]:
+    """A box's glyphs drawn in one /ActualText span of `text` (an RLM before it where its
+    first glyph's text has one: a left-to-right run starts there in right-to-left text).
+    A span with text starts with a glyph that draws nothing (BASELINE): MuPDF gives each
+    glyph of a span a character of its text, sends what is left after the last one, and
+    drops what comes before the glyphs' own text at the span's end (the URL before
+    "-headed"); the glyph takes its first character. (A URL broken over lines copies out
+    whole so: see _broken_urls.)"""
+    first, last = glyphs[0], glyphs[-1]
+    if text and first.opens and first.opens.startswith(RLM):
+        text = RLM + text
+    if len(glyphs) == 1:
+        return [Drawn(first.id, text, True, first.ends, anchored=bool(text))]
+    return [Drawn(first.id, text, anchored=bool(text)), *(Drawn(g.id) for g in glyphs[1:-1]),
+            Drawn(last.id, None, True, last.ends)]
 
 
 def _rtl_context(textbox) -> bool:
@@ -608,8 +703,8 @@ def _rewrite(pdf, owner, fonts, seen, also=None, page=False) -> int:
 # right, reversing only the right-to-left runs between two numbers or Latin letters
 # (reorderText with primaryLR): the runs of an Arabic line with a number, a comma `،` or a
 # full stop (which poppler counts as numbers) come out last first, whatever each glyph's
-# text. A side-by-side page has more Latin letters than Arabic ones. So on a page with such
-# lines and at least half as many right-to-left letters as left-to-right ones, an invisible
+# text. A side-by-side page has more Latin letters than Arabic ones (its cover more than
+# twice as many: the English title and byline). So on any page with such lines, an invisible
 # line of RLMs (each an R for poppler) is drawn at the page's foot, as many as tip the count,
 # and poppler reads the page right to left, every line as on a one-language Arabic page.
 # On a page read right to left poppler puts a left-to-right line's trailing neutrals (a
@@ -630,16 +725,31 @@ def _kind(char: str) -> str:
     return "#" if kind in KEPT_IN_ORDER - {"L"} else ("L" if kind == "L" else "N")
 
 
+@cache
+def _kinds(text: str) -> tuple[int, int, int]:
+    """The letters of a text poppler counts, L and R, and what it keeps in order (#)."""
+    kinds = Counter(_kind(char) for char in text)
+    return kinds["L"], kinds["R"], kinds["#"]
+
+
 @dataclass
 class _TextObject:
-    """The text of one BT..ET (one line box of WeasyPrint's: draw_text)."""
+    """What one BT..ET (one line box of WeasyPrint's: draw_text) copies out as, counted in
+    poppler's terms (`_kinds`)."""
 
-    text: str = ""
+    left: int = 0
+    right: int = 0
+    kept: int = 0
     artifact: bool = False
+
+    def add(self, kinds: tuple[int, int, int]) -> None:
+        self.left += kinds[0]
+        self.right += kinds[1]
+        self.kept += kinds[2]
 
 
 def _text_objects(out: list, by_name: dict) -> list[_TextObject]:
-    """What each text object of a content stream copies out as, in poppler's terms."""
+    """What each text object of a content stream copies out as, counted (`_kinds`)."""
     import pikepdf
     from pikepdf import Name
 
@@ -649,11 +759,20 @@ def _text_objects(out: list, by_name: dict) -> list[_TextObject]:
     marks: list[str] = []  # open marked content: "actual", "artifact" or ""
     for instruction in out:
         operator, operands = str(instruction.operator), instruction.operands
-        if operator in ("BDC", "BMC"):
+        if operator in ("TJ", "Tj"):
+            if current is None or font is None or "actual" in marks:
+                continue
+            items = operands[0] if operator == "TJ" else [operands[0]]
+            for item in items:
+                if isinstance(item, pikepdf.String):
+                    raw = bytes(item)
+                    for at in range(0, len(raw) - 1, 2):
+                        current.add(font.kinds((raw[at] << 8) | raw[at + 1]))
+        elif operator in ("BDC", "BMC"):
             properties = operands[1] if len(operands) > 1 else None
             if isinstance(properties, pikepdf.Dictionary) and Name.ActualText in properties:
                 if current is not None and "actual" not in marks:
-                    current.text += str(properties.ActualText)
+                    current.add(_kinds(str(properties.ActualText)))
                 marks.append("actual")
             else:
                 marks.append("artifact" if operands and operands[0] == Name.Artifact else "")
@@ -666,14 +785,6 @@ def _text_objects(out: list, by_name: dict) -> list[_TextObject]:
             current = None
         elif operator == "Tf" and operands:
             font = by_name.get(str(operands[0]))
-        elif (operator in ("TJ", "Tj") and current is not None and font is not None
-              and "actual" not in marks):
-            items = operands[0] if operator == "TJ" else [operands[0]]
-            for item in items:
-                if isinstance(item, pikepdf.String):
-                    raw = bytes(item)
-                    current.text += "".join(font.text(int.from_bytes(raw[i:i + 2], "big"))
-                                            for i in range(0, len(raw) - 1, 2))
     return objects
 
 
@@ -687,13 +798,12 @@ def _direct(out: list, by_name: dict, box: tuple[float, float]) -> tuple[list, b
     reads_rtl = any(font is not None and font.copies_right_to_left()
                     for font in by_name.values())
     for text_object in _text_objects(out, by_name) if reads_rtl else ():
-        kinds = Counter(_kind(c) for c in text_object.text)
-        left += kinds["L"]
+        left += text_object.left
         # the running header may be left out of a copy (a benchmark does): not counted here
         if not text_object.artifact:
-            right += kinds["R"]
-            mixed = mixed or bool(kinds["R"] and (kinds["L"] or kinds["#"]))
-    pad = left - right + 8 + left // 20 if mixed and 0 < right <= left <= 2 * right else 0
+            right += text_object.right
+            mixed = mixed or bool(text_object.right and (text_object.left or text_object.kept))
+    pad = left - right + 8 + left // 20 if mixed and 0 < right <= left else 0
     out, ended = _marks(out, by_name, right > left or bool(pad))
     if pad:
         out = _padded(out, by_name, box, pad)
@@ -991,6 +1101,7 @@ class _CidFont:
         self._rtl: bool | None = None  # whether its ToUnicode has right-to-left letters
         self._all_widths: dict[int, int] | None = None  # /W, read once (width)
         self._default_width = 1000
+        self._kinds: dict[int, tuple[int, int, int]] = {}  # see kinds()
 
     def cid(self, glyph: int, text: str) -> int:
         key = (glyph, text)
@@ -1035,6 +1146,14 @@ class _CidFont:
                 for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S)
                 for code, text in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block)}
         return self._to_unicode.get(code, "")
+
+    def kinds(self, code: int) -> tuple[int, int, int]:
+        """`_kinds` of what a character id copies out as, found once (a page draws
+        thousands of glyphs of a few hundred ids)."""
+        found = self._kinds.get(code)
+        if found is None:
+            found = self._kinds[code] = _kinds(self.text(code))
+        return found
 
     def copies_right_to_left(self) -> bool:
         """Whether any character id of the font copies out a right-to-left letter."""

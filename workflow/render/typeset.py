@@ -264,31 +264,45 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
         smaller_scale,
         url_faults,
     )
-    from workflow.render.html import fit_urls, keep_words_whole
+    from workflow.render.html import (
+        fit_urls,
+        keep_words_whole,
+        section_alone,
+        short_addresses,
+    )
     from workflow.render.lineends import refused
     from workflow.render.stylesheet import language_css, section_leading_css
 
     scales = {"cover": 1.0, "contents": 1.0}
     whole: set[str] = set()
-    urls: dict[tuple[int, str], float] = {}  # URLs set whole, at this share of their size
+    # URLs set whole, at this share of their size: the short ones from the start
+    urls: dict[tuple[int, str], float] = dict.fromkeys(short_addresses(html), 1.0)
     sections: dict[str, float] = {}  # line heights of single sections (multilingual)
     columns = two_columns(page_size)
     extra = [""]  # how the end of a print file is arranged: see `arranged`
 
+    def render(leading: float, alone: str | None = None):
+        """The layout at `leading` as fitted so far; `alone`: only the section in this
+        language (html.section_alone), None where there is none."""
+        text: str | None = fit_urls(keep_words_whole(html, whole), urls)
+        if alone is not None and text is not None:
+            text = section_alone(text, alone)
+        if text is None:
+            return None, {}
+        # Ladders' third hyphens, those before a short last line and at a page turn are
+        # refused while the lines are broken: hyphen_faults finds what that missed.
+        with refused():
+            return render_document(text, base, printing,
+                                   language_css(digits, draft, leading, columns)
+                                   + front_css(scales)
+                                   + section_leading_css(sections, columns) + extra[0],
+                                   page_size)
+
     def fitted(leading: float):
         """The layout at `leading`, its cover and contents set smaller until each fits
         its page, and words whose hyphen a typesetter would take back kept whole."""
-        def render():
-            # Ladders' third hyphens, those before a short last line and at a page turn are
-            # refused while the lines are broken: hyphen_faults finds what that missed.
-            with refused():
-                return render_document(fit_urls(keep_words_whole(html, whole), urls), base,
-                                       printing, language_css(digits, draft, leading, columns)
-                                       + front_css(scales)
-                                       + section_leading_css(sections, columns) + extra[0],
-                                       page_size)
 
-        document, options = render()
+        document, options = render(leading)
         for _ in range(len(FRONT_SCALES) + 3):
             spills = {part: share for part, share in front_spills(document).items()
                       if scales[part] > FRONT_SCALES[-1]}
@@ -298,26 +312,41 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
             whole.update(words)
             broken = url_faults(document, urls)
             urls.update(broken)
+            for place in [place for place, scale in broken.items() if not scale]:
+                del urls[place]  # whole, it would be smaller than URL_FLOOR: it breaks
             if not spills and not words and not broken:
                 break
             log.info("typeset again: %s", ", ".join(
                 [f"{part} at {scales[part]:g}" for part in sorted(spills)]
                 + [f"{word} whole" for word in sorted(words)]
-                + [f"{url} at {scale:g}" for (_, url), scale in sorted(broken.items())]))
-            document, options = render()
+                + [f"{url} at {scale:g}" if scale else f"{url} broken"
+                   for (_, url), scale in sorted(broken.items())]))
+            document, options = render(leading)
         return document, options
 
     def padding(document) -> int:
         return PADDING_AT_BEST[len(document.pages) % 4] if printing is not None else 0
 
-    tried: list[tuple] = []
-    for leading in LEADINGS:
+    # the best layout so far, by (faults, padding, the first of equals): only it is kept
+    # (a laid-out document is large: five of a 19-page edition were held at once)
+    best: tuple | None = None
+    for index, leading in enumerate(LEADINGS):
         document, options = fitted(leading)
         faults = layout_faults(document, printing is not None)
-        tried.append((faults, len(tried), document, options))
-        if faults[1] == 0 and padding(document) == 0:
+        if index == 0 and faults[1]:
+            # A multilingual edition's runts, each at the end of a section: each section
+            # fitted alone first, as most of the edition keeps its pages.
+            document, options, faults = sections_alone(
+                document, options, faults, leading, sections, render, fitted,
+                printing is not None)
+        rank = (faults, padding(document), index)
+        if best is None or rank < best[0]:
+            best = (rank, document, options)
+        del document, options
+        if faults[1] == 0 and rank[1] == 0:
             break
-    faults, index, document, options = min(tried, key=lambda t: (t[0], padding(t[2]), t[1]))
+    assert best is not None
+    (faults, _, index), document, options = best
     if index:
         log.info("line height x %g: %s", LEADINGS[index],
                  "no runt page" if not faults[1] else "fewer sheets or blank pages")
@@ -327,6 +356,45 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
     if printing is not None:
         document, options = arranged(document, options, LEADINGS[index], extra, fitted)
     return document, options
+
+
+def sections_alone(document, options, faults: tuple[int, int], leading: float,
+                   sections: dict[str, float], render, fitted, for_print: bool):
+    """The first layout of a multilingual edition whose runt pages each end a section:
+    each such section laid out alone (`render(leading, language)`, a few of the edition's
+    pages) at the other line heights in turn, until one leaves it no runt; then the whole
+    edition with those, kept where it has fewer runt pages and no more sheets. A try of
+    the whole edition at another line height costs as much as the first layout, and most
+    often moves the runt to another section."""
+    found_in = [_section_language(document.pages[runt]) for runt in runt_pages(document)]
+    languages = [language for language in found_in if language is not None]
+    if not languages or len(languages) < len(found_in):
+        return document, options, faults
+    chosen: dict[str, float] = {}
+    for language in dict.fromkeys(languages):
+        for other in LEADINGS:
+            if other == leading:
+                continue
+            sections[language] = other
+            alone, _ = render(leading, language)
+            del sections[language]
+            # its first page is the empty one before the section (html.section_alone)
+            if alone is not None and not runt_pages(alone):
+                chosen[language] = other
+                break
+    if not chosen:
+        return document, options, faults
+    sections.update(chosen)
+    candidate, candidate_options = fitted(leading)
+    found = layout_faults(candidate, for_print)
+    if found[0] <= faults[0] and found[1] < faults[1]:
+        log.info("%s at line height %s alone: %d runt page(s) fewer", ", ".join(chosen),
+                 ", ".join(f"x {chosen[language]:g}" for language in chosen),
+                 faults[1] - found[1])
+        return candidate, candidate_options, found
+    for language in chosen:
+        del sections[language]
+    return document, options, faults
 
 
 def fit_sections(document, options, leading: float, sections: dict[str, float], fitted,

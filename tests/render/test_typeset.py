@@ -139,3 +139,20 @@ def _holds(page, code: str) -> bool:
     from workflow.render.typeset import _section_language
 
     return _section_language(page) == code
+
+
+def test_short_right_to_left_lines_are_one_column():
+    # A page of one column ending a right-to-left text: full lines, then 3 short ones,
+    # each set at its start, the right, so they begin right of the page's middle. Not a
+    # runt, as an English page of the same lines is not (counted apart before).
+    long = "لا ينبغي لأي جدران أو حدود أن توقف تضامننا مع المهاجرين في كل مكان. " * 3
+    short = "<p>لا أحد غير شرعي.</p><p>مرحبًا بجميع المهاجرين.</p><p>أوقفوا الهجرة القسرية.</p>"
+    html = ('<html lang="ar" dir="rtl"><head><style>@page { size: A5 } p { margin: 0 }'
+            '</style></head><body><p>cover</p><article class="text" style="break-before: page">'
+            f'<p>{long}</p>{short}</article></body></html>')
+    document, _ = render_document(html, Path("."))
+    lines = list(_line_boxes(document.pages[1]))
+    assert 5 <= len(lines) <= 8 and sum(1 for line in lines
+                                   if line.position_x >= document.pages[1]._page_box
+                                   .margin_width() / 2) >= 3  # what fooled the count
+    assert not runt_pages(document)

@@ -181,18 +181,23 @@ def _text_lines(page) -> int | None:
     from weasyprint.formatting_structure import boxes
 
     middle = page._page_box.margin_width() / 2
-    counts, todo = [0, 0], [page._page_box]
+    # (box, the left edge of the block its lines are in): a line box is only as wide as
+    # its text and set at its start, so a short right-to-left or centred line starts
+    # right of the middle in one column too
+    counts, todo = [0, 0], [(page._page_box, 0.0)]
     while todo:
-        box = todo.pop()
+        box, left = todo.pop()
         if isinstance(box, boxes.MarginBox):
             continue
         if getattr(box, "element_tag", None) == "nav":
             return None
         if isinstance(box, boxes.LineBox):
-            counts[box.position_x >= middle] += any(
+            counts[left >= middle] += any(
                 isinstance(child, (boxes.TextBox, boxes.InlineBox)) for child in box.children)
             continue
-        todo.extend(getattr(box, "children", ()))
+        if isinstance(box, boxes.BlockContainerBox):
+            left = box.position_x
+        todo.extend((child, left) for child in getattr(box, "children", ()))
     return max(counts)
 
 

@@ -877,7 +877,8 @@ def _logical_runs(out: list, by_name: dict) -> tuple[list, bool]:
             if marked:
                 body = [i for i in body if not any(i is m for m in marked)]
                 changed = True
-                body = _runs_reordered(body, by_name) or body
+                if _both_directions(body, by_name):
+                    body = _runs_reordered(body, by_name) or body
             result += body
             result.append(instruction)
             body = None
@@ -893,6 +894,28 @@ def _direction(text: str) -> str:
     text = text.lstrip(RLM)
     kind = unicodedata.bidirectional(text[0]) if text else "ON"
     return "L" if kind in ("L", "EN") else "R" if kind in ("R", "AL", "AN") else "N"
+
+
+def _both_directions(body: list, by_name: dict) -> bool:
+    """Whether a text object draws glyphs of both directions (`_direction`): most lines
+    of a right-to-left text have one run, told at a glyph's cost, not a run's."""
+    import pikepdf
+
+    font = None
+    seen: set[str] = set()
+    for instruction in body:
+        operator = str(instruction.operator)
+        if operator == "Tf" and instruction.operands:
+            font = by_name.get(str(instruction.operands[0]))
+        elif operator == "TJ" and font is not None:
+            for item in instruction.operands[0]:
+                if isinstance(item, pikepdf.String):
+                    raw = bytes(item)
+                    seen.update(font.direction((raw[at] << 8) | raw[at + 1])
+                                for at in range(0, len(raw) - 1, 2))
+            if "L" in seen and "R" in seen:
+                return True
+    return False
 
 
 def _runs_reordered(body: list, by_name: dict) -> list | None:
@@ -1102,6 +1125,7 @@ class _CidFont:
         self._all_widths: dict[int, int] | None = None  # /W, read once (width)
         self._default_width = 1000
         self._kinds: dict[int, tuple[int, int, int]] = {}  # see kinds()
+        self._directions: dict[int, str] = {}  # see direction()
 
     def cid(self, glyph: int, text: str) -> int:
         key = (glyph, text)
@@ -1116,13 +1140,28 @@ class _CidFont:
         """A character id that draws the font's space glyph (nothing), advances by nothing
         and copies out as `text`; None for a font without a space."""
         if self._space is None:
-            name = (self._program.getBestCmap() or {}).get(0x20)
-            self._space = -1 if name is None else self._program.getGlyphID(name)
+            # the glyph WeasyPrint drew a space with (its ToUnicode " "; a character id is
+            # its glyph id, CIDToGIDMap Identity), else the font's cmap's (slower to read)
+            self.text(0)
+            drawn = sorted(code for code, text in (self._to_unicode or {}).items()
+                           if text == " ")
+            if drawn:
+                self._space = drawn[0]
+            else:
+                name = (self._program.getBestCmap() or {}).get(0x20)
+                self._space = -1 if name is None else self._program.getGlyphID(name)
         if self._space < 0:
             return None
         cid = self.cid(self._space, text)
         self.zero.add(cid)
         return cid
+
+    def direction(self, code: int) -> str:
+        """`_direction` of what a character id copies out as, found once."""
+        found = self._directions.get(code)
+        if found is None:
+            found = self._directions[code] = _direction(self.text(code))
+        return found
 
     def width(self, code: int) -> float:
         """A character id's width (its /W entry, a new id's its glyph's or 0)."""

@@ -726,10 +726,12 @@ def _kind(char: str) -> str:
 
 
 @cache
-def _kinds(text: str) -> tuple[int, int, int]:
-    """The letters of a text poppler counts, L and R, and what it keeps in order (#)."""
+def _kinds(text: str) -> tuple[int, int, int, int]:
+    """The letters of a text poppler counts, L and R, what it keeps in order (#), and of
+    the R the letters one sees (not an RLM or ALM: format characters)."""
     kinds = Counter(_kind(char) for char in text)
-    return kinds["L"], kinds["R"], kinds["#"]
+    seen = sum(1 for char in text if _kind(char) == "R" and unicodedata.category(char) != "Cf")
+    return kinds["L"], kinds["R"], kinds["#"], seen
 
 
 @dataclass
@@ -740,12 +742,15 @@ class _TextObject:
     left: int = 0
     right: int = 0
     kept: int = 0
+    letters: int = 0  # of `right`, right-to-left letters one sees
     artifact: bool = False
+    right_to_left: bool = False  # a line box of a right-to-left paragraph (RTL_LINE)
 
-    def add(self, kinds: tuple[int, int, int]) -> None:
+    def add(self, kinds: tuple[int, int, int, int]) -> None:
         self.left += kinds[0]
         self.right += kinds[1]
         self.kept += kinds[2]
+        self.letters += kinds[3]
 
 
 def _text_objects(out: list, by_name: dict) -> list[_TextObject]:
@@ -781,6 +786,9 @@ def _text_objects(out: list, by_name: dict) -> list[_TextObject]:
         elif operator == "BT":
             current = _TextObject(artifact="artifact" in marks)
             objects.append(current)
+        elif operator == "MP" and current is not None and operands and (
+                str(operands[0]) == f"/{RTL_LINE}"):
+            current.right_to_left = True
         elif operator == "ET":
             current = None
         elif operator == "Tf" and operands:
@@ -802,7 +810,12 @@ def _direct(out: list, by_name: dict, box: tuple[float, float]) -> tuple[list, b
         # the running header may be left out of a copy (a benchmark does): not counted here
         if not text_object.artifact:
             right += text_object.right
-            mixed = mixed or bool(text_object.right and (text_object.left or text_object.kept))
+            # a line with right-to-left letters, or of a right-to-left paragraph, and
+            # others; not an English line with an RLM in it (bidi controls in a
+            # translation): poppler would then read the page, and it, right to left
+            mixed = mixed or bool(
+                (text_object.letters or text_object.right_to_left) and text_object.right
+                and (text_object.left or text_object.kept))
     pad = left - right + 8 + left // 20 if mixed and 0 < right <= left else 0
     out, ended = _marks(out, by_name, right > left or bool(pad))
     if pad:
@@ -1124,7 +1137,7 @@ class _CidFont:
         self._rtl: bool | None = None  # whether its ToUnicode has right-to-left letters
         self._all_widths: dict[int, int] | None = None  # /W, read once (width)
         self._default_width = 1000
-        self._kinds: dict[int, tuple[int, int, int]] = {}  # see kinds()
+        self._kinds: dict[int, tuple[int, int, int, int]] = {}  # see kinds()
         self._directions: dict[int, str] = {}  # see direction()
 
     def cid(self, glyph: int, text: str) -> int:
@@ -1186,7 +1199,7 @@ class _CidFont:
                 for code, text in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block)}
         return self._to_unicode.get(code, "")
 
-    def kinds(self, code: int) -> tuple[int, int, int]:
+    def kinds(self, code: int) -> tuple[int, int, int, int]:
         """`_kinds` of what a character id copies out as, found once (a page draws
         thousands of glyphs of a few hundred ids)."""
         found = self._kinds.get(code)

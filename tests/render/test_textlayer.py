@@ -338,11 +338,8 @@ def _shown_texts(path) -> list[list[tuple[str, int]]]:
     return objects
 
 
-def test_no_glyph_that_advances_copies_out_starting_with_a_mark(tmp_path):
-    # MuPDF adds a mark where its pen is and does not advance it (stext-device.c): a
-    # letter whose text starts with its marks (reversed, as an extractor reverses the
-    # line) left the next glyph a space away ("ع زِّزوا", "جنب هٔ") and, drawn first on
-    # its line, went to the line before. The marks go on a carrier that draws nothing.
+def _vowelled_pdf(tmp_path):
+    """The screen PDF of two Arabic paragraphs, VOWELLED and ENDING."""
     from workflow.pdf.post import finish_screen
     from workflow.render.typeset import typeset
 
@@ -351,6 +348,15 @@ def test_no_glyph_that_advances_copies_out_starting_with_a_mark(tmp_path):
             '</article></body></html>')
     path = tmp_path / "out.pdf"
     path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
+    return path
+
+
+def test_no_glyph_that_advances_copies_out_starting_with_a_mark(tmp_path):
+    # MuPDF adds a mark where its pen is and does not advance it (stext-device.c): a
+    # letter whose text starts with its marks (reversed, as an extractor reverses the
+    # line) left the next glyph a space away ("ع زِّزوا", "جنب هٔ") and, drawn first on
+    # its line, went to the line before. The marks go on a carrier that draws nothing.
+    path = _vowelled_pdf(tmp_path)
     objects = [shown for shown in _shown_texts(path) if any(t for t, _ in shown)]
     marked = [(text, width) for shown in objects for text, width in shown
               if text and unicodedata.category(text[0]) == "Mn"]
@@ -374,14 +380,7 @@ def test_vowelled_arabic_copies_out_as_written_with_mupdf(tmp_path):
     # The same with MuPDF itself (PyMuPDF, not a dependency: installed by hand)
     import pymupdf
 
-    from workflow.pdf.post import finish_screen
-    from workflow.render.typeset import typeset
-
-    html = ('<html lang="ar"><body><article class="text">'
-            f'<p lang="ar" dir="rtl">{VOWELLED}</p><p lang="ar" dir="rtl">{ENDING}</p>'
-            '</article></body></html>')
-    path = tmp_path / "out.pdf"
-    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
+    path = _vowelled_pdf(tmp_path)
     with pymupdf.open(path) as doc:
         text = " ".join(page.get_text("text") for page in doc)
     text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())

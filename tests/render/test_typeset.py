@@ -50,18 +50,23 @@ PARAGRAPH = ("<p>We stand with all who walk to the line, and with all who take t
              " now and not ever.</p>")
 
 
+def _edition(first_page: str = "") -> str:
+    """A multilingual edition of two sections (10 and 11 paragraphs) after its cover."""
+    def section(code: str, paragraphs: int) -> str:
+        return (f'<article class="text section lang-{code}" lang="{code}">'
+                + PARAGRAPH * paragraphs + "</article>")
+
+    return (f'<html lang="en"><head><style>@page {{ size: A5 }} {first_page}</style></head>'
+            '<body><section class="cover" lang="en"><h1 class="title">Caravan</h1></section>'
+            + section("en", 10) + section("es", 11) + "</body></html>")
+
+
 def test_a_runt_at_a_section_s_end_is_fitted_in_that_section(tmp_path):
     # Two sections of a multilingual edition, each opening on a new page: the first ends
     # on a page of its own at every looser line height and fits whole at tighter ones, at
     # which the second one's last lines go over alone. No line height for the whole
     # edition is without a runt; one for the first section alone is.
-    def section(code: str, paragraphs: int) -> str:
-        return (f'<article class="text section lang-{code}" lang="{code}">'
-                + PARAGRAPH * paragraphs + "</article>")
-
-    html = ('<html lang="en"><head><style>@page { size: A5 }</style></head><body>'
-            '<section class="cover" lang="en"><h1 class="title">Caravan</h1></section>'
-            + section("en", 10) + section("es", 11) + "</body></html>")
+    html = _edition()
     for leading in LEADINGS:
         document, _ = render_document(html, Path("."), None, language_css({}, False, leading))
         assert runt_pages(document), f"no runt at x {leading}: the test would prove nothing"
@@ -77,13 +82,7 @@ def test_a_section_s_runt_is_fitted_with_the_section_alone(tmp_path, monkeypatch
     # fits: not the whole edition at every line height, then each section.
     from workflow.render import typeset as module
 
-    def section(code: str, paragraphs: int) -> str:
-        return (f'<article class="text section lang-{code}" lang="{code}">'
-                + PARAGRAPH * paragraphs + "</article>")
-
-    html = ('<html lang="en"><head><style>@page { size: A5 }</style></head><body>'
-            '<section class="cover" lang="en"><h1 class="title">Caravan</h1></section>'
-            + section("en", 10) + section("es", 11) + "</body></html>")
+    html = _edition()
     layouts: list[str] = []
     real = module.render_document
 
@@ -102,14 +101,7 @@ def test_a_section_alone_keeps_its_page_breaks():
     # page is not the document's first (html.section_alone).
     from workflow.render.html import section_alone
 
-    def section(code: str, paragraphs: int) -> str:
-        return (f'<article class="text section lang-{code}" lang="{code}">'
-                + PARAGRAPH * paragraphs + "</article>")
-
-    html = ('<html lang="en"><head><style>@page { size: A5 } @page :first { margin: 60mm }'
-            '</style></head><body>'
-            '<section class="cover" lang="en"><h1 class="title">Caravan</h1></section>'
-            + section("en", 10) + section("es", 11) + "</body></html>")
+    html = _edition("@page :first { margin: 60mm }")
     whole, _ = render_document(html, Path("."))
     alone_html = section_alone(html, "es")
     assert alone_html is not None and "lang-en" not in alone_html

@@ -235,7 +235,7 @@ def fit_urls(html: str, scales: Mapping[tuple[int, str], float]) -> str:
     def fitted(match: re.Match) -> str:
         nonlocal place
         place += 1
-        key = (place, unescape(TAG.sub("", match.group(2))))
+        key = (place, _address_text(match))
         if key not in scales:
             return match.group(0)
         return (f'<span class="url fitted" style="font-size: {scales[key]:g}em"'
@@ -255,10 +255,15 @@ def short_addresses(html: str) -> list[tuple[int, str]]:
     enough to be set whole from the start (SHORT_ADDRESS)."""
     found = []
     for place, match in enumerate(URL_SPAN.finditer(html)):
-        text = unescape(TAG.sub("", match.group(2)))
+        text = _address_text(match)
         if len(text) <= SHORT_ADDRESS:
             found.append((place, text))
     return found
+
+
+def _address_text(match: re.Match) -> str:
+    """The text of an address URL_SPAN found: the second half of its fitting pass key."""
+    return unescape(TAG.sub("", match.group(2)))
 
 
 SECTION = re.compile(r'<article class="text section lang-(?P<language>[^"\s]+)"[^>]*>.*?</article>',

@@ -937,9 +937,6 @@ def _runs_reordered(body: list, by_name: dict) -> list | None:
     to left, or None if it has one run or is drawn otherwise than WeasyPrint draws."""
     import pikepdf
 
-    def op(name: str, *operands) -> pikepdf.ContentStreamInstruction:
-        return pikepdf.ContentStreamInstruction(list(operands), pikepdf.Operator(name))
-
     matrix: list[float] | None = None
     name, font, size, rise, pen = "", None, 0.0, 0.0, 0.0
     # (what, payload, state): "op", "open", "close", "move" (a TJ's numbers after its
@@ -1021,9 +1018,9 @@ def _runs_reordered(body: list, by_name: dict) -> list | None:
         x = state["pen"] + sum(payload / 1000 * payload_state["size"]
                                for what, payload, payload_state in items[first:glyph]
                                if what == "move")
-        drawn += [op("Tm", *matrix[:4], matrix[4] + x * matrix[0], matrix[5]),
-                  op("Tf", pikepdf.Name(state["font"]), state["size"]),
-                  op("Ts", state["rise"])]
+        drawn += [_op("Tm", *matrix[:4], matrix[4] + x * matrix[0], matrix[5]),
+                  _op("Tf", pikepdf.Name(state["font"]), state["size"]),
+                  _op("Ts", state["rise"])]
         shown: list = []
         for what, payload, item_state in items[first:end]:
             if what == "glyph":
@@ -1034,11 +1031,11 @@ def _runs_reordered(body: list, by_name: dict) -> list | None:
                 shown.append(payload)
             else:
                 if shown:
-                    drawn.append(op("TJ", pikepdf.Array(shown)))
+                    drawn.append(_op("TJ", pikepdf.Array(shown)))
                     shown = []
                 drawn.append(payload)
         if shown:
-            drawn.append(op("TJ", pikepdf.Array(shown)))
+            drawn.append(_op("TJ", pikepdf.Array(shown)))
     return drawn
 
 
@@ -1052,12 +1049,18 @@ def _carrier(font, properties) -> list:
     return [_shown(code)]
 
 
+def _op(name: str, *operands):
+    """A content stream instruction: the operator `name` with its operands."""
+    import pikepdf
+
+    return pikepdf.ContentStreamInstruction(list(operands), pikepdf.Operator(name))
+
+
 def _shown(code: int):
     """The instruction that draws the character id `code` of the current font."""
     import pikepdf
 
-    return pikepdf.ContentStreamInstruction(
-        [pikepdf.Array([pikepdf.String(code.to_bytes(2, "big"))])], pikepdf.Operator("TJ"))
+    return _op("TJ", pikepdf.Array([pikepdf.String(code.to_bytes(2, "big"))]))
 
 
 def _padded(out: list, by_name: dict, box: tuple[float, float], count: int) -> list:
@@ -1078,14 +1081,11 @@ def _padded(out: list, by_name: dict, box: tuple[float, float], count: int) -> l
         operator = str(instruction.operator)
         depth += 1 if operator == "q" else -1 if operator == "Q" else 0
 
-    def op(name: str, *operands) -> pikepdf.ContentStreamInstruction:
-        return pikepdf.ContentStreamInstruction(list(operands), pikepdf.Operator(name))
-
     # the page's own graphics state (a cm outside q/Q) is undone first
-    return [op("q"), *out, *[op("Q") for _ in range(max(depth, 0) + 1)],
-            op("BMC", Name.Artifact), op("BT"), op("Tr", 3), op("Tf", Name(name), 1),
-            op("Tm", 1, 0, 0, 1, box[0] + 1, box[1] + 1), op("Tj", pikepdf.String(codes)),
-            op("ET"), op("EMC")]
+    return [_op("q"), *out, *[_op("Q") for _ in range(max(depth, 0) + 1)],
+            _op("BMC", Name.Artifact), _op("BT"), _op("Tr", 3), _op("Tf", Name(name), 1),
+            _op("Tm", 1, 0, 0, 1, box[0] + 1, box[1] + 1), _op("Tj", pikepdf.String(codes)),
+            _op("ET"), _op("EMC")]
 
 
 def _box(page) -> tuple[float, float]:

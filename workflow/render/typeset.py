@@ -289,9 +289,8 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
     def render(leading: float, alone: str | None = None):
         """The layout at `leading` as fitted so far; `alone`: only the section in this
         language (html.section_alone), None where there is none."""
-        text: str | None = fit_urls(keep_words_whole(html, whole), urls)
-        if alone is not None and text is not None:
-            text = section_alone(text, alone)
+        edition = fit_urls(keep_words_whole(html, whole), urls)
+        text = edition if alone is None else section_alone(edition, alone)
         if text is None:
             return None, {}
         # Ladders' third hyphens, those before a short last line and at a page turn are

@@ -830,7 +830,8 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
       LRM: poppler would otherwise put the neutrals ending a left-to-right line in front
       of it; elsewhere nothing;
     - BASELINE: a glyph that copies out as an RLM (inside the word's /ActualText span,
-      which poppler and MuPDF read instead), where poppler is to place the word;
+      which poppler and MuPDF read instead), where poppler is to place the word; the
+      one opening a word's span is as wide as the word (_word_carrier);
     - MARKS (a DP): a glyph that copies out as its /Text, the marks of the letter drawn
       next (_carry_marks).
     (An LRM or RLM is a glyph of its own: pdf.js leaves out a glyph whose text ends in
@@ -839,7 +840,8 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
     kept: list = []
     font = None
     changed = right_to_left
-    for instruction in out:
+    words = 0  # word spans whose glyphs are drawn in a DRAWN sequence, not closed yet
+    for index, instruction in enumerate(out):
         operator, operands = str(instruction.operator), instruction.operands
         if operator == "Tf" and operands:
             font = by_name.get(str(operands[0]))
@@ -852,6 +854,17 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
             kept.append(instruction)
             continue
         changed = True
+        if point == f"/{BASELINE}" and font is not None:
+            if words:  # the word's end: its glyphs' sequence closes after the last one
+                code = font.carrier(RLM)
+                kept += [*([_shown(code)] if code is not None else []), _op("EMC")]
+                words -= 1
+                continue
+            opening = _word_carrier(out, index, font)
+            if opening:
+                kept += opening
+                words += 1
+                continue
         code = None
         if font is not None and point == f"/{BASELINE}":
             code = font.carrier(RLM)
@@ -860,6 +873,69 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
         if code is not None:
             kept.append(_shown(code))
     return kept, changed
+
+
+# MuPDF (stext-device.c, do_extract_within_actualtext) gives each glyph of an /ActualText
+# span one character of its text, where that glyph is drawn, and the characters left over
+# at the span's end where its last glyph is: a Nastaliq word's letters, drawn on a slope
+# and overlapping, came out a space or a line apart ("م ه اجرا ن"). So a word's span starts
+# with a glyph as wide as the word, on the baseline, that draws nothing: MuPDF puts the
+# word's first character there and the others with it; the glyphs one sees are drawn in a
+# marked-content sequence DRAWN whose /ActualText is empty, which MuPDF copies out as
+# nothing and poppler, which reads /ActualText on a Span only, as part of the word's span.
+DRAWN = "PamphletDrawn"
+
+
+def _word_carrier(out: list, index: int, font) -> list:
+    """The instructions replacing the marked point BASELINE at `out[index]` that opens a
+    word's span: a carrier as wide as the word (to the BASELINE that closes it), moved back
+    by its width, and the opening of the DRAWN sequence of the word's glyphs; none if it
+    opens no word's span, or the word is drawn otherwise than WeasyPrint draws."""
+    import pikepdf
+
+    opening = next((out[at] for at in (index - 1, index - 2) if at >= 0
+                    and str(out[at].operator) == "BDC"), None)
+    if opening is not None and opening is out[index - 2] and str(
+            out[index - 1].operator) != "Ts":
+        opening = None
+    properties = opening.operands[1] if opening is not None and len(
+        opening.operands) == 2 else None
+    if font is None or not isinstance(properties, pikepdf.Dictionary) or (
+            pikepdf.Name.ActualText not in properties):
+        return []
+    text = str(properties.ActualText)
+    width = 0.0
+    for instruction in out[index + 1:]:
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator == "MP" and operands and str(operands[0]) == f"/{BASELINE}":
+            break
+        if operator in ("Tf", "Tc", "Tw", "Tz", "Tm", "Td", "TD", "T*", "Tj", "'", '"',
+                        "EMC", "BDC", "ET"):
+            return []
+        if operator == "TJ":
+            for item in operands[0]:
+                if isinstance(item, pikepdf.String):
+                    raw = bytes(item)
+                    width += sum(font.width((raw[at] << 8) | raw[at + 1])
+                                 for at in range(0, len(raw) - 1, 2))
+                else:
+                    width -= float(item)
+    else:
+        return []
+    # MuPDF adds a combining mark where its pen is and does not advance it: the marks a
+    # word's text starts with (its last letter's: the text is in drawing order) are
+    # copied out by a carrier of their own, before the word's (see _carry_marks)
+    marks = len(text) - len(text.lstrip("".join(
+        char for char in set(text) if unicodedata.category(char) == "Mn")))
+    code = font.wide_carrier(text[marks:], round(width)) if text[marks:] else None
+    if code is None:
+        return []
+    carried = [] if not marks else [_shown(font.carrier(text[:marks]))]
+    return [*carried,
+            _op("TJ", pikepdf.Array([pikepdf.String(code.to_bytes(2, "big")),
+                                     round(width)])),
+            _op("BDC", pikepdf.Name(f"/{DRAWN}"),
+                pikepdf.Dictionary(ActualText=pikepdf.String("")))]
 
 
 # After writing: a right-to-left line's runs in logical order ------------------------------
@@ -1130,8 +1206,10 @@ class _CidFont:
         self._program = TTFont(BytesIO(program), lazy=True)  # parsed once, read lazily
         self.first = self._program["maxp"].numGlyphs
         self.ids: dict[tuple[int, str], int] = {}
-        self.keys: dict[int, tuple[int, str]] = {}  # the other way round
+        self.keys: dict[int, tuple[int, str]] = {}  # every new id's (glyph, text)
         self.zero: set[int] = set()  # ids that advance by nothing
+        self.advances: dict[int, int] = {}  # ids that advance by a width of their own
+        self._wide: dict[tuple[str, int], int] = {}  # see wide_carrier()
         self._to_unicode: dict[int, str] | None = None
         self._space: int | None = None  # its space glyph (-1: none)
         self._rtl: bool | None = None  # whether its ToUnicode has right-to-left letters
@@ -1143,11 +1221,27 @@ class _CidFont:
     def cid(self, glyph: int, text: str) -> int:
         key = (glyph, text)
         if key not in self.ids:
-            self.ids[key] = self.first + len(self.ids)
-            if self.ids[key] > 0xFFFF:
-                raise ValueError("more than 65536 character ids in one font")
-            self.keys[self.ids[key]] = key
+            self.ids[key] = self._new_id(key)
         return self.ids[key]
+
+    def _new_id(self, key: tuple[int, str]) -> int:
+        cid = self.first + len(self.keys)
+        if cid > 0xFFFF:
+            raise ValueError("more than 65536 character ids in one font")
+        self.keys[cid] = key
+        return cid
+
+    def wide_carrier(self, text: str, width: int) -> int | None:
+        """A character id that draws the font's space glyph (nothing), advances by `width`
+        (thousandths of the font size) and copies out as `text`; None for a font without
+        a space."""
+        if self.carrier(text) is None:
+            return None
+        key = (text, width)
+        if key not in self._wide:
+            self._wide[key] = cid = self._new_id((self._space or 0, text))
+            self.advances[cid] = width
+        return self._wide[key]
 
     def carrier(self, text: str) -> int | None:
         """A character id that draws the font's space glyph (nothing), advances by nothing
@@ -1183,6 +1277,8 @@ class _CidFont:
             self._all_widths = _widths(descendant.get("/W"))
             self._default_width = int(descendant.get("/DW", 1000))
         if code in self.keys:
+            if code in self.advances:
+                return self.advances[code]
             return 0 if code in self.zero else self.width(self.keys[code][0])
         return self._all_widths.get(code, self._default_width)
 
@@ -1213,7 +1309,8 @@ class _CidFont:
         if self._rtl is None:
             self._rtl = any(_kind(char) == "R" for text in (self._to_unicode or {}).values()
                             for char in text)
-        return self._rtl or any(_kind(char) == "R" for _, text in self.ids for char in text)
+        return self._rtl or any(_kind(char) == "R" for _, text in self.keys.values()
+                                for char in text)
 
     def some_glyph(self) -> int:
         """A glyph of the font that has text (the first in its ToUnicode)."""
@@ -1224,20 +1321,20 @@ class _CidFont:
         """CIDToGIDMap, widths and ToUnicode entries of the new ids."""
         import pikepdf
 
-        if not self.ids:
+        if not self.keys:
             return
         descendant = self.dictionary.DescendantFonts[0]
-        gids = list(range(self.first)) + [glyph for glyph, _ in self.ids]
+        gids = list(range(self.first)) + [glyph for glyph, _ in self.keys.values()]
         descendant.CIDToGIDMap = pdf.make_stream(struct.pack(f">{len(gids)}H", *gids))
         widths = _widths(descendant.get("/W"))
         default = int(descendant.get("/DW", 1000))
         new_widths = []
-        for (glyph, _), cid in self.ids.items():
-            width = 0 if cid in self.zero else widths.get(glyph, default)
+        for cid, (glyph, _) in self.keys.items():
+            width = self.advances.get(cid, 0 if cid in self.zero else widths.get(glyph, default))
             new_widths += [cid, pikepdf.Array([width])]
         descendant.W = pikepdf.Array(list(descendant.get("/W", pikepdf.Array())) + new_widths)
         entries = [f"<{cid:04x}> <{text.encode('utf-16-be').hex()}>"
-                   for (_, text), cid in self.ids.items()]
+                   for cid, (_, text) in self.keys.items()]
         blocks = "".join(
             f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar\n"
             for chunk in (entries[i:i + 100] for i in range(0, len(entries), 100)))

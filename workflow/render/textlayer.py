@@ -841,10 +841,19 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
     font = None
     changed = right_to_left
     words = 0  # word spans whose glyphs are drawn in a DRAWN sequence, not closed yet
+    closing = False  # a word's span closes next (EMC): an RLM follows it
     for index, instruction in enumerate(out):
         operator, operands = str(instruction.operator), instruction.operands
         if operator == "Tf" and operands:
             font = by_name.get(str(operands[0]))
+        if operator == "EMC" and closing:
+            # MuPDF reverses a line it sees drawn in visual order, told from where a
+            # character is drawn after the one before: a word's span is one glyph for it,
+            # so a line of one word (a paragraph's last) would not be reversed
+            code = font.carrier(RLM) if font is not None else None
+            kept += [instruction, *([_shown(code)] if code is not None else [])]
+            closing = False
+            continue
         if operator == "DP" and operands and str(operands[0]) == f"/{MARKS}":
             changed = True
             kept += _carrier(font, operands[1])
@@ -859,6 +868,7 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
                 code = font.carrier(RLM)
                 kept += [*([_shown(code)] if code is not None else []), _op("EMC")]
                 words -= 1
+                closing = True
                 continue
             opening = _word_carrier(out, index, font)
             if opening:
@@ -1097,6 +1107,17 @@ def _runs_reordered(body: list, by_name: dict) -> list | None:
         drawn += [_op("Tm", *matrix[:4], matrix[4] + x * matrix[0], matrix[5]),
                   _op("Tf", pikepdf.Name(state["font"]), state["size"]),
                   _op("Ts", state["rise"])]
+        opening = state["text"][:1]
+        font = by_name.get(state["font"])
+        if opening and font is not None and resolved[glyphs.index(glyph)] == "R" and (
+                unicodedata.bidirectional(opening) not in MUPDF_RIGHT_TO_LEFT):
+            # MuPDF gives a neutral or a mark the direction of the character drawn before
+            # it, here the run drawn before, a number or a Latin word: a right-to-left run
+            # drawn from a space was taken for left to right, and put on a line of its own
+            # (an RLM carrier; not before a text starting with an RLM: MuPDF drops a
+            # character drawn where the same one was, as a bold face drawn twice)
+            code = font.carrier(RLM)
+            drawn += [_shown(code)] if code is not None else []
         shown: list = []
         for what, payload, item_state in items[first:end]:
             if what == "glyph":

@@ -457,3 +457,148 @@ def test_a_persian_line_with_numbers_copies_out_in_order_with_mupdf(tmp_path):
         text = " ".join(page.get_text("text") for page in doc)
     text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())
     assert unicodedata.normalize("NFC", NUMBERED) in text
+
+
+# A paragraph whose last line is one word, a word ending in a mark (hamza above), a number
+URDU_WORDS = (
+    URDU_PARAGRAPHS[0],
+    "در سال ۲۰۱۹ در منطقهٔ خاورمیانه و شمال آفریقا، از سودان و الجزایر تا عراق، لبنان و"
+    " ایران، خیزش‌هایی به راه افتاده‌اند که با امپریالیسم مخالفت کرده‌اند و مقاومت.")
+
+
+def _nastaliq_pdf(tmp_path):
+    from workflow.pdf.post import finish_screen
+    from workflow.render.typeset import typeset
+
+    body = "".join(f'<p lang="ur" dir="rtl">{text}</p>' for text in URDU_WORDS)
+    html = f'<html lang="ur"><body><article class="text">{body}</article></body></html>'
+    path = tmp_path / "out.pdf"
+    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
+    return path
+
+
+def _word_spans(path) -> list[dict]:
+    """Each /ActualText span over a Nastaliq word's glyphs as MuPDF reads it: its text,
+    the glyphs drawn in it outside the sequence whose /ActualText is empty ((text,
+    width)), the advance of the glyphs inside that one, and the glyph drawn after it."""
+    from workflow.render.textlayer import _CidFont
+
+    spans: list[dict] = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            resources = page.Resources.get("/Font", {})
+            font = None
+            stack: list[dict | None] = []
+            after: dict | None = None  # the span just closed, waiting for its next glyph
+            for operands, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                if name == "Tf":
+                    font = _CidFont(resources[str(operands[0])])
+                elif name == "BDC":
+                    text = operands[1].get("/ActualText") if isinstance(
+                        operands[1], pikepdf.Dictionary) else None
+                    if text is not None and str(text) == "" and stack and stack[-1]:
+                        stack[-1]["hidden"] = True
+                        stack.append(None)
+                    elif text is not None and len(str(text)) > 1:
+                        stack.append({"text": str(text), "carriers": [], "advance": 0.0,
+                                      "hidden": False, "next": None, "inside": False})
+                    else:
+                        stack.append(None)
+                elif name == "EMC" and stack:
+                    span = stack.pop()
+                    if span is not None:
+                        spans.append(span)
+                        after = span
+                    elif stack and stack[-1] is not None:
+                        stack[-1]["inside"] = False
+                elif name == "TJ" and font is not None:
+                    outer = next((s for s in reversed(stack) if s is not None), None)
+                    hidden = bool(stack) and stack[-1] is None and outer is not None
+                    for item in operands[0]:
+                        if not isinstance(item, pikepdf.String):
+                            if hidden:
+                                outer["advance"] -= float(item)
+                            continue
+                        raw = bytes(item)
+                        for at in range(0, len(raw), 2):
+                            code = int.from_bytes(raw[at:at + 2], "big")
+                            if hidden:
+                                outer["advance"] += font.width(code)
+                            elif outer is not None:
+                                outer["carriers"].append((font.text(code), font.width(code)))
+                            elif after is not None:
+                                after["next"] = (font.text(code), font.width(code))
+                                after = None
+    return [span for span in spans if span["hidden"]]
+
+
+def test_a_nastaliq_word_copies_out_from_one_glyph_as_wide_as_it(tmp_path):
+    # MuPDF gives each glyph of an /ActualText span one of its characters, where that
+    # glyph is drawn: a Nastaliq word's glyphs, on a slope and overlapping, came out a
+    # space or a line apart ("م ه اجرا ن"). A word's span is read from one glyph on the
+    # baseline, as wide as the word, that copies out as its text (its leading marks from
+    # a carrier before it: MuPDF does not advance over a mark), the glyphs one sees in a
+    # sequence with an empty /ActualText, which poppler, reading /ActualText on a Span
+    # only, takes as part of the word; then an RLM, so that a line of one word is seen
+    # drawn in visual order, as the others are.
+    spans = _word_spans(_nastaliq_pdf(tmp_path))
+    assert len(spans) > 40
+    for span in spans:
+        texts = [text for text, _ in span["carriers"]]
+        assert "".join(texts) == span["text"]
+        assert all(unicodedata.category(char) == "Mn" for text in texts[:-1] for char in text)
+        assert all(width == 0 for _, width in span["carriers"][:-1])
+        assert span["carriers"][-1][1] == round(span["advance"])
+        assert span["next"] == ("\u200f", 0)
+    assert any(len(span["carriers"]) == 2 for span in spans)  # "منطقهٔ"
+
+
+@needs_poppler
+@pytest.mark.skipif(importlib.util.find_spec("pymupdf") is None,
+                    reason="PyMuPDF (a current MuPDF) is not installed")
+def test_nastaliq_copies_out_as_written_with_mupdf(tmp_path):
+    import pymupdf
+
+    path = _nastaliq_pdf(tmp_path)
+    with pymupdf.open(path) as doc:
+        text = " ".join(page.get_text("text") for page in doc)
+    text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())
+    for paragraph in URDU_WORDS:
+        assert unicodedata.normalize("NFC", paragraph) in text
+        assert unicodedata.normalize("NFC", paragraph) in copied(path)  # poppler too
+
+
+def test_a_right_to_left_run_drawn_after_a_number_starts_right_to_left(tmp_path):
+    # MuPDF gives a neutral the direction of the character drawn before it: a run drawn
+    # right to left after a number, from a space, was read left to right and put on a
+    # line of its own. Each run starts with a right-to-left character (an RLM).
+    from workflow.pdf.post import finish_screen
+    from workflow.render.typeset import typeset
+
+    html = ('<html lang="fa"><body><article class="text">'
+            f'<p lang="fa" dir="rtl">{NUMBERED}</p></article></body></html>')
+    path = tmp_path / "out.pdf"
+    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
+    runs: list[str] = []
+    with pikepdf.open(path) as pdf:
+        from workflow.render.textlayer import _CidFont
+
+        page = pdf.pages[0]
+        font = None
+        for operands, operator in pikepdf.parse_content_stream(page):
+            name = str(operator)
+            if name in ("Tm", "BT"):
+                runs.append("")
+            elif name == "Tf":
+                font = _CidFont(page.Resources.Font[str(operands[0])])
+            elif name == "TJ" and font is not None:
+                for item in operands[0]:
+                    if isinstance(item, pikepdf.String):
+                        raw = bytes(item)
+                        runs[-1] += "".join(font.text(int.from_bytes(raw[at:at + 2], "big"))
+                                            for at in range(0, len(raw), 2))
+    starts = [run for run in runs if run.strip()]
+    assert len(starts) > 3
+    for run in starts:
+        assert unicodedata.bidirectional(run[0]) in ("R", "AL", "AN", "L", "EN"), run

@@ -602,3 +602,37 @@ def test_a_right_to_left_run_drawn_after_a_number_starts_right_to_left(tmp_path)
     assert len(starts) > 3
     for run in starts:
         assert unicodedata.bidirectional(run[0]) in ("R", "AL", "AN", "L", "EN"), run
+
+
+
+def test_a_span_longer_than_poppler_reads_from_one_glyph_gets_no_word_carrier():
+    # A URL broken over lines copies out from one span over its last piece, which starts
+    # and ends on the baseline as a Nastaliq word's does: a carrier copying out as the
+    # 165-character URL was a ToUnicode entry poppler refused ("Illegal entry in bfchar
+    # block"). A word's carrier is made for a text poppler reads from one entry.
+    from workflow.render.textlayer import BASELINE, TO_UNICODE_CAP, _op, _word_carrier
+
+    class Font:
+        made: list[str] = []
+
+        def width(self, code: int) -> int:
+            return 500
+
+        def carrier(self, text: str) -> int:
+            return 1
+
+        def wide_carrier(self, text: str, width: int) -> int:
+            self.made.append(text)
+            return 2
+
+    def span(text: str) -> list:
+        return [_op("BDC", pikepdf.Name.Span, pikepdf.Dictionary(ActualText=text)),
+                _op("MP", pikepdf.Name(f"/{BASELINE}")),
+                _op("TJ", pikepdf.Array([pikepdf.String(b"\x00\x05")])),
+                _op("MP", pikepdf.Name(f"/{BASELINE}")), _op("EMC")]
+
+    font = Font()
+    assert _word_carrier(span("x" * TO_UNICODE_CAP), 1, font)
+    assert _word_carrier(span(WIDEST_URL), 1, font) == []
+    assert font.made == ["x" * TO_UNICODE_CAP]
+

@@ -894,6 +894,8 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
 # marked-content sequence DRAWN whose /ActualText is empty, which MuPDF copies out as
 # nothing and poppler, which reads /ActualText on a Span only, as part of the word's span.
 DRAWN = "PamphletDrawn"
+# The longest text poppler reads from one ToUnicode entry ("Illegal entry in bfchar block")
+TO_UNICODE_CAP = 63
 
 
 def _word_carrier(out: list, index: int, font) -> list:
@@ -914,6 +916,8 @@ def _word_carrier(out: list, index: int, font) -> list:
             pikepdf.Name.ActualText not in properties):
         return []
     text = str(properties.ActualText)
+    if len(text) > TO_UNICODE_CAP:  # a URL's span (s4copy's): left as it is
+        return []
     width = 0.0
     for instruction in out[index + 1:]:
         operator, operands = str(instruction.operator), instruction.operands

@@ -382,7 +382,8 @@ def _spans(glyphs: list[Glyph]) -> list[Drawn]:
     poppler took for a column's edge: "کاهش\nگسترده"). In a run
     with such words, every word of several glyphs is a span: Nastaliq sets a word's
     unjoined pieces ("آ" and "نان" of "آنان") apart, and poppler took the gap for a space;
-    so is a word of one raised glyph (a ligature: "گی").
+    so is a word of one glyph (a raised ligature, "گی", or "و": poppler reads a word's
+    span at POPPLER_SIZE, and left a glyph read at its own size out of the line).
     (Raised vowel marks copy out as nothing, with their letter: no Naskh run is one.)"""
     drawn: list[Drawn] = []
     word: list[Glyph] = []
@@ -391,7 +392,7 @@ def _spans(glyphs: list[Glyph]) -> list[Drawn]:
         if glyph is not None and not glyph.space:
             word.append(glyph)
             continue
-        if stepped and word and (len(word) > 1 or word[0].raised):
+        if stepped and word:
             text = "".join(g.text for g in word)
             if len(word) == 1:
                 drawn.append(Drawn(word[0].id, text, True, anchored=True))
@@ -842,16 +843,19 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
     changed = right_to_left
     words = 0  # word spans whose glyphs are drawn in a DRAWN sequence, not closed yet
     closing = False  # a word's span closes next (EMC): an RLM follows it
+    size: list = []  # the operands of the last Tf
     for index, instruction in enumerate(out):
         operator, operands = str(instruction.operator), instruction.operands
         if operator == "Tf" and operands:
             font = by_name.get(str(operands[0]))
+            size = list(operands)
         if operator == "EMC" and closing:
             # MuPDF reverses a line it sees drawn in visual order, told from where a
             # character is drawn after the one before: a word's span is one glyph for it,
             # so a line of one word (a paragraph's last) would not be reversed
             code = font.carrier(RLM) if font is not None else None
-            kept += [instruction, *([_shown(code)] if code is not None else [])]
+            kept += [instruction, *([_shown(code)] if code is not None else []),
+                     _op("Tf", *size)]
             closing = False
             continue
         if operator == "DP" and operands and str(operands[0]) == f"/{MARKS}":
@@ -865,8 +869,11 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
         changed = True
         if point == f"/{BASELINE}" and font is not None:
             if words:  # the word's end: its glyphs' sequence closes after the last one
+                # and the span ends with its last glyph, nothing, at POPPLER_SIZE times
+                # the font size (back after the RLM following the span)
                 code = font.carrier(RLM)
-                kept += [*([_shown(code)] if code is not None else []), _op("EMC")]
+                kept += [_op("EMC"), _op("Tf", size[0], float(size[1]) * POPPLER_SIZE),
+                         *([_shown(code)] if code is not None else [])]
                 words -= 1
                 closing = True
                 continue
@@ -894,6 +901,13 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
 # marked-content sequence DRAWN whose /ActualText is empty, which MuPDF copies out as
 # nothing and poppler, which reads /ActualText on a Span only, as part of the word's span.
 DRAWN = "PamphletDrawn"
+# poppler reads a span's text at the font size set when the span ends, and joins a line
+# to the block above only if its baseline is at most 1.5 times that size lower
+# (TextOutputDev.cc, maxLineSpacingDelta): Nastaliq is set at line height 2.3, so every
+# line of an Urdu column was a block of its own, and side by side poppler read them
+# between the other column's paragraphs. A word's span ends with a glyph that draws
+# nothing at twice the size, so that poppler reads the word at that size.
+POPPLER_SIZE = 2.0
 # The longest text poppler reads from one ToUnicode entry ("Illegal entry in bfchar block")
 TO_UNICODE_CAP = 63
 

@@ -480,29 +480,30 @@ def _nastaliq_pdf(tmp_path):
 def _word_spans(path) -> list[dict]:
     """Each /ActualText span over a Nastaliq word's glyphs as MuPDF reads it: its text,
     the glyphs drawn in it outside the sequence whose /ActualText is empty ((text,
-    width)), the advance of the glyphs inside that one, and the glyph drawn after it."""
+    width, font size)), the advance of the glyphs inside that one, and the glyph drawn
+    after it."""
     from workflow.render.textlayer import _CidFont
 
     spans: list[dict] = []
     with pikepdf.open(path) as pdf:
         for page in pdf.pages:
             resources = page.Resources.get("/Font", {})
-            font = None
+            font, size = None, 0.0
             stack: list[dict | None] = []
             after: dict | None = None  # the span just closed, waiting for its next glyph
             for operands, operator in pikepdf.parse_content_stream(page):
                 name = str(operator)
                 if name == "Tf":
-                    font = _CidFont(resources[str(operands[0])])
+                    font, size = _CidFont(resources[str(operands[0])]), float(operands[1])
                 elif name == "BDC":
                     text = operands[1].get("/ActualText") if isinstance(
                         operands[1], pikepdf.Dictionary) else None
                     if text is not None and str(text) == "" and stack and stack[-1]:
                         stack[-1]["hidden"] = True
                         stack.append(None)
-                    elif text is not None and len(str(text)) > 1:
+                    elif text is not None and str(operands[0]) == "/Span":
                         stack.append({"text": str(text), "carriers": [], "advance": 0.0,
-                                      "hidden": False, "next": None, "inside": False})
+                                      "hidden": False, "next": None, "size": size})
                     else:
                         stack.append(None)
                 elif name == "EMC" and stack:
@@ -510,8 +511,6 @@ def _word_spans(path) -> list[dict]:
                     if span is not None:
                         spans.append(span)
                         after = span
-                    elif stack and stack[-1] is not None:
-                        stack[-1]["inside"] = False
                 elif name == "TJ" and font is not None:
                     outer = next((s for s in reversed(stack) if s is not None), None)
                     hidden = bool(stack) and stack[-1] is None and outer is not None
@@ -523,12 +522,13 @@ def _word_spans(path) -> list[dict]:
                         raw = bytes(item)
                         for at in range(0, len(raw), 2):
                             code = int.from_bytes(raw[at:at + 2], "big")
+                            drawn = (font.text(code), font.width(code), size)
                             if hidden:
                                 outer["advance"] += font.width(code)
                             elif outer is not None:
-                                outer["carriers"].append((font.text(code), font.width(code)))
+                                outer["carriers"].append(drawn)
                             elif after is not None:
-                                after["next"] = (font.text(code), font.width(code))
+                                after["next"] = drawn
                                 after = None
     return [span for span in spans if span["hidden"]]
 
@@ -542,16 +542,24 @@ def test_a_nastaliq_word_copies_out_from_one_glyph_as_wide_as_it(tmp_path):
     # sequence with an empty /ActualText, which poppler, reading /ActualText on a Span
     # only, takes as part of the word; then an RLM, so that a line of one word is seen
     # drawn in visual order, as the others are.
+    # poppler reads a span at the font size set when it ends, and joins lines into a
+    # block only within 1.5 times it: at Nastaliq's line height (2.3) each Urdu line was a
+    # block of its own, read between the other column's paragraphs side by side. A span
+    # ends with a glyph that draws nothing at POPPLER_SIZE times the size.
+    from workflow.render.textlayer import POPPLER_SIZE
+
     spans = _word_spans(_nastaliq_pdf(tmp_path))
     assert len(spans) > 40
     for span in spans:
-        texts = [text for text, _ in span["carriers"]]
-        assert "".join(texts) == span["text"]
-        assert all(unicodedata.category(char) == "Mn" for text in texts[:-1] for char in text)
-        assert all(width == 0 for _, width in span["carriers"][:-1])
-        assert span["carriers"][-1][1] == round(span["advance"])
-        assert span["next"] == ("\u200f", 0)
-    assert any(len(span["carriers"]) == 2 for span in spans)  # "منطقهٔ"
+        *marks, word, last = span["carriers"]
+        assert "".join(text for text, _, _ in [*marks, word]) == span["text"]
+        assert all(unicodedata.category(char) == "Mn" for text, _, _ in marks for char in text)
+        assert all(width == 0 for _, width, _ in marks)
+        assert word[1] == round(span["advance"]) and word[2] == span["size"]
+        assert last == ("\u200f", 0, span["size"] * POPPLER_SIZE)
+        assert span["next"] == ("\u200f", 0, span["size"] * POPPLER_SIZE)
+    assert any(len(span["carriers"]) == 3 for span in spans)  # "منطقهٔ"
+    assert any(span["text"] == "و" for span in spans)  # a word of one glyph
 
 
 @needs_poppler
@@ -635,4 +643,24 @@ def test_a_span_longer_than_poppler_reads_from_one_glyph_gets_no_word_carrier():
     assert _word_carrier(span("x" * TO_UNICODE_CAP), 1, font)
     assert _word_carrier(span(WIDEST_URL), 1, font) == []
     assert font.made == ["x" * TO_UNICODE_CAP]
+
+
+
+@needs_poppler
+def test_urdu_beside_english_copies_out_paragraph_by_paragraph(tmp_path, monkeypatch):
+    # Side by side, each Urdu line (line height 2.3) was a block of its own for poppler,
+    # read between the English paragraphs: a word's span is read at POPPLER_SIZE.
+    root = write_project(tmp_path / "project",
+                         config='[tool.pamphlet]\nlanguages = ["en", "ur"]\n')
+    monkeypatch.chdir(root)
+    project = load_project(root)
+    update(project)
+    translate_catalog(project, "ur", keeping_numbers(URDU_PARAGRAPHS[1]))
+    build(project, languages=["ur"], layouts=["parallel"])  # a draft: Urdu checks its own marks
+    text = copied(project.build / "caravan" / "caravan.en+ur.pdf")
+    paragraph = unicodedata.normalize("NFC", URDU_PARAGRAPHS[1][:-1])
+    import polib
+
+    entries = [e for e in polib.pofile(str(project.po_path("caravan", "ur"))) if e.msgstr]
+    assert len(entries) > 3 and text.count(paragraph) >= len(entries)
 

@@ -48,6 +48,9 @@ LINE_END = "PamphletLineEnd"
 # A marked point at the baseline, before the first glyph of a word's span whose first glyph
 # is drawn raised; the pass after writing puts a glyph there that draws nothing (_marks).
 BASELINE = "PamphletBaseline"
+# BASELINE where a Nastaliq word's span opens: the pass after writing puts the word's
+# carrier there (_word_carrier).
+WORD = "PamphletWord"
 # A marked point (DP, its /Text the marks) on the baseline before a glyph whose text starts
 # with combining marks; the pass after writing draws a carrier there (_carrier).
 MARKS = "PamphletMarks"
@@ -356,9 +359,10 @@ class Glyph:
 class Drawn:
     """A glyph to draw: its id, the /ActualText of a span opening before it (None: no
     span opens), whether a span closes after it, whether it ends a left-to-right
-    line box in neutrals (a marked point LINE_END follows it: see _direct), and whether
-    the span opening before it is a word's, which starts and ends with a marked point
-    BASELINE; the text of a carrier drawn before it (a marked point MARKS), if any."""
+    line box in neutrals (a marked point LINE_END follows it: see _direct), whether
+    the span opening before it starts and ends with a marked point BASELINE (a word's, a
+    URL's), whether it is a Nastaliq word's (it starts with WORD instead: see
+    _word_carrier); the text of a carrier drawn before it (a marked point MARKS), if any."""
 
     id: int
     opens: str | None = None
@@ -366,6 +370,7 @@ class Drawn:
     ends: bool = False
     anchored: bool = False
     carries: str = ""
+    word: bool = False
 
 
 def _spans(glyphs: list[Glyph]) -> list[Drawn]:
@@ -395,9 +400,9 @@ def _spans(glyphs: list[Glyph]) -> list[Drawn]:
         if stepped and word:
             text = "".join(g.text for g in word)
             if len(word) == 1:
-                drawn.append(Drawn(word[0].id, text, True, anchored=True))
+                drawn.append(Drawn(word[0].id, text, True, anchored=True, word=True))
             else:
-                drawn.append(Drawn(word[0].id, text, False, anchored=True))
+                drawn.append(Drawn(word[0].id, text, False, anchored=True, word=True))
                 drawn += [Drawn(g.id) for g in word[1:-1]]
                 drawn.append(Drawn(word[-1].id, None, True))
         else:
@@ -541,7 +546,7 @@ class SpanningStream:
                     self._open = True
                     self._word = drawn.anchored
                     if drawn.anchored:
-                        self._anchor()
+                        self._anchor(WORD if drawn.word else BASELINE)
                     parts += offset
                 parts.append(f"<{code}>")
                 if drawn is not None and drawn.closes and self._open and self._word:
@@ -556,12 +561,12 @@ class SpanningStream:
                     self._stream.stream.append(f"/{LINE_END} MP")
         flush()
 
-    def _anchor(self) -> None:
-        """A marked point BASELINE at the baseline, where the text position is (before
-        a raised glyph: its x offset is drawn before it; after one, its advance)."""
+    def _anchor(self, point: str = BASELINE) -> None:
+        """A marked point (BASELINE, WORD) at the baseline, where the text position is
+        (before a raised glyph: its x offset is drawn before it; after one, its advance)."""
         if self._rise:
             self._stream.set_text_rise(0)
-        self._stream.stream.append(f"/{BASELINE} MP")
+        self._stream.stream.append(f"/{point} MP")
         if self._rise:
             self._stream.set_text_rise(self._rise)
 
@@ -863,10 +868,17 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
             kept += _carrier(font, operands[1])
             continue
         point = str(operands[0]) if operator == "MP" and operands else ""
-        if point not in (f"/{LINE_END}", f"/{BASELINE}"):
+        if point not in (f"/{LINE_END}", f"/{BASELINE}", f"/{WORD}"):
             kept.append(instruction)
             continue
         changed = True
+        if point == f"/{WORD}" and font is not None:
+            opening = _word_carrier(out, index, font)
+            if opening:
+                kept += opening
+                words += 1
+                continue
+            point = f"/{BASELINE}"
         if point == f"/{BASELINE}" and font is not None:
             if words:  # the word's end: its glyphs' sequence closes after the last one
                 # and the span ends with its last glyph, nothing, at POPPLER_SIZE times
@@ -877,13 +889,8 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
                 words -= 1
                 closing = True
                 continue
-            opening = _word_carrier(out, index, font)
-            if opening:
-                kept += opening
-                words += 1
-                continue
         code = None
-        if font is not None and point == f"/{BASELINE}":
+        if font is not None and point in (f"/{BASELINE}", f"/{WORD}"):
             code = font.carrier(RLM)
         elif font is not None and right_to_left:
             code = font.carrier(LRM)
@@ -908,8 +915,6 @@ DRAWN = "PamphletDrawn"
 # between the other column's paragraphs. A word's span ends with a glyph that draws
 # nothing at twice the size, so that poppler reads the word at that size.
 POPPLER_SIZE = 2.0
-# The longest text poppler reads from one ToUnicode entry ("Illegal entry in bfchar block")
-TO_UNICODE_CAP = 63
 
 
 def _word_carrier(out: list, index: int, font) -> list:
@@ -930,8 +935,6 @@ def _word_carrier(out: list, index: int, font) -> list:
             pikepdf.Name.ActualText not in properties):
         return []
     text = str(properties.ActualText)
-    if len(text) > TO_UNICODE_CAP:  # a URL's span (s4copy's): left as it is
-        return []
     width = 0.0
     for instruction in out[index + 1:]:
         operator, operands = str(instruction.operator), instruction.operands
@@ -955,15 +958,33 @@ def _word_carrier(out: list, index: int, font) -> list:
     # copied out by a carrier of their own, before the word's (see _carry_marks)
     marks = len(text) - len(text.lstrip("".join(
         char for char in set(text) if unicodedata.category(char) == "Mn")))
-    code = font.wide_carrier(text[marks:], round(width)) if text[marks:] else None
+    # A ToUnicode entry of more than PADDING_RUN characters is one MuPDF 1.21 (the
+    # preflight's renderer) warns of: the rest of a longer word is copied out by carriers
+    # that advance by nothing, drawn where the word's carrier ends
+    first, *rest = _pieces(text[marks:]) if text[marks:] else [""]
+    code = font.wide_carrier(first, round(width)) if first else None
     if code is None:
         return []
+    codes = [code, *(font.carrier(piece) for piece in rest)]
     carried = [] if not marks else [_shown(font.carrier(text[:marks]))]
     return [*carried,
-            _op("TJ", pikepdf.Array([pikepdf.String(code.to_bytes(2, "big")),
+            _op("TJ", pikepdf.Array([*(pikepdf.String(c.to_bytes(2, "big")) for c in codes),
                                      round(width)])),
             _op("BDC", pikepdf.Name(f"/{DRAWN}"),
                 pikepdf.Dictionary(ActualText=pikepdf.String("")))]
+
+
+def _pieces(text: str, most: int = PADDING_RUN) -> list[str]:
+    """`text` in pieces of at most `most` characters, none starting with the character the
+    one before ends with: MuPDF drops a character drawn where the same one was (a bold face
+    drawn twice), and the carriers of a word's pieces after its first are drawn in one
+    place."""
+    pieces = []
+    while len(text) > most:
+        cut = next((at for at in range(most, 0, -1) if text[at - 1] != text[at]), most)
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return [*pieces, text]
 
 
 # After writing: a right-to-left line's runs in logical order ------------------------------

@@ -466,14 +466,14 @@ URDU_WORDS = (
     " ایران، خیزش‌هایی به راه افتاده‌اند که با امپریالیسم مخالفت کرده‌اند و مقاومت.")
 
 
-def _nastaliq_pdf(tmp_path):
+def _nastaliq_pdf(tmp_path, beside: bool = False):
     from workflow.pdf.post import finish_screen
     from workflow.render.typeset import typeset
 
     body = "".join(f'<p lang="ur" dir="rtl">{text}</p>' for text in URDU_WORDS)
     html = f'<html lang="ur"><body><article class="text">{body}</article></body></html>'
     path = tmp_path / "out.pdf"
-    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
+    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right", beside))
     return path
 
 
@@ -533,7 +533,8 @@ def _word_spans(path) -> list[dict]:
     return [span for span in spans if span["hidden"]]
 
 
-def test_a_nastaliq_word_copies_out_from_one_glyph_as_wide_as_it(tmp_path):
+@pytest.mark.parametrize("beside", [False, True], ids=["alone", "beside"])
+def test_a_nastaliq_word_copies_out_from_one_glyph_as_wide_as_it(tmp_path, beside):
     # MuPDF gives each glyph of an /ActualText span one of its characters, where that
     # glyph is drawn: a Nastaliq word's glyphs, on a slope and overlapping, came out a
     # space or a line apart ("م ه اجرا ن"). A word's span is read from one glyph on the
@@ -544,11 +545,11 @@ def test_a_nastaliq_word_copies_out_from_one_glyph_as_wide_as_it(tmp_path):
     # drawn in visual order, as the others are.
     # poppler reads a span at the font size set when it ends, and joins lines into a
     # block only within 1.5 times it: at Nastaliq's line height (2.3) each Urdu line was a
-    # block of its own, read between the other column's paragraphs side by side. A span
-    # ends with a glyph that draws nothing at POPPLER_SIZE times the size.
+    # block of its own, read between the other column's paragraphs side by side. There a
+    # span ends with a glyph that draws nothing at POPPLER_SIZE times the size.
     from workflow.render.textlayer import PADDING_RUN, POPPLER_SIZE
 
-    spans = _word_spans(_nastaliq_pdf(tmp_path))
+    spans = _word_spans(_nastaliq_pdf(tmp_path, beside))
     assert len(spans) > 40
     for span in spans:
         *carriers, last = span["carriers"]
@@ -562,8 +563,8 @@ def test_a_nastaliq_word_copies_out_from_one_glyph_as_wide_as_it(tmp_path):
         assert carriers[word][2] == span["size"]
         assert all(width == 0 for at, (_, width, _) in enumerate(carriers) if at != word)
         assert all(len(text) <= PADDING_RUN for text, _, _ in carriers)
-        assert last == ("\u200f", 0, span["size"] * POPPLER_SIZE)
-        assert span["next"] == ("\u200f", 0, span["size"] * POPPLER_SIZE)
+        assert last == ("\u200f", 0, span["size"] * (POPPLER_SIZE if beside else 1))
+        assert span["next"] == ("\u200f", 0, span["size"] * (POPPLER_SIZE if beside else 1))
     assert any(unicodedata.category(span["carriers"][0][0][0]) == "Mn" for span in spans)
     assert any(len(span["text"]) > PADDING_RUN for span in spans)
     assert any(span["text"] == "و" for span in spans)  # a word of one glyph

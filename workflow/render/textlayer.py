@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 RLM = "\u200f"
+RLE = "\u202b"
 # A marked point after the last glyph of a left-to-right line box that ends in neutrals;
 # the pass after writing replaces it (see _direct).
 LINE_END = "PamphletLineEnd"
@@ -203,8 +204,8 @@ def one_span(glyphs: list[Drawn], text: str) -> list[Drawn]:
     "-headed"); the glyph takes its first character. (A URL broken over lines copies out
     whole so: see _broken_urls.)"""
     first, last = glyphs[0], glyphs[-1]
-    if text and first.opens and first.opens.startswith(RLM):
-        text = RLM + text
+    if text and first.opens and first.opens.startswith((RLM, RLE)):
+        text = first.opens[0] + text
     if len(glyphs) == 1:
         return [Drawn(first.id, text, True, first.ends, anchored=bool(text))]
     return [Drawn(first.id, text, anchored=bool(text)), *(Drawn(g.id) for g in glyphs[1:-1]),
@@ -214,6 +215,10 @@ def one_span(glyphs: list[Drawn], text: str) -> list[Drawn]:
 def _rtl_context(textbox) -> bool:
     lang = (textbox.style["lang"] or "").lower().replace("_", "-").split("-")[0]
     return lang in RTL_LANGUAGES
+
+
+def _reads_left_to_right(char: str) -> bool:
+    return unicodedata.bidirectional(char) in ("L", "EN", "AN")
 
 
 def _kept_in_order(char: str) -> bool:
@@ -260,7 +265,9 @@ def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] |
             # a left-to-right run starts here, after right-to-left text: an RLM before it
             if rtl_context and stored and _kept_in_order(stored[0]) and (
                     rtl or not after_ltr):
-                stored = RLM + stored
+                stored = (RLE if _reads_left_to_right(stored[0]) else RLM) + stored
+            elif rtl_context and stored and unicodedata.bidirectional(stored[0]) == "AN":
+                stored = LRM + stored
             if stored:  # a neutral inside a left-to-right item (the & of AT&T) continues it
                 after_ltr = not rtl and (_kept_in_order(stored[-1]) or after_ltr)
             if glyph not in font.to_unicode:
@@ -324,7 +331,7 @@ def _open_right_to_left(glyphs: list[Glyph], to_unicode: dict[int, str]) -> None
     on the line before. (Numbers and Latin letters start with an RLM already; a box that
     continues a left-to-right run, a URL's part, is left as it is.)"""
     glyph = next((g for g in glyphs if g.text), None)
-    if glyph is None or glyph.text[0] == RLM or unicodedata.bidirectional(
+    if glyph is None or glyph.text[0] in (RLM, RLE) or unicodedata.bidirectional(
             glyph.text[0]) in MUPDF_RIGHT_TO_LEFT:
         return
     glyph.text = RLM + glyph.text  # (its marks with it: see _carry_marks)
@@ -720,7 +727,7 @@ PADDING_RUN = 8
 def _kind(char: str) -> str:
     """L, R, # (what poppler keeps in order in right-to-left text) or N."""
     kind = unicodedata.bidirectional(char)
-    if kind in ("R", "AL"):
+    if kind in ("R", "AL", "RLE", "RLO"):
         return "R"
     return "#" if kind in KEPT_IN_ORDER - {"L"} else ("L" if kind == "L" else "N")
 
@@ -903,10 +910,14 @@ def _logical_runs(out: list, by_name: dict) -> tuple[list, bool]:
 
 
 def _direction(text: str) -> str:
-    """L, R or N (neutral) for a glyph's text, an RLM before it left out."""
-    text = text.lstrip(RLM)
+    """L, R or N (neutral) for a glyph's text: R if it starts with an RLM (a separator or
+    a neutral line_glyphs put in right-to-left text), else that of its first character
+    after an RLE or LRM (a number or a Latin run: see line_glyphs)."""
+    if text.startswith(RLM):
+        return "R"
+    text = text.lstrip(RLE + LRM)
     kind = unicodedata.bidirectional(text[0]) if text else "ON"
-    return "L" if kind in ("L", "EN") else "R" if kind in ("R", "AL", "AN") else "N"
+    return "L" if kind in ("L", "EN", "AN") else "R" if kind in ("R", "AL") else "N"
 
 
 def _both_directions(body: list, by_name: dict) -> bool:
@@ -1012,6 +1023,7 @@ def _runs_reordered(body: list, by_name: dict) -> list | None:
             while end < len(items) and items[end][0] in ("close", "move"):
                 end += 1
         runs.append((first, end, glyphs[start]))
+    _level_as_drawn(items, glyphs, resolved, runs, by_name)
     drawn: list = []
     for first, end, glyph in reversed(runs):
         state = items[glyph][2]
@@ -1037,6 +1049,47 @@ def _runs_reordered(body: list, by_name: dict) -> list | None:
         if shown:
             drawn.append(_op("TJ", pikepdf.Array(shown)))
     return drawn
+
+
+def _mupdf_level(text: str, level: int) -> int:
+    """The direction MuPDF gives a glyph (pdf-op-run.c, guess_bidi_level): 1 (right to
+    left) or 0, from the first character of its text; a neutral, a mark or a space takes
+    the level of the glyph drawn before it (`level`), a bidi control other than LRM and
+    RLM left to right."""
+    kind = unicodedata.bidirectional(text[0]) if text else "ON"
+    if kind in MUPDF_RIGHT_TO_LEFT:
+        return 1
+    if kind in ("CS", "NSM", "BN", "B", "S", "WS", "ON"):
+        return level
+    return 0
+
+
+def _level_as_drawn(items: list, glyphs: list[int], resolved: list[str],
+                    runs: list[tuple[int, int, int]], by_name: dict) -> None:
+    """Give each glyph of a line drawn in logical runs (`runs`, last first) the direction
+    of its run for MuPDF: one that MuPDF would give the other (a neutral or a space that
+    starts a right-to-left run after a left-to-right one or at the text object's start,
+    so takes left to right from it) copies out with an RLM (or LRM) before its text.
+    MuPDF reverses each stretch of a line's right-to-left characters where it is: such a
+    space ended up at the wrong end of its run ("عام٢٠١٩")."""
+    where = {index: at for at, index in enumerate(glyphs)}
+    level = 0  # at BT
+    for first, end, _ in reversed(runs):
+        for index in range(first, end):
+            what, payload, state = items[index]
+            if what != "glyph":
+                continue
+            text = state["text"]
+            want = 1 if resolved[where[index]] == "R" else 0
+            got = _mupdf_level(text, level)
+            font = by_name.get(state["font"])
+            if got != want and text and not state["inside"] and font is not None:
+                code = font.retexted(int.from_bytes(payload, "big"),
+                                     (RLM if want else LRM) + text)
+                items[index] = (what, code.to_bytes(2, "big"),
+                                {**state, "text": (RLM if want else LRM) + text})
+                got = want
+            level = got
 
 
 def _carrier(font, properties) -> list:
@@ -1167,6 +1220,14 @@ class _CidFont:
             return None
         cid = self.cid(self._space, text)
         self.zero.add(cid)
+        return cid
+
+    def retexted(self, code: int, text: str) -> int:
+        """A character id drawing the glyph of `code`, as wide, copying out as `text`."""
+        glyph = self.keys[code][0] if code in self.keys else code
+        cid = self.cid(glyph, text)
+        if code in self.zero:
+            self.zero.add(cid)
         return cid
 
     def direction(self, code: int) -> str:

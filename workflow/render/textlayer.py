@@ -224,7 +224,7 @@ def _kept_in_order(char: str) -> bool:
     return unicodedata.bidirectional(char) in KEPT_IN_ORDER
 
 
-def _left_to_right_for_mupdf(text: str, starts_run: bool) -> str:
+def _with_direction_marks(text: str, starts_run: bool) -> str:
     """The text of a glyph in right-to-left text, with what an extractor needs before
     it: where it starts a left-to-right run (`starts_run`: a number, a Latin run, or a
     separator, which bidi may put in the right-to-left text), a character poppler takes
@@ -280,11 +280,10 @@ def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] |
             if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
                 return None  # WeasyPrint draws .notdef under an id of its choosing
             stored = logical[::-1] if rtl else logical
-            # a left-to-right run starts here, after right-to-left text: an RLM before it
-            # (an RLE before a number or a Latin run), an LRM before a further
-            # Arabic-Indic digit (see _left_to_right_for_mupdf)
+            # a left-to-right run starts here, after right-to-left text: an RLM or RLE
+            # before it; an LRM before a further Arabic-Indic digit (_with_direction_marks)
             if rtl_context and stored:
-                stored = _left_to_right_for_mupdf(
+                stored = _with_direction_marks(
                     stored, _kept_in_order(stored[0]) and (rtl or not after_ltr))
             if stored:  # a neutral inside a left-to-right item (the & of AT&T) continues it
                 after_ltr = not rtl and (_kept_in_order(stored[-1]) or after_ltr)

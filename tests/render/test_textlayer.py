@@ -591,3 +591,32 @@ def test_letters_are_counted_as_poppler_counts_them():
     from workflow.render.textlayer import _kinds
 
     assert _kinds("\u202b\u0662\u200e\u0660") == (1, 1, 2, 0)  # RLE 2 LRM 0: L, R, #, seen
+
+
+def test_a_url_copied_out_whole_keeps_the_mark_before_its_run():
+    # The piece of a broken URL that copies out as all of it (_broken_urls) keeps the
+    # mark its first glyph's text starts with: an RLE where the piece starts a line with
+    # a letter in right-to-left text (an RLM before a "-"), which keeps poppler from
+    # taking the space before the URL into its run
+    from workflow.render.textlayer import Drawn, one_span
+
+    for mark, first in (("\u202b", "w"), ("\u200f", "-")):
+        drawn = one_span([Drawn(5, mark + first, True), Drawn(6), Drawn(7, None, True)],
+                         "https://www.example.org/a-long-one")
+        assert drawn[0].opens == mark + "https://www.example.org/a-long-one"
+
+
+def test_a_glyph_given_a_mark_before_its_text_keeps_its_width(tmp_path):
+    # _level_as_drawn draws a glyph under a character id that copies out with an RLM or
+    # LRM before its text: as wide as the one it replaces, a carrier (of a letter's
+    # marks) advancing by nothing, or the glyphs after it would be drawn elsewhere
+    from workflow.render.textlayer import _CidFont
+
+    with pikepdf.open(_vowelled_pdf(tmp_path)) as pdf:
+        fonts = pdf.pages[0].Resources.Font
+        font = _CidFont(next(fonts[name] for name in fonts.keys()))
+        carrier = font.carrier("\u064e")
+        assert carrier is not None and font.width(carrier) == 0
+        assert font.width(font.retexted(carrier, "\u200f\u064e")) == 0
+        letter = next(code for code in range(1, font.first) if font.width(code) > 0)
+        assert font.width(font.retexted(letter, "\u200fx")) == font.width(letter)

@@ -616,8 +616,9 @@ def test_a_right_to_left_run_drawn_after_a_number_starts_right_to_left(tmp_path)
                                             for at in range(0, len(raw), 2))
     starts = [run for run in runs if run.strip()]
     assert len(starts) > 3
-    for run in starts:
-        assert unicodedata.bidirectional(run[0]) in ("R", "AL", "AN", "L", "EN"), run
+    for run in starts:  # not a character MuPDF gives the direction of the one before
+        assert unicodedata.bidirectional(run[0]) not in (
+            "CS", "NSM", "BN", "B", "S", "WS", "ON"), run
 
 
 

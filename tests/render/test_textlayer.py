@@ -585,42 +585,6 @@ def test_nastaliq_copies_out_as_written_with_mupdf(tmp_path):
         assert unicodedata.normalize("NFC", paragraph) in copied(path)  # poppler too
 
 
-def test_a_right_to_left_run_drawn_after_a_number_starts_right_to_left(tmp_path):
-    # MuPDF gives a neutral the direction of the character drawn before it: a run drawn
-    # right to left after a number, from a space, was read left to right and put on a
-    # line of its own. Each run starts with a right-to-left character (an RLM).
-    from workflow.pdf.post import finish_screen
-    from workflow.render.typeset import typeset
-
-    html = ('<html lang="fa"><body><article class="text">'
-            f'<p lang="fa" dir="rtl">{NUMBERED}</p></article></body></html>')
-    path = tmp_path / "out.pdf"
-    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
-    runs: list[str] = []
-    with pikepdf.open(path) as pdf:
-        from workflow.render.textlayer import _CidFont
-
-        page = pdf.pages[0]
-        font = None
-        for operands, operator in pikepdf.parse_content_stream(page):
-            name = str(operator)
-            if name in ("Tm", "BT"):
-                runs.append("")
-            elif name == "Tf":
-                font = _CidFont(page.Resources.Font[str(operands[0])])
-            elif name == "TJ" and font is not None:
-                for item in operands[0]:
-                    if isinstance(item, pikepdf.String):
-                        raw = bytes(item)
-                        runs[-1] += "".join(font.text(int.from_bytes(raw[at:at + 2], "big"))
-                                            for at in range(0, len(raw), 2))
-    starts = [run for run in runs if run.strip()]
-    assert len(starts) > 3
-    for run in starts:  # not a character MuPDF gives the direction of the one before
-        assert unicodedata.bidirectional(run[0]) not in (
-            "CS", "NSM", "BN", "B", "S", "WS", "ON"), run
-
-
 
 def test_a_word_is_cut_into_pieces_mupdf_reads_from_one_entry_each():
     from workflow.render.textlayer import PADDING_RUN, _pieces

@@ -1190,17 +1190,6 @@ def _runs_reordered(body: list, by_name: dict) -> list | None:
         drawn += [_op("Tm", *matrix[:4], matrix[4] + x * matrix[0], matrix[5]),
                   _op("Tf", pikepdf.Name(state["font"]), state["size"]),
                   _op("Ts", state["rise"])]
-        opening = state["text"][:1]
-        font = by_name.get(state["font"])
-        if opening and font is not None and resolved[glyphs.index(glyph)] == "R" and (
-                unicodedata.bidirectional(opening) not in MUPDF_RIGHT_TO_LEFT):
-            # MuPDF gives a neutral or a mark the direction of the character drawn before
-            # it, here the run drawn before, a number or a Latin word: a right-to-left run
-            # drawn from a space was taken for left to right, and put on a line of its own
-            # (an RLM carrier; not before a text starting with an RLM: MuPDF drops a
-            # character drawn where the same one was, as a bold face drawn twice)
-            code = font.carrier(RLM)
-            drawn += [_shown(code)] if code is not None else []
         shown: list = []
         for what, payload, item_state in items[first:end]:
             if what == "glyph":

@@ -129,7 +129,7 @@ def build_output(project: Project, work: PdfWork) -> bytes:
     pdf = typeset(html, project.root, printing, work.digits, any(e.is_draft for e in editions),
                   work.page_size)
     if not printing:
-        return finish_screen(pdf, output.binding, output.layout == "parallel")
+        return finish_screen(pdf, output.binding)
     pdf = finish(pdf, printing, output.binding)
     check(pdf, expected_pages(printing), project.relative(output.path))
     return pdf

@@ -15,7 +15,7 @@ from workflow.render.textlayer import spans_to_cids
 BDC = pikepdf.Operator("BDC")
 
 
-def reading_fixups(doc: pikepdf.Pdf, bind: str, beside: bool = False) -> None:
+def reading_fixups(doc: pikepdf.Pdf, bind: str) -> None:
     """Right-to-left page progression for a pamphlet bound on the right (viewers show its
     spreads right to left), the title in the window bar, not the file name (PDF/UA asks
     for it), page labels that match the printed numbers (the cover is 1), and margin-box
@@ -36,14 +36,13 @@ def reading_fixups(doc: pikepdf.Pdf, bind: str, beside: bool = False) -> None:
 
     # what each glyph copies out as, in ToUnicode (workflow/render/textlayer), and the
     # margin boxes as artifacts, in one pass over each page's content stream
-    spans_to_cids(doc, margins, beside)
+    spans_to_cids(doc, margins)
 
 
-def finish_screen(pdf: bytes, bind: str, beside: bool = False) -> bytes:
-    """A screen PDF with its reading fix-ups, saved deterministically (`beside`: its
-    languages in columns side by side)."""
+def finish_screen(pdf: bytes, bind: str) -> bytes:
+    """A screen PDF with its reading fix-ups, saved deterministically."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        reading_fixups(doc, bind, beside)
+        reading_fixups(doc, bind)
         retag_subsets(doc)
         buffer = io.BytesIO()
         doc.save(buffer, deterministic_id=True)

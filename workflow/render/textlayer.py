@@ -412,8 +412,7 @@ def _spans(glyphs: list[Glyph]) -> list[Drawn]:
     poppler took for a column's edge: "کاهش\nگسترده"). In a run
     with such words, every word of several glyphs is a span: Nastaliq sets a word's
     unjoined pieces ("آ" and "نان" of "آنان") apart, and poppler took the gap for a space;
-    so is a word of one glyph (a raised ligature, "گی", or "و": poppler reads a word's
-    span at POPPLER_SIZE, and left a glyph read at its own size out of the line).
+    so is a word of one raised glyph (a ligature: "گی").
     (Raised vowel marks copy out as nothing, with their letter: no Naskh run is one.)"""
     drawn: list[Drawn] = []
     word: list[Glyph] = []
@@ -422,7 +421,7 @@ def _spans(glyphs: list[Glyph]) -> list[Drawn]:
         if glyph is not None and not glyph.space:
             word.append(glyph)
             continue
-        if stepped and word:
+        if stepped and word and (len(word) > 1 or word[0].raised):
             text = "".join(g.text for g in word)
             if len(word) == 1:
                 drawn.append(Drawn(word[0].id, text, True, anchored=True, word=True))
@@ -648,27 +647,25 @@ def _operator(name: str):
 _TF, _BDC, _TJ, _EMC = (_operator(name) for name in ("Tf", "BDC", "TJ", "EMC"))
 
 
-def spans_to_cids(pdf, also: Callable[[Any, list], bool] | None = None,
-                  beside: bool = False) -> int:
+def spans_to_cids(pdf, also: Callable[[Any, list], bool] | None = None) -> int:
     """Give each glyph drawn in a one-glyph /ActualText span a character id of its own,
     mapped to the same glyph (a CIDToGIDMap) and to the span's text (ToUnicode), and drop
     the span: pdf.js reads no /ActualText and MuPDF 1.24+ matches it against the glyphs'
     own text; every extractor reads ToUnicode. Spans over several glyphs (a Nastaliq
     word) stay. Returns how many glyphs got an id. `also(page, instructions)` may change
     a page's instructions in the same pass (parsing a page's stream costs more than any
-    change made to it); it returns whether the page is to be written. `beside`: columns
-    side by side (see POPPLER_SIZE)."""
+    change made to it); it returns whether the page is to be written."""
     fonts: dict[tuple[int, int], _CidFont] = {}
     done = 0
     seen: set[tuple[int, int]] = set()
     for page in pdf.pages:
-        done += _rewrite(pdf, page.obj, fonts, seen, also, page=True, beside=beside)
+        done += _rewrite(pdf, page.obj, fonts, seen, also, page=True)
     for font in fonts.values():
         font.save(pdf)
     return done
 
 
-def _rewrite(pdf, owner, fonts, seen, also=None, page=False, beside=False) -> int:
+def _rewrite(pdf, owner, fonts, seen, also=None, page=False) -> int:
     """Rewrite one content stream (a page's or a form's), then the forms it draws; a
     page's in the direction poppler is to read it (`_direct`)."""
     import pikepdf
@@ -712,7 +709,7 @@ def _rewrite(pdf, owner, fonts, seen, also=None, page=False, beside=False) -> in
     marked = also is not None and also(owner, out)
     directed = False
     if page:  # after `also`, which may mark the running header as an artifact
-        out, directed = _direct(out, by_name, _box(owner), beside)
+        out, directed = _direct(out, by_name, _box(owner))
         out, ordered = _logical_runs(out, by_name)
         directed = directed or ordered
     if marked or changed or directed:
@@ -830,8 +827,7 @@ def _text_objects(out: list, by_name: dict) -> list[_TextObject]:
     return objects
 
 
-def _direct(out: list, by_name: dict, box: tuple[float, float],
-            beside: bool = False) -> tuple[list, bool]:
+def _direct(out: list, by_name: dict, box: tuple[float, float]) -> tuple[list, bool]:
     """A page's instructions with what poppler needs to read it in the direction of its
     right-to-left lines (see above), and whether anything changed."""
     left = right = 0
@@ -852,14 +848,13 @@ def _direct(out: list, by_name: dict, box: tuple[float, float],
                 (text_object.letters or text_object.right_to_left) and text_object.right
                 and (text_object.left or text_object.kept))
     pad = left - right + 8 + left // 20 if mixed and 0 < right <= left else 0
-    out, ended = _marks(out, by_name, right > left or bool(pad), beside)
+    out, ended = _marks(out, by_name, right > left or bool(pad))
     if pad:
         out = _padded(out, by_name, box, pad)
     return out, ended or bool(pad)
 
 
-def _marks(out: list, by_name: dict, right_to_left: bool,
-           beside: bool = False) -> tuple[list, bool]:
+def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
     """The marked points the text layer left, each replaced by a glyph that draws
     nothing (the font's space) and advances by nothing, or taken out:
     - LINE_END: on a page poppler reads right to left, a glyph that copies out as an
@@ -867,8 +862,7 @@ def _marks(out: list, by_name: dict, right_to_left: bool,
       of it; elsewhere nothing;
     - BASELINE: a glyph that copies out as an RLM (inside the word's /ActualText span,
       which poppler and MuPDF read instead), where poppler is to place the word; the
-      one opening a word's span is as wide as the word (_word_carrier), and with
-      columns side by side (`beside`) the one closing it is drawn at POPPLER_SIZE;
+      one opening a word's span is as wide as the word (_word_carrier);
     - MARKS (a DP): a glyph that copies out as its /Text, the marks of the letter drawn
       next (_carry_marks).
     (An LRM or RLM is a glyph of its own: pdf.js leaves out a glyph whose text ends in
@@ -879,19 +873,16 @@ def _marks(out: list, by_name: dict, right_to_left: bool,
     changed = right_to_left
     words = 0  # word spans whose glyphs are drawn in a DRAWN sequence, not closed yet
     closing = False  # a word's span closes next (EMC): an RLM follows it
-    size: list = []  # the operands of the last Tf
     for index, instruction in enumerate(out):
         operator, operands = str(instruction.operator), instruction.operands
         if operator == "Tf" and operands:
             font = by_name.get(str(operands[0]))
-            size = list(operands)
         if operator == "EMC" and closing:
             # MuPDF reverses a line it sees drawn in visual order, told from where a
             # character is drawn after the one before: a word's span is one glyph for it,
             # so a line of one word (a paragraph's last) would not be reversed
             code = font.carrier(RLM) if font is not None else None
-            kept += [instruction, *([_shown(code)] if code is not None else []),
-                     *([_op("Tf", *size)] if beside else [])]
+            kept += [instruction, *([_shown(code)] if code is not None else [])]
             closing = False
             continue
         if operator == "DP" and operands and str(operands[0]) == f"/{MARKS}":
@@ -912,13 +903,8 @@ def _marks(out: list, by_name: dict, right_to_left: bool,
             point = f"/{BASELINE}"
         if point == f"/{BASELINE}" and font is not None:
             if words:  # the word's end: its glyphs' sequence closes after the last one
-                # and the span ends with its last glyph, nothing, at POPPLER_SIZE times
-                # the font size (back after the RLM following the span)
                 code = font.carrier(RLM)
-                kept += [_op("EMC"),
-                         *([_op("Tf", size[0], float(size[1]) * POPPLER_SIZE)] if beside
-                           else []),
-                         *([_shown(code)] if code is not None else [])]
+                kept += [*([_shown(code)] if code is not None else []), _op("EMC")]
                 words -= 1
                 closing = True
                 continue
@@ -941,15 +927,6 @@ def _marks(out: list, by_name: dict, right_to_left: bool,
 # marked-content sequence DRAWN whose /ActualText is empty, which MuPDF copies out as
 # nothing and poppler, which reads /ActualText on a Span only, as part of the word's span.
 DRAWN = "PamphletDrawn"
-# poppler reads a span's text at the font size set when the span ends, and joins a line
-# to the block above only if its baseline is at most 1.5 times that size lower
-# (TextOutputDev.cc, maxLineSpacingDelta): Nastaliq is set at line height 2.3, so every
-# line of an Urdu column was a block of its own, and side by side poppler read them
-# between the other column's paragraphs. Side by side, a word's span ends with a glyph
-# that draws nothing at twice the size, so that poppler reads the word at that size. (Not
-# in one column, where a block per line does no harm: a number or a Latin name, read at
-# its own size, went to a line of its own beside such words.)
-POPPLER_SIZE = 2.0
 
 
 def _word_carrier(out: list, index: int, font) -> list:

@@ -459,6 +459,137 @@ def test_a_persian_line_with_numbers_copies_out_in_order_with_mupdf(tmp_path):
     assert unicodedata.normalize("NFC", NUMBERED) in text
 
 
+# A paragraph whose last line is one word, a word ending in a mark (hamza above), a number
+URDU_WORDS = (
+    URDU_PARAGRAPHS[0],
+    "در سال ۲۰۱۹ در منطقهٔ خاورمیانه و شمال آفریقا، از سودان و الجزایر تا عراق، لبنان و"
+    " ایران، خیزش‌هایی به راه افتاده‌اند که با امپریالیسم مخالفت کرده‌اند و مقاومت.")
+
+
+def _nastaliq_pdf(tmp_path):
+    from workflow.pdf.post import finish_screen
+    from workflow.render.typeset import typeset
+
+    body = "".join(f'<p lang="ur" dir="rtl">{text}</p>' for text in URDU_WORDS)
+    html = f'<html lang="ur"><body><article class="text">{body}</article></body></html>'
+    path = tmp_path / "out.pdf"
+    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
+    return path
+
+
+def _word_spans(path) -> list[dict]:
+    """Each /ActualText span over a Nastaliq word's glyphs as MuPDF reads it: its text,
+    the glyphs drawn in it outside the sequence whose /ActualText is empty ((text,
+    width, font size)), the advance of the glyphs inside that one, and the glyph drawn
+    after it."""
+    from workflow.render.textlayer import _CidFont
+
+    spans: list[dict] = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            resources = page.Resources.get("/Font", {})
+            font, size = None, 0.0
+            stack: list[dict | None] = []
+            after: dict | None = None  # the span just closed, waiting for its next glyph
+            for operands, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                if name == "Tf":
+                    font, size = _CidFont(resources[str(operands[0])]), float(operands[1])
+                elif name == "BDC":
+                    text = operands[1].get("/ActualText") if isinstance(
+                        operands[1], pikepdf.Dictionary) else None
+                    if text is not None and str(text) == "" and stack and stack[-1]:
+                        stack[-1]["hidden"] = True
+                        stack.append(None)
+                    elif text is not None and str(operands[0]) == "/Span":
+                        stack.append({"text": str(text), "carriers": [], "advance": 0.0,
+                                      "hidden": False, "next": None, "size": size})
+                    else:
+                        stack.append(None)
+                elif name == "EMC" and stack:
+                    span = stack.pop()
+                    if span is not None:
+                        spans.append(span)
+                        after = span
+                elif name == "TJ" and font is not None:
+                    outer = next((s for s in reversed(stack) if s is not None), None)
+                    hidden = bool(stack) and stack[-1] is None and outer is not None
+                    for item in operands[0]:
+                        if not isinstance(item, pikepdf.String):
+                            if hidden:
+                                outer["advance"] -= float(item)
+                            continue
+                        raw = bytes(item)
+                        for at in range(0, len(raw), 2):
+                            code = int.from_bytes(raw[at:at + 2], "big")
+                            drawn = (font.text(code), font.width(code), size)
+                            if hidden:
+                                outer["advance"] += font.width(code)
+                            elif outer is not None:
+                                outer["carriers"].append(drawn)
+                            elif after is not None:
+                                after["next"] = drawn
+                                after = None
+    return [span for span in spans if span["hidden"]]
+
+
+def test_a_nastaliq_word_copies_out_from_one_glyph_as_wide_as_it(tmp_path):
+    # MuPDF gives each glyph of an /ActualText span one of its characters, where that
+    # glyph is drawn: a Nastaliq word's glyphs, on a slope and overlapping, came out a
+    # space or a line apart ("م ه اجرا ن"). A word's span is read from one glyph on the
+    # baseline, as wide as the word, that copies out as its text (its leading marks from
+    # a carrier before it: MuPDF does not advance over a mark), the glyphs one sees in a
+    # sequence with an empty /ActualText, which poppler, reading /ActualText on a Span
+    # only, takes as part of the word; then an RLM, so that a line of one word is seen
+    # drawn in visual order, as the others are.
+    from workflow.render.textlayer import PADDING_RUN
+
+    spans = _word_spans(_nastaliq_pdf(tmp_path))
+    assert len(spans) > 40
+    for span in spans:
+        carriers = span["carriers"]
+        assert "".join(text for text, _, _ in carriers) == span["text"]
+        # its leading marks on carriers of their own, then the word's (MuPDF 1.21, the
+        # preflight's renderer, warns of a ToUnicode entry over PADDING_RUN characters:
+        # the rest of a longer word on carriers that advance by nothing)
+        word = next(at for at, (text, _, _) in enumerate(carriers)
+                    if unicodedata.category(text[0]) != "Mn")
+        assert carriers[word][1] == round(span["advance"])
+        assert carriers[word][2] == span["size"]
+        assert all(width == 0 for at, (_, width, _) in enumerate(carriers) if at != word)
+        assert all(len(text) <= PADDING_RUN for text, _, _ in carriers)
+        assert span["next"] == ("\u200f", 0, span["size"])
+    assert any(unicodedata.category(span["carriers"][0][0][0]) == "Mn" for span in spans)
+    assert any(len(span["text"]) > PADDING_RUN for span in spans)
+
+
+@needs_poppler
+@pytest.mark.skipif(importlib.util.find_spec("pymupdf") is None,
+                    reason="PyMuPDF (a current MuPDF) is not installed")
+def test_nastaliq_copies_out_as_written_with_mupdf(tmp_path):
+    import pymupdf
+
+    path = _nastaliq_pdf(tmp_path)
+    with pymupdf.open(path) as doc:
+        text = " ".join(page.get_text("text") for page in doc)
+    text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())
+    for paragraph in URDU_WORDS:
+        assert unicodedata.normalize("NFC", paragraph) in text
+        assert unicodedata.normalize("NFC", paragraph) in copied(path)  # poppler too
+
+
+
+def test_a_word_is_cut_into_pieces_mupdf_reads_from_one_entry_each():
+    from workflow.render.textlayer import PADDING_RUN, _pieces
+
+    word = "نگران‌کننده‌ترینننن"  # 19 characters, "ن" four times at its end
+    pieces = _pieces(word)
+    assert "".join(pieces) == word and all(len(piece) <= PADDING_RUN for piece in pieces)
+    assert all(a[-1] != b[0] for a, b in zip(pieces, pieces[1:], strict=False))
+    assert _pieces("و") == ["و"]
+
+
+
 # A Latin run in brackets, Arabic-Indic digits (bidi class AN) and Persian ones (EN) inside
 # a line and at its ends; a paragraph whose last line is a number and its full stop, and
 # one of a number alone.

@@ -52,6 +52,9 @@ LINE_END = "PamphletLineEnd"
 # A marked point at the baseline, before the first glyph of a word's span whose first glyph
 # is drawn raised; the pass after writing puts a glyph there that draws nothing (_marks).
 BASELINE = "PamphletBaseline"
+# BASELINE where a Nastaliq word's span opens: the pass after writing puts the word's
+# carrier there (_word_carrier).
+WORD = "PamphletWord"
 # A marked point (DP, its /Text the marks) on the baseline before a glyph whose text starts
 # with combining marks; the pass after writing draws a carrier there (_carrier).
 MARKS = "PamphletMarks"
@@ -381,9 +384,10 @@ class Glyph:
 class Drawn:
     """A glyph to draw: its id, the /ActualText of a span opening before it (None: no
     span opens), whether a span closes after it, whether it ends a left-to-right
-    line box in neutrals (a marked point LINE_END follows it: see _direct), and whether
-    the span opening before it is a word's, which starts and ends with a marked point
-    BASELINE; the text of a carrier drawn before it (a marked point MARKS), if any."""
+    line box in neutrals (a marked point LINE_END follows it: see _direct), whether
+    the span opening before it starts and ends with a marked point BASELINE (a word's, a
+    URL's), whether it is a Nastaliq word's (it starts with WORD instead: see
+    _word_carrier); the text of a carrier drawn before it (a marked point MARKS), if any."""
 
     id: int
     opens: str | None = None
@@ -391,6 +395,7 @@ class Drawn:
     ends: bool = False
     anchored: bool = False
     carries: str = ""
+    word: bool = False
 
 
 def _spans(glyphs: list[Glyph]) -> list[Drawn]:
@@ -419,9 +424,9 @@ def _spans(glyphs: list[Glyph]) -> list[Drawn]:
         if stepped and word and (len(word) > 1 or word[0].raised):
             text = "".join(g.text for g in word)
             if len(word) == 1:
-                drawn.append(Drawn(word[0].id, text, True, anchored=True))
+                drawn.append(Drawn(word[0].id, text, True, anchored=True, word=True))
             else:
-                drawn.append(Drawn(word[0].id, text, False, anchored=True))
+                drawn.append(Drawn(word[0].id, text, False, anchored=True, word=True))
                 drawn += [Drawn(g.id) for g in word[1:-1]]
                 drawn.append(Drawn(word[-1].id, None, True))
         else:
@@ -565,7 +570,7 @@ class SpanningStream:
                     self._open = True
                     self._word = drawn.anchored
                     if drawn.anchored:
-                        self._anchor()
+                        self._anchor(WORD if drawn.word else BASELINE)
                     parts += offset
                 parts.append(f"<{code}>")
                 if drawn is not None and drawn.closes and self._open and self._word:
@@ -580,12 +585,12 @@ class SpanningStream:
                     self._stream.stream.append(f"/{LINE_END} MP")
         flush()
 
-    def _anchor(self) -> None:
-        """A marked point BASELINE at the baseline, where the text position is (before
-        a raised glyph: its x offset is drawn before it; after one, its advance)."""
+    def _anchor(self, point: str = BASELINE) -> None:
+        """A marked point (BASELINE, WORD) at the baseline, where the text position is
+        (before a raised glyph: its x offset is drawn before it; after one, its advance)."""
         if self._rise:
             self._stream.set_text_rise(0)
-        self._stream.stream.append(f"/{BASELINE} MP")
+        self._stream.stream.append(f"/{point} MP")
         if self._rise:
             self._stream.set_text_rise(self._rise)
 
@@ -856,7 +861,8 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
       LRM: poppler would otherwise put the neutrals ending a left-to-right line in front
       of it; elsewhere nothing;
     - BASELINE: a glyph that copies out as an RLM (inside the word's /ActualText span,
-      which poppler and MuPDF read instead), where poppler is to place the word;
+      which poppler and MuPDF read instead), where poppler is to place the word; the
+      one opening a word's span is as wide as the word (_word_carrier);
     - MARKS (a DP): a glyph that copies out as its /Text, the marks of the letter drawn
       next (_carry_marks).
     (An LRM or RLM is a glyph of its own: pdf.js leaves out a glyph whose text ends in
@@ -865,27 +871,132 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
     kept: list = []
     font = None
     changed = right_to_left
-    for instruction in out:
+    words = 0  # word spans whose glyphs are drawn in a DRAWN sequence, not closed yet
+    closing = False  # a word's span closes next (EMC): an RLM follows it
+    for index, instruction in enumerate(out):
         operator, operands = str(instruction.operator), instruction.operands
         if operator == "Tf" and operands:
             font = by_name.get(str(operands[0]))
+        if operator == "EMC" and closing:
+            # MuPDF reverses a line it sees drawn in visual order, told from where a
+            # character is drawn after the one before: a word's span is one glyph for it,
+            # so a line of one word (a paragraph's last) would not be reversed
+            code = font.carrier(RLM) if font is not None else None
+            kept += [instruction, *([_shown(code)] if code is not None else [])]
+            closing = False
+            continue
         if operator == "DP" and operands and str(operands[0]) == f"/{MARKS}":
             changed = True
             kept += _carrier(font, operands[1])
             continue
         point = str(operands[0]) if operator == "MP" and operands else ""
-        if point not in (f"/{LINE_END}", f"/{BASELINE}"):
+        if point not in (f"/{LINE_END}", f"/{BASELINE}", f"/{WORD}"):
             kept.append(instruction)
             continue
         changed = True
+        if point == f"/{WORD}" and font is not None:
+            opening = _word_carrier(out, index, font)
+            if opening:
+                kept += opening
+                words += 1
+                continue
+            point = f"/{BASELINE}"
+        if point == f"/{BASELINE}" and font is not None:
+            if words:  # the word's end: its glyphs' sequence closes after the last one
+                code = font.carrier(RLM)
+                kept += [*([_shown(code)] if code is not None else []), _op("EMC")]
+                words -= 1
+                closing = True
+                continue
         code = None
-        if font is not None and point == f"/{BASELINE}":
+        if font is not None and point in (f"/{BASELINE}", f"/{WORD}"):
             code = font.carrier(RLM)
         elif font is not None and right_to_left:
             code = font.carrier(LRM)
         if code is not None:
             kept.append(_shown(code))
     return kept, changed
+
+
+# MuPDF (stext-device.c, do_extract_within_actualtext) gives each glyph of an /ActualText
+# span one character of its text, where that glyph is drawn, and the characters left over
+# at the span's end where its last glyph is: a Nastaliq word's letters, drawn on a slope
+# and overlapping, came out a space or a line apart ("م ه اجرا ن"). So a word's span starts
+# with a glyph as wide as the word, on the baseline, that draws nothing: MuPDF puts the
+# word's first character there and the others with it; the glyphs one sees are drawn in a
+# marked-content sequence DRAWN whose /ActualText is empty, which MuPDF copies out as
+# nothing and poppler, which reads /ActualText on a Span only, as part of the word's span.
+DRAWN = "PamphletDrawn"
+
+
+def _word_carrier(out: list, index: int, font) -> list:
+    """The instructions replacing the marked point BASELINE at `out[index]` that opens a
+    word's span: a carrier as wide as the word (to the BASELINE that closes it), moved back
+    by its width, and the opening of the DRAWN sequence of the word's glyphs; none if it
+    opens no word's span, or the word is drawn otherwise than WeasyPrint draws."""
+    import pikepdf
+
+    opening = next((out[at] for at in (index - 1, index - 2) if at >= 0
+                    and str(out[at].operator) == "BDC"), None)
+    if opening is not None and opening is out[index - 2] and str(
+            out[index - 1].operator) != "Ts":
+        opening = None
+    properties = opening.operands[1] if opening is not None and len(
+        opening.operands) == 2 else None
+    if font is None or not isinstance(properties, pikepdf.Dictionary) or (
+            pikepdf.Name.ActualText not in properties):
+        return []
+    text = str(properties.ActualText)
+    width = 0.0
+    for instruction in out[index + 1:]:
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator == "MP" and operands and str(operands[0]) == f"/{BASELINE}":
+            break
+        if operator in ("Tf", "Tc", "Tw", "Tz", "Tm", "Td", "TD", "T*", "Tj", "'", '"',
+                        "EMC", "BDC", "ET"):
+            return []
+        if operator == "TJ":
+            for item in operands[0]:
+                if isinstance(item, pikepdf.String):
+                    raw = bytes(item)
+                    width += sum(font.width((raw[at] << 8) | raw[at + 1])
+                                 for at in range(0, len(raw) - 1, 2))
+                else:
+                    width -= float(item)
+    else:
+        return []
+    # MuPDF adds a combining mark where its pen is and does not advance it: the marks a
+    # word's text starts with (its last letter's: the text is in drawing order) are
+    # copied out by a carrier of their own, before the word's (see _carry_marks)
+    marks = len(text) - len(text.lstrip("".join(
+        char for char in set(text) if unicodedata.category(char) == "Mn")))
+    # A ToUnicode entry of more than PADDING_RUN characters is one MuPDF 1.21 (the
+    # preflight's renderer) warns of: the rest of a longer word is copied out by carriers
+    # that advance by nothing, drawn where the word's carrier ends
+    first, *rest = _pieces(text[marks:]) if text[marks:] else [""]
+    code = font.wide_carrier(first, round(width)) if first else None
+    if code is None:
+        return []
+    codes = [code, *(font.carrier(piece) for piece in rest)]
+    carried = [] if not marks else [_shown(font.carrier(text[:marks]))]
+    return [*carried,
+            _op("TJ", pikepdf.Array([*(pikepdf.String(c.to_bytes(2, "big")) for c in codes),
+                                     round(width)])),
+            _op("BDC", pikepdf.Name(f"/{DRAWN}"),
+                pikepdf.Dictionary(ActualText=pikepdf.String("")))]
+
+
+def _pieces(text: str, most: int = PADDING_RUN) -> list[str]:
+    """`text` in pieces of at most `most` characters, none starting with the character the
+    one before ends with: MuPDF drops a character drawn where the same one was (a bold face
+    drawn twice), and the carriers of a word's pieces after its first are drawn in one
+    place."""
+    pieces = []
+    while len(text) > most:
+        cut = next((at for at in range(most, 0, -1) if text[at - 1] != text[at]), most)
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return [*pieces, text]
 
 
 # After writing: a right-to-left line's runs in logical order ------------------------------
@@ -1209,8 +1320,10 @@ class _CidFont:
         self._program = TTFont(BytesIO(program), lazy=True)  # parsed once, read lazily
         self.first = self._program["maxp"].numGlyphs
         self.ids: dict[tuple[int, str], int] = {}
-        self.keys: dict[int, tuple[int, str]] = {}  # the other way round
+        self.keys: dict[int, tuple[int, str]] = {}  # every new id's (glyph, text)
         self.zero: set[int] = set()  # ids that advance by nothing
+        self.advances: dict[int, int] = {}  # ids that advance by a width of their own
+        self._wide: dict[tuple[str, int], int] = {}  # see wide_carrier()
         self._to_unicode: dict[int, str] | None = None
         self._space: int | None = None  # its space glyph (-1: none)
         self._rtl: bool | None = None  # whether its ToUnicode has right-to-left letters
@@ -1222,11 +1335,27 @@ class _CidFont:
     def cid(self, glyph: int, text: str) -> int:
         key = (glyph, text)
         if key not in self.ids:
-            self.ids[key] = self.first + len(self.ids)
-            if self.ids[key] > 0xFFFF:
-                raise ValueError("more than 65536 character ids in one font")
-            self.keys[self.ids[key]] = key
+            self.ids[key] = self._new_id(key)
         return self.ids[key]
+
+    def _new_id(self, key: tuple[int, str]) -> int:
+        cid = self.first + len(self.keys)
+        if cid > 0xFFFF:
+            raise ValueError("more than 65536 character ids in one font")
+        self.keys[cid] = key
+        return cid
+
+    def wide_carrier(self, text: str, width: int) -> int | None:
+        """A character id that draws the font's space glyph (nothing), advances by `width`
+        (thousandths of the font size) and copies out as `text`; None for a font without
+        a space."""
+        if self.carrier(text) is None:
+            return None
+        key = (text, width)
+        if key not in self._wide:
+            self._wide[key] = cid = self._new_id((self._space or 0, text))
+            self.advances[cid] = width
+        return self._wide[key]
 
     def carrier(self, text: str) -> int | None:
         """A character id that draws the font's space glyph (nothing), advances by nothing
@@ -1270,6 +1399,8 @@ class _CidFont:
             self._all_widths = _widths(descendant.get("/W"))
             self._default_width = int(descendant.get("/DW", 1000))
         if code in self.keys:
+            if code in self.advances:
+                return self.advances[code]
             return 0 if code in self.zero else self.width(self.keys[code][0])
         return self._all_widths.get(code, self._default_width)
 
@@ -1300,7 +1431,8 @@ class _CidFont:
         if self._rtl is None:
             self._rtl = any(_kind(char) == "R" for text in (self._to_unicode or {}).values()
                             for char in text)
-        return self._rtl or any(_kind(char) == "R" for _, text in self.ids for char in text)
+        return self._rtl or any(_kind(char) == "R" for _, text in self.keys.values()
+                                for char in text)
 
     def some_glyph(self) -> int:
         """A glyph of the font that has text (the first in its ToUnicode)."""
@@ -1311,20 +1443,20 @@ class _CidFont:
         """CIDToGIDMap, widths and ToUnicode entries of the new ids."""
         import pikepdf
 
-        if not self.ids:
+        if not self.keys:
             return
         descendant = self.dictionary.DescendantFonts[0]
-        gids = list(range(self.first)) + [glyph for glyph, _ in self.ids]
+        gids = list(range(self.first)) + [glyph for glyph, _ in self.keys.values()]
         descendant.CIDToGIDMap = pdf.make_stream(struct.pack(f">{len(gids)}H", *gids))
         widths = _widths(descendant.get("/W"))
         default = int(descendant.get("/DW", 1000))
         new_widths = []
-        for (glyph, _), cid in self.ids.items():
-            width = 0 if cid in self.zero else widths.get(glyph, default)
+        for cid, (glyph, _) in self.keys.items():
+            width = self.advances.get(cid, 0 if cid in self.zero else widths.get(glyph, default))
             new_widths += [cid, pikepdf.Array([width])]
         descendant.W = pikepdf.Array(list(descendant.get("/W", pikepdf.Array())) + new_widths)
         entries = [f"<{cid:04x}> <{text.encode('utf-16-be').hex()}>"
-                   for (_, text), cid in self.ids.items()]
+                   for cid, (_, text) in self.keys.items()]
         blocks = "".join(
             f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar\n"
             for chunk in (entries[i:i + 100] for i in range(0, len(entries), 100)))

@@ -681,7 +681,8 @@ def _rewrite(pdf, owner, fonts, seen, also=None, page=False) -> int:
     if page:  # after `also`, which may mark the running header as an artifact
         out, directed = _direct(out, by_name, _box(owner))
         out, ordered = _logical_runs(out, by_name)
-        directed = directed or ordered
+        out, untied = _untied(out, by_name)
+        directed = directed or ordered or untied
     if marked or changed or directed:
         data = pikepdf.unparse_content_stream(out)
         if isinstance(owner, pikepdf.Stream):
@@ -1037,6 +1038,157 @@ def _runs_reordered(body: list, by_name: dict) -> list | None:
         if shown:
             drawn.append(_op("TJ", pikepdf.Array(shown)))
     return drawn
+
+
+# After writing: a letter that advances by nothing, at a word's start ---------------------
+#
+# Noto Naskh draws lam-alef ("لا") as an alef that advances by nothing and then the lam,
+# where the alef is. poppler (TextPage::addChar) takes a character drawn where the one before
+# it starts for duplicated text (fake bold): the alef, first of its word, became a word of
+# its own, zero wide, starting where the lam's word starts. Words that start at the same x
+# are ordered by chance (TextPool::addWord), and where the lam's word, wider than half an em,
+# came first, the alef's was taken for text overlapping it and started a line of its own
+# (TextBlock::coalesce): "ا\nل" (the line "ونصفهم من النساء والأطفال، لا" of A4 ima-honduran
+# en+ar). So such a letter's text goes with the glyph drawn where it is, and the letter
+# itself is drawn after the rest of its line box, in a span of no /ActualText (poppler and
+# MuPDF copy it out as nothing: no word) with an RLM for its ToUnicode (pdf.js, which reads
+# no /ActualText, leaves out a glyph whose text is an invisible format character). Drawn
+# last, its span opens no gap in the line's text for pdf.js, which ends a text item at
+# every span and reverses each item on its own. The page looks the same.
+
+
+def _untied(out: list, by_name: dict) -> tuple[list, bool]:
+    """A page's instructions with each letter that advances by nothing at a word's start,
+    where the glyph after it is drawn, moved to the end of its text object (see above),
+    and whether any was."""
+    result: list = []
+    changed = False
+    body: list | None = None
+    for instruction in out:
+        operator = str(instruction.operator)
+        if operator == "BT":
+            body = []
+            result.append(instruction)
+        elif operator == "ET" and body is not None:
+            untied = _untied_object(body, by_name)
+            changed = changed or untied is not None
+            result += body if untied is None else untied
+            result.append(instruction)
+            body = None
+        elif body is not None:
+            body.append(instruction)
+        else:
+            result.append(instruction)
+    return result, changed
+
+
+def _untied_object(body: list, by_name: dict) -> list | None:
+    """One text object's instructions with its tied letters moved (`_untied`), or None if
+    it has none or is drawn otherwise than WeasyPrint draws."""
+    import pikepdf
+
+    matrix: list[float] | None = None
+    name, font, size, rise, pen, state = "", None, 0.0, 0.0, 0.0, 0
+    actual: list[bool] = []  # open marked content: whether each is an /ActualText span
+    # each glyph: (instruction, item, byte offset, code, x, state); state counts the
+    # instructions that change where or how a glyph is drawn (Tm, Tf, Ts)
+    glyphs: list[tuple[int, int, int, int, float, int]] = []
+    fonts: dict[int, tuple] = {}  # state -> (matrix, name, font, size, rise)
+    inside: set[int] = set()  # glyphs in an /ActualText span (copied out as its text)
+    for index, instruction in enumerate(body):
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator in ("Td", "TD", "T*", "Tc", "Tw", "Tz", "Tj", "'", '"'):
+            return None
+        if operator == "Tm":
+            matrix, pen = [float(v) for v in operands], 0.0
+        elif operator == "Tf":
+            name, font, size = str(operands[0]), by_name.get(str(operands[0])), float(
+                operands[1])
+        elif operator == "Ts":
+            rise = float(operands[0])
+        elif operator in ("BDC", "BMC"):
+            actual.append(len(operands) > 1 and isinstance(operands[1], pikepdf.Dictionary)
+                          and pikepdf.Name.ActualText in operands[1])
+        elif operator == "EMC" and actual:
+            actual.pop()
+        if operator in ("Tm", "Tf", "Ts"):
+            state += 1
+        if operator != "TJ":
+            continue
+        if font is None or matrix is None:
+            return None
+        fonts[state] = (matrix, name, font, size, rise)
+        for item_at, item in enumerate(operands[0]):
+            if not isinstance(item, pikepdf.String):
+                pen -= float(item) / 1000 * size
+                continue
+            raw = bytes(item)
+            for at in range(0, len(raw) - 1, 2):
+                code = int.from_bytes(raw[at:at + 2], "big")
+                if any(actual):
+                    inside.add(len(glyphs))
+                glyphs.append((index, item_at, at, code, pen, state))
+                pen += font.width(code) / 1000 * size
+    tied = [at for at in range(len(glyphs) - 1) if _tied(glyphs, at, fonts, inside)]
+    if not tied or any(actual):
+        return None
+    last = (name, size, rise)  # the text state the object leaves, for the text after it
+    removed: dict[tuple[int, int], set[int]] = {}  # (instruction, item) -> byte offsets
+    recoded: dict[tuple[int, int, int], int] = {}  # the glyph after: its new code
+    moved: list = []
+    for at in tied:
+        index, item_at, offset, code, x, state = glyphs[at]
+        after = glyphs[at + 1]
+        matrix, name, font, size, rise = fonts[state]
+        removed.setdefault((index, item_at), set()).add(offset)
+        text = font.text(code) + font.text(recoded.get(after[:3], after[3]))
+        recoded[after[:3]] = font.cid(_glyph(font, after[3]), text)
+        at_x = [*matrix[:4], matrix[4] + x * matrix[0], matrix[5] + x * matrix[1]]
+        moved += [_op("Tm", *at_x), _op("Tf", pikepdf.Name(name), size), _op("Ts", rise),
+                  _op("BDC", pikepdf.Name.Span,
+                      pikepdf.Dictionary({"/ActualText": pikepdf.String("")})),
+                  _shown(font.cid(_glyph(font, code), RLM)), _op("EMC")]
+    result = list(body)
+    for index in sorted({key[0] for key in [*removed, *recoded]}):
+        array = []
+        for item_at, item in enumerate(body[index].operands[0]):
+            if not isinstance(item, pikepdf.String):
+                array.append(item)
+                continue
+            raw = bytes(item)
+            codes = b"".join(
+                recoded.get((index, item_at, at), int.from_bytes(raw[at:at + 2], "big"))
+                .to_bytes(2, "big") for at in range(0, len(raw) - 1, 2)
+                if at not in removed.get((index, item_at), ()))
+            array.append(pikepdf.String(codes))
+        result[index] = _op("TJ", pikepdf.Array(array))
+    return [*result, *moved, _op("Tf", pikepdf.Name(last[0]), last[1]), _op("Ts", last[2])]
+
+
+def _tied(glyphs: list, at: int, fonts: dict, inside: set[int]) -> bool:
+    """Whether glyph `at` is a letter that advances by nothing, starts a word for poppler
+    (first of its text object, after a space, or apart from the glyph before) and has
+    the glyph after it drawn where it is (see _untied)."""
+    index, _, _, code, x, state = glyphs[at]
+    font, size = fonts[state][2], fonts[state][3]
+    text = font.text(code)
+    after = glyphs[at + 1]
+    if (at in inside or at + 1 in inside or after[5] != state or font.width(code)
+            or not text or not unicodedata.category(text[0]).startswith("L")
+            or not font.text(after[3]).strip() or abs(after[4] - x) >= 0.1 * size):
+        return False
+    before = next((glyphs[b] for b in range(at - 1, -1, -1) if b not in inside), None)
+    if before is None or before[5] != state:
+        return True
+    before_text = font.text(before[3])
+    end = before[4] + font.width(before[3]) / 1000 * size
+    # poppler ends a word at a space, and where the next glyph is over 0.1 em away
+    return not before_text.strip() or abs(x - end) > 0.1 * size
+
+
+def _glyph(font, code: int) -> int:
+    """The glyph a character id draws (its own id, or a new id's glyph)."""
+    return font.keys[code][0] if code in font.keys else code
 
 
 def _carrier(font, properties) -> list:

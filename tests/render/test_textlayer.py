@@ -507,3 +507,33 @@ def test_a_lam_alef_at_a_line_end_copies_out_whole_with_mupdf(tmp_path):
     with pymupdf.open(_lam_alef_pdf(tmp_path)) as doc:
         text = " ".join(page.get_text("text") for page in doc)
     assert " ".join(LAM_ALEF) in " ".join(BIDI_CONTROLS.sub("", text).split())
+
+
+# Two rows of a side-by-side edition, Urdu beside English (the Persian stand-in text)
+BESIDE = [
+    ("This statement was read at a Los Angeles rally in solidarity with the Latin American"
+     " migrant caravan on November 3, 2018.",
+     "این بیانیه در ۳ نوامبر ۲۰۱۸ در تجمعی در لس‌آنجلس که در همبستگی با کاروان مهاجران"
+     " آمریکای لاتین برگزار شده بود، خوانده شد."),
+    ("We, the Alliance of Middle Eastern Socialists, express our solidarity with the caravan"
+     " of migrant/refugee families and individuals who are coming to the United States border"
+     " from Honduras, El Salvador and Guatemala, fleeing poverty, violence, persecution and"
+     " authoritarian regimes.",
+     "ما، اتحاد سوسیالیست‌های خاورمیانه، همبستگی خود را با کاروان خانواده‌ها و افراد"
+     " مهاجر/پناهنده‌ای اعلام می‌کنیم که در گریز از فقر، خشونت، آزار و رژیم‌های اقتدارگرا،"
+     " از هندوراس، السالوادور و گواتمالا به سوی مرز ایالات متحده می‌آیند."),
+]
+
+
+@needs_poppler
+def test_urdu_lines_beside_english_copy_out_paragraph_by_paragraph(tmp_path):
+    # Nastaliq's lines (2.3 apart) are further apart than poppler joins into a block: each
+    # was a block of its own, and poppler put the English paragraph beside after the first
+    # line of the Urdu one. An invisible line half-way between keeps them one block.
+    pairs = "".join(
+        f'<div class="pair"><div class="column" lang="en"><p lang="en">{english}</p></div>'
+        f'<div class="column" lang="ur" dir="rtl"><p lang="ur" dir="rtl"'
+        f' style="font-size: 9.5pt">{urdu}</p></div></div>' for english, urdu in BESIDE)
+    text = _typeset_copied(tmp_path, f'<div class="parallel" dir="ltr">{pairs}</div>')
+    for _, urdu in BESIDE:
+        assert unicodedata.normalize("NFC", urdu) in text

@@ -57,6 +57,14 @@ RTL_LINE = "PamphletRightToLeft"
 # A text box's attribute (set by _broken_urls as a page is drawn): the text it copies out
 # as, drawn in one /ActualText span.
 COPIES_AS = "pamphlet_copies_as"
+# A text box's attribute (set by _joined_lines as a page is drawn): (rise, move) of a marked
+# point JOIN drawn after it, half-way up to the line above; the pass after writing puts a
+# glyph there that draws nothing (_marks).
+JOINS = "pamphlet_joins"
+JOIN = "PamphletJoin"
+# poppler joins a line to the block of the line above when their baselines are at most this
+# many times the font size apart (TextOutputDev.cc, maxLineSpacingDelta)
+POPPLER_LINE_SPACING = 1.5
 WBR = "\u200b"  # the text of a <wbr>'s box
 # Bidi classes an extractor keeps in their own order inside right-to-left text (poppler's
 # "L" and "#": letters of left-to-right scripts, digits, and number separators).
@@ -94,6 +102,9 @@ def install() -> bool:
         spanning = SpanningStream(stream, glyphs, _rtl_context(textbox))
         emojis = original(spanning, textbox, text_overflow, block_ellipsis, matrix)
         spanning.finish()
+        joins = getattr(textbox, JOINS, None)
+        if joins is not None:
+            _join(stream, textbox, *joins)
         return emojis
 
     text.draw_first_line = draw_first_line  # draw_text() calls it through the module
@@ -111,6 +122,7 @@ def _install_pages() -> None:
 
     def draw_page(page, stream):
         _broken_urls(page)
+        _joined_lines(page)
         return original(page, stream)
 
     document.draw_page = draw_page  # Page.paint() calls it through the module
@@ -165,6 +177,70 @@ def _broken_urls(page) -> None:
         else:
             first = pieces[-1][0]
             setattr(first, COPIES_AS, url[:len(url) - len(texts[-1]) + len(first.text)])
+
+
+def _joined_lines(page) -> None:
+    """Each line of a right-to-left paragraph beside another column (a side-by-side row,
+    div.parallel) that is further below the line above it than poppler joins to a block
+    (POPPLER_LINE_SPACING; Urdu's Nastaliq is set at 2.3) gets a marked point JOIN half-way
+    up to that line, inside both (JOINS on its last text box): a glyph there that draws
+    nothing and copies out as an RLM, which poppler reads as a line between the two,
+    close enough to both. Without it each such line was a block of its own, and poppler
+    put the other column's paragraph between the first line of a paragraph and the rest
+    (en+ur). pdf.js leaves such a glyph out; MuPDF reads an RLM on a line of its own."""
+    from weasyprint.formatting_structure import boxes
+
+    todo: list[tuple[Any, bool]] = [(page, False)]
+    while todo:
+        box, beside = todo.pop()
+        element: Any = getattr(box, "element", None)
+        beside = beside or (hasattr(element, "get") and element.tag == "div"
+                            and "parallel" in (element.get("class") or "").split())
+        children = list(getattr(box, "children", ()))
+        lines = [child for child in children if isinstance(child, boxes.LineBox)]
+        if beside and len(lines) > 1 and box.style["direction"] == "rtl":
+            texts = [_text_boxes(line) for line in lines]
+            for above, line in zip(texts, texts[1:], strict=False):
+                if not above or not line:
+                    continue
+                last = line[-1]
+                size = last.style["font_size"]
+                pitch = (last.position_y + last.baseline) - (above[-1].position_y
+                                                             + above[-1].baseline)
+                # inside both lines, a tenth of an em from the nearer right end
+                x = min(max(b.position_x + b.width for b in above),
+                        max(b.position_x + b.width for b in line)) - 0.1 * size
+                if (POPPLER_LINE_SPACING * size < pitch <= 2 * POPPLER_LINE_SPACING * size
+                        and x > max(min(b.position_x for b in above),
+                                    min(b.position_x for b in line))):
+                    setattr(last, JOINS, (pitch / 2, x - (last.position_x + last.width)))
+        todo.extend((child, beside) for child in reversed(children)
+                    if not isinstance(child, boxes.LineBox))
+
+
+def _text_boxes(line) -> list:
+    """The text boxes of a line box that draw text, in drawing (tree) order."""
+    from weasyprint.formatting_structure import boxes
+
+    found, todo = [], [line]
+    while todo:
+        box = todo.pop()
+        if isinstance(box, boxes.TextBox):
+            if box.text.strip():
+                found.append(box)
+            continue
+        todo.extend(reversed(getattr(box, "children", ())))
+    return found
+
+
+def _join(stream, textbox, rise: float, move: float) -> None:
+    """A marked point JOIN `rise` above the baseline, `move` right of where the text box
+    ends (see _joined_lines), in its text object."""
+    size = textbox.style["font_size"]
+    stream.set_text_rise(rise)
+    stream.stream.append(f"[{-move / size * 1000:.3f}] TJ")
+    stream.stream.append(f"/{JOIN} MP")
+    stream.set_text_rise(0)
 
 
 # The last line of text drawn: (stream, baseline, right edge, whether it ends in a
@@ -832,6 +908,7 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
       of it; elsewhere nothing;
     - BASELINE: a glyph that copies out as an RLM (inside the word's /ActualText span,
       which poppler and MuPDF read instead), where poppler is to place the word;
+    - JOIN: a glyph that copies out as an RLM, between two lines (_joined_lines);
     - MARKS (a DP): a glyph that copies out as its /Text, the marks of the letter drawn
       next (_carry_marks).
     (An LRM or RLM is a glyph of its own: pdf.js leaves out a glyph whose text ends in
@@ -849,12 +926,12 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
             kept += _carrier(font, operands[1])
             continue
         point = str(operands[0]) if operator == "MP" and operands else ""
-        if point not in (f"/{LINE_END}", f"/{BASELINE}"):
+        if point not in (f"/{LINE_END}", f"/{BASELINE}", f"/{JOIN}"):
             kept.append(instruction)
             continue
         changed = True
         code = None
-        if font is not None and point == f"/{BASELINE}":
+        if font is not None and point in (f"/{BASELINE}", f"/{JOIN}"):
             code = font.carrier(RLM)
         elif font is not None and right_to_left:
             code = font.carrier(LRM)

@@ -1117,6 +1117,66 @@ def _runs_reordered(body: list, by_name: dict) -> list | None:
     return drawn
 
 
+def _carrier(font, properties) -> list:
+    """The instruction drawing a carrier that copies out as the /Text of a marked point
+    MARKS (none for a font without a space glyph: the marks are then not copied out)."""
+    code = None if font is None else font.carrier(str(properties.Text))
+    if code is None:
+        log.warning("text layer: no glyph to carry combining marks in this font")
+        return []
+    return [_shown(code)]
+
+
+def _op(name: str, *operands):
+    """A content stream instruction: the operator `name` with its operands."""
+    import pikepdf
+
+    return pikepdf.ContentStreamInstruction(list(operands), pikepdf.Operator(name))
+
+
+def _shown(code: int):
+    """The instruction that draws the character id `code` of the current font."""
+    import pikepdf
+
+    return _op("TJ", pikepdf.Array([pikepdf.String(code.to_bytes(2, "big"))]))
+
+
+def _padded(out: list, by_name: dict, box: tuple[float, float], count: int) -> list:
+    """The page's instructions and, after them, `count` RLMs in invisible text (render
+    mode 3) at the foot of the page, an artifact (nothing a screen reader reads)."""
+    import pikepdf
+    from pikepdf import Name
+
+    name, font = next((n, f) for n, f in by_name.items() if f is not None)
+    glyph = font.some_glyph()
+    codes = b""
+    while count > 0:
+        run = min(count, PADDING_RUN)
+        codes += font.cid(glyph, RLM * run).to_bytes(2, "big")
+        count -= run
+    depth = 0
+    for instruction in out:
+        operator = str(instruction.operator)
+        depth += 1 if operator == "q" else -1 if operator == "Q" else 0
+
+    # the page's own graphics state (a cm outside q/Q) is undone first
+    return [_op("q"), *out, *[_op("Q") for _ in range(max(depth, 0) + 1)],
+            _op("BMC", Name.Artifact), _op("BT"), _op("Tr", 3), _op("Tf", Name(name), 1),
+            _op("Tm", 1, 0, 0, 1, box[0] + 1, box[1] + 1), _op("Tj", pikepdf.String(codes)),
+            _op("ET"), _op("EMC")]
+
+
+def _box(page) -> tuple[float, float]:
+    """The lower left corner of what is seen of a page (its trim box, if printed)."""
+    from pikepdf import Name
+
+    for key in (Name.TrimBox, Name.CropBox, Name.MediaBox):
+        if key in page:
+            box = [float(v) for v in page[key]]
+            return min(box[0], box[2]), min(box[1], box[3])
+    return 0.0, 0.0
+
+
 # After writing: a letter that advances by nothing, at a word's start ---------------------
 #
 # Noto Naskh draws lam-alef ("لا") as an alef that advances by nothing and then the lam,
@@ -1269,66 +1329,6 @@ def _tied(glyphs: list, at: int, fonts: dict, inside: set[int]) -> bool:
 def _glyph(font, code: int) -> int:
     """The glyph a character id draws (its own id, or a new id's glyph)."""
     return font.keys[code][0] if code in font.keys else code
-
-
-def _carrier(font, properties) -> list:
-    """The instruction drawing a carrier that copies out as the /Text of a marked point
-    MARKS (none for a font without a space glyph: the marks are then not copied out)."""
-    code = None if font is None else font.carrier(str(properties.Text))
-    if code is None:
-        log.warning("text layer: no glyph to carry combining marks in this font")
-        return []
-    return [_shown(code)]
-
-
-def _op(name: str, *operands):
-    """A content stream instruction: the operator `name` with its operands."""
-    import pikepdf
-
-    return pikepdf.ContentStreamInstruction(list(operands), pikepdf.Operator(name))
-
-
-def _shown(code: int):
-    """The instruction that draws the character id `code` of the current font."""
-    import pikepdf
-
-    return _op("TJ", pikepdf.Array([pikepdf.String(code.to_bytes(2, "big"))]))
-
-
-def _padded(out: list, by_name: dict, box: tuple[float, float], count: int) -> list:
-    """The page's instructions and, after them, `count` RLMs in invisible text (render
-    mode 3) at the foot of the page, an artifact (nothing a screen reader reads)."""
-    import pikepdf
-    from pikepdf import Name
-
-    name, font = next((n, f) for n, f in by_name.items() if f is not None)
-    glyph = font.some_glyph()
-    codes = b""
-    while count > 0:
-        run = min(count, PADDING_RUN)
-        codes += font.cid(glyph, RLM * run).to_bytes(2, "big")
-        count -= run
-    depth = 0
-    for instruction in out:
-        operator = str(instruction.operator)
-        depth += 1 if operator == "q" else -1 if operator == "Q" else 0
-
-    # the page's own graphics state (a cm outside q/Q) is undone first
-    return [_op("q"), *out, *[_op("Q") for _ in range(max(depth, 0) + 1)],
-            _op("BMC", Name.Artifact), _op("BT"), _op("Tr", 3), _op("Tf", Name(name), 1),
-            _op("Tm", 1, 0, 0, 1, box[0] + 1, box[1] + 1), _op("Tj", pikepdf.String(codes)),
-            _op("ET"), _op("EMC")]
-
-
-def _box(page) -> tuple[float, float]:
-    """The lower left corner of what is seen of a page (its trim box, if printed)."""
-    from pikepdf import Name
-
-    for key in (Name.TrimBox, Name.CropBox, Name.MediaBox):
-        if key in page:
-            box = [float(v) for v in page[key]]
-            return min(box[0], box[2]), min(box[1], box[3])
-    return 0.0, 0.0
 
 
 def _font(fonts, dictionary):

@@ -908,9 +908,9 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
       of it; elsewhere nothing;
     - BASELINE: a glyph that copies out as an RLM (inside the word's /ActualText span,
       which poppler and MuPDF read instead), where poppler is to place the word;
-    - JOIN: a glyph that copies out as an RLM, between two lines (_joined_lines);
     - MARKS (a DP): a glyph that copies out as its /Text, the marks of the letter drawn
-      next (_carry_marks).
+      next (_carry_marks);
+    - JOIN: a glyph that copies out as an RLM, between two lines (_joined_lines).
     (An LRM or RLM is a glyph of its own: pdf.js leaves out a glyph whose text ends in
     an invisible format character.)"""
 

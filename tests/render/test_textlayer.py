@@ -537,4 +537,3 @@ def test_a_persian_line_with_numbers_copies_out_in_order_with_mupdf(tmp_path):
         text = " ".join(page.get_text("text") for page in doc)
     text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())
     assert unicodedata.normalize("NFC", NUMBERED) in text
-

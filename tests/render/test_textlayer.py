@@ -537,3 +537,166 @@ def test_a_persian_line_with_numbers_copies_out_in_order_with_mupdf(tmp_path):
         text = " ".join(page.get_text("text") for page in doc)
     text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())
     assert unicodedata.normalize("NFC", NUMBERED) in text
+
+
+# A Latin run in brackets, Arabic-Indic digits (bidi class AN) and Persian ones (EN) inside
+# a line and at its ends; a paragraph whose last line is a number and its full stop, and
+# one of a number alone.
+NUMBERS = {
+    "ar": ("بيان التحالف الدولي للمهاجرين (IMA) بمناسبة يوم المهاجرين لعام ٢٠١٦، "
+           "وفي عام ٢٠١٨ من المقرر أن تعتمد الأمم المتحدة ميثاقًا يخص أكثر من ١٢ مليون "
+           "لاجئ و٧٠٠٠ شخص في القافلة منذ ٣ تشرين الثاني/نوفمبر ٢٠١٨"),
+    "fa": ("اتحاد بین‌المللی مهاجران (IMA) به مناسبت روز جهانی مهاجران ۲۰۱۶ و پیمان "
+           "تجارت آزاد (TPP) در سال ۲۰۱۸ درباره بیش از ۱۲ میلیون پناهنده و ۷۰۰۰ نفر "
+           "در کاروان از ۳ نوامبر ۲۰۱۸"),
+}
+ALONE = {"ar": ("٢٠١٨.", "٢٠١٩"), "fa": ("۲۰۱۸.", "۲۰۱۹")}
+
+
+def _numbers_pdf(tmp_path, language: str):
+    """The screen PDF of NUMBERS[language] and ALONE[language], each a paragraph."""
+    from workflow.pdf.post import finish_screen
+    from workflow.render.typeset import typeset
+
+    body = "".join(f'<p lang="{language}" dir="rtl">{text}</p>'
+                   for text in (NUMBERS[language], *ALONE[language]))
+    html = f'<html lang="{language}"><body><article class="text">{body}</article></body></html>'
+    path = tmp_path / f"{language}.pdf"
+    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
+    return path
+
+
+def _as_mupdf_orders(path) -> list[str]:
+    """Each text object's text as MuPDF (1.24+) orders a line: each glyph's direction
+    from the first character of its ToUnicode text (guess_bidi_level in pdf-op-run.c:
+    R, AL, AN right to left; L, EN, ES, ET and the bidi controls other than LRM/RLM left
+    to right; a neutral, mark or space that of the glyph drawn before it, left to right
+    at BT), each stretch of right-to-left characters then reversed where it is
+    (stext-device.c, reverse_bidi_line); an /ActualText span's text on its first glyph."""
+    from workflow.render.textlayer import _CidFont
+
+    def level(text: str, before: int) -> int:
+        kind = unicodedata.bidirectional(text[0]) if text else "ON"
+        if kind in ("R", "AL", "AN"):
+            return 1
+        return before if kind in ("CS", "NSM", "BN", "B", "S", "WS", "ON") else 0
+
+    lines: list[str] = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            resources = page.Resources.get("/Font", {})
+            font, chars, now = None, [], 0
+            spans: list[str | None] = []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                if name == "BT":
+                    chars, now = [], 0
+                elif name == "ET":
+                    text, at = "", 0
+                    while at < len(chars):
+                        end = at + 1
+                        while end < len(chars) and chars[end][1] == chars[at][1]:
+                            end += 1
+                        stretch = "".join(c for c, _ in chars[at:end])
+                        text += stretch[::-1] if chars[at][1] else stretch
+                        at = end
+                    lines.append(text)
+                elif name == "Tf":
+                    font = _CidFont(resources[str(operands[0])])
+                elif name == "BDC":
+                    actual = operands[1].get("/ActualText") if isinstance(
+                        operands[1], pikepdf.Dictionary) else None
+                    spans.append(None if actual is None else str(actual))
+                elif name == "EMC" and spans:
+                    spans.pop()
+                elif name == "TJ" and font is not None:
+                    for item in operands[0]:
+                        if isinstance(item, pikepdf.String):
+                            raw = bytes(item)
+                            for at in range(0, len(raw), 2):
+                                own = font.text(int.from_bytes(raw[at:at + 2], "big"))
+                                now = level(own, now)
+                                span = next((t for t in reversed(spans) if t is not None),
+                                            None)
+                                if span is not None:  # its text once, on its first glyph
+                                    spans[-1], own = "", span
+                                chars += [(char, now) for char in own]
+    return lines
+
+
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_numbers_and_latin_runs_read_in_order_as_mupdf_orders_a_line(tmp_path, language):
+    # MuPDF gives each glyph a direction from its text's first character and reverses the
+    # right-to-left characters of a line where they are. An Arabic-Indic digit (AN) read
+    # right to left and was reversed with the Arabic around it (٢٠١٩ -> ٩١٠٢); the RLM
+    # before a Latin run made its first letter right to left ("( IMA)": a line break
+    # before it); a space starting a run drawn after a number read left to right, and
+    # came out on the number's other side ("عام٢٠١٩"). A number or Latin run starts with
+    # an RLE (right to left for poppler, as the RLM was; left to right for MuPDF), each
+    # further Arabic-Indic digit with an LRM, and a glyph whose direction MuPDF would
+    # take from the one drawn before it otherwise than its run's with an RLM or LRM.
+    path = _numbers_pdf(tmp_path, language)
+    text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", " ".join(
+        _as_mupdf_orders(path)))).split())
+    for paragraph in (NUMBERS[language], *ALONE[language]):
+        assert unicodedata.normalize("NFC", paragraph) in text
+
+
+@needs_poppler
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_numbers_and_latin_runs_copy_out_in_order(tmp_path, language):
+    # The same with poppler: an RLE is right to left for it, as the RLM was
+    text = copied(_numbers_pdf(tmp_path, language))
+    for paragraph in (NUMBERS[language], *ALONE[language]):
+        assert unicodedata.normalize("NFC", paragraph) in text
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pymupdf") is None,
+                    reason="PyMuPDF (a current MuPDF) is not installed")
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_numbers_and_latin_runs_copy_out_in_order_with_mupdf(tmp_path, language):
+    import pymupdf
+
+    with pymupdf.open(_numbers_pdf(tmp_path, language)) as doc:
+        text = " ".join(page.get_text("text") for page in doc)
+    text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())
+    for paragraph in (NUMBERS[language], *ALONE[language]):
+        assert unicodedata.normalize("NFC", paragraph) in text
+
+
+def test_letters_are_counted_as_poppler_counts_them():
+    # poppler reads a page in the direction of most of its letters, an RLE among its
+    # right-to-left ones (UnicodeTypeTable.cc), as the RLM it replaces before a number or
+    # a Latin run: the invisible line that tips a page (_direct) is no longer than needed
+    from workflow.render.textlayer import _kinds
+
+    assert _kinds("\u202b\u0662\u200e\u0660") == (1, 1, 2, 0)  # RLE 2 LRM 0: L, R, #, seen
+
+
+def test_a_url_copied_out_whole_keeps_the_mark_before_its_run():
+    # The piece of a broken URL that copies out as all of it (_broken_urls) keeps the
+    # mark its first glyph's text starts with: an RLE where the piece starts a line with
+    # a letter in right-to-left text (an RLM before a "-"), which keeps poppler from
+    # taking the space before the URL into its run
+    from workflow.render.textlayer import Drawn, one_span
+
+    for mark, first in (("\u202b", "w"), ("\u200f", "-")):
+        drawn = one_span([Drawn(5, mark + first, True), Drawn(6), Drawn(7, None, True)],
+                         "https://www.example.org/a-long-one")
+        assert drawn[0].opens == mark + "https://www.example.org/a-long-one"
+
+
+def test_a_glyph_given_a_mark_before_its_text_keeps_its_width(tmp_path):
+    # _level_as_drawn draws a glyph under a character id that copies out with an RLM or
+    # LRM before its text: as wide as the one it replaces, a carrier (of a letter's
+    # marks) advancing by nothing, or the glyphs after it would be drawn elsewhere
+    from workflow.render.textlayer import _CidFont
+
+    with pikepdf.open(_vowelled_pdf(tmp_path)) as pdf:
+        fonts = pdf.pages[0].Resources.Font
+        font = _CidFont(next(fonts[name] for name in fonts.keys()))
+        carrier = font.carrier("\u064e")
+        assert carrier is not None and font.width(carrier) == 0
+        assert font.width(font.retexted(carrier, "\u200f\u064e")) == 0
+        letter = next(code for code in range(1, font.first) if font.width(code) > 0)
+        assert font.width(font.retexted(letter, "\u200fx")) == font.width(letter)

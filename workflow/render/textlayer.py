@@ -14,11 +14,14 @@ numbers in their order. So each glyph is given, in the order such an extractor r
   nothing, for MuPDF (_carry_marks);
 - the characters that draw no glyph (ZWNJ, ZWJ) with the letter before them;
 - a mirrored bracket as the bracket written, not the one drawn;
-- an RLM before a number, a Latin run or a separator (`.` `،` `:`) in right-to-left text:
-  an extractor takes the space before it for part of the left-to-right run and moves it
-  ("( )IMA", "إيران ،وتضامنوا"); the RLM, invisible, keeps it in the right-to-left text;
-  and one before a right-to-left line box's first text that is not right to left itself
-  (MuPDF: _open_right_to_left).
+- an RLM before a separator (`.` `،` `:`) in right-to-left text, an RLE before a number
+  or a Latin run there: an extractor takes the space before it for part of the
+  left-to-right run and moves it ("( )IMA", "إيران ،وتضامنوا"); the RLM or RLE,
+  invisible, keeps it in the right-to-left text (poppler takes both for right to left;
+  MuPDF takes an RLE for left to right, as the run after it: see line_glyphs); an LRM
+  before each further Arabic-Indic digit of a number (MuPDF); and an RLM before a
+  right-to-left line box's first text that is not right to left itself (MuPDF:
+  _open_right_to_left).
 
 A glyph whose text is not its font's ToUnicode entry is drawn in a marked-content span
 with /ActualText (PDF 1.5, 14.9.4), which poppler and MuPDF read in place of ToUnicode.
@@ -42,6 +45,7 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 RLM = "\u200f"
+RLE = "\u202b"  # RIGHT-TO-LEFT EMBEDDING: see line_glyphs
 # A marked point after the last glyph of a left-to-right line box that ends in neutrals;
 # the pass after writing replaces it (see _direct).
 LINE_END = "PamphletLineEnd"
@@ -271,16 +275,16 @@ def _copies_as(textbox) -> str | None:
 
 
 def one_span(glyphs: list[Drawn], text: str) -> list[Drawn]:
-    """A box's glyphs drawn in one /ActualText span of `text` (an RLM before it where its
-    first glyph's text has one: a left-to-right run starts there in right-to-left text).
+    """A box's glyphs drawn in one /ActualText span of `text` (an RLM or RLE before it
+    where its first glyph's text has one: a run starts there in right-to-left text).
     A span with text starts with a glyph that draws nothing (BASELINE): MuPDF gives each
     glyph of a span a character of its text, sends what is left after the last one, and
     drops what comes before the glyphs' own text at the span's end (the URL before
     "-headed"); the glyph takes its first character. (A URL broken over lines copies out
     whole so: see _broken_urls.)"""
     first, last = glyphs[0], glyphs[-1]
-    if text and first.opens and first.opens.startswith(RLM):
-        text = RLM + text
+    if text and first.opens and first.opens.startswith((RLM, RLE)):
+        text = first.opens[0] + text
     if len(glyphs) == 1:
         return [Drawn(first.id, text, True, first.ends, anchored=bool(text))]
     return [Drawn(first.id, text, anchored=bool(text)), *(Drawn(g.id) for g in glyphs[1:-1]),
@@ -294,6 +298,25 @@ def _rtl_context(textbox) -> bool:
 
 def _kept_in_order(char: str) -> bool:
     return unicodedata.bidirectional(char) in KEPT_IN_ORDER
+
+
+def _with_direction_marks(text: str, starts_run: bool) -> str:
+    """The text of a glyph in right-to-left text, with what an extractor needs before
+    it: where it starts a left-to-right run (`starts_run`: a number, a Latin run, or a
+    separator, which bidi may put in the right-to-left text), a character poppler takes
+    for right to left, so that it does not take the space before the run into it
+    ("( )IMA"): an RLM before a separator, an RLE before a number or a Latin letter;
+    an LRM before an Arabic-Indic digit further in a number.
+    MuPDF (pdf-op-run.c, guess_bidi_level) gives a glyph the direction of its text's
+    first character, an RLE (an explicit embedding, which it does not follow) left to
+    right, and reverses each stretch of a line's right-to-left characters: after an RLM,
+    a Latin run's first letter was right to left ("( IMA)": it started a line of its own
+    there), and an Arabic-Indic digit (bidi class AN) is right to left, so a number was
+    reversed with the Arabic around it (٢٠١٩ -> ٩١٠٢)."""
+    kind = unicodedata.bidirectional(text[0])
+    if starts_run:
+        return (RLE if kind in ("L", "EN", "AN") else RLM) + text
+    return LRM + text if kind == "AN" else text
 
 
 def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] | None:
@@ -333,10 +356,11 @@ def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] |
             if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
                 return None  # WeasyPrint draws .notdef under an id of its choosing
             stored = logical[::-1] if rtl else logical
-            # a left-to-right run starts here, after right-to-left text: an RLM before it
-            if rtl_context and stored and _kept_in_order(stored[0]) and (
-                    rtl or not after_ltr):
-                stored = RLM + stored
+            # a left-to-right run starts here, after right-to-left text: an RLM or RLE
+            # before it; an LRM before a further Arabic-Indic digit (_with_direction_marks)
+            if rtl_context and stored:
+                stored = _with_direction_marks(
+                    stored, _kept_in_order(stored[0]) and (rtl or not after_ltr))
             if stored:  # a neutral inside a left-to-right item (the & of AT&T) continues it
                 after_ltr = not rtl and (_kept_in_order(stored[-1]) or after_ltr)
             if glyph not in font.to_unicode:
@@ -397,10 +421,11 @@ def _open_right_to_left(glyphs: list[Glyph], to_unicode: dict[int, str]) -> None
     leaves the others where they are drawn, and gives a neutral (`!`, `»`, `)`) or a mark
     at the start of a text object the direction left to right: it copied a paragraph's
     last `!` or `»` out in front of its last line ("!النيوليبرالية") and a mark there
-    on the line before. (Numbers and Latin letters start with an RLM already; a box that
-    continues a left-to-right run, a URL's part, is left as it is.)"""
+    on the line before. (Numbers and Latin letters start with an RLE already, for MuPDF
+    left to right, as they are; a box that continues a left-to-right run, a URL's part,
+    is left as it is.)"""
     glyph = next((g for g in glyphs if g.text), None)
-    if glyph is None or glyph.text[0] == RLM or unicodedata.bidirectional(
+    if glyph is None or glyph.text[0] in (RLM, RLE) or unicodedata.bidirectional(
             glyph.text[0]) in MUPDF_RIGHT_TO_LEFT:
         return
     glyph.text = RLM + glyph.text  # (its marks with it: see _carry_marks)
@@ -795,9 +820,10 @@ PADDING_RUN = 8
 
 @cache
 def _kind(char: str) -> str:
-    """L, R, # (what poppler keeps in order in right-to-left text) or N."""
+    """L, R, # (what poppler keeps in order in right-to-left text) or N (poppler's
+    UnicodeTypeTable takes an RLE or RLO for R, as it does an RLM)."""
     kind = unicodedata.bidirectional(char)
-    if kind in ("R", "AL"):
+    if kind in ("R", "AL", "RLE", "RLO"):
         return "R"
     return "#" if kind in KEPT_IN_ORDER - {"L"} else ("L" if kind == "L" else "N")
 
@@ -948,7 +974,9 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
 # first ("۲ در منطقهٔ۰۱۹"). It ignores a jump where the direction changes, so the runs
 # of a right-to-left line box are drawn in logical order, right to left, each placed with
 # a Tm of its own and still drawn left to right inside (poppler and pdf.js order a line by
-# position: their words and pages are the same).
+# position: their words and pages are the same). A number is a left-to-right run, of
+# Persian digits (bidi class EN) or of Arabic-Indic ones (AN, which bidi reads left to
+# right too), and each glyph is given its run's direction for MuPDF (_level_as_drawn).
 
 
 def _logical_runs(out: list, by_name: dict) -> tuple[list, bool]:
@@ -981,10 +1009,16 @@ def _logical_runs(out: list, by_name: dict) -> tuple[list, bool]:
 
 
 def _direction(text: str) -> str:
-    """L, R or N (neutral) for a glyph's text, an RLM before it left out."""
-    text = text.lstrip(RLM)
+    """L, R or N (neutral) for a glyph's text: R if it starts with an RLM (a separator or
+    a neutral that line_glyphs put in right-to-left text: a paragraph's last line
+    "٢٠١٨." is a number and a full stop, drawn as two runs), else that of its first
+    character after an RLE or LRM (a number's, a Latin run's: see line_glyphs); an
+    Arabic-Indic digit (AN) is left to right, as a Persian one (EN) is."""
+    if text.startswith(RLM):
+        return "R"
+    text = text.lstrip(RLE + LRM)
     kind = unicodedata.bidirectional(text[0]) if text else "ON"
-    return "L" if kind in ("L", "EN") else "R" if kind in ("R", "AL", "AN") else "N"
+    return "L" if kind in ("L", "EN", "AN") else "R" if kind in ("R", "AL") else "N"
 
 
 def _both_directions(body: list, by_name: dict) -> bool:
@@ -1090,6 +1124,7 @@ def _runs_reordered(body: list, by_name: dict) -> list | None:
             while end < len(items) and items[end][0] in ("close", "move"):
                 end += 1
         runs.append((first, end, glyphs[start]))
+    _level_as_drawn(items, glyphs, resolved, runs, by_name)
     drawn: list = []
     for first, end, glyph in reversed(runs):
         state = items[glyph][2]
@@ -1115,6 +1150,50 @@ def _runs_reordered(body: list, by_name: dict) -> list | None:
         if shown:
             drawn.append(_op("TJ", pikepdf.Array(shown)))
     return drawn
+
+
+def _mupdf_level(text: str, level: int) -> int:
+    """The direction MuPDF gives a glyph (pdf-op-run.c, guess_bidi_level): 1 (right to
+    left) or 0, from the first character of its text; a neutral, a mark or a space takes
+    the level of the glyph drawn before it (`level`), a bidi control other than LRM and
+    RLM left to right."""
+    kind = unicodedata.bidirectional(text[0]) if text else "ON"
+    if kind in MUPDF_RIGHT_TO_LEFT:
+        return 1
+    if kind in ("CS", "NSM", "BN", "B", "S", "WS", "ON"):
+        return level
+    return 0
+
+
+def _level_as_drawn(items: list, glyphs: list[int], resolved: list[str],
+                    runs: list[tuple[int, int, int]], by_name: dict) -> None:
+    """Give each glyph of a line drawn in logical runs (`runs`, last first) the direction
+    of its run for MuPDF (_mupdf_level): one that MuPDF would give the other copies out
+    with an RLM (or LRM) before its text. Such is a space or neutral starting (at its
+    left end) a right-to-left run drawn after a number or at the text object's start:
+    it takes left to right from the glyph before, and MuPDF, which reverses each stretch
+    of a line's right-to-left characters where it is, put it on the wrong side of its
+    run ("عام٢٠١٩"). (pdf.js, which writes a space glyph only between two others, lost
+    it too at the start of a run drawn after a jump: "من٨"; with an RLM it is no space
+    glyph for pdf.js, nor a space for poppler, which keeps it in its word.)"""
+    where = {index: at for at, index in enumerate(glyphs)}
+    level = 0  # at BT
+    for first, end, _ in reversed(runs):
+        for index in range(first, end):
+            what, payload, state = items[index]
+            if what != "glyph":
+                continue
+            text = state["text"]
+            want = 1 if resolved[where[index]] == "R" else 0
+            got = _mupdf_level(text, level)
+            font = by_name.get(state["font"])
+            if got != want and text and not state["inside"] and font is not None:
+                code = font.retexted(int.from_bytes(payload, "big"),
+                                     (RLM if want else LRM) + text)
+                items[index] = (what, code.to_bytes(2, "big"),
+                                {**state, "text": (RLM if want else LRM) + text})
+                got = want
+            level = got
 
 
 def _carrier(font, properties) -> list:
@@ -1399,6 +1478,14 @@ class _CidFont:
             return None
         cid = self.cid(self._space, text)
         self.zero.add(cid)
+        return cid
+
+    def retexted(self, code: int, text: str) -> int:
+        """A character id drawing the glyph of `code`, as wide, copying out as `text`."""
+        glyph = self.keys[code][0] if code in self.keys else code
+        cid = self.cid(glyph, text)
+        if code in self.zero:
+            self.zero.add(cid)
         return cid
 
     def direction(self, code: int) -> str:

@@ -268,6 +268,86 @@ def test_a_heading_over_lines_copies_out_whole_beside_other_text(tmp_path, monke
     assert max(len(block) for block in heights if any(h > 21 for h in block)) == 2
 
 
+# Noto Naskh draws lam-alef ("لا") as an alef that advances by nothing, then the lam where
+# the alef is; the last line sticks out left of the others, ending in one
+LAM_ALEF = ["الحرب على إيران", "عارضوا الحرب على إيران",
+            "وتضامنوا مع الانتفاضات في المنطقة، لا"]
+
+
+def _lam_alef_pdf(tmp_path):
+    """The screen PDF of the lines of LAM_ALEF as one paragraph, close enough for poppler
+    to read them as one block (as lines in columns are)."""
+    from workflow.pdf.post import finish_screen
+    from workflow.render.typeset import typeset
+
+    html = ('<html lang="ar"><body><article class="text">'
+            f'<p lang="ar" dir="rtl" style="line-height: 1.4">{"<br>".join(LAM_ALEF)}</p>'
+            '</article></body></html>')
+    path = tmp_path / "out.pdf"
+    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
+    return path
+
+
+@needs_poppler
+def test_a_lam_alef_at_a_line_end_copies_out_whole(tmp_path):
+    # poppler took the alef, first of its word and drawn where the lam is, for a word of
+    # its own starting where the lam's does; the lam's word, over half an em wide, was
+    # ordered first, and the alef's, overlapping it, went to a line of its own: "، ا\nل"
+    assert " ".join(LAM_ALEF) in copied(_lam_alef_pdf(tmp_path))
+
+
+def test_no_letter_that_advances_by_nothing_starts_a_word_where_the_next_glyph_is(tmp_path):
+    # the cause, wherever "لا" is on its line: its alef's text goes with the lam, and the
+    # alef itself is drawn after the line, copying out as nothing
+    drawn = [line for line in _drawn_at(_lam_alef_pdf(tmp_path)) if line]
+    assert any("ل" in text for line in drawn for _, text in line)
+    for line in drawn:
+        for at, (x, text) in enumerate(line[:-1]):
+            starts = at == 0 or not line[at - 1][1].strip()
+            assert not (starts and text and unicodedata.category(text[0]).startswith("L")
+                        and abs(line[at + 1][0] - x) < 1e-3), (text, line[at + 1][1])
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pymupdf") is None,
+                    reason="PyMuPDF (a current MuPDF) is not installed")
+def test_a_lam_alef_at_a_line_end_copies_out_whole_with_mupdf(tmp_path):
+    import pymupdf
+
+    with pymupdf.open(_lam_alef_pdf(tmp_path)) as doc:
+        text = " ".join(page.get_text("text") for page in doc)
+    assert " ".join(LAM_ALEF) in " ".join(BIDI_CONTROLS.sub("", text).split())
+
+
+# Two rows of a side-by-side edition, Urdu beside English (the Persian stand-in text)
+BESIDE = [
+    ("This statement was read at a Los Angeles rally in solidarity with the Latin American"
+     " migrant caravan on November 3, 2018.",
+     "این بیانیه در ۳ نوامبر ۲۰۱۸ در تجمعی در لس‌آنجلس که در همبستگی با کاروان مهاجران"
+     " آمریکای لاتین برگزار شده بود، خوانده شد."),
+    ("We, the Alliance of Middle Eastern Socialists, express our solidarity with the caravan"
+     " of migrant/refugee families and individuals who are coming to the United States border"
+     " from Honduras, El Salvador and Guatemala, fleeing poverty, violence, persecution and"
+     " authoritarian regimes.",
+     "ما، اتحاد سوسیالیست‌های خاورمیانه، همبستگی خود را با کاروان خانواده‌ها و افراد"
+     " مهاجر/پناهنده‌ای اعلام می‌کنیم که در گریز از فقر، خشونت، آزار و رژیم‌های اقتدارگرا،"
+     " از هندوراس، السالوادور و گواتمالا به سوی مرز ایالات متحده می‌آیند."),
+]
+
+
+@needs_poppler
+def test_urdu_lines_beside_english_copy_out_paragraph_by_paragraph(tmp_path):
+    # Nastaliq's lines (2.3 apart) are further apart than poppler joins into a block: each
+    # was a block of its own, and poppler put the English paragraph beside after the first
+    # line of the Urdu one. An invisible line half-way between keeps them one block.
+    pairs = "".join(
+        f'<div class="pair"><div class="column" lang="en"><p lang="en">{english}</p></div>'
+        f'<div class="column" lang="ur" dir="rtl"><p lang="ur" dir="rtl"'
+        f' style="font-size: 9.5pt">{urdu}</p></div></div>' for english, urdu in BESIDE)
+    text = _typeset_copied(tmp_path, f'<div class="parallel" dir="ltr">{pairs}</div>')
+    for _, urdu in BESIDE:
+        assert unicodedata.normalize("NFC", urdu) in text
+
+
 def test_a_page_without_right_to_left_text_is_not_decoded(tmp_path, monkeypatch):
     # The direction pass decodes every glyph of a page to count its letters; a page none of
     # whose fonts copies out a right-to-left letter (every page of an English edition) is

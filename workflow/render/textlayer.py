@@ -64,6 +64,14 @@ RTL_LINE = "PamphletRightToLeft"
 # A text box's attribute (set by _broken_urls as a page is drawn): the text it copies out
 # as, drawn in one /ActualText span.
 COPIES_AS = "pamphlet_copies_as"
+# A text box's attribute (set by _joined_lines as a page is drawn): (rise, move) of a marked
+# point JOIN drawn after it, half-way up to the line above; the pass after writing puts a
+# glyph there that draws nothing (_marks).
+JOINS = "pamphlet_joins"
+JOIN = "PamphletJoin"
+# poppler joins a line to the block of the line above when their baselines are at most this
+# many times the font size apart (TextOutputDev.cc, maxLineSpacingDelta)
+POPPLER_LINE_SPACING = 1.5
 WBR = "\u200b"  # the text of a <wbr>'s box
 # Bidi classes an extractor keeps in their own order inside right-to-left text (poppler's
 # "L" and "#": letters of left-to-right scripts, digits, and number separators).
@@ -101,6 +109,9 @@ def install() -> bool:
         spanning = SpanningStream(stream, glyphs, _rtl_context(textbox))
         emojis = original(spanning, textbox, text_overflow, block_ellipsis, matrix)
         spanning.finish()
+        joins = getattr(textbox, JOINS, None)
+        if joins is not None:
+            _join(stream, textbox, *joins)
         return emojis
 
     text.draw_first_line = draw_first_line  # draw_text() calls it through the module
@@ -118,6 +129,7 @@ def _install_pages() -> None:
 
     def draw_page(page, stream):
         _broken_urls(page)
+        _joined_lines(page)
         return original(page, stream)
 
     document.draw_page = draw_page  # Page.paint() calls it through the module
@@ -172,6 +184,70 @@ def _broken_urls(page) -> None:
         else:
             first = pieces[-1][0]
             setattr(first, COPIES_AS, url[:len(url) - len(texts[-1]) + len(first.text)])
+
+
+def _joined_lines(page) -> None:
+    """Each line of a right-to-left paragraph beside another column (a side-by-side row,
+    div.parallel) that is further below the line above it than poppler joins to a block
+    (POPPLER_LINE_SPACING; Urdu's Nastaliq is set at 2.3) gets a marked point JOIN half-way
+    up to that line, inside both (JOINS on its last text box): a glyph there that draws
+    nothing and copies out as an RLM, which poppler reads as a line between the two,
+    close enough to both. Without it each such line was a block of its own, and poppler
+    put the other column's paragraph between the first line of a paragraph and the rest
+    (en+ur). pdf.js leaves such a glyph out; MuPDF reads an RLM on a line of its own."""
+    from weasyprint.formatting_structure import boxes
+
+    todo: list[tuple[Any, bool]] = [(page, False)]
+    while todo:
+        box, beside = todo.pop()
+        element: Any = getattr(box, "element", None)
+        beside = beside or (hasattr(element, "get") and element.tag == "div"
+                            and "parallel" in (element.get("class") or "").split())
+        children = list(getattr(box, "children", ()))
+        lines = [child for child in children if isinstance(child, boxes.LineBox)]
+        if beside and len(lines) > 1 and box.style["direction"] == "rtl":
+            texts = [_text_boxes(line) for line in lines]
+            for above, line in zip(texts, texts[1:], strict=False):
+                if not above or not line:
+                    continue
+                last = line[-1]
+                size = last.style["font_size"]
+                pitch = (last.position_y + last.baseline) - (above[-1].position_y
+                                                             + above[-1].baseline)
+                # inside both lines, a tenth of an em from the nearer right end
+                x = min(max(b.position_x + b.width for b in above),
+                        max(b.position_x + b.width for b in line)) - 0.1 * size
+                if (POPPLER_LINE_SPACING * size < pitch <= 2 * POPPLER_LINE_SPACING * size
+                        and x > max(min(b.position_x for b in above),
+                                    min(b.position_x for b in line))):
+                    setattr(last, JOINS, (pitch / 2, x - (last.position_x + last.width)))
+        todo.extend((child, beside) for child in reversed(children)
+                    if not isinstance(child, boxes.LineBox))
+
+
+def _text_boxes(line) -> list:
+    """The text boxes of a line box that draw text, in drawing (tree) order."""
+    from weasyprint.formatting_structure import boxes
+
+    found, todo = [], [line]
+    while todo:
+        box = todo.pop()
+        if isinstance(box, boxes.TextBox):
+            if box.text.strip():
+                found.append(box)
+            continue
+        todo.extend(reversed(getattr(box, "children", ())))
+    return found
+
+
+def _join(stream, textbox, rise: float, move: float) -> None:
+    """A marked point JOIN `rise` above the baseline, `move` right of where the text box
+    ends (see _joined_lines), in its text object."""
+    size = textbox.style["font_size"]
+    stream.set_text_rise(rise)
+    stream.stream.append(f"[{-move / size * 1000:.3f}] TJ")
+    stream.stream.append(f"/{JOIN} MP")
+    stream.set_text_rise(0)
 
 
 # The last line of text drawn: (stream, baseline, right edge, whether it ends in a
@@ -711,7 +787,8 @@ def _rewrite(pdf, owner, fonts, seen, also=None, page=False) -> int:
     if page:  # after `also`, which may mark the running header as an artifact
         out, directed = _direct(out, by_name, _box(owner))
         out, ordered = _logical_runs(out, by_name)
-        directed = directed or ordered
+        out, untied = _untied(out, by_name)
+        directed = directed or ordered or untied
     if marked or changed or directed:
         data = pikepdf.unparse_content_stream(out)
         if isinstance(owner, pikepdf.Stream):
@@ -864,7 +941,8 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
       which poppler and MuPDF read instead), where poppler is to place the word; the
       one opening a word's span is as wide as the word (_word_carrier);
     - MARKS (a DP): a glyph that copies out as its /Text, the marks of the letter drawn
-      next (_carry_marks).
+      next (_carry_marks);
+    - JOIN: a glyph that copies out as an RLM, between two lines (_joined_lines).
     (An LRM or RLM is a glyph of its own: pdf.js leaves out a glyph whose text ends in
     an invisible format character.)"""
 
@@ -890,7 +968,7 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
             kept += _carrier(font, operands[1])
             continue
         point = str(operands[0]) if operator == "MP" and operands else ""
-        if point not in (f"/{LINE_END}", f"/{BASELINE}", f"/{WORD}"):
+        if point not in (f"/{LINE_END}", f"/{BASELINE}", f"/{WORD}", f"/{JOIN}"):
             kept.append(instruction)
             continue
         changed = True
@@ -909,7 +987,7 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
                 closing = True
                 continue
         code = None
-        if font is not None and point in (f"/{BASELINE}", f"/{WORD}"):
+        if font is not None and point in (f"/{BASELINE}", f"/{WORD}", f"/{JOIN}"):
             code = font.carrier(RLM)
         elif font is not None and right_to_left:
             code = font.carrier(LRM)
@@ -1287,6 +1365,160 @@ def _box(page) -> tuple[float, float]:
             box = [float(v) for v in page[key]]
             return min(box[0], box[2]), min(box[1], box[3])
     return 0.0, 0.0
+
+
+# After writing: a letter that advances by nothing, at a word's start ---------------------
+#
+# Noto Naskh draws lam-alef ("لا") as an alef that advances by nothing and then the lam,
+# where the alef is. poppler (TextPage::addChar) takes a character drawn where the one before
+# it starts for duplicated text (fake bold): the alef, first of its word, became a word of
+# its own, zero wide, starting where the lam's word starts. Words that start at the same x
+# are ordered by chance (TextPool::addWord), and where the lam's word, wider than half an em,
+# came first, the alef's was taken for text overlapping it and started a line of its own
+# (TextBlock::coalesce): "ا\nل" (the line "ونصفهم من النساء والأطفال، لا" of A4 ima-honduran
+# en+ar). So such a letter's text goes with the glyph drawn where it is, and the letter
+# itself is drawn before the rest of its line box (text object), in a span of no
+# /ActualText (poppler and MuPDF copy it out as nothing: no word) with an RLM for its
+# ToUnicode (pdf.js, which reads no /ActualText, leaves out a glyph whose text is an
+# invisible format character). Drawn first, its span splits no text of the line for
+# pdf.js, which ends a text item at every span and reverses each item on its own; and
+# it is still drawn before the glyphs it touches (the lam, the letters right of it: the
+# glyph before it is a space), so the page is the same to the pixel (drawn after the
+# line, one pixel of 144 PDFs at 30 dpi came out a shade lighter).
+
+
+def _untied(out: list, by_name: dict) -> tuple[list, bool]:
+    """A page's instructions with each letter that advances by nothing at a word's start,
+    where the glyph after it is drawn, moved to the start of its text object (see above),
+    and whether any was."""
+    result: list = []
+    changed = False
+    body: list | None = None
+    for instruction in out:
+        operator = str(instruction.operator)
+        if operator == "BT":
+            body = []
+            result.append(instruction)
+        elif operator == "ET" and body is not None:
+            untied = _untied_object(body, by_name)
+            changed = changed or untied is not None
+            result += body if untied is None else untied
+            result.append(instruction)
+            body = None
+        elif body is not None:
+            body.append(instruction)
+        else:
+            result.append(instruction)
+    return result, changed
+
+
+def _untied_object(body: list, by_name: dict) -> list | None:
+    """One text object's instructions with its tied letters moved (`_untied`), or None if
+    it has none or is drawn otherwise than WeasyPrint draws."""
+    import pikepdf
+
+    matrix: list[float] | None = None
+    name, font, size, rise, pen, state = "", None, 0.0, 0.0, 0.0, 0
+    actual: list[bool] = []  # open marked content: whether each is an /ActualText span
+    # each glyph: (instruction, item, byte offset, code, x, state); state counts the
+    # instructions that change where or how a glyph is drawn (Tm, Tf, Ts)
+    glyphs: list[tuple[int, int, int, int, float, int]] = []
+    fonts: dict[int, tuple] = {}  # state -> (matrix, name, font, size, rise)
+    inside: set[int] = set()  # glyphs in an /ActualText span (copied out as its text)
+    for index, instruction in enumerate(body):
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator in ("Td", "TD", "T*", "Tc", "Tw", "Tz", "Tj", "'", '"'):
+            return None
+        if operator == "Tm":
+            matrix, pen = [float(v) for v in operands], 0.0
+        elif operator == "Tf":
+            name, font, size = str(operands[0]), by_name.get(str(operands[0])), float(
+                operands[1])
+        elif operator == "Ts":
+            rise = float(operands[0])
+        elif operator in ("BDC", "BMC"):
+            actual.append(len(operands) > 1 and isinstance(operands[1], pikepdf.Dictionary)
+                          and pikepdf.Name.ActualText in operands[1])
+        elif operator == "EMC" and actual:
+            actual.pop()
+        if operator in ("Tm", "Tf", "Ts"):
+            state += 1
+        if operator != "TJ":
+            continue
+        if font is None or matrix is None:
+            return None
+        fonts[state] = (matrix, name, font, size, rise)
+        for item_at, item in enumerate(operands[0]):
+            if not isinstance(item, pikepdf.String):
+                pen -= float(item) / 1000 * size
+                continue
+            raw = bytes(item)
+            for at in range(0, len(raw) - 1, 2):
+                code = int.from_bytes(raw[at:at + 2], "big")
+                if any(actual):
+                    inside.add(len(glyphs))
+                glyphs.append((index, item_at, at, code, pen, state))
+                pen += font.width(code) / 1000 * size
+    tied = [at for at in range(len(glyphs) - 1) if _tied(glyphs, at, fonts, inside)]
+    if not tied or any(actual):
+        return None
+    removed: dict[tuple[int, int], set[int]] = {}  # (instruction, item) -> byte offsets
+    recoded: dict[tuple[int, int, int], int] = {}  # the glyph after: its new code
+    moved: list = []
+    for at in tied:
+        index, item_at, offset, code, x, state = glyphs[at]
+        after = glyphs[at + 1]
+        matrix, name, font, size, rise = fonts[state]
+        removed.setdefault((index, item_at), set()).add(offset)
+        text = font.text(code) + font.text(recoded.get(after[:3], after[3]))
+        recoded[after[:3]] = font.cid(_glyph(font, after[3]), text)
+        at_x = [*matrix[:4], matrix[4] + x * matrix[0], matrix[5] + x * matrix[1]]
+        moved += [_op("Tm", *at_x), _op("Tf", pikepdf.Name(name), size),
+                  _op("BDC", pikepdf.Name.Span,
+                      pikepdf.Dictionary({"/ActualText": pikepdf.String("")})),
+                  _shown(font.cid(_glyph(font, code), RLM)), _op("EMC")]
+    result = list(body)
+    for index in sorted({key[0] for key in [*removed, *recoded]}):
+        array = []
+        for item_at, item in enumerate(body[index].operands[0]):
+            if not isinstance(item, pikepdf.String):
+                array.append(item)
+                continue
+            raw = bytes(item)
+            codes = b"".join(
+                recoded.get((index, item_at, at), int.from_bytes(raw[at:at + 2], "big"))
+                .to_bytes(2, "big") for at in range(0, len(raw) - 1, 2)
+                if at not in removed.get((index, item_at), ()))
+            array.append(pikepdf.String(codes))
+        result[index] = _op("TJ", pikepdf.Array(array))
+    # before the object's own Tm and Tf, which its text is drawn with
+    return [*moved, *result]
+
+
+def _tied(glyphs: list, at: int, fonts: dict, inside: set[int]) -> bool:
+    """Whether glyph `at` is a letter that advances by nothing, starts a word for poppler
+    (first of its text object, after a space, or apart from the glyph before) and has
+    the glyph after it drawn where it is (see _untied)."""
+    index, _, _, code, x, state = glyphs[at]
+    font, size, rise = fonts[state][2:]
+    text = font.text(code)
+    after = glyphs[at + 1]
+    if (at in inside or at + 1 in inside or after[5] != state or font.width(code) or rise
+            or not text or not unicodedata.category(text[0]).startswith("L")
+            or not font.text(after[3]).strip() or abs(after[4] - x) >= 0.1 * size):
+        return False
+    before = next((glyphs[b] for b in range(at - 1, -1, -1) if b not in inside), None)
+    if before is None or before[5] != state:
+        return True
+    before_text = font.text(before[3])
+    end = before[4] + font.width(before[3]) / 1000 * size
+    # poppler ends a word at a space, and where the next glyph is over 0.1 em away
+    return not before_text.strip() or abs(x - end) > 0.1 * size
+
+
+def _glyph(font, code: int) -> int:
+    """The glyph a character id draws (its own id, or a new id's glyph)."""
+    return font.keys[code][0] if code in font.keys else code
 
 
 def _font(fonts, dictionary):

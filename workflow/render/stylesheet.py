@@ -169,6 +169,20 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
     return "\n".join(rules)
 
 
+def running_css(titles: Mapping[str, str]) -> str:
+    """Running titles by language, where the title is too long for the running header's
+    one line (fitting.header_faults): set for the title's string, over the rules above
+    (same specificity, later). A right-to-left one isolated as the title is."""
+    rules = []
+    for code, title in sorted(titles.items()):
+        value = css_string(title)
+        if languages.get(code).rtl:
+            value = f'"\\2067" {value} "\\2069"'
+        rules.append(f"h1.title:lang({code}), .running-title:lang({code}) "
+                     f"{{ string-set: doctitle {value}; }}")
+    return "".join("\n" + rule for rule in rules)
+
+
 def language_css(digits: Mapping[str, str], draft: bool, leading: float = 1.0,
                  columns: bool = False) -> str:
     """The rules of every language with a profile; `digits` says which digits a language

@@ -1,0 +1,77 @@
+"""A long title's running header is one line in the top margin, clear of the draft
+notice beside it, in Latin and in Nastaliq: read back from glyph boxes."""
+
+from __future__ import annotations
+
+import shutil
+
+import polib
+import pytest
+
+from tests.conftest import STATEMENT_EN, write_project
+from tests.typesetting.glyphs import Glyph, group_lines, read_pages
+from workflow.build import build
+from workflow.config import load_project
+from workflow.update import update
+
+pytestmark = pytest.mark.skipif(shutil.which("mutool") is None, reason="needs MuPDF")
+
+TITLES = {
+    "es": "Solidaridad internacional con la caravana de migrantes que cruza México hacia"
+          " la frontera norte de los Estados Unidos",
+    "ur": "مہاجرین کے عالمی دن کے موقع پر بین الاقوامی اتحادِ مہاجرین کا بیان: ہماری"
+          " جدوجہد سرحدوں کے بغیر ایک منصفانہ دنیا کے لیے جاری رہے گی",
+}
+HEADER = ".333333 .333333 .333333"  # #555 (pamphlet.css)
+NOTICE = ".690196 0 .12549"  # #b00020, the draft notice
+TOP_MARGIN = 18 * 72 / 25.4  # A5's (pamphlet.css)
+PARAGRAPH = ("We express our solidarity with the caravan of migrants that crosses Mexico,"
+             " and with every family that walks with it towards the border. ") * 6
+
+
+@pytest.fixture
+def long_titles(tmp_path, monkeypatch):
+    statement = STATEMENT_EN.replace("More than 7000 people walk together.\n",
+                                     "More than 7000 people walk together.\n\n"
+                                     + "\n\n".join([PARAGRAPH] * 12) + "\n")
+    root = write_project(tmp_path / "project", {"caravan": statement},
+                         config='[tool.pamphlet]\nlanguages = ["en", "es", "ur"]\n')
+    monkeypatch.chdir(root)
+    project = load_project(root)
+    update(project)
+    for language, text in TITLES.items():
+        catalog = polib.pofile(str(project.po_path("caravan", language)))
+        for entry in catalog:
+            if entry.comment.strip() == "title":
+                entry.msgstr = text
+        catalog.save()
+    return project
+
+
+def _extent(glyphs: list[Glyph]) -> tuple[float, float]:
+    return min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
+
+
+@pytest.mark.parametrize("language", ["es", "ur"])
+def test_a_long_title_runs_one_line_clear_of_the_notice(long_titles, language):
+    build(long_titles, languages=[language], layouts=["single"])
+    pdf = long_titles.build / "caravan" / f"caravan.{language}.pdf"
+    headed = 0
+    for page in read_pages(pdf, columns="one"):
+        top = page.trim[0]
+        glyphs = [g for line in page.lines for g in line.glyphs
+                  if g.baseline < top + TOP_MARGIN and not g.c.isspace()]
+        header = [g for g in glyphs if g.color == HEADER]
+        notice = [g for g in glyphs if g.color == NOTICE]
+        if not header:
+            continue  # the cover, a section's first page
+        assert notice, f"page {page.index + 1}: no draft notice"
+        headed += 1
+        lines = group_lines(page.index, header, [])
+        assert len(lines) == 1, (page.index + 1, [line.logical for line in lines])
+        high, low = lines[0].ink()
+        assert top < high and low < top + TOP_MARGIN, (page.index + 1, high, low)
+        assert "\u2026" in lines[0].logical  # cut, with an ellipsis
+        (x0, x1), (n0, n1) = _extent(header), _extent(notice)
+        assert x1 < n0 or n1 < x0, (page.index + 1, (x0, x1), (n0, n1))
+    assert headed

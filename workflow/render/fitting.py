@@ -159,10 +159,10 @@ ISOLATES = re.compile("[\u2066-\u2069]")
 
 
 def header_faults(document) -> dict[str, str]:
-    """Running headers set on more than one line (pamphlet.css gives @top-center half the
-    measure): by the language of their pages (named lang-xx), a running title that fits
-    one, the words of the first line but its last and an ellipsis. Typeset again, one that
-    still runs over is cut again the same way."""
+    """Running headers set on more than one line (@top-center: the measure, half of it
+    beside a draft notice): by the language of their pages (named lang-xx), a running
+    title that fits one, the words of the first line but its last and an ellipsis. Typeset
+    again, one that still runs over is cut again the same way."""
     from weasyprint.formatting_structure import boxes
 
     titles: dict[str, str] = {}

@@ -161,6 +161,10 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
         # Colour and size are in pamphlet.css (and cmyk.css for print).
         margin.append(f"@top-right {{ content: {css_string(profile.furniture['draft_notice'])};"
                       f" font-family: {furniture}; }}")
+        # The running header beside it: half the measure, 2 mm clear of the notice, which
+        # has the rest (a quarter each side, on a few lines); without a fixed width a long
+        # title took the line and left the notice its narrowest (fitting.header_faults).
+        margin.append("@top-center { width: 50%; margin: 0 2mm; }")
     rules.append(f"@page {page_name(code)} {{ {' '.join(margin)} }}")
     none = "@top-center { content: none; } @bottom-center { content: none; }"
     rules.append(f"@page {page_name(code)}:first {{ {none} }}")

@@ -80,3 +80,28 @@ def test_a_long_title_runs_one_line_clear_of_the_notice(long_titles, language):
             (x0, x1), (n0, n1) = _extent(header), _extent(notice)
             assert x1 < n0 or n1 < x0, (page.index + 1, (x0, x1), (n0, n1))
     assert headed
+
+
+def _header(title: str) -> dict[str, str]:
+    from weasyprint import HTML
+
+    from workflow.render.fitting import header_faults
+
+    css = ("@page lang-en { size: A5; margin: 18mm 14mm;"
+           " @top-center { content: string(doctitle); width: 30%; font-size: 7pt; } }"
+           " body { page: lang-en; } h1 { string-set: doctitle content(text); }"
+           " p { break-before: page; }")
+    html = f"<style>{css}</style><h1>{title}</h1><p>text</p>"
+    return header_faults(HTML(string=html).render())
+
+
+def test_header_faults_cut_after_a_whole_word():
+    title = "Statement of the alliance, on the day of migrants: our struggle goes on"
+    cut = _header(title)["en"]
+    assert cut.endswith("\u2026") and title.startswith(cut[:-1]), cut
+    assert cut[-2].isalpha()  # no comma or colon before the ellipsis
+    assert not _header(cut[:-1])  # what it kept fits
+    assert _header("Short title") == {}
+    # one word wider than the line: that word (clipped by the box), no shorter
+    word = "Antidisestablishmentarianism" * 3
+    assert _header(word + " and more") == {"en": word + "\u2026"}

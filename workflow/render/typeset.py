@@ -322,7 +322,9 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
             urls.update(broken)
             for place in [place for place, scale in broken.items() if not scale]:
                 del urls[place]  # whole, it would be smaller than URL_FLOOR: it breaks
-            headers = header_faults(document)
+            # (a title whose first word alone overruns the line is cut no further)
+            headers = {code: title for code, title in header_faults(document).items()
+                       if running.get(code) != title}
             running.update(headers)
             if not spills and not words and not broken and not headers:
                 break

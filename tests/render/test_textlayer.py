@@ -268,6 +268,86 @@ def test_a_heading_over_lines_copies_out_whole_beside_other_text(tmp_path, monke
     assert max(len(block) for block in heights if any(h > 21 for h in block)) == 2
 
 
+# Noto Naskh draws lam-alef ("لا") as an alef that advances by nothing, then the lam where
+# the alef is; the last line sticks out left of the others, ending in one
+LAM_ALEF = ["الحرب على إيران", "عارضوا الحرب على إيران",
+            "وتضامنوا مع الانتفاضات في المنطقة، لا"]
+
+
+def _lam_alef_pdf(tmp_path):
+    """The screen PDF of the lines of LAM_ALEF as one paragraph, close enough for poppler
+    to read them as one block (as lines in columns are)."""
+    from workflow.pdf.post import finish_screen
+    from workflow.render.typeset import typeset
+
+    html = ('<html lang="ar"><body><article class="text">'
+            f'<p lang="ar" dir="rtl" style="line-height: 1.4">{"<br>".join(LAM_ALEF)}</p>'
+            '</article></body></html>')
+    path = tmp_path / "out.pdf"
+    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
+    return path
+
+
+@needs_poppler
+def test_a_lam_alef_at_a_line_end_copies_out_whole(tmp_path):
+    # poppler took the alef, first of its word and drawn where the lam is, for a word of
+    # its own starting where the lam's does; the lam's word, over half an em wide, was
+    # ordered first, and the alef's, overlapping it, went to a line of its own: "، ا\nل"
+    assert " ".join(LAM_ALEF) in copied(_lam_alef_pdf(tmp_path))
+
+
+def test_no_letter_that_advances_by_nothing_starts_a_word_where_the_next_glyph_is(tmp_path):
+    # the cause, wherever "لا" is on its line: its alef's text goes with the lam, and the
+    # alef itself is drawn after the line, copying out as nothing
+    drawn = [line for line in _drawn_at(_lam_alef_pdf(tmp_path)) if line]
+    assert any("ل" in text for line in drawn for _, text in line)
+    for line in drawn:
+        for at, (x, text) in enumerate(line[:-1]):
+            starts = at == 0 or not line[at - 1][1].strip()
+            assert not (starts and text and unicodedata.category(text[0]).startswith("L")
+                        and abs(line[at + 1][0] - x) < 1e-3), (text, line[at + 1][1])
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pymupdf") is None,
+                    reason="PyMuPDF (a current MuPDF) is not installed")
+def test_a_lam_alef_at_a_line_end_copies_out_whole_with_mupdf(tmp_path):
+    import pymupdf
+
+    with pymupdf.open(_lam_alef_pdf(tmp_path)) as doc:
+        text = " ".join(page.get_text("text") for page in doc)
+    assert " ".join(LAM_ALEF) in " ".join(BIDI_CONTROLS.sub("", text).split())
+
+
+# Two rows of a side-by-side edition, Urdu beside English (the Persian stand-in text)
+BESIDE = [
+    ("This statement was read at a Los Angeles rally in solidarity with the Latin American"
+     " migrant caravan on November 3, 2018.",
+     "این بیانیه در ۳ نوامبر ۲۰۱۸ در تجمعی در لس‌آنجلس که در همبستگی با کاروان مهاجران"
+     " آمریکای لاتین برگزار شده بود، خوانده شد."),
+    ("We, the Alliance of Middle Eastern Socialists, express our solidarity with the caravan"
+     " of migrant/refugee families and individuals who are coming to the United States border"
+     " from Honduras, El Salvador and Guatemala, fleeing poverty, violence, persecution and"
+     " authoritarian regimes.",
+     "ما، اتحاد سوسیالیست‌های خاورمیانه، همبستگی خود را با کاروان خانواده‌ها و افراد"
+     " مهاجر/پناهنده‌ای اعلام می‌کنیم که در گریز از فقر، خشونت، آزار و رژیم‌های اقتدارگرا،"
+     " از هندوراس، السالوادور و گواتمالا به سوی مرز ایالات متحده می‌آیند."),
+]
+
+
+@needs_poppler
+def test_urdu_lines_beside_english_copy_out_paragraph_by_paragraph(tmp_path):
+    # Nastaliq's lines (2.3 apart) are further apart than poppler joins into a block: each
+    # was a block of its own, and poppler put the English paragraph beside after the first
+    # line of the Urdu one. An invisible line half-way between keeps them one block.
+    pairs = "".join(
+        f'<div class="pair"><div class="column" lang="en"><p lang="en">{english}</p></div>'
+        f'<div class="column" lang="ur" dir="rtl"><p lang="ur" dir="rtl"'
+        f' style="font-size: 9.5pt">{urdu}</p></div></div>' for english, urdu in BESIDE)
+    text = _typeset_copied(tmp_path, f'<div class="parallel" dir="ltr">{pairs}</div>')
+    for _, urdu in BESIDE:
+        assert unicodedata.normalize("NFC", urdu) in text
+
+
 def test_a_page_without_right_to_left_text_is_not_decoded(tmp_path, monkeypatch):
     # The direction pass decodes every glyph of a page to count its letters; a page none of
     # whose fonts copies out a right-to-left letter (every page of an English edition) is
@@ -457,3 +537,297 @@ def test_a_persian_line_with_numbers_copies_out_in_order_with_mupdf(tmp_path):
         text = " ".join(page.get_text("text") for page in doc)
     text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())
     assert unicodedata.normalize("NFC", NUMBERED) in text
+
+
+# A paragraph whose last line is one word, a word ending in a mark (hamza above), a number
+URDU_WORDS = (
+    URDU_PARAGRAPHS[0],
+    "در سال ۲۰۱۹ در منطقهٔ خاورمیانه و شمال آفریقا، از سودان و الجزایر تا عراق، لبنان و"
+    " ایران، خیزش‌هایی به راه افتاده‌اند که با امپریالیسم مخالفت کرده‌اند و مقاومت.")
+
+
+def _nastaliq_pdf(tmp_path):
+    from workflow.pdf.post import finish_screen
+    from workflow.render.typeset import typeset
+
+    body = "".join(f'<p lang="ur" dir="rtl">{text}</p>' for text in URDU_WORDS)
+    html = f'<html lang="ur"><body><article class="text">{body}</article></body></html>'
+    path = tmp_path / "out.pdf"
+    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
+    return path
+
+
+def _word_spans(path) -> list[dict]:
+    """Each /ActualText span over a Nastaliq word's glyphs as MuPDF reads it: its text,
+    the glyphs drawn in it outside the sequence whose /ActualText is empty ((text,
+    width, font size)), the advance of the glyphs inside that one, and the glyph drawn
+    after it."""
+    from workflow.render.textlayer import _CidFont
+
+    spans: list[dict] = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            resources = page.Resources.get("/Font", {})
+            font, size = None, 0.0
+            stack: list[dict | None] = []
+            after: dict | None = None  # the span just closed, waiting for its next glyph
+            for operands, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                if name == "Tf":
+                    font, size = _CidFont(resources[str(operands[0])]), float(operands[1])
+                elif name == "BDC":
+                    text = operands[1].get("/ActualText") if isinstance(
+                        operands[1], pikepdf.Dictionary) else None
+                    if text is not None and str(text) == "" and stack and stack[-1]:
+                        stack[-1]["hidden"] = True
+                        stack.append(None)
+                    elif text is not None and str(operands[0]) == "/Span":
+                        stack.append({"text": str(text), "carriers": [], "advance": 0.0,
+                                      "hidden": False, "next": None, "size": size})
+                    else:
+                        stack.append(None)
+                elif name == "EMC" and stack:
+                    span = stack.pop()
+                    if span is not None:
+                        spans.append(span)
+                        after = span
+                elif name == "TJ" and font is not None:
+                    outer = next((s for s in reversed(stack) if s is not None), None)
+                    hidden = bool(stack) and stack[-1] is None and outer is not None
+                    for item in operands[0]:
+                        if not isinstance(item, pikepdf.String):
+                            if hidden:
+                                outer["advance"] -= float(item)
+                            continue
+                        raw = bytes(item)
+                        for at in range(0, len(raw), 2):
+                            code = int.from_bytes(raw[at:at + 2], "big")
+                            drawn = (font.text(code), font.width(code), size)
+                            if hidden:
+                                outer["advance"] += font.width(code)
+                            elif outer is not None:
+                                outer["carriers"].append(drawn)
+                            elif after is not None:
+                                after["next"] = drawn
+                                after = None
+    return [span for span in spans if span["hidden"]]
+
+
+def test_a_nastaliq_word_copies_out_from_one_glyph_as_wide_as_it(tmp_path):
+    # MuPDF gives each glyph of an /ActualText span one of its characters, where that
+    # glyph is drawn: a Nastaliq word's glyphs, on a slope and overlapping, came out a
+    # space or a line apart ("م ه اجرا ن"). A word's span is read from one glyph on the
+    # baseline, as wide as the word, that copies out as its text (its leading marks from
+    # a carrier before it: MuPDF does not advance over a mark), the glyphs one sees in a
+    # sequence with an empty /ActualText, which poppler, reading /ActualText on a Span
+    # only, takes as part of the word; then an RLM, so that a line of one word is seen
+    # drawn in visual order, as the others are.
+    from workflow.render.textlayer import PADDING_RUN
+
+    spans = _word_spans(_nastaliq_pdf(tmp_path))
+    assert len(spans) > 40
+    for span in spans:
+        carriers = span["carriers"]
+        assert "".join(text for text, _, _ in carriers) == span["text"]
+        # its leading marks on carriers of their own, then the word's (MuPDF 1.21, the
+        # preflight's renderer, warns of a ToUnicode entry over PADDING_RUN characters:
+        # the rest of a longer word on carriers that advance by nothing)
+        word = next(at for at, (text, _, _) in enumerate(carriers)
+                    if unicodedata.category(text[0]) != "Mn")
+        assert carriers[word][1] == round(span["advance"])
+        assert carriers[word][2] == span["size"]
+        assert all(width == 0 for at, (_, width, _) in enumerate(carriers) if at != word)
+        assert all(len(text) <= PADDING_RUN for text, _, _ in carriers)
+        assert span["next"] == ("\u200f", 0, span["size"])
+    assert any(unicodedata.category(span["carriers"][0][0][0]) == "Mn" for span in spans)
+    assert any(len(span["text"]) > PADDING_RUN for span in spans)
+
+
+@needs_poppler
+@pytest.mark.skipif(importlib.util.find_spec("pymupdf") is None,
+                    reason="PyMuPDF (a current MuPDF) is not installed")
+def test_nastaliq_copies_out_as_written_with_mupdf(tmp_path):
+    import pymupdf
+
+    path = _nastaliq_pdf(tmp_path)
+    with pymupdf.open(path) as doc:
+        text = " ".join(page.get_text("text") for page in doc)
+    text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())
+    for paragraph in URDU_WORDS:
+        assert unicodedata.normalize("NFC", paragraph) in text
+        assert unicodedata.normalize("NFC", paragraph) in copied(path)  # poppler too
+
+
+
+def test_a_word_is_cut_into_pieces_mupdf_reads_from_one_entry_each():
+    from workflow.render.textlayer import PADDING_RUN, _pieces
+
+    word = "نگران‌کننده‌ترینننن"  # 19 characters, "ن" four times at its end
+    pieces = _pieces(word)
+    assert "".join(pieces) == word and all(len(piece) <= PADDING_RUN for piece in pieces)
+    assert all(a[-1] != b[0] for a, b in zip(pieces, pieces[1:], strict=False))
+    assert _pieces("و") == ["و"]
+
+
+
+# A Latin run in brackets, Arabic-Indic digits (bidi class AN) and Persian ones (EN) inside
+# a line and at its ends; a paragraph whose last line is a number and its full stop, and
+# one of a number alone.
+NUMBERS = {
+    "ar": ("بيان التحالف الدولي للمهاجرين (IMA) بمناسبة يوم المهاجرين لعام ٢٠١٦، "
+           "وفي عام ٢٠١٨ من المقرر أن تعتمد الأمم المتحدة ميثاقًا يخص أكثر من ١٢ مليون "
+           "لاجئ و٧٠٠٠ شخص في القافلة منذ ٣ تشرين الثاني/نوفمبر ٢٠١٨"),
+    "fa": ("اتحاد بین‌المللی مهاجران (IMA) به مناسبت روز جهانی مهاجران ۲۰۱۶ و پیمان "
+           "تجارت آزاد (TPP) در سال ۲۰۱۸ درباره بیش از ۱۲ میلیون پناهنده و ۷۰۰۰ نفر "
+           "در کاروان از ۳ نوامبر ۲۰۱۸"),
+}
+ALONE = {"ar": ("٢٠١٨.", "٢٠١٩"), "fa": ("۲۰۱۸.", "۲۰۱۹")}
+
+
+def _numbers_pdf(tmp_path, language: str):
+    """The screen PDF of NUMBERS[language] and ALONE[language], each a paragraph."""
+    from workflow.pdf.post import finish_screen
+    from workflow.render.typeset import typeset
+
+    body = "".join(f'<p lang="{language}" dir="rtl">{text}</p>'
+                   for text in (NUMBERS[language], *ALONE[language]))
+    html = f'<html lang="{language}"><body><article class="text">{body}</article></body></html>'
+    path = tmp_path / f"{language}.pdf"
+    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
+    return path
+
+
+def _as_mupdf_orders(path) -> list[str]:
+    """Each text object's text as MuPDF (1.24+) orders a line: each glyph's direction
+    from the first character of its ToUnicode text (guess_bidi_level in pdf-op-run.c:
+    R, AL, AN right to left; L, EN, ES, ET and the bidi controls other than LRM/RLM left
+    to right; a neutral, mark or space that of the glyph drawn before it, left to right
+    at BT), each stretch of right-to-left characters then reversed where it is
+    (stext-device.c, reverse_bidi_line); an /ActualText span's text on its first glyph."""
+    from workflow.render.textlayer import _CidFont
+
+    def level(text: str, before: int) -> int:
+        kind = unicodedata.bidirectional(text[0]) if text else "ON"
+        if kind in ("R", "AL", "AN"):
+            return 1
+        return before if kind in ("CS", "NSM", "BN", "B", "S", "WS", "ON") else 0
+
+    lines: list[str] = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            resources = page.Resources.get("/Font", {})
+            font, chars, now = None, [], 0
+            spans: list[str | None] = []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                if name == "BT":
+                    chars, now = [], 0
+                elif name == "ET":
+                    text, at = "", 0
+                    while at < len(chars):
+                        end = at + 1
+                        while end < len(chars) and chars[end][1] == chars[at][1]:
+                            end += 1
+                        stretch = "".join(c for c, _ in chars[at:end])
+                        text += stretch[::-1] if chars[at][1] else stretch
+                        at = end
+                    lines.append(text)
+                elif name == "Tf":
+                    font = _CidFont(resources[str(operands[0])])
+                elif name == "BDC":
+                    actual = operands[1].get("/ActualText") if isinstance(
+                        operands[1], pikepdf.Dictionary) else None
+                    spans.append(None if actual is None else str(actual))
+                elif name == "EMC" and spans:
+                    spans.pop()
+                elif name == "TJ" and font is not None:
+                    for item in operands[0]:
+                        if isinstance(item, pikepdf.String):
+                            raw = bytes(item)
+                            for at in range(0, len(raw), 2):
+                                own = font.text(int.from_bytes(raw[at:at + 2], "big"))
+                                now = level(own, now)
+                                span = next((t for t in reversed(spans) if t is not None),
+                                            None)
+                                if span is not None:  # its text once, on its first glyph
+                                    spans[-1], own = "", span
+                                chars += [(char, now) for char in own]
+    return lines
+
+
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_numbers_and_latin_runs_read_in_order_as_mupdf_orders_a_line(tmp_path, language):
+    # MuPDF gives each glyph a direction from its text's first character and reverses the
+    # right-to-left characters of a line where they are. An Arabic-Indic digit (AN) read
+    # right to left and was reversed with the Arabic around it (٢٠١٩ -> ٩١٠٢); the RLM
+    # before a Latin run made its first letter right to left ("( IMA)": a line break
+    # before it); a space starting a run drawn after a number read left to right, and
+    # came out on the number's other side ("عام٢٠١٩"). A number or Latin run starts with
+    # an RLE (right to left for poppler, as the RLM was; left to right for MuPDF), each
+    # further Arabic-Indic digit with an LRM, and a glyph whose direction MuPDF would
+    # take from the one drawn before it otherwise than its run's with an RLM or LRM.
+    path = _numbers_pdf(tmp_path, language)
+    text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", " ".join(
+        _as_mupdf_orders(path)))).split())
+    for paragraph in (NUMBERS[language], *ALONE[language]):
+        assert unicodedata.normalize("NFC", paragraph) in text
+
+
+@needs_poppler
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_numbers_and_latin_runs_copy_out_in_order(tmp_path, language):
+    # The same with poppler: an RLE is right to left for it, as the RLM was
+    text = copied(_numbers_pdf(tmp_path, language))
+    for paragraph in (NUMBERS[language], *ALONE[language]):
+        assert unicodedata.normalize("NFC", paragraph) in text
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pymupdf") is None,
+                    reason="PyMuPDF (a current MuPDF) is not installed")
+@pytest.mark.parametrize("language", ["ar", "fa"])
+def test_numbers_and_latin_runs_copy_out_in_order_with_mupdf(tmp_path, language):
+    import pymupdf
+
+    with pymupdf.open(_numbers_pdf(tmp_path, language)) as doc:
+        text = " ".join(page.get_text("text") for page in doc)
+    text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())
+    for paragraph in (NUMBERS[language], *ALONE[language]):
+        assert unicodedata.normalize("NFC", paragraph) in text
+
+
+def test_letters_are_counted_as_poppler_counts_them():
+    # poppler reads a page in the direction of most of its letters, an RLE among its
+    # right-to-left ones (UnicodeTypeTable.cc), as the RLM it replaces before a number or
+    # a Latin run: the invisible line that tips a page (_direct) is no longer than needed
+    from workflow.render.textlayer import _kinds
+
+    assert _kinds("\u202b\u0662\u200e\u0660") == (1, 1, 2, 0)  # RLE 2 LRM 0: L, R, #, seen
+
+
+def test_a_url_copied_out_whole_keeps_the_mark_before_its_run():
+    # The piece of a broken URL that copies out as all of it (_broken_urls) keeps the
+    # mark its first glyph's text starts with: an RLE where the piece starts a line with
+    # a letter in right-to-left text (an RLM before a "-"), which keeps poppler from
+    # taking the space before the URL into its run
+    from workflow.render.textlayer import Drawn, one_span
+
+    for mark, first in (("\u202b", "w"), ("\u200f", "-")):
+        drawn = one_span([Drawn(5, mark + first, True), Drawn(6), Drawn(7, None, True)],
+                         "https://www.example.org/a-long-one")
+        assert drawn[0].opens == mark + "https://www.example.org/a-long-one"
+
+
+def test_a_glyph_given_a_mark_before_its_text_keeps_its_width(tmp_path):
+    # _level_as_drawn draws a glyph under a character id that copies out with an RLM or
+    # LRM before its text: as wide as the one it replaces, a carrier (of a letter's
+    # marks) advancing by nothing, or the glyphs after it would be drawn elsewhere
+    from workflow.render.textlayer import _CidFont
+
+    with pikepdf.open(_vowelled_pdf(tmp_path)) as pdf:
+        fonts = pdf.pages[0].Resources.Font
+        font = _CidFont(next(fonts[name] for name in fonts.keys()))
+        carrier = font.carrier("\u064e")
+        assert carrier is not None and font.width(carrier) == 0
+        assert font.width(font.retexted(carrier, "\u200f\u064e")) == 0
+        letter = next(code for code in range(1, font.first) if font.width(code) > 0)
+        assert font.width(font.retexted(letter, "\u200fx")) == font.width(letter)

@@ -14,11 +14,14 @@ numbers in their order. So each glyph is given, in the order such an extractor r
   nothing, for MuPDF (_carry_marks);
 - the characters that draw no glyph (ZWNJ, ZWJ) with the letter before them;
 - a mirrored bracket as the bracket written, not the one drawn;
-- an RLM before a number, a Latin run or a separator (`.` `،` `:`) in right-to-left text:
-  an extractor takes the space before it for part of the left-to-right run and moves it
-  ("( )IMA", "إيران ،وتضامنوا"); the RLM, invisible, keeps it in the right-to-left text;
-  and one before a right-to-left line box's first text that is not right to left itself
-  (MuPDF: _open_right_to_left).
+- an RLM before a separator (`.` `،` `:`) in right-to-left text, an RLE before a number
+  or a Latin run there: an extractor takes the space before it for part of the
+  left-to-right run and moves it ("( )IMA", "إيران ،وتضامنوا"); the RLM or RLE,
+  invisible, keeps it in the right-to-left text (poppler takes both for right to left;
+  MuPDF takes an RLE for left to right, as the run after it: see line_glyphs); an LRM
+  before each further Arabic-Indic digit of a number (MuPDF); and an RLM before a
+  right-to-left line box's first text that is not right to left itself (MuPDF:
+  _open_right_to_left).
 
 A glyph whose text is not its font's ToUnicode entry is drawn in a marked-content span
 with /ActualText (PDF 1.5, 14.9.4), which poppler and MuPDF read in place of ToUnicode.
@@ -42,12 +45,16 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 RLM = "\u200f"
+RLE = "\u202b"  # RIGHT-TO-LEFT EMBEDDING: see line_glyphs
 # A marked point after the last glyph of a left-to-right line box that ends in neutrals;
 # the pass after writing replaces it (see _direct).
 LINE_END = "PamphletLineEnd"
 # A marked point at the baseline, before the first glyph of a word's span whose first glyph
 # is drawn raised; the pass after writing puts a glyph there that draws nothing (_marks).
 BASELINE = "PamphletBaseline"
+# BASELINE where a Nastaliq word's span opens: the pass after writing puts the word's
+# carrier there (_word_carrier).
+WORD = "PamphletWord"
 # A marked point (DP, its /Text the marks) on the baseline before a glyph whose text starts
 # with combining marks; the pass after writing draws a carrier there (_carrier).
 MARKS = "PamphletMarks"
@@ -57,6 +64,14 @@ RTL_LINE = "PamphletRightToLeft"
 # A text box's attribute (set by _broken_urls as a page is drawn): the text it copies out
 # as, drawn in one /ActualText span.
 COPIES_AS = "pamphlet_copies_as"
+# A text box's attribute (set by _joined_lines as a page is drawn): (rise, move) of a marked
+# point JOIN drawn after it, half-way up to the line above; the pass after writing puts a
+# glyph there that draws nothing (_marks).
+JOINS = "pamphlet_joins"
+JOIN = "PamphletJoin"
+# poppler joins a line to the block of the line above when their baselines are at most this
+# many times the font size apart (TextOutputDev.cc, maxLineSpacingDelta)
+POPPLER_LINE_SPACING = 1.5
 WBR = "\u200b"  # the text of a <wbr>'s box
 # Bidi classes an extractor keeps in their own order inside right-to-left text (poppler's
 # "L" and "#": letters of left-to-right scripts, digits, and number separators).
@@ -94,6 +109,9 @@ def install() -> bool:
         spanning = SpanningStream(stream, glyphs, _rtl_context(textbox))
         emojis = original(spanning, textbox, text_overflow, block_ellipsis, matrix)
         spanning.finish()
+        joins = getattr(textbox, JOINS, None)
+        if joins is not None:
+            _join(stream, textbox, *joins)
         return emojis
 
     text.draw_first_line = draw_first_line  # draw_text() calls it through the module
@@ -111,6 +129,7 @@ def _install_pages() -> None:
 
     def draw_page(page, stream):
         _broken_urls(page)
+        _joined_lines(page)
         return original(page, stream)
 
     document.draw_page = draw_page  # Page.paint() calls it through the module
@@ -167,6 +186,70 @@ def _broken_urls(page) -> None:
             setattr(first, COPIES_AS, url[:len(url) - len(texts[-1]) + len(first.text)])
 
 
+def _joined_lines(page) -> None:
+    """Each line of a right-to-left paragraph beside another column (a side-by-side row,
+    div.parallel) that is further below the line above it than poppler joins to a block
+    (POPPLER_LINE_SPACING; Urdu's Nastaliq is set at 2.3) gets a marked point JOIN half-way
+    up to that line, inside both (JOINS on its last text box): a glyph there that draws
+    nothing and copies out as an RLM, which poppler reads as a line between the two,
+    close enough to both. Without it each such line was a block of its own, and poppler
+    put the other column's paragraph between the first line of a paragraph and the rest
+    (en+ur). pdf.js leaves such a glyph out; MuPDF reads an RLM on a line of its own."""
+    from weasyprint.formatting_structure import boxes
+
+    todo: list[tuple[Any, bool]] = [(page, False)]
+    while todo:
+        box, beside = todo.pop()
+        element: Any = getattr(box, "element", None)
+        beside = beside or (hasattr(element, "get") and element.tag == "div"
+                            and "parallel" in (element.get("class") or "").split())
+        children = list(getattr(box, "children", ()))
+        lines = [child for child in children if isinstance(child, boxes.LineBox)]
+        if beside and len(lines) > 1 and box.style["direction"] == "rtl":
+            texts = [_text_boxes(line) for line in lines]
+            for above, line in zip(texts, texts[1:], strict=False):
+                if not above or not line:
+                    continue
+                last = line[-1]
+                size = last.style["font_size"]
+                pitch = (last.position_y + last.baseline) - (above[-1].position_y
+                                                             + above[-1].baseline)
+                # inside both lines, a tenth of an em from the nearer right end
+                x = min(max(b.position_x + b.width for b in above),
+                        max(b.position_x + b.width for b in line)) - 0.1 * size
+                if (POPPLER_LINE_SPACING * size < pitch <= 2 * POPPLER_LINE_SPACING * size
+                        and x > max(min(b.position_x for b in above),
+                                    min(b.position_x for b in line))):
+                    setattr(last, JOINS, (pitch / 2, x - (last.position_x + last.width)))
+        todo.extend((child, beside) for child in reversed(children)
+                    if not isinstance(child, boxes.LineBox))
+
+
+def _text_boxes(line) -> list:
+    """The text boxes of a line box that draw text, in drawing (tree) order."""
+    from weasyprint.formatting_structure import boxes
+
+    found, todo = [], [line]
+    while todo:
+        box = todo.pop()
+        if isinstance(box, boxes.TextBox):
+            if box.text.strip():
+                found.append(box)
+            continue
+        todo.extend(reversed(getattr(box, "children", ())))
+    return found
+
+
+def _join(stream, textbox, rise: float, move: float) -> None:
+    """A marked point JOIN `rise` above the baseline, `move` right of where the text box
+    ends (see _joined_lines), in its text object."""
+    size = textbox.style["font_size"]
+    stream.set_text_rise(rise)
+    stream.stream.append(f"[{-move / size * 1000:.3f}] TJ")
+    stream.stream.append(f"/{JOIN} MP")
+    stream.set_text_rise(0)
+
+
 # The last line of text drawn: (stream, baseline, right edge, whether it ends in a
 # left-to-right run); a URL broken into boxes at each <wbr> is drawn box after box.
 _last: list[tuple[object, float, float, bool]] = []
@@ -195,16 +278,16 @@ def _copies_as(textbox) -> str | None:
 
 
 def one_span(glyphs: list[Drawn], text: str) -> list[Drawn]:
-    """A box's glyphs drawn in one /ActualText span of `text` (an RLM before it where its
-    first glyph's text has one: a left-to-right run starts there in right-to-left text).
+    """A box's glyphs drawn in one /ActualText span of `text` (an RLM or RLE before it
+    where its first glyph's text has one: a run starts there in right-to-left text).
     A span with text starts with a glyph that draws nothing (BASELINE): MuPDF gives each
     glyph of a span a character of its text, sends what is left after the last one, and
     drops what comes before the glyphs' own text at the span's end (the URL before
     "-headed"); the glyph takes its first character. (A URL broken over lines copies out
     whole so: see _broken_urls.)"""
     first, last = glyphs[0], glyphs[-1]
-    if text and first.opens and first.opens.startswith(RLM):
-        text = RLM + text
+    if text and first.opens and first.opens.startswith((RLM, RLE)):
+        text = first.opens[0] + text
     if len(glyphs) == 1:
         return [Drawn(first.id, text, True, first.ends, anchored=bool(text))]
     return [Drawn(first.id, text, anchored=bool(text)), *(Drawn(g.id) for g in glyphs[1:-1]),
@@ -218,6 +301,25 @@ def _rtl_context(textbox) -> bool:
 
 def _kept_in_order(char: str) -> bool:
     return unicodedata.bidirectional(char) in KEPT_IN_ORDER
+
+
+def _with_direction_marks(text: str, starts_run: bool) -> str:
+    """The text of a glyph in right-to-left text, with what an extractor needs before
+    it: where it starts a left-to-right run (`starts_run`: a number, a Latin run, or a
+    separator, which bidi may put in the right-to-left text), a character poppler takes
+    for right to left, so that it does not take the space before the run into it
+    ("( )IMA"): an RLM before a separator, an RLE before a number or a Latin letter;
+    an LRM before an Arabic-Indic digit further in a number.
+    MuPDF (pdf-op-run.c, guess_bidi_level) gives a glyph the direction of its text's
+    first character, an RLE (an explicit embedding, which it does not follow) left to
+    right, and reverses each stretch of a line's right-to-left characters: after an RLM,
+    a Latin run's first letter was right to left ("( IMA)": it started a line of its own
+    there), and an Arabic-Indic digit (bidi class AN) is right to left, so a number was
+    reversed with the Arabic around it (٢٠١٩ -> ٩١٠٢)."""
+    kind = unicodedata.bidirectional(text[0])
+    if starts_run:
+        return (RLE if kind in ("L", "EN", "AN") else RLM) + text
+    return LRM + text if kind == "AN" else text
 
 
 def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] | None:
@@ -257,10 +359,11 @@ def line_glyphs(stream, textbox, text, continues: bool = False) -> list[Drawn] |
             if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
                 return None  # WeasyPrint draws .notdef under an id of its choosing
             stored = logical[::-1] if rtl else logical
-            # a left-to-right run starts here, after right-to-left text: an RLM before it
-            if rtl_context and stored and _kept_in_order(stored[0]) and (
-                    rtl or not after_ltr):
-                stored = RLM + stored
+            # a left-to-right run starts here, after right-to-left text: an RLM or RLE
+            # before it; an LRM before a further Arabic-Indic digit (_with_direction_marks)
+            if rtl_context and stored:
+                stored = _with_direction_marks(
+                    stored, _kept_in_order(stored[0]) and (rtl or not after_ltr))
             if stored:  # a neutral inside a left-to-right item (the & of AT&T) continues it
                 after_ltr = not rtl and (_kept_in_order(stored[-1]) or after_ltr)
             if glyph not in font.to_unicode:
@@ -321,10 +424,11 @@ def _open_right_to_left(glyphs: list[Glyph], to_unicode: dict[int, str]) -> None
     leaves the others where they are drawn, and gives a neutral (`!`, `»`, `)`) or a mark
     at the start of a text object the direction left to right: it copied a paragraph's
     last `!` or `»` out in front of its last line ("!النيوليبرالية") and a mark there
-    on the line before. (Numbers and Latin letters start with an RLM already; a box that
-    continues a left-to-right run, a URL's part, is left as it is.)"""
+    on the line before. (Numbers and Latin letters start with an RLE already, for MuPDF
+    left to right, as they are; a box that continues a left-to-right run, a URL's part,
+    is left as it is.)"""
     glyph = next((g for g in glyphs if g.text), None)
-    if glyph is None or glyph.text[0] == RLM or unicodedata.bidirectional(
+    if glyph is None or glyph.text[0] in (RLM, RLE) or unicodedata.bidirectional(
             glyph.text[0]) in MUPDF_RIGHT_TO_LEFT:
         return
     glyph.text = RLM + glyph.text  # (its marks with it: see _carry_marks)
@@ -356,9 +460,10 @@ class Glyph:
 class Drawn:
     """A glyph to draw: its id, the /ActualText of a span opening before it (None: no
     span opens), whether a span closes after it, whether it ends a left-to-right
-    line box in neutrals (a marked point LINE_END follows it: see _direct), and whether
-    the span opening before it is a word's, which starts and ends with a marked point
-    BASELINE; the text of a carrier drawn before it (a marked point MARKS), if any."""
+    line box in neutrals (a marked point LINE_END follows it: see _direct), whether
+    the span opening before it starts and ends with a marked point BASELINE (a word's, a
+    URL's), whether it is a Nastaliq word's (it starts with WORD instead: see
+    _word_carrier); the text of a carrier drawn before it (a marked point MARKS), if any."""
 
     id: int
     opens: str | None = None
@@ -366,6 +471,7 @@ class Drawn:
     ends: bool = False
     anchored: bool = False
     carries: str = ""
+    word: bool = False
 
 
 def _spans(glyphs: list[Glyph]) -> list[Drawn]:
@@ -394,9 +500,9 @@ def _spans(glyphs: list[Glyph]) -> list[Drawn]:
         if stepped and word and (len(word) > 1 or word[0].raised):
             text = "".join(g.text for g in word)
             if len(word) == 1:
-                drawn.append(Drawn(word[0].id, text, True, anchored=True))
+                drawn.append(Drawn(word[0].id, text, True, anchored=True, word=True))
             else:
-                drawn.append(Drawn(word[0].id, text, False, anchored=True))
+                drawn.append(Drawn(word[0].id, text, False, anchored=True, word=True))
                 drawn += [Drawn(g.id) for g in word[1:-1]]
                 drawn.append(Drawn(word[-1].id, None, True))
         else:
@@ -540,7 +646,7 @@ class SpanningStream:
                     self._open = True
                     self._word = drawn.anchored
                     if drawn.anchored:
-                        self._anchor()
+                        self._anchor(WORD if drawn.word else BASELINE)
                     parts += offset
                 parts.append(f"<{code}>")
                 if drawn is not None and drawn.closes and self._open and self._word:
@@ -555,12 +661,12 @@ class SpanningStream:
                     self._stream.stream.append(f"/{LINE_END} MP")
         flush()
 
-    def _anchor(self) -> None:
-        """A marked point BASELINE at the baseline, where the text position is (before
-        a raised glyph: its x offset is drawn before it; after one, its advance)."""
+    def _anchor(self, point: str = BASELINE) -> None:
+        """A marked point (BASELINE, WORD) at the baseline, where the text position is
+        (before a raised glyph: its x offset is drawn before it; after one, its advance)."""
         if self._rise:
             self._stream.set_text_rise(0)
-        self._stream.stream.append(f"/{BASELINE} MP")
+        self._stream.stream.append(f"/{point} MP")
         if self._rise:
             self._stream.set_text_rise(self._rise)
 
@@ -681,7 +787,8 @@ def _rewrite(pdf, owner, fonts, seen, also=None, page=False) -> int:
     if page:  # after `also`, which may mark the running header as an artifact
         out, directed = _direct(out, by_name, _box(owner))
         out, ordered = _logical_runs(out, by_name)
-        directed = directed or ordered
+        out, untied = _untied(out, by_name)
+        directed = directed or ordered or untied
     if marked or changed or directed:
         data = pikepdf.unparse_content_stream(out)
         if isinstance(owner, pikepdf.Stream):
@@ -718,9 +825,10 @@ PADDING_RUN = 8
 
 @cache
 def _kind(char: str) -> str:
-    """L, R, # (what poppler keeps in order in right-to-left text) or N."""
+    """L, R, # (what poppler keeps in order in right-to-left text) or N (poppler's
+    UnicodeTypeTable takes an RLE or RLO for R, as it does an RLM)."""
     kind = unicodedata.bidirectional(char)
-    if kind in ("R", "AL"):
+    if kind in ("R", "AL", "RLE", "RLO"):
         return "R"
     return "#" if kind in KEPT_IN_ORDER - {"L"} else ("L" if kind == "L" else "N")
 
@@ -830,36 +938,143 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
       LRM: poppler would otherwise put the neutrals ending a left-to-right line in front
       of it; elsewhere nothing;
     - BASELINE: a glyph that copies out as an RLM (inside the word's /ActualText span,
-      which poppler and MuPDF read instead), where poppler is to place the word;
+      which poppler and MuPDF read instead), where poppler is to place the word; the
+      one opening a word's span is as wide as the word (_word_carrier);
     - MARKS (a DP): a glyph that copies out as its /Text, the marks of the letter drawn
-      next (_carry_marks).
+      next (_carry_marks);
+    - JOIN: a glyph that copies out as an RLM, between two lines (_joined_lines).
     (An LRM or RLM is a glyph of its own: pdf.js leaves out a glyph whose text ends in
     an invisible format character.)"""
 
     kept: list = []
     font = None
     changed = right_to_left
-    for instruction in out:
+    words = 0  # word spans whose glyphs are drawn in a DRAWN sequence, not closed yet
+    closing = False  # a word's span closes next (EMC): an RLM follows it
+    for index, instruction in enumerate(out):
         operator, operands = str(instruction.operator), instruction.operands
         if operator == "Tf" and operands:
             font = by_name.get(str(operands[0]))
+        if operator == "EMC" and closing:
+            # MuPDF reverses a line it sees drawn in visual order, told from where a
+            # character is drawn after the one before: a word's span is one glyph for it,
+            # so a line of one word (a paragraph's last) would not be reversed
+            code = font.carrier(RLM) if font is not None else None
+            kept += [instruction, *([_shown(code)] if code is not None else [])]
+            closing = False
+            continue
         if operator == "DP" and operands and str(operands[0]) == f"/{MARKS}":
             changed = True
             kept += _carrier(font, operands[1])
             continue
         point = str(operands[0]) if operator == "MP" and operands else ""
-        if point not in (f"/{LINE_END}", f"/{BASELINE}"):
+        if point not in (f"/{LINE_END}", f"/{BASELINE}", f"/{WORD}", f"/{JOIN}"):
             kept.append(instruction)
             continue
         changed = True
+        if point == f"/{WORD}" and font is not None:
+            opening = _word_carrier(out, index, font)
+            if opening:
+                kept += opening
+                words += 1
+                continue
+            point = f"/{BASELINE}"
+        if point == f"/{BASELINE}" and font is not None:
+            if words:  # the word's end: its glyphs' sequence closes after the last one
+                code = font.carrier(RLM)
+                kept += [*([_shown(code)] if code is not None else []), _op("EMC")]
+                words -= 1
+                closing = True
+                continue
         code = None
-        if font is not None and point == f"/{BASELINE}":
+        if font is not None and point in (f"/{BASELINE}", f"/{WORD}", f"/{JOIN}"):
             code = font.carrier(RLM)
         elif font is not None and right_to_left:
             code = font.carrier(LRM)
         if code is not None:
             kept.append(_shown(code))
     return kept, changed
+
+
+# MuPDF (stext-device.c, do_extract_within_actualtext) gives each glyph of an /ActualText
+# span one character of its text, where that glyph is drawn, and the characters left over
+# at the span's end where its last glyph is: a Nastaliq word's letters, drawn on a slope
+# and overlapping, came out a space or a line apart ("م ه اجرا ن"). So a word's span starts
+# with a glyph as wide as the word, on the baseline, that draws nothing: MuPDF puts the
+# word's first character there and the others with it; the glyphs one sees are drawn in a
+# marked-content sequence DRAWN whose /ActualText is empty, which MuPDF copies out as
+# nothing and poppler, which reads /ActualText on a Span only, as part of the word's span.
+DRAWN = "PamphletDrawn"
+
+
+def _word_carrier(out: list, index: int, font) -> list:
+    """The instructions replacing the marked point BASELINE at `out[index]` that opens a
+    word's span: a carrier as wide as the word (to the BASELINE that closes it), moved back
+    by its width, and the opening of the DRAWN sequence of the word's glyphs; none if it
+    opens no word's span, or the word is drawn otherwise than WeasyPrint draws."""
+    import pikepdf
+
+    opening = next((out[at] for at in (index - 1, index - 2) if at >= 0
+                    and str(out[at].operator) == "BDC"), None)
+    if opening is not None and opening is out[index - 2] and str(
+            out[index - 1].operator) != "Ts":
+        opening = None
+    properties = opening.operands[1] if opening is not None and len(
+        opening.operands) == 2 else None
+    if font is None or not isinstance(properties, pikepdf.Dictionary) or (
+            pikepdf.Name.ActualText not in properties):
+        return []
+    text = str(properties.ActualText)
+    width = 0.0
+    for instruction in out[index + 1:]:
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator == "MP" and operands and str(operands[0]) == f"/{BASELINE}":
+            break
+        if operator in ("Tf", "Tc", "Tw", "Tz", "Tm", "Td", "TD", "T*", "Tj", "'", '"',
+                        "EMC", "BDC", "ET"):
+            return []
+        if operator == "TJ":
+            for item in operands[0]:
+                if isinstance(item, pikepdf.String):
+                    raw = bytes(item)
+                    width += sum(font.width((raw[at] << 8) | raw[at + 1])
+                                 for at in range(0, len(raw) - 1, 2))
+                else:
+                    width -= float(item)
+    else:
+        return []
+    # MuPDF adds a combining mark where its pen is and does not advance it: the marks a
+    # word's text starts with (its last letter's: the text is in drawing order) are
+    # copied out by a carrier of their own, before the word's (see _carry_marks)
+    marks = len(text) - len(text.lstrip("".join(
+        char for char in set(text) if unicodedata.category(char) == "Mn")))
+    # A ToUnicode entry of more than PADDING_RUN characters is one MuPDF 1.21 (the
+    # preflight's renderer) warns of: the rest of a longer word is copied out by carriers
+    # that advance by nothing, drawn where the word's carrier ends
+    first, *rest = _pieces(text[marks:]) if text[marks:] else [""]
+    code = font.wide_carrier(first, round(width)) if first else None
+    if code is None:
+        return []
+    codes = [code, *(font.carrier(piece) for piece in rest)]
+    carried = [] if not marks else [_shown(font.carrier(text[:marks]))]
+    return [*carried,
+            _op("TJ", pikepdf.Array([*(pikepdf.String(c.to_bytes(2, "big")) for c in codes),
+                                     round(width)])),
+            _op("BDC", pikepdf.Name(f"/{DRAWN}"),
+                pikepdf.Dictionary(ActualText=pikepdf.String("")))]
+
+
+def _pieces(text: str, most: int = PADDING_RUN) -> list[str]:
+    """`text` in pieces of at most `most` characters, none starting with the character the
+    one before ends with: MuPDF drops a character drawn where the same one was (a bold face
+    drawn twice), and the carriers of a word's pieces after its first are drawn in one
+    place."""
+    pieces = []
+    while len(text) > most:
+        cut = next((at for at in range(most, 0, -1) if text[at - 1] != text[at]), most)
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return [*pieces, text]
 
 
 # After writing: a right-to-left line's runs in logical order ------------------------------
@@ -870,7 +1085,9 @@ def _marks(out: list, by_name: dict, right_to_left: bool) -> tuple[list, bool]:
 # first ("۲ در منطقهٔ۰۱۹"). It ignores a jump where the direction changes, so the runs
 # of a right-to-left line box are drawn in logical order, right to left, each placed with
 # a Tm of its own and still drawn left to right inside (poppler and pdf.js order a line by
-# position: their words and pages are the same).
+# position: their words and pages are the same). A number is a left-to-right run, of
+# Persian digits (bidi class EN) or of Arabic-Indic ones (AN, which bidi reads left to
+# right too), and each glyph is given its run's direction for MuPDF (_level_as_drawn).
 
 
 def _logical_runs(out: list, by_name: dict) -> tuple[list, bool]:
@@ -903,10 +1120,16 @@ def _logical_runs(out: list, by_name: dict) -> tuple[list, bool]:
 
 
 def _direction(text: str) -> str:
-    """L, R or N (neutral) for a glyph's text, an RLM before it left out."""
-    text = text.lstrip(RLM)
+    """L, R or N (neutral) for a glyph's text: R if it starts with an RLM (a separator or
+    a neutral that line_glyphs put in right-to-left text: a paragraph's last line
+    "٢٠١٨." is a number and a full stop, drawn as two runs), else that of its first
+    character after an RLE or LRM (a number's, a Latin run's: see line_glyphs); an
+    Arabic-Indic digit (AN) is left to right, as a Persian one (EN) is."""
+    if text.startswith(RLM):
+        return "R"
+    text = text.lstrip(RLE + LRM)
     kind = unicodedata.bidirectional(text[0]) if text else "ON"
-    return "L" if kind in ("L", "EN") else "R" if kind in ("R", "AL", "AN") else "N"
+    return "L" if kind in ("L", "EN", "AN") else "R" if kind in ("R", "AL") else "N"
 
 
 def _both_directions(body: list, by_name: dict) -> bool:
@@ -1012,6 +1235,7 @@ def _runs_reordered(body: list, by_name: dict) -> list | None:
             while end < len(items) and items[end][0] in ("close", "move"):
                 end += 1
         runs.append((first, end, glyphs[start]))
+    _level_as_drawn(items, glyphs, resolved, runs, by_name)
     drawn: list = []
     for first, end, glyph in reversed(runs):
         state = items[glyph][2]
@@ -1037,6 +1261,50 @@ def _runs_reordered(body: list, by_name: dict) -> list | None:
         if shown:
             drawn.append(_op("TJ", pikepdf.Array(shown)))
     return drawn
+
+
+def _mupdf_level(text: str, level: int) -> int:
+    """The direction MuPDF gives a glyph (pdf-op-run.c, guess_bidi_level): 1 (right to
+    left) or 0, from the first character of its text; a neutral, a mark or a space takes
+    the level of the glyph drawn before it (`level`), a bidi control other than LRM and
+    RLM left to right."""
+    kind = unicodedata.bidirectional(text[0]) if text else "ON"
+    if kind in MUPDF_RIGHT_TO_LEFT:
+        return 1
+    if kind in ("CS", "NSM", "BN", "B", "S", "WS", "ON"):
+        return level
+    return 0
+
+
+def _level_as_drawn(items: list, glyphs: list[int], resolved: list[str],
+                    runs: list[tuple[int, int, int]], by_name: dict) -> None:
+    """Give each glyph of a line drawn in logical runs (`runs`, last first) the direction
+    of its run for MuPDF (_mupdf_level): one that MuPDF would give the other copies out
+    with an RLM (or LRM) before its text. Such is a space or neutral starting (at its
+    left end) a right-to-left run drawn after a number or at the text object's start:
+    it takes left to right from the glyph before, and MuPDF, which reverses each stretch
+    of a line's right-to-left characters where it is, put it on the wrong side of its
+    run ("عام٢٠١٩"). (pdf.js, which writes a space glyph only between two others, lost
+    it too at the start of a run drawn after a jump: "من٨"; with an RLM it is no space
+    glyph for pdf.js, nor a space for poppler, which keeps it in its word.)"""
+    where = {index: at for at, index in enumerate(glyphs)}
+    level = 0  # at BT
+    for first, end, _ in reversed(runs):
+        for index in range(first, end):
+            what, payload, state = items[index]
+            if what != "glyph":
+                continue
+            text = state["text"]
+            want = 1 if resolved[where[index]] == "R" else 0
+            got = _mupdf_level(text, level)
+            font = by_name.get(state["font"])
+            if got != want and text and not state["inside"] and font is not None:
+                code = font.retexted(int.from_bytes(payload, "big"),
+                                     (RLM if want else LRM) + text)
+                items[index] = (what, code.to_bytes(2, "big"),
+                                {**state, "text": (RLM if want else LRM) + text})
+                got = want
+            level = got
 
 
 def _carrier(font, properties) -> list:
@@ -1099,6 +1367,160 @@ def _box(page) -> tuple[float, float]:
     return 0.0, 0.0
 
 
+# After writing: a letter that advances by nothing, at a word's start ---------------------
+#
+# Noto Naskh draws lam-alef ("لا") as an alef that advances by nothing and then the lam,
+# where the alef is. poppler (TextPage::addChar) takes a character drawn where the one before
+# it starts for duplicated text (fake bold): the alef, first of its word, became a word of
+# its own, zero wide, starting where the lam's word starts. Words that start at the same x
+# are ordered by chance (TextPool::addWord), and where the lam's word, wider than half an em,
+# came first, the alef's was taken for text overlapping it and started a line of its own
+# (TextBlock::coalesce): "ا\nل" (the line "ونصفهم من النساء والأطفال، لا" of A4 ima-honduran
+# en+ar). So such a letter's text goes with the glyph drawn where it is, and the letter
+# itself is drawn before the rest of its line box (text object), in a span of no
+# /ActualText (poppler and MuPDF copy it out as nothing: no word) with an RLM for its
+# ToUnicode (pdf.js, which reads no /ActualText, leaves out a glyph whose text is an
+# invisible format character). Drawn first, its span splits no text of the line for
+# pdf.js, which ends a text item at every span and reverses each item on its own; and
+# it is still drawn before the glyphs it touches (the lam, the letters right of it: the
+# glyph before it is a space), so the page is the same to the pixel (drawn after the
+# line, one pixel of 144 PDFs at 30 dpi came out a shade lighter).
+
+
+def _untied(out: list, by_name: dict) -> tuple[list, bool]:
+    """A page's instructions with each letter that advances by nothing at a word's start,
+    where the glyph after it is drawn, moved to the start of its text object (see above),
+    and whether any was."""
+    result: list = []
+    changed = False
+    body: list | None = None
+    for instruction in out:
+        operator = str(instruction.operator)
+        if operator == "BT":
+            body = []
+            result.append(instruction)
+        elif operator == "ET" and body is not None:
+            untied = _untied_object(body, by_name)
+            changed = changed or untied is not None
+            result += body if untied is None else untied
+            result.append(instruction)
+            body = None
+        elif body is not None:
+            body.append(instruction)
+        else:
+            result.append(instruction)
+    return result, changed
+
+
+def _untied_object(body: list, by_name: dict) -> list | None:
+    """One text object's instructions with its tied letters moved (`_untied`), or None if
+    it has none or is drawn otherwise than WeasyPrint draws."""
+    import pikepdf
+
+    matrix: list[float] | None = None
+    name, font, size, rise, pen, state = "", None, 0.0, 0.0, 0.0, 0
+    actual: list[bool] = []  # open marked content: whether each is an /ActualText span
+    # each glyph: (instruction, item, byte offset, code, x, state); state counts the
+    # instructions that change where or how a glyph is drawn (Tm, Tf, Ts)
+    glyphs: list[tuple[int, int, int, int, float, int]] = []
+    fonts: dict[int, tuple] = {}  # state -> (matrix, name, font, size, rise)
+    inside: set[int] = set()  # glyphs in an /ActualText span (copied out as its text)
+    for index, instruction in enumerate(body):
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator in ("Td", "TD", "T*", "Tc", "Tw", "Tz", "Tj", "'", '"'):
+            return None
+        if operator == "Tm":
+            matrix, pen = [float(v) for v in operands], 0.0
+        elif operator == "Tf":
+            name, font, size = str(operands[0]), by_name.get(str(operands[0])), float(
+                operands[1])
+        elif operator == "Ts":
+            rise = float(operands[0])
+        elif operator in ("BDC", "BMC"):
+            actual.append(len(operands) > 1 and isinstance(operands[1], pikepdf.Dictionary)
+                          and pikepdf.Name.ActualText in operands[1])
+        elif operator == "EMC" and actual:
+            actual.pop()
+        if operator in ("Tm", "Tf", "Ts"):
+            state += 1
+        if operator != "TJ":
+            continue
+        if font is None or matrix is None:
+            return None
+        fonts[state] = (matrix, name, font, size, rise)
+        for item_at, item in enumerate(operands[0]):
+            if not isinstance(item, pikepdf.String):
+                pen -= float(item) / 1000 * size
+                continue
+            raw = bytes(item)
+            for at in range(0, len(raw) - 1, 2):
+                code = int.from_bytes(raw[at:at + 2], "big")
+                if any(actual):
+                    inside.add(len(glyphs))
+                glyphs.append((index, item_at, at, code, pen, state))
+                pen += font.width(code) / 1000 * size
+    tied = [at for at in range(len(glyphs) - 1) if _tied(glyphs, at, fonts, inside)]
+    if not tied or any(actual):
+        return None
+    removed: dict[tuple[int, int], set[int]] = {}  # (instruction, item) -> byte offsets
+    recoded: dict[tuple[int, int, int], int] = {}  # the glyph after: its new code
+    moved: list = []
+    for at in tied:
+        index, item_at, offset, code, x, state = glyphs[at]
+        after = glyphs[at + 1]
+        matrix, name, font, size, rise = fonts[state]
+        removed.setdefault((index, item_at), set()).add(offset)
+        text = font.text(code) + font.text(recoded.get(after[:3], after[3]))
+        recoded[after[:3]] = font.cid(_glyph(font, after[3]), text)
+        at_x = [*matrix[:4], matrix[4] + x * matrix[0], matrix[5] + x * matrix[1]]
+        moved += [_op("Tm", *at_x), _op("Tf", pikepdf.Name(name), size),
+                  _op("BDC", pikepdf.Name.Span,
+                      pikepdf.Dictionary({"/ActualText": pikepdf.String("")})),
+                  _shown(font.cid(_glyph(font, code), RLM)), _op("EMC")]
+    result = list(body)
+    for index in sorted({key[0] for key in [*removed, *recoded]}):
+        array = []
+        for item_at, item in enumerate(body[index].operands[0]):
+            if not isinstance(item, pikepdf.String):
+                array.append(item)
+                continue
+            raw = bytes(item)
+            codes = b"".join(
+                recoded.get((index, item_at, at), int.from_bytes(raw[at:at + 2], "big"))
+                .to_bytes(2, "big") for at in range(0, len(raw) - 1, 2)
+                if at not in removed.get((index, item_at), ()))
+            array.append(pikepdf.String(codes))
+        result[index] = _op("TJ", pikepdf.Array(array))
+    # before the object's own Tm and Tf, which its text is drawn with
+    return [*moved, *result]
+
+
+def _tied(glyphs: list, at: int, fonts: dict, inside: set[int]) -> bool:
+    """Whether glyph `at` is a letter that advances by nothing, starts a word for poppler
+    (first of its text object, after a space, or apart from the glyph before) and has
+    the glyph after it drawn where it is (see _untied)."""
+    index, _, _, code, x, state = glyphs[at]
+    font, size, rise = fonts[state][2:]
+    text = font.text(code)
+    after = glyphs[at + 1]
+    if (at in inside or at + 1 in inside or after[5] != state or font.width(code) or rise
+            or not text or not unicodedata.category(text[0]).startswith("L")
+            or not font.text(after[3]).strip() or abs(after[4] - x) >= 0.1 * size):
+        return False
+    before = next((glyphs[b] for b in range(at - 1, -1, -1) if b not in inside), None)
+    if before is None or before[5] != state:
+        return True
+    before_text = font.text(before[3])
+    end = before[4] + font.width(before[3]) / 1000 * size
+    # poppler ends a word at a space, and where the next glyph is over 0.1 em away
+    return not before_text.strip() or abs(x - end) > 0.1 * size
+
+
+def _glyph(font, code: int) -> int:
+    """The glyph a character id draws (its own id, or a new id's glyph)."""
+    return font.keys[code][0] if code in font.keys else code
+
+
 def _font(fonts, dictionary):
     """The _CidFont of a Type0 font resource WeasyPrint wrote (None for any other)."""
     from pikepdf import Name
@@ -1130,8 +1552,10 @@ class _CidFont:
         self._program = TTFont(BytesIO(program), lazy=True)  # parsed once, read lazily
         self.first = self._program["maxp"].numGlyphs
         self.ids: dict[tuple[int, str], int] = {}
-        self.keys: dict[int, tuple[int, str]] = {}  # the other way round
+        self.keys: dict[int, tuple[int, str]] = {}  # every new id's (glyph, text)
         self.zero: set[int] = set()  # ids that advance by nothing
+        self.advances: dict[int, int] = {}  # ids that advance by a width of their own
+        self._wide: dict[tuple[str, int], int] = {}  # see wide_carrier()
         self._to_unicode: dict[int, str] | None = None
         self._space: int | None = None  # its space glyph (-1: none)
         self._rtl: bool | None = None  # whether its ToUnicode has right-to-left letters
@@ -1143,11 +1567,27 @@ class _CidFont:
     def cid(self, glyph: int, text: str) -> int:
         key = (glyph, text)
         if key not in self.ids:
-            self.ids[key] = self.first + len(self.ids)
-            if self.ids[key] > 0xFFFF:
-                raise ValueError("more than 65536 character ids in one font")
-            self.keys[self.ids[key]] = key
+            self.ids[key] = self._new_id(key)
         return self.ids[key]
+
+    def _new_id(self, key: tuple[int, str]) -> int:
+        cid = self.first + len(self.keys)
+        if cid > 0xFFFF:
+            raise ValueError("more than 65536 character ids in one font")
+        self.keys[cid] = key
+        return cid
+
+    def wide_carrier(self, text: str, width: int) -> int | None:
+        """A character id that draws the font's space glyph (nothing), advances by `width`
+        (thousandths of the font size) and copies out as `text`; None for a font without
+        a space."""
+        if self.carrier(text) is None:
+            return None
+        key = (text, width)
+        if key not in self._wide:
+            self._wide[key] = cid = self._new_id((self._space or 0, text))
+            self.advances[cid] = width
+        return self._wide[key]
 
     def carrier(self, text: str) -> int | None:
         """A character id that draws the font's space glyph (nothing), advances by nothing
@@ -1169,6 +1609,14 @@ class _CidFont:
         self.zero.add(cid)
         return cid
 
+    def retexted(self, code: int, text: str) -> int:
+        """A character id drawing the glyph of `code`, as wide, copying out as `text`."""
+        glyph = self.keys[code][0] if code in self.keys else code
+        cid = self.cid(glyph, text)
+        if code in self.zero:
+            self.zero.add(cid)
+        return cid
+
     def direction(self, code: int) -> str:
         """`_direction` of what a character id copies out as, found once."""
         found = self._directions.get(code)
@@ -1183,6 +1631,8 @@ class _CidFont:
             self._all_widths = _widths(descendant.get("/W"))
             self._default_width = int(descendant.get("/DW", 1000))
         if code in self.keys:
+            if code in self.advances:
+                return self.advances[code]
             return 0 if code in self.zero else self.width(self.keys[code][0])
         return self._all_widths.get(code, self._default_width)
 
@@ -1213,7 +1663,8 @@ class _CidFont:
         if self._rtl is None:
             self._rtl = any(_kind(char) == "R" for text in (self._to_unicode or {}).values()
                             for char in text)
-        return self._rtl or any(_kind(char) == "R" for _, text in self.ids for char in text)
+        return self._rtl or any(_kind(char) == "R" for _, text in self.keys.values()
+                                for char in text)
 
     def some_glyph(self) -> int:
         """A glyph of the font that has text (the first in its ToUnicode)."""
@@ -1224,20 +1675,20 @@ class _CidFont:
         """CIDToGIDMap, widths and ToUnicode entries of the new ids."""
         import pikepdf
 
-        if not self.ids:
+        if not self.keys:
             return
         descendant = self.dictionary.DescendantFonts[0]
-        gids = list(range(self.first)) + [glyph for glyph, _ in self.ids]
+        gids = list(range(self.first)) + [glyph for glyph, _ in self.keys.values()]
         descendant.CIDToGIDMap = pdf.make_stream(struct.pack(f">{len(gids)}H", *gids))
         widths = _widths(descendant.get("/W"))
         default = int(descendant.get("/DW", 1000))
         new_widths = []
-        for (glyph, _), cid in self.ids.items():
-            width = 0 if cid in self.zero else widths.get(glyph, default)
+        for cid, (glyph, _) in self.keys.items():
+            width = self.advances.get(cid, 0 if cid in self.zero else widths.get(glyph, default))
             new_widths += [cid, pikepdf.Array([width])]
         descendant.W = pikepdf.Array(list(descendant.get("/W", pikepdf.Array())) + new_widths)
         entries = [f"<{cid:04x}> <{text.encode('utf-16-be').hex()}>"
-                   for (_, text), cid in self.ids.items()]
+                   for cid, (_, text) in self.keys.items()]
         blocks = "".join(
             f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar\n"
             for chunk in (entries[i:i + 100] for i in range(0, len(entries), 100)))

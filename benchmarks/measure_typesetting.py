@@ -224,6 +224,13 @@ def colophon_page(pdf: Path, pages: int) -> int:
     return reader.get_destination_page_number(top[-1]) if top else pages - 1
 
 
+def not_text(pdf: Path, layout: str, pages: int) -> set[int]:
+    """The pages that hold no running text: the cover, the contents (multilingual), and from
+    the colophon's page to the end (the colophon, a print file's padding, its back cover)."""
+    return {0, *range(colophon_page(pdf, pages), pages)} | (
+        {1} if layout == "multilingual" else set())
+
+
 def line_language(line: Line, pdf: Path, langs: list[str], owner: dict[int, str]) -> str:
     if line.rtl:
         return "rtl"
@@ -290,10 +297,7 @@ def measure_pdf(pdf: Path, run_: Run, tally: Tally) -> None:
     body = [[ln for ln in page.lines if is_body(ln, page)] for page in pages]
     if run_.kind == "print":
         tally.blank += sum(is_blank(page) for page in pages)
-    # Not text: the cover, the contents (multilingual), and from the colophon's page to the
-    # end (the colophon, a print file's padding and its back cover).
-    special = {0, *range(colophon_page(pdf, len(pages)), len(pages))} | (
-        {1} if layout == "multilingual" else set())
+    special = not_text(pdf, layout, len(pages))
     for index, lines in enumerate(body):
         fuller = max((sum(ln.column == c for ln in lines) for c in (0, 1)), default=0)
         if index not in special and 0 < fuller <= 4:  # in the fuller column
@@ -314,7 +318,7 @@ def measure_pdf(pdf: Path, run_: Run, tally: Tally) -> None:
             heights[column] = count * sorted(steps)[len(steps) // 2] if steps else 0.0
         if min(heights) > 0:
             tally.column_ratios.append((max(heights) / min(heights), pdf.name))
-    measure_spacing(pdf, pages, body, layout, run_, tally)
+    measure_spacing(pdf, pages, body, layout, run_, tally, special)
 
 
 def cover_faults(pdf, pages, body, layout, langs, tally) -> None:
@@ -411,9 +415,12 @@ def measure_breaks(pdf, pages, body, layout, langs, owner, run_, tally) -> None:
                     tally.not_us.append(where)
 
 
-def measure_spacing(pdf, pages, body, layout, run_, tally) -> None:
+def measure_spacing(pdf, pages, body, layout, run_, tally, special) -> None:
     for p, lines in enumerate(body):
-        if p == 0:
+        # Word spaces of running text only: a multilingual edition's contents lines are no
+        # justified lines (their leader dots and the gap before the page number read as
+        # spaces of 1.1-3.2x, which made a ragged edition's measure fail).
+        if p in special:
             continue
         two = bool(pages[p].gutters) and layout != "parallel"
         for line in lines:

@@ -1,6 +1,7 @@
 """A runt page is counted in its fuller column: two columns of a few lines each are a
-runt too (one list item and a URL across the two columns of a letter page). A runt at the
-end of a multilingual edition's section is fitted in that section alone."""
+runt too (one list item and a URL across the two columns of a letter page; side by side,
+each cell its own column wherever the cells meet). A runt at the end of a multilingual
+edition's section is fitted in that section alone."""
 
 from __future__ import annotations
 
@@ -148,3 +149,31 @@ def test_short_right_to_left_lines_are_one_column():
                                    if line.position_x >= document.pages[1]._page_box
                                    .margin_width() / 2) >= 3  # what fooled the count
     assert not runt_pages(document)
+
+
+def test_side_by_side_columns_are_counted_apart_where_they_meet():
+    # Side by side, the columns' widths follow the texts: a wide right-to-left column
+    # starts left of the page's middle. A last page of 2 lines in one column and 3 in the
+    # other is a runt (a URL across both, letter en+ur), not one column of 5 lines.
+    def pair(left: str, right: str) -> str:
+        return ('<div class="parallel"><div class="pair">'
+                f'<div class="column" style="width: 35%" lang="en"><p>{left}</p></div>'
+                f'<div class="column" style="width: 65%" lang="ar" dir="rtl"><p>{right}</p>'
+                "</div></div></div>")
+
+    html = ('<html lang="en"><head><style>@page { size: A4 } p { margin: 0 }</style></head>'
+            '<body><p>cover</p><article class="text" style="break-before: page">'
+            + pair("one<br>two", "واحد<br>اثنان<br>ثلاثة") + "</article></body></html>")
+    document, _ = render_document(html, Path("."))
+    from weasyprint.formatting_structure import boxes
+
+    page = document.pages[1]
+    cells, todo = [], [page._page_box]
+    while todo:
+        box = todo.pop()
+        if isinstance(box, boxes.TableCellBox):
+            cells.append(box.position_x)
+        todo.extend(getattr(box, "children", ()))
+    assert len(list(_line_boxes(page))) == 5 and len(cells) == 2
+    assert max(cells) < page._page_box.margin_width() / 2  # what fooled the count
+    assert runt_pages(document) == [1]

@@ -25,7 +25,36 @@ WORDS = ("internationalization responsibilities Oppenheimer representatives Wash
 def test_names_are_wrapped_whole_outside_tags_and_entities():
     html = keep_names_whole('pro-Iranian forces of Qassem &amp; <a href="Myanmar">Sal</a>')
     assert html == ('pro-<span class="name">Iranian</span> forces of'
-                    ' <span class="name">Qassem</span> &amp; <a href="Myanmar">Sal</a>')
+                    '<span class="name"> Qassem</span> &amp; <a href="Myanmar">Sal</a>')
+
+
+def test_names_break_lines_where_plain_text_does():
+    # WeasyPrint 70 took back a line's text to its first break where a name's span after
+    # a space did not fit at the line's end: "Faced" alone, then "with the current
+    # simultaneous attacks on", then "Blacks," (letter en+ur).
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    text = ("Faced with the current simultaneous attacks on Blacks, Latinos, women, gays,"
+            " lesbians, transgender people, Muslims and Jews, we cannot separate them.")
+
+    def lines(body: str, width: int) -> list[str]:
+        page = HTML(string=f'<html lang="en"><body style="font: 10pt Noto Serif"><p style="width:'
+                    f' {width}px">{body}</p></body></html>').render().pages[0]
+        found, todo = [], [page._page_box]
+        while todo:
+            box = todo.pop()
+            if isinstance(box, boxes.LineBox):
+                found.append("".join(t.text for t in box.descendants()
+                                     if isinstance(t, boxes.TextBox)).strip())
+            else:
+                todo.extend(reversed(getattr(box, "children", ())))
+        return found
+
+    wrapped = keep_names_whole(text)
+    assert wrapped.count('class="name"') == 3
+    differ = [width for width in range(200, 420, 2) if lines(wrapped, width) != lines(text, width)]
+    assert not differ
 
 
 def test_words_kept_whole_only_in_the_body():

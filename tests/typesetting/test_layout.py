@@ -254,3 +254,28 @@ def test_a_title_kept_together_keeps_its_heading_font(english):
              if size > 15 and re.search("[\u0600-\u06ff]", text)]
     assert len(title) >= 2, runs  # more than one run: the no-break groups are spans
     assert all("Kufi" in font for _, font in title), title
+
+
+@pytest.mark.parametrize("language", ["ar", "ur"])
+def test_a_url_in_right_to_left_text_is_set_in_the_latin_face(tmp_path, language):
+    # The script's face has its own "-" and "." (Noto Nastaliq Urdu both, Noto Naskh
+    # Arabic the dot): a URL in Arabic or Urdu text was set in two faces, with heavier
+    # dots, and MuPDF copied one whose last line started with Nastaliq's "-" out with a
+    # space in it. Every character of a URL is in the Latin text face.
+    from tests.typesetting.glyphs import read_pages
+    from workflow.pdf.post import finish_screen
+    from workflow.render.html import break_addresses, wrap_ltr_runs
+    from workflow.render.typeset import typeset
+
+    words = {"ar": "اقرأوا البيان على", "ur": "اس بیان کو پڑھیں"}[language]
+    url = "https://www.allianceofmesocialists.org/statement-on-the-caravan/"
+    html = break_addresses(wrap_ltr_runs(f"{words} {url}"))
+    path = tmp_path / "out.pdf"
+    path.write_bytes(finish_screen(typeset(
+        f'<html lang="{language}"><body><article class="text">'
+        f'<p lang="{language}" dir="rtl">{html}</p></article></body></html>',
+        tmp_path, None, {}, False), "right"))
+    glyphs = [g for page in read_pages(path) for line in page.lines for g in line.glyphs
+              if g.c in "-./:" and g.c]
+    assert len(glyphs) >= 8
+    assert all("Serif" in g.font for g in glyphs), {g.font for g in glyphs}

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from workflow import languages
 from workflow.languages.profile import (
     ARABIC_INDIC_DIGITS,
+    LATIN_FONTS,
     PERSIAN_DIGITS,
     WESTERN_DIGITS,
     Profile,
@@ -150,6 +151,12 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
         # hyphenated, over the rule above.
         rules.append(f"p.title:lang({code}) {{ hyphens: manual; }}")
     if profile.rtl:
+        # A URL or address is Latin text: set in the Latin text face, every character of
+        # it. The script's face has its own "-" and ".", which broke it into runs of two
+        # fonts (heavier dots, and MuPDF copied a URL whose last line started with the
+        # script's "-" out with a space in it).
+        rules.append(f".url:lang({code}) {{ font-family: "
+                     f"{families((*LATIN_FONTS.text, *profile.font_stack('text')))}; }}")
         # The running header's margin box takes the document's direction: a right-to-left
         # title there is isolated (RLI ... PDI), which Pango honours.
         rules.append(f"h1.title:lang({code}), .running-title:lang({code}) "

@@ -181,23 +181,29 @@ def _text_lines(page) -> int | None:
     from weasyprint.formatting_structure import boxes
 
     middle = page._page_box.margin_width() / 2
-    # (box, the left edge of the block its lines are in): a line box is only as wide as
-    # its text and set at its start, so a short right-to-left or centred line starts
-    # right of the middle in one column too
-    counts, todo = [0, 0], [(page._page_box, 0.0)]
+    # (box, its column, whether it is in a cell): a column of text is the side of the
+    # middle its block starts on (a line box is only as wide as its text and set at its
+    # start, so a short right-to-left or centred line starts right of the middle in one
+    # column too); side by side, each cell of a row is a column of its own, wherever the
+    # cells meet (their widths follow the texts: a wide Urdu column starts left of the
+    # middle, and its lines were counted with the other column's)
+    counts, todo = [0, 0], [(page._page_box, 0, False)]
     while todo:
-        box, left = todo.pop()
+        box, column, in_cell = todo.pop()
         if isinstance(box, boxes.MarginBox):
             continue
         if getattr(box, "element_tag", None) == "nav":
             return None
         if isinstance(box, boxes.LineBox):
-            counts[left >= middle] += any(
+            counts[column] += any(
                 isinstance(child, (boxes.TextBox, boxes.InlineBox)) for child in box.children)
             continue
-        if isinstance(box, boxes.BlockContainerBox):
-            left = box.position_x
-        todo.extend((child, left) for child in getattr(box, "children", ()))
+        if isinstance(box, boxes.TableRowBox):
+            todo.extend((cell, min(index, 1), True) for index, cell in enumerate(box.children))
+            continue
+        if isinstance(box, boxes.BlockContainerBox) and not in_cell:
+            column = int(box.position_x >= middle)
+        todo.extend((child, column, in_cell) for child in getattr(box, "children", ()))
     return max(counts)
 
 

@@ -1,5 +1,5 @@
 """A long title's running header is one line in the top margin, clear of the draft
-notice beside it, in Latin and in Nastaliq (and across the measure in the source
+notice beside it, in Latin, Arabic and Nastaliq (and across the measure in the source
 edition, which has no notice): read back from glyph boxes."""
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ ENGLISH = ("Solidarity with the caravan of migrants crossing Mexico towards the 
 TITLES = {
     "es": "Solidaridad internacional con la caravana de migrantes que cruza México hacia"
           " la frontera norte de los Estados Unidos",
+    "ar": "التضامن الأممي مع قافلة المهاجرين التي تعبر المكسيك نحو الحدود الشمالية للولايات"
+          " المتحدة الأمريكية",
     "ur": "مہاجرین کے عالمی دن کے موقع پر بین الاقوامی اتحادِ مہاجرین کا بیان: ہماری"
           " جدوجہد سرحدوں کے بغیر ایک منصفانہ دنیا کے لیے جاری رہے گی",
 }
@@ -39,7 +41,7 @@ def long_titles(tmp_path, monkeypatch):
                                      "More than 7000 people walk together.\n\n"
                                      + "\n\n".join([PARAGRAPH] * 12) + "\n")
     root = write_project(tmp_path / "project", {"caravan": statement},
-                         config='[tool.pamphlet]\nlanguages = ["en", "es", "ur"]\n')
+                         config='[tool.pamphlet]\nlanguages = ["en", "es", "ar", "ur"]\n')
     monkeypatch.chdir(root)
     project = load_project(root)
     update(project)
@@ -56,7 +58,7 @@ def _extent(glyphs: list[Glyph]) -> tuple[float, float]:
     return min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
 
 
-@pytest.mark.parametrize("language", ["es", "ur", "en"])
+@pytest.mark.parametrize("language", ["es", "ar", "ur", "en"])
 def test_a_long_title_runs_one_line_clear_of_the_notice(long_titles, language):
     build(long_titles, languages=[language], layouts=["single"])
     pdf = long_titles.build / "caravan" / f"caravan.{language}.pdf"

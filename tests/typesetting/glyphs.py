@@ -32,6 +32,7 @@ class Glyph:
     font: str
     size: float
     gid: int = 0
+    color: str = ""  # as mutool trace writes the fill's colour: "0 0 0" in RGB is black
 
 
 @dataclass
@@ -123,7 +124,7 @@ def read_pages(pdf, columns: str = "find") -> list[Page]:
                     y = float(g.get("y")) * d + f
                     glyphs.append(Glyph(g.get("unicode", ""), x,
                                         x + float(g.get("adv", "0")) * size, y, name, size,
-                                        int(g.get("glyph", "0"))))
+                                        int(g.get("glyph", "0")), fill.get("color", "")))
         glyphs = [g for g in glyphs if g.size >= 1]  # the hidden running title is 0 pt
         x0, y0, x1, y1 = (float(v) for v in page.get("mediabox").split())
         width, height = x1 - x0, y1 - y0

@@ -1,10 +1,11 @@
 """What the fitting pass reads from a laid-out document: front matter that runs onto a
-second page, and line-end hyphens a typesetter would take back (ladders, page turns,
-paragraphs ending on a word's last letters)."""
+second page, line-end hyphens a typesetter would take back (ladders, page turns,
+paragraphs ending on a word's last letters), and running headers on more than one line."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
@@ -151,6 +152,34 @@ def box_text(box) -> str:
     if hasattr(box, "text"):
         return box.text
     return "".join(box_text(child) for child in getattr(box, "children", ()))
+
+
+ELLIPSIS = "\u2026"
+ISOLATES = re.compile("[\u2066-\u2069]")
+
+
+def header_faults(document) -> dict[str, str]:
+    """Running headers set on more than one line (@top-center: the measure, half of it
+    beside a draft notice): by the language of their pages (named lang-xx), a running
+    title that fits one, the words of the first line but its last and an ellipsis. Typeset
+    again, one that still runs over is cut again the same way."""
+    from weasyprint.formatting_structure import boxes
+
+    titles: dict[str, str] = {}
+    for page in document.pages:
+        name = page._page_box.page_type.name or ""
+        for box in page._page_box.children:
+            if not (isinstance(box, boxes.MarginBox) and box.at_keyword == "@top-center"
+                    and len(box.children) > 1 and name.startswith("lang-")):
+                continue
+            words = ISOLATES.sub("", box_text(box.children[0])).split()
+            kept = " ".join(words[:-1] or words[:1]).rstrip(ELLIPSIS)
+            # no comma, colon or dash before the ellipsis ("statement:…")
+            while kept and (unicodedata.category(kept[-1])[0] == "P"
+                            and kept[-1] not in ")]»›”’"):
+                kept = kept[:-1].rstrip()
+            titles[name.removeprefix("lang-")] = kept + ELLIPSIS
+    return titles
 
 
 def hyphen_faults(document) -> set[str]:

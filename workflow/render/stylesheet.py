@@ -168,12 +168,30 @@ def profile_css(profile: Profile, digits: str, draft: bool, leading: float = 1.0
         # Colour and size are in pamphlet.css (and cmyk.css for print).
         margin.append(f"@top-right {{ content: {css_string(profile.furniture['draft_notice'])};"
                       f" font-family: {furniture}; }}")
+        # The running header beside it: half the measure, 2 mm clear of the notice, which
+        # has the rest (a quarter each side, on a few lines); without a fixed width a long
+        # title took the line and left the notice its narrowest (fitting.header_faults).
+        margin.append("@top-center { width: 50%; margin: 0 2mm; }")
     rules.append(f"@page {page_name(code)} {{ {' '.join(margin)} }}")
     none = "@top-center { content: none; } @bottom-center { content: none; }"
     rules.append(f"@page {page_name(code)}:first {{ {none} }}")
     rules.append(f"@page {page_name(code)}:blank {{ {none} }}")
     rules.append(f"@page {page_name(code)}-colophon {{ {' '.join(margin[2:])} {none} }}")
     return "\n".join(rules)
+
+
+def running_css(titles: Mapping[str, str]) -> str:
+    """Running titles by language, where the title is too long for the running header's
+    one line (fitting.header_faults): set for the title's string, over the rules above
+    (same specificity, later). A right-to-left one isolated as the title is."""
+    rules = []
+    for code, title in sorted(titles.items()):
+        value = css_string(title)
+        if languages.get(code).rtl:
+            value = f'"\\2067" {value} "\\2069"'
+        rules.append(f"h1.title:lang({code}), .running-title:lang({code}) "
+                     f"{{ string-set: doctitle {value}; }}")
+    return "".join("\n" + rule for rule in rules)
 
 
 def language_css(digits: Mapping[str, str], draft: bool, leading: float = 1.0,

@@ -271,6 +271,7 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
         FRONT_SCALES,
         front_css,
         front_spills,
+        header_faults,
         hyphen_faults,
         smaller_scale,
         url_faults,
@@ -282,13 +283,14 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
         short_addresses,
     )
     from workflow.render.lineends import refused
-    from workflow.render.stylesheet import language_css, section_leading_css
+    from workflow.render.stylesheet import language_css, running_css, section_leading_css
 
     scales = {"cover": 1.0, "contents": 1.0}
     whole: set[str] = set()
     # URLs set whole, at this share of their size: the short ones from the start
     urls: dict[tuple[int, str], float] = dict.fromkeys(short_addresses(html), 1.0)
     sections: dict[str, float] = {}  # line heights of single sections (multilingual)
+    running: dict[str, str] = {}  # running titles cut to the header's one line, by language
     columns = two_columns(page_size)
     extra = [""]  # how the end of a print file is arranged: see `arranged`
 
@@ -305,12 +307,14 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
             return render_document(text, base, printing,
                                    language_css(digits, draft, leading, columns)
                                    + front_css(scales)
-                                   + section_leading_css(sections, columns) + extra[0],
+                                   + section_leading_css(sections, columns)
+                                   + running_css(running) + extra[0],
                                    page_size)
 
     def fitted(leading: float):
         """The layout at `leading`, its cover and contents set smaller until each fits
-        its page, and words whose hyphen a typesetter would take back kept whole."""
+        its page, words whose hyphen a typesetter would take back kept whole, and running
+        titles too long for the header's one line cut (fitting.header_faults)."""
 
         document, options = render(leading)
         for _ in range(len(FRONT_SCALES) + 3):
@@ -324,13 +328,18 @@ def fit(html: str, base: Path, printing: PrintSettings | None, digits: dict,
             urls.update(broken)
             for place in [place for place, scale in broken.items() if not scale]:
                 del urls[place]  # whole, it would be smaller than URL_FLOOR: it breaks
-            if not spills and not words and not broken:
+            # (a title whose first word alone overruns the line is cut no further)
+            headers = {code: title for code, title in header_faults(document).items()
+                       if running.get(code) != title}
+            running.update(headers)
+            if not spills and not words and not broken and not headers:
                 break
             log.info("typeset again: %s", ", ".join(
                 [f"{part} at {scales[part]:g}" for part in sorted(spills)]
                 + [f"{word} whole" for word in sorted(words)]
                 + [f"{url} at {scale:g}" if scale else f"{url} broken"
-                   for (_, url), scale in sorted(broken.items())]))
+                   for (_, url), scale in sorted(broken.items())]
+                + [f"running title {title}" for title in sorted(headers.values())]))
             document, options = render(leading)
         return document, options
 

@@ -363,14 +363,27 @@ def test_a_page_without_right_to_left_text_is_not_decoded(tmp_path, monkeypatch)
         decoded.append(1)
         return real(out, by_name)
 
+    # and the lam-alef pass (_untied) reads where each glyph is only in a text object
+    # that draws a letter advancing by nothing: a line of Arabic without lam-alef is not
+    untied: list[int] = []
+    real_untied = textlayer._untied_object
+
+    def untying(body, by_name):
+        untied.append(1)
+        return real_untied(body, by_name)
+
     monkeypatch.setattr(textlayer, "_text_objects", counting)
+    monkeypatch.setattr(textlayer, "_untied_object", untying)
     for lang, direction, text in (("en", "ltr", "Solidarity with the caravan."),
-                                  ("ar", "rtl", "التضامن مع القافلة.")):
+                                  ("ar", "rtl", "التضامن مع القافلة."),
+                                  ("ar", "rtl", "لا للحرب على إيران.")):
         html = (f'<html lang="{lang}"><body><article class="text">'
                 f'<p lang="{lang}" dir="{direction}">{text}</p></article></body></html>')
         decoded.clear()
+        untied.clear()
         finish_screen(typeset(html, tmp_path, None, {}, False), "right")
         assert bool(decoded) == (lang == "ar"), lang
+        assert bool(untied) == ("لا" in text), text
 
 
 # Vowel marks at a word's start, inside it and at its end, a paragraph ending on a

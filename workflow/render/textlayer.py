@@ -1391,6 +1391,10 @@ def _untied(out: list, by_name: dict) -> tuple[list, bool]:
     """A page's instructions with each letter that advances by nothing at a word's start,
     where the glyph after it is drawn, moved to the start of its text object (see above),
     and whether any was."""
+    # a letter that advances by nothing is a right-to-left script's (Noto Naskh's alef of
+    # lam-alef): a page without one is not decoded (every page of an English edition)
+    if not any(font is not None and font.copies_right_to_left() for font in by_name.values()):
+        return out, False
     result: list = []
     changed = False
     body: list | None = None
@@ -1400,7 +1404,8 @@ def _untied(out: list, by_name: dict) -> tuple[list, bool]:
             body = []
             result.append(instruction)
         elif operator == "ET" and body is not None:
-            untied = _untied_object(body, by_name)
+            untied = _untied_object(body, by_name) if _draws_zero_width_letter(
+                body, by_name) else None
             changed = changed or untied is not None
             result += body if untied is None else untied
             result.append(instruction)
@@ -1410,6 +1415,24 @@ def _untied(out: list, by_name: dict) -> tuple[list, bool]:
         else:
             result.append(instruction)
     return result, changed
+
+
+def _draws_zero_width_letter(body: list, by_name: dict) -> bool:
+    """Whether a text object draws a letter that advances by nothing (a quick look before
+    `_untied_object` reads where each glyph is)."""
+    import pikepdf
+
+    font = None
+    for instruction in body:
+        operator = str(instruction.operator)
+        if operator == "Tf" and instruction.operands:
+            font = by_name.get(str(instruction.operands[0]))
+        elif operator == "TJ" and font is not None:
+            if any(font.zero_width_letter((raw[at] << 8) | raw[at + 1])
+                   for item in instruction.operands[0] if isinstance(item, pikepdf.String)
+                   for raw in (bytes(item),) for at in range(0, len(raw) - 1, 2)):
+                return True
+    return False
 
 
 def _untied_object(body: list, by_name: dict) -> list | None:
@@ -1563,6 +1586,7 @@ class _CidFont:
         self._default_width = 1000
         self._kinds: dict[int, tuple[int, int, int, int]] = {}  # see kinds()
         self._directions: dict[int, str] = {}  # see direction()
+        self._zero_letters: dict[int, bool] = {}  # see zero_width_letter()
 
     def cid(self, glyph: int, text: str) -> int:
         key = (glyph, text)
@@ -1655,6 +1679,16 @@ class _CidFont:
         found = self._kinds.get(code)
         if found is None:
             found = self._kinds[code] = _kinds(self.text(code))
+        return found
+
+    def zero_width_letter(self, code: int) -> bool:
+        """Whether a character id copies out as a letter and advances by nothing (see
+        _untied), found once."""
+        found = self._zero_letters.get(code)
+        if found is None:
+            text = self.text(code)
+            found = self._zero_letters[code] = bool(text) and unicodedata.category(
+                text[0]).startswith("L") and not self.width(code)
         return found
 
     def copies_right_to_left(self) -> bool:

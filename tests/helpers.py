@@ -103,6 +103,16 @@ def translate_catalog(project, language, translate, flags=()):
     catalog.save()
 
 
+def set_titles(project, titles: dict[str, str], slug: str = "caravan") -> None:
+    """The title entry of `slug`'s catalog of each language set to `titles[language]`."""
+    for language, text in titles.items():
+        catalog = polib.pofile(str(project.po_path(slug, language)))
+        for entry in catalog:
+            if entry.comment.strip() == "title":
+                entry.msgstr = text
+        catalog.save()
+
+
 def keeping_numbers(text: str):
     """A fake translation that keeps the source's numbers, so checks pass."""
     return lambda msgid: " ".join([text[:-1], *re.findall(r"\d+", msgid)]) + text[-1]

@@ -31,6 +31,15 @@ def copied(path) -> str:
     return " ".join(text.split())
 
 
+def mupdf_copied(path) -> str:
+    """What MuPDF (PyMuPDF, installed by hand: not a dependency) copies out, as `copied`."""
+    import pymupdf
+
+    with pymupdf.open(path) as doc:
+        text = " ".join(page.get_text("text") for page in doc)
+    return " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())
+
+
 @needs_poppler
 def test_arabic_and_persian_copy_out_as_written(project):
     update(project)
@@ -311,11 +320,8 @@ def test_no_letter_that_advances_by_nothing_starts_a_word_where_the_next_glyph_i
 @pytest.mark.skipif(importlib.util.find_spec("pymupdf") is None,
                     reason="PyMuPDF (a current MuPDF) is not installed")
 def test_a_lam_alef_at_a_line_end_copies_out_whole_with_mupdf(tmp_path):
-    import pymupdf
-
-    with pymupdf.open(_lam_alef_pdf(tmp_path)) as doc:
-        text = " ".join(page.get_text("text") for page in doc)
-    assert " ".join(LAM_ALEF) in " ".join(BIDI_CONTROLS.sub("", text).split())
+    assert unicodedata.normalize("NFC", " ".join(LAM_ALEF)) in mupdf_copied(
+        _lam_alef_pdf(tmp_path))
 
 
 # Two rows of a side-by-side edition, Urdu beside English (the Persian stand-in text)
@@ -471,12 +477,8 @@ def test_no_glyph_that_advances_copies_out_starting_with_a_mark(tmp_path):
                     reason="PyMuPDF (a current MuPDF) is not installed")
 def test_vowelled_arabic_copies_out_as_written_with_mupdf(tmp_path):
     # The same with MuPDF itself (PyMuPDF, not a dependency: installed by hand)
-    import pymupdf
-
     path = _vowelled_pdf(tmp_path)
-    with pymupdf.open(path) as doc:
-        text = " ".join(page.get_text("text") for page in doc)
-    text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())
+    text = mupdf_copied(path)
     for paragraph in (VOWELLED, ENDING):
         assert unicodedata.normalize("NFC", paragraph) in text
     assert unicodedata.normalize("NFC", VOWELLED) in copied(path)  # and poppler's too
@@ -537,8 +539,6 @@ def test_a_right_to_left_line_draws_its_runs_right_to_left(tmp_path):
 @pytest.mark.skipif(importlib.util.find_spec("pymupdf") is None,
                     reason="PyMuPDF (a current MuPDF) is not installed")
 def test_a_persian_line_with_numbers_copies_out_in_order_with_mupdf(tmp_path):
-    import pymupdf
-
     from workflow.pdf.post import finish_screen
     from workflow.render.typeset import typeset
 
@@ -546,9 +546,7 @@ def test_a_persian_line_with_numbers_copies_out_in_order_with_mupdf(tmp_path):
             f'<p lang="fa" dir="rtl">{NUMBERED}</p></article></body></html>')
     path = tmp_path / "out.pdf"
     path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
-    with pymupdf.open(path) as doc:
-        text = " ".join(page.get_text("text") for page in doc)
-    text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())
+    text = mupdf_copied(path)
     assert unicodedata.normalize("NFC", NUMBERED) in text
 
 
@@ -660,12 +658,8 @@ def test_a_nastaliq_word_copies_out_from_one_glyph_as_wide_as_it(tmp_path):
 @pytest.mark.skipif(importlib.util.find_spec("pymupdf") is None,
                     reason="PyMuPDF (a current MuPDF) is not installed")
 def test_nastaliq_copies_out_as_written_with_mupdf(tmp_path):
-    import pymupdf
-
     path = _nastaliq_pdf(tmp_path)
-    with pymupdf.open(path) as doc:
-        text = " ".join(page.get_text("text") for page in doc)
-    text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())
+    text = mupdf_copied(path)
     for paragraph in URDU_WORDS:
         assert unicodedata.normalize("NFC", paragraph) in text
         assert unicodedata.normalize("NFC", paragraph) in copied(path)  # poppler too
@@ -799,11 +793,7 @@ def test_numbers_and_latin_runs_copy_out_in_order(tmp_path, language):
                     reason="PyMuPDF (a current MuPDF) is not installed")
 @pytest.mark.parametrize("language", ["ar", "fa"])
 def test_numbers_and_latin_runs_copy_out_in_order_with_mupdf(tmp_path, language):
-    import pymupdf
-
-    with pymupdf.open(_numbers_pdf(tmp_path, language)) as doc:
-        text = " ".join(page.get_text("text") for page in doc)
-    text = " ".join(unicodedata.normalize("NFC", BIDI_CONTROLS.sub("", text)).split())
+    text = mupdf_copied(_numbers_pdf(tmp_path, language))
     for paragraph in (NUMBERS[language], *ALONE[language]):
         assert unicodedata.normalize("NFC", paragraph) in text
 

@@ -9,11 +9,11 @@ import shutil
 import sys
 from pathlib import Path
 
-import polib
 import pytest
 from pypdf import PdfReader
 
 from tests.conftest import STATEMENT_EN, write_project
+from tests.helpers import set_titles
 from tests.typesetting.glyphs import leader_gaps, overlaps, read_pages
 from workflow.build import build
 from workflow.config import load_project
@@ -59,12 +59,7 @@ def seven_pdf(tmp_path_factory):
         patch.chdir(root)
         project = load_project(root)
         update(project)
-        for language, text in TITLES.items():
-            catalog = polib.pofile(str(project.po_path("caravan", language)))
-            for entry in catalog:
-                if entry.comment.strip() == "title":
-                    entry.msgstr = text
-            catalog.save()
+        set_titles(project, TITLES)
         build(project, layouts=["multilingual"])
     return project.build / "caravan" / "caravan.multilingual.pdf"
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import shutil
 
-import polib
 import pytest
 
 from tests.conftest import STATEMENT_EN, write_project
+from tests.helpers import set_titles
 from tests.typesetting.glyphs import Glyph, group_lines, read_pages
 from workflow.build import build
 from workflow.config import load_project
@@ -45,12 +45,7 @@ def long_titles(tmp_path, monkeypatch):
     monkeypatch.chdir(root)
     project = load_project(root)
     update(project)
-    for language, text in TITLES.items():
-        catalog = polib.pofile(str(project.po_path("caravan", language)))
-        for entry in catalog:
-            if entry.comment.strip() == "title":
-                entry.msgstr = text
-        catalog.save()
+    set_titles(project, TITLES)
     return project
 
 

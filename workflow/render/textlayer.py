@@ -1093,6 +1093,21 @@ def _pieces(text: str, most: int = PADDING_RUN) -> list[str]:
 def _logical_runs(out: list, by_name: dict) -> tuple[list, bool]:
     """A page's instructions with the runs of each right-to-left line box (a text object
     with a marked point RTL_LINE) drawn in logical order, and whether any changed."""
+    def ordered(body: list) -> list | None:
+        marked = [i for i in body if str(i.operator) == "MP"
+                  and i.operands and str(i.operands[0]) == f"/{RTL_LINE}"]
+        if not marked:
+            return None
+        body = [i for i in body if not any(i is m for m in marked)]
+        return (_runs_reordered(body, by_name) or body) if _both_directions(
+            body, by_name) else body
+
+    return _each_text_object(out, ordered)
+
+
+def _each_text_object(out: list, change: Callable[[list], list | None]) -> tuple[list, bool]:
+    """A page's instructions with the instructions between each BT and ET replaced by
+    what `change` makes of them (None: left as they are), and whether any were."""
     result: list = []
     changed = False
     body: list | None = None
@@ -1102,14 +1117,9 @@ def _logical_runs(out: list, by_name: dict) -> tuple[list, bool]:
             body = []
             result.append(instruction)
         elif operator == "ET" and body is not None:
-            marked = [i for i in body if str(i.operator) == "MP"
-                      and i.operands and str(i.operands[0]) == f"/{RTL_LINE}"]
-            if marked:
-                body = [i for i in body if not any(i is m for m in marked)]
-                changed = True
-                if _both_directions(body, by_name):
-                    body = _runs_reordered(body, by_name) or body
-            result += body
+            new = change(body)
+            changed = changed or new is not None
+            result += body if new is None else new
             result.append(instruction)
             body = None
         elif body is not None:
@@ -1395,26 +1405,8 @@ def _untied(out: list, by_name: dict) -> tuple[list, bool]:
     # lam-alef): a page without one is not decoded (every page of an English edition)
     if not any(font is not None and font.copies_right_to_left() for font in by_name.values()):
         return out, False
-    result: list = []
-    changed = False
-    body: list | None = None
-    for instruction in out:
-        operator = str(instruction.operator)
-        if operator == "BT":
-            body = []
-            result.append(instruction)
-        elif operator == "ET" and body is not None:
-            untied = _untied_object(body, by_name) if _draws_zero_width_letter(
-                body, by_name) else None
-            changed = changed or untied is not None
-            result += body if untied is None else untied
-            result.append(instruction)
-            body = None
-        elif body is not None:
-            body.append(instruction)
-        else:
-            result.append(instruction)
-    return result, changed
+    return _each_text_object(out, lambda body: _untied_object(body, by_name) if (
+        _draws_zero_width_letter(body, by_name)) else None)
 
 
 def _draws_zero_width_letter(body: list, by_name: dict) -> bool:

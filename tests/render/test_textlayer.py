@@ -109,16 +109,22 @@ def test_a_cluster_copies_out_from_its_widest_glyph():
     assert texts == ["\u0645", "", "", "\u0628\u064e\u200c"]
 
 
-def _typeset_copied(tmp_path, body: str) -> str:
-    """pdftotext's text of an A5 screen PDF of `body` (the pipeline: typeset, then the
-    pass after writing)."""
+def _screen_pdf(tmp_path, body: str, lang: str = "", name: str = "out.pdf"):
+    """An A5 screen PDF of `body`, the article's HTML (the pipeline: typeset, then the pass
+    after writing); `lang`: the document's language."""
     from workflow.pdf.post import finish_screen
     from workflow.render.typeset import typeset
 
-    html = f'<html><body><article class="text">{body}</article></body></html>'
-    path = tmp_path / "out.pdf"
+    root = f'<html lang="{lang}">' if lang else "<html>"
+    html = f'{root}<body><article class="text">{body}</article></body></html>'
+    path = tmp_path / name
     path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
-    return copied(path)
+    return path
+
+
+def _typeset_copied(tmp_path, body: str) -> str:
+    """pdftotext's text of an A5 screen PDF of `body`."""
+    return copied(_screen_pdf(tmp_path, body))
 
 
 URDU = "این اقدام امپریالیستی ایالات متحده برای توانمند کردن مردم عراق انجام نشد."
@@ -286,15 +292,8 @@ LAM_ALEF = ["الحرب على إيران", "عارضوا الحرب على إي
 def _lam_alef_pdf(tmp_path):
     """The screen PDF of the lines of LAM_ALEF as one paragraph, close enough for poppler
     to read them as one block (as lines in columns are)."""
-    from workflow.pdf.post import finish_screen
-    from workflow.render.typeset import typeset
-
-    html = ('<html lang="ar"><body><article class="text">'
-            f'<p lang="ar" dir="rtl" style="line-height: 1.4">{"<br>".join(LAM_ALEF)}</p>'
-            '</article></body></html>')
-    path = tmp_path / "out.pdf"
-    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
-    return path
+    return _screen_pdf(tmp_path, '<p lang="ar" dir="rtl" style="line-height: 1.4">'
+                                 f'{"<br>".join(LAM_ALEF)}</p>', "ar")
 
 
 @needs_poppler
@@ -439,15 +438,8 @@ def _shown_texts(path) -> list[list[tuple[str, int]]]:
 
 def _vowelled_pdf(tmp_path):
     """The screen PDF of two Arabic paragraphs, VOWELLED and ENDING."""
-    from workflow.pdf.post import finish_screen
-    from workflow.render.typeset import typeset
-
-    html = ('<html lang="ar"><body><article class="text">'
-            f'<p lang="ar" dir="rtl">{VOWELLED}</p><p lang="ar" dir="rtl">{ENDING}</p>'
-            '</article></body></html>')
-    path = tmp_path / "out.pdf"
-    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
-    return path
+    return _screen_pdf(tmp_path, f'<p lang="ar" dir="rtl">{VOWELLED}</p>'
+                                 f'<p lang="ar" dir="rtl">{ENDING}</p>', "ar")
 
 
 def test_no_glyph_that_advances_copies_out_starting_with_a_mark(tmp_path):
@@ -558,14 +550,8 @@ URDU_WORDS = (
 
 
 def _nastaliq_pdf(tmp_path):
-    from workflow.pdf.post import finish_screen
-    from workflow.render.typeset import typeset
-
-    body = "".join(f'<p lang="ur" dir="rtl">{text}</p>' for text in URDU_WORDS)
-    html = f'<html lang="ur"><body><article class="text">{body}</article></body></html>'
-    path = tmp_path / "out.pdf"
-    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
-    return path
+    return _screen_pdf(tmp_path, "".join(f'<p lang="ur" dir="rtl">{text}</p>'
+                                         for text in URDU_WORDS), "ur")
 
 
 def _word_spans(path) -> list[dict]:
@@ -693,15 +679,9 @@ ALONE = {"ar": ("٢٠١٨.", "٢٠١٩"), "fa": ("۲۰۱۸.", "۲۰۱۹")}
 
 def _numbers_pdf(tmp_path, language: str):
     """The screen PDF of NUMBERS[language] and ALONE[language], each a paragraph."""
-    from workflow.pdf.post import finish_screen
-    from workflow.render.typeset import typeset
-
     body = "".join(f'<p lang="{language}" dir="rtl">{text}</p>'
                    for text in (NUMBERS[language], *ALONE[language]))
-    html = f'<html lang="{language}"><body><article class="text">{body}</article></body></html>'
-    path = tmp_path / f"{language}.pdf"
-    path.write_bytes(finish_screen(typeset(html, tmp_path, None, {}, False), "right"))
-    return path
+    return _screen_pdf(tmp_path, body, language, f"{language}.pdf")
 
 
 def _as_mupdf_orders(path) -> list[str]:

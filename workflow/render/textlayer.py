@@ -158,13 +158,7 @@ def _broken_urls(page) -> None:
         element: Any = getattr(box, "element", None)
         if (in_line and isinstance(box, boxes.InlineBox) and hasattr(element, "get")
                 and "url" in (element.get("class") or "").split()):
-            texts, inner = [], [box]
-            while inner:
-                child = inner.pop()
-                if isinstance(child, boxes.TextBox):
-                    texts.append(child)
-                inner.extend(reversed(getattr(child, "children", ())))
-            lines.setdefault(id(element), []).append(texts)
+            lines.setdefault(id(element), []).append(_text_boxes(box))
             elements[id(element)] = element
             continue
         todo.extend((child, in_line) for child in reversed(getattr(box, "children", ())))
@@ -206,7 +200,7 @@ def _joined_lines(page) -> None:
         children = list(getattr(box, "children", ()))
         lines = [child for child in children if isinstance(child, boxes.LineBox)]
         if beside and len(lines) > 1 and box.style["direction"] == "rtl":
-            texts = [_text_boxes(line) for line in lines]
+            texts = [[b for b in _text_boxes(line) if b.text.strip()] for line in lines]
             for above, line in zip(texts, texts[1:], strict=False):
                 if not above or not line:
                     continue
@@ -225,16 +219,15 @@ def _joined_lines(page) -> None:
                     if not isinstance(child, boxes.LineBox))
 
 
-def _text_boxes(line) -> list:
-    """The text boxes of a line box that draw text, in drawing (tree) order."""
+def _text_boxes(box) -> list:
+    """The text boxes in a box, in drawing (tree) order."""
     from weasyprint.formatting_structure import boxes
 
-    found, todo = [], [line]
+    found, todo = [], [box]
     while todo:
         box = todo.pop()
         if isinstance(box, boxes.TextBox):
-            if box.text.strip():
-                found.append(box)
+            found.append(box)
             continue
         todo.extend(reversed(getattr(box, "children", ())))
     return found
@@ -1142,13 +1135,12 @@ def _direction(text: str) -> str:
     return "L" if kind in ("L", "EN", "AN") else "R" if kind in ("R", "AL") else "N"
 
 
-def _both_directions(body: list, by_name: dict) -> bool:
-    """Whether a text object draws glyphs of both directions (`_direction`): most lines
-    of a right-to-left text have one run, told at a glyph's cost, not a run's."""
+def _shown_codes(body: list, by_name: dict):
+    """(font, character id) of each glyph the TJs of a text object's instructions draw,
+    in drawing order (none in a font that is not a _CidFont)."""
     import pikepdf
 
     font = None
-    seen: set[str] = set()
     for instruction in body:
         operator = str(instruction.operator)
         if operator == "Tf" and instruction.operands:
@@ -1157,10 +1149,18 @@ def _both_directions(body: list, by_name: dict) -> bool:
             for item in instruction.operands[0]:
                 if isinstance(item, pikepdf.String):
                     raw = bytes(item)
-                    seen.update(font.direction((raw[at] << 8) | raw[at + 1])
-                                for at in range(0, len(raw) - 1, 2))
-            if "L" in seen and "R" in seen:
-                return True
+                    for at in range(0, len(raw) - 1, 2):
+                        yield font, (raw[at] << 8) | raw[at + 1]
+
+
+def _both_directions(body: list, by_name: dict) -> bool:
+    """Whether a text object draws glyphs of both directions (`_direction`): most lines
+    of a right-to-left text have one run, told at a glyph's cost, not a run's."""
+    seen: set[str] = set()
+    for font, code in _shown_codes(body, by_name):
+        seen.add(font.direction(code))
+        if "L" in seen and "R" in seen:
+            return True
     return False
 
 
@@ -1412,19 +1412,7 @@ def _untied(out: list, by_name: dict) -> tuple[list, bool]:
 def _draws_zero_width_letter(body: list, by_name: dict) -> bool:
     """Whether a text object draws a letter that advances by nothing (a quick look before
     `_untied_object` reads where each glyph is)."""
-    import pikepdf
-
-    font = None
-    for instruction in body:
-        operator = str(instruction.operator)
-        if operator == "Tf" and instruction.operands:
-            font = by_name.get(str(instruction.operands[0]))
-        elif operator == "TJ" and font is not None:
-            if any(font.zero_width_letter((raw[at] << 8) | raw[at + 1])
-                   for item in instruction.operands[0] if isinstance(item, pikepdf.String)
-                   for raw in (bytes(item),) for at in range(0, len(raw) - 1, 2)):
-                return True
-    return False
+    return any(font.zero_width_letter(code) for font, code in _shown_codes(body, by_name))
 
 
 def _untied_object(body: list, by_name: dict) -> list | None:
